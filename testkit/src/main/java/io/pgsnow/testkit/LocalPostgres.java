@@ -1,0 +1,321 @@
+package io.pgsnow.testkit;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.PostgreSQLContainer;
+
+/**
+ * A real PostgreSQL server for tests, with {@code wal_level=logical}.
+ *
+ * <p>By default it runs the server binaries installed on the machine ({@code PG_BIN}, {@code
+ * pg_config --bindir} or {@code /usr/lib/postgresql/N/bin}) in a temporary directory on a free
+ * port. PostgreSQL refuses to run as root, so when the JVM is root the server runs as the {@code
+ * postgres} OS user. With {@code PGSNOW_TEST_POSTGRES=container} and a Docker engine answering,
+ * Testcontainers' PostgreSQL image is used instead.
+ */
+public final class LocalPostgres implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalPostgres.class);
+
+  public static final String SUPERUSER = "postgres";
+  public static final String PASSWORD = "pgsnow-test";
+  public static final String DATABASE = "postgres";
+
+  private static LocalPostgres shared;
+
+  private final String host;
+  private final int port;
+  private final Runnable stopper;
+
+  private LocalPostgres(String host, int port, Runnable stopper) {
+    this.host = host;
+    this.port = port;
+    this.stopper = stopper;
+  }
+
+  /** One server per test JVM, started on first use and stopped when the JVM exits. */
+  public static synchronized LocalPostgres shared() {
+    if (shared == null) {
+      shared = builder().start();
+      LocalPostgres server = shared;
+      Runtime.getRuntime().addShutdownHook(new Thread(server::close, "pgsnow-postgres-stop"));
+    }
+    return shared;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+  }
+
+  public String jdbcUrl() {
+    return jdbcUrl(DATABASE);
+  }
+
+  public Connection connect() throws SQLException {
+    return connect(DATABASE);
+  }
+
+  public Connection connect(String database) throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(database), SUPERUSER, PASSWORD);
+  }
+
+  /** Creates a fresh database and returns its name, so tests do not see each other's tables. */
+  public String createDatabase(String name) {
+    execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    execute("CREATE DATABASE " + name);
+    return name;
+  }
+
+  /** Runs statements in the default database, each in its own transaction. */
+  public void execute(String... sql) {
+    executeIn(DATABASE, sql);
+  }
+
+  /** Runs statements in the given database, each in its own transaction. */
+  public void executeIn(String database, String... sql) {
+    try (Connection c = connect(database);
+        Statement s = c.createStatement()) {
+      for (String statement : sql) {
+        s.execute(statement);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("SQL failed: " + String.join("; ", sql), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    stopper.run();
+  }
+
+  /** Options of a server to start. */
+  public static final class Builder {
+    private String walLevel = "logical";
+
+    private Builder() {}
+
+    /** The server's {@code wal_level}; tests of validation start one with {@code replica}. */
+    public Builder walLevel(String level) {
+      this.walLevel = level;
+      return this;
+    }
+
+    public LocalPostgres start() {
+      if ("container".equalsIgnoreCase(System.getenv("PGSNOW_TEST_POSTGRES"))
+          && DockerClientFactory.instance().isDockerAvailable()) {
+        return startContainer();
+      }
+      return startLocal();
+    }
+
+    private LocalPostgres startContainer() {
+      PostgreSQLContainer<?> container =
+          new PostgreSQLContainer<>("postgres:15")
+              .withUsername(SUPERUSER)
+              .withPassword(PASSWORD)
+              .withDatabaseName(DATABASE)
+              .withCommand(
+                  "postgres",
+                  "-c",
+                  "wal_level=" + walLevel,
+                  "-c",
+                  "max_replication_slots=40",
+                  "-c",
+                  "max_wal_senders=40",
+                  "-c",
+                  "fsync=off");
+      container.start();
+      LOG.info("Started PostgreSQL container on port {}", container.getFirstMappedPort());
+      return new LocalPostgres(
+          container.getHost(), container.getFirstMappedPort(), container::stop);
+    }
+
+    private LocalPostgres startLocal() {
+      Path bin = findBinaries();
+      boolean asPostgresUser = "root".equals(System.getProperty("user.name"));
+      try {
+        Path dir = Files.createTempDirectory("pgsnow-pg-");
+        Path data = dir.resolve("data");
+        Path pwfile = dir.resolve("pwfile");
+        Files.writeString(pwfile, PASSWORD + "\n", StandardCharsets.UTF_8);
+        if (asPostgresUser) {
+          run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
+        }
+        run(
+            List.of(
+                bin.resolve("initdb").toString(),
+                "-D",
+                data.toString(),
+                "-U",
+                SUPERUSER,
+                "--pwfile=" + pwfile,
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync"),
+            asPostgresUser);
+        int port = freePort();
+        String options =
+            String.join(
+                " ",
+                "-p " + port,
+                "-k " + dir,
+                "-c listen_addresses=127.0.0.1",
+                "-c wal_level=" + walLevel,
+                "-c max_replication_slots=40",
+                "-c max_wal_senders=40",
+                "-c max_connections=200",
+                "-c fsync=off",
+                "-c synchronous_commit=off",
+                "-c full_page_writes=off",
+                "-c shared_buffers=256MB",
+                "-c wal_sender_timeout=60s");
+        Path log = dir.resolve("server.log");
+        run(
+            List.of(
+                bin.resolve("pg_ctl").toString(),
+                "-D",
+                data.toString(),
+                "-l",
+                log.toString(),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start"),
+            asPostgresUser);
+        LOG.info("Started PostgreSQL from {} on port {} (wal_level={})", bin, port, walLevel);
+        Runnable stop =
+            () -> {
+              try {
+                run(
+                    List.of(
+                        bin.resolve("pg_ctl").toString(),
+                        "-D",
+                        data.toString(),
+                        "-m",
+                        "immediate",
+                        "-w",
+                        "stop"),
+                    asPostgresUser);
+              } catch (IOException | RuntimeException e) {
+                LOG.warn("Could not stop PostgreSQL in {}", dir, e);
+              }
+              deleteRecursively(dir);
+            };
+        return new LocalPostgres("127.0.0.1", port, stop);
+      } catch (IOException e) {
+        throw new IllegalStateException("Could not start a local PostgreSQL from " + bin, e);
+      }
+    }
+  }
+
+  static Path findBinaries() {
+    List<Path> candidates = new ArrayList<>();
+    Optional.ofNullable(System.getenv("PG_BIN")).map(Paths::get).ifPresent(candidates::add);
+    pgConfigBinDir().ifPresent(candidates::add);
+    Path debian = Paths.get("/usr/lib/postgresql");
+    if (Files.isDirectory(debian)) {
+      try (Stream<Path> versions = Files.list(debian)) {
+        versions
+            .filter(p -> p.getFileName().toString().matches("\\d+"))
+            .sorted(
+                Comparator.comparingInt((Path p) -> Integer.parseInt(p.getFileName().toString()))
+                    .reversed())
+            .map(p -> p.resolve("bin"))
+            .forEach(candidates::add);
+      } catch (IOException e) {
+        LOG.debug("Cannot list {}", debian, e);
+      }
+    }
+    return candidates.stream()
+        .filter(
+            p -> Files.isExecutable(p.resolve("initdb")) && Files.isExecutable(p.resolve("pg_ctl")))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "No PostgreSQL server binaries (initdb, pg_ctl) found in "
+                        + candidates
+                        + ": install the postgresql package or set PG_BIN"));
+  }
+
+  private static Optional<Path> pgConfigBinDir() {
+    try {
+      Process p = new ProcessBuilder("pg_config", "--bindir").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      return p.waitFor() == 0 ? Optional.of(Paths.get(out)) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  private static void run(List<String> command, boolean asPostgresUser) throws IOException {
+    List<String> full = new ArrayList<>();
+    if (asPostgresUser) {
+      full.addAll(List.of("runuser", "-u", "postgres", "--"));
+    }
+    full.addAll(command);
+    Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+    try {
+      // pg_ctl start leaves the server holding stdout only when no -l is given; read to the end.
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(Duration.ofMinutes(2).toSeconds(), TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IOException("Command failed: " + String.join(" ", full) + "\n" + out);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted while running " + full, e);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.debug("Could not delete {}", dir, e);
+    }
+  }
+}
