@@ -1,0 +1,100 @@
+package io.pgsnow.source;
+
+import io.pgsnow.source.replication.ConnectionValidator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.source.ExactlyOnceSupport;
+import org.apache.kafka.connect.source.SourceConnector;
+
+/**
+ * Streams the changes of one PostgreSQL database to Kafka through the built-in pgoutput logical
+ * decoding plugin, as Debezium-compatible change events, one topic per table. One replication slot
+ * feeds one task.
+ */
+public class PostgresCdcSourceConnector extends SourceConnector {
+  private static final Set<String> CONNECTION_KEYS =
+      Set.of(
+          PostgresCdcSourceConfig.HOSTNAME,
+          PostgresCdcSourceConfig.PORT,
+          PostgresCdcSourceConfig.USER,
+          PostgresCdcSourceConfig.PASSWORD,
+          PostgresCdcSourceConfig.DBNAME);
+
+  private Map<String, String> props;
+
+  @Override
+  public String version() {
+    return Version.get();
+  }
+
+  @Override
+  public void start(Map<String, String> props) {
+    new PostgresCdcSourceConfig(props);
+    this.props = new HashMap<>(props);
+  }
+
+  @Override
+  public Class<? extends Task> taskClass() {
+    return PostgresCdcSourceTask.class;
+  }
+
+  /** A replication slot is read by one connection, so there is one task whatever tasks.max is. */
+  @Override
+  public List<Map<String, String>> taskConfigs(int maxTasks) {
+    return List.of(props);
+  }
+
+  @Override
+  public void stop() {
+    // Nothing to release: the task owns the replication connection.
+  }
+
+  @Override
+  public ConfigDef config() {
+    return PostgresCdcSourceConfig.CONFIG_DEF;
+  }
+
+  @Override
+  public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
+    // Every record's offset is an exact stream position, and a restart resumes right after the
+    // last committed one, so records written in the worker's transactions are exactly once.
+    return ExactlyOnceSupport.SUPPORTED;
+  }
+
+  @Override
+  public Config validate(Map<String, String> connectorConfigs) {
+    Map<String, String> withAliases = PostgresCdcSourceConfig.withAliases(connectorConfigs);
+    Config result = super.validate(withAliases);
+    Map<String, ConfigValue> values = new HashMap<>();
+    for (ConfigValue v : result.configValues()) {
+      values.put(v.name(), v);
+    }
+    String prefix = withAliases.get(PostgresCdcSourceConfig.TOPIC_PREFIX);
+    if (prefix == null || prefix.isBlank()) {
+      values
+          .get(PostgresCdcSourceConfig.TOPIC_PREFIX)
+          .addErrorMessage("Set topic.prefix (or its alias database.server.name)");
+    }
+    boolean anyErrors = values.values().stream().anyMatch(v -> !v.errorMessages().isEmpty());
+    boolean connectionKeysValid =
+        CONNECTION_KEYS.stream().allMatch(k -> values.get(k).errorMessages().isEmpty());
+    if (connectionKeysValid && !anyErrors) {
+      PostgresCdcSourceConfig config;
+      try {
+        config = new PostgresCdcSourceConfig(withAliases);
+      } catch (ConfigException e) {
+        return result;
+      }
+      new ConnectionValidator(config, (key, message) -> values.get(key).addErrorMessage(message))
+          .validate();
+    }
+    return result;
+  }
+}

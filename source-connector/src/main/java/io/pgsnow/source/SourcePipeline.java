@@ -1,0 +1,163 @@
+package io.pgsnow.source;
+
+import io.pgsnow.source.events.SourceInfo;
+import io.pgsnow.source.events.TransactionAssembler;
+import io.pgsnow.source.offsets.FlushPolicy;
+import io.pgsnow.source.offsets.SourcePosition;
+import io.pgsnow.source.replication.LogicalStream;
+import io.pgsnow.source.replication.PgConnections;
+import io.pgsnow.source.replication.ReplicationSetup;
+import io.pgsnow.source.replication.StatusUpdater;
+import io.pgsnow.source.replication.StreamReader;
+import io.pgsnow.source.replication.TypeCatalog;
+import io.pgsnow.source.schema.ColumnTypes;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The source task's composition root: sets up the publication and slot, starts the reader and
+ * status threads, and hands queued records to {@code poll()}.
+ */
+final class SourcePipeline implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SourcePipeline.class);
+
+  private final PostgresCdcSourceConfig config;
+  private final PgConnections connections;
+  private final BlockingQueue<SourceRecord> queue;
+  private final StreamReader reader;
+  private final StatusUpdater status;
+  private final Thread readerThread;
+  private final Thread statusThread;
+
+  private SourcePipeline(
+      PostgresCdcSourceConfig config,
+      PgConnections connections,
+      BlockingQueue<SourceRecord> queue,
+      StreamReader reader,
+      StatusUpdater status) {
+    this.config = config;
+    this.connections = connections;
+    this.queue = queue;
+    this.reader = reader;
+    this.status = status;
+    this.readerThread = new Thread(reader, "pgsnow-source-reader-" + config.slotName());
+    this.statusThread = new Thread(status, "pgsnow-source-status-" + config.slotName());
+  }
+
+  static SourcePipeline start(PostgresCdcSourceConfig config, OffsetStorageReader offsets) {
+    PgConnections connections = new PgConnections(config);
+    int serverVersion;
+    long slotConfirmed;
+    try (Connection c = connections.regular()) {
+      serverVersion = ReplicationSetup.serverVersionNum(c);
+      ReplicationSetup.ensurePublication(c, config);
+      Long confirmed =
+          ReplicationSetup.ensureSlot(c, config.slotName(), config.dbname()).confirmedFlushLsn();
+      slotConfirmed = confirmed == null ? 0L : confirmed;
+    } catch (SQLException e) {
+      throw new ConnectException("Cannot prepare replication from " + connections.url(), e);
+    }
+    TypeCatalog types = new TypeCatalog(connections);
+    try {
+      types.load();
+    } catch (SQLException e) {
+      throw new ConnectException("Cannot read pg_type from " + connections.url(), e);
+    }
+    Map<String, Object> partition = SourcePosition.partition(config.topicPrefix());
+    SourcePosition resume = SourcePosition.fromOffset(offsets.offset(partition)).orElse(null);
+    LOG.info(
+        "Starting from {}",
+        resume == null
+            ? "the slot's confirmed position " + Long.toUnsignedString(slotConfirmed)
+            : "after " + resume);
+
+    TransactionAssembler.Settings settings =
+        new TransactionAssembler.Settings(
+            config.topicPrefix(),
+            config.tableFilter(),
+            config.skippedOperations(),
+            config.tombstonesOnDelete(),
+            new ColumnTypes(config.decimalHandling(), types),
+            new SourceInfo(Version.get(), config.topicPrefix(), config.dbname()));
+    BlockingQueue<SourceRecord> queue = new ArrayBlockingQueue<>(config.maxQueueSize());
+    StreamReader reader =
+        new StreamReader(
+            startLsn ->
+                LogicalStream.open(
+                    connections,
+                    new LogicalStream.Options(
+                        config.slotName(),
+                        config.publicationName(),
+                        startLsn,
+                        serverVersion,
+                        config.streamInProgress(),
+                        config.statusUpdateInterval())),
+            resume,
+            (resumeAfter, sink) ->
+                new TransactionAssembler(settings, resumeAfter, sink, System::currentTimeMillis),
+            queue);
+    StatusUpdater status =
+        new StatusUpdater(
+            reader,
+            () -> SourcePosition.fromOffset(offsets.offset(partition)).orElse(null),
+            new FlushPolicy(slotConfirmed),
+            config.statusUpdateInterval());
+    SourcePipeline pipeline = new SourcePipeline(config, connections, queue, reader, status);
+    pipeline.readerThread.start();
+    pipeline.statusThread.start();
+    return pipeline;
+  }
+
+  List<SourceRecord> poll() throws InterruptedException {
+    Throwable failure = reader.failure();
+    if (failure != null && queue.isEmpty()) {
+      throw new ConnectException("Replication from " + connections.url() + " failed", failure);
+    }
+    SourceRecord first = queue.poll(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+    if (first == null) {
+      return null;
+    }
+    List<SourceRecord> batch = new ArrayList<>(Math.min(config.maxBatchSize(), queue.size() + 1));
+    batch.add(first);
+    queue.drainTo(batch, config.maxBatchSize() - 1);
+    return batch;
+  }
+
+  void offsetsCommitted() {
+    status.offsetsCommitted();
+  }
+
+  @Override
+  public void close() {
+    status.stop();
+    reader.stop();
+    join(readerThread);
+    join(statusThread);
+    if (config.dropSlotOnStop()) {
+      try (Connection c = connections.regular()) {
+        ReplicationSetup.dropSlot(c, config.slotName());
+      } catch (SQLException e) {
+        LOG.warn("Could not drop replication slot {}", config.slotName(), e);
+      }
+    }
+  }
+
+  private static void join(Thread thread) {
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

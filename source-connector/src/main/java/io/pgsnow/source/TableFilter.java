@@ -1,0 +1,55 @@
+package io.pgsnow.source;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Decides which tables are captured, with Debezium's semantics: each regular expression must match
+ * the whole name; schema lists match the schema name, table lists match {@code schema.table}; an
+ * empty include list includes everything not excluded.
+ */
+public final class TableFilter {
+  private final List<Pattern> schemaInclude;
+  private final List<Pattern> schemaExclude;
+  private final List<Pattern> tableInclude;
+  private final List<Pattern> tableExclude;
+
+  public TableFilter(
+      List<Pattern> schemaInclude,
+      List<Pattern> schemaExclude,
+      List<Pattern> tableInclude,
+      List<Pattern> tableExclude) {
+    this.schemaInclude = List.copyOf(schemaInclude);
+    this.schemaExclude = List.copyOf(schemaExclude);
+    this.tableInclude = List.copyOf(tableInclude);
+    this.tableExclude = List.copyOf(tableExclude);
+  }
+
+  public boolean includes(String schema, String table) {
+    if (!schemaInclude.isEmpty() && !anyMatches(schemaInclude, schema)) {
+      return false;
+    }
+    if (anyMatches(schemaExclude, schema)) {
+      return false;
+    }
+    String qualified = schema + "." + table;
+    if (!tableInclude.isEmpty() && !anyMatches(tableInclude, qualified)) {
+      return false;
+    }
+    return !anyMatches(tableExclude, qualified);
+  }
+
+  /** The table include patterns, for checking that each one matches an existing table. */
+  public List<Pattern> tableIncludePatterns() {
+    return tableInclude;
+  }
+
+  private static boolean anyMatches(List<Pattern> patterns, String name) {
+    for (Pattern p : patterns) {
+      if (p.matcher(name).matches()) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,103 @@
+package io.pgsnow.source.events;
+
+import io.pgsnow.source.decoding.TupleData;
+import io.pgsnow.source.schema.ValueConversionException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.header.ConnectHeaders;
+
+/** Turns decoded row images into the key and envelope Structs of change events. */
+public final class ChangeEventBuilder {
+  /**
+   * Header listing the columns whose TOASTed value did not change and was not sent by the server;
+   * such a column is null in {@code after} instead of a placeholder string leaking downstream.
+   */
+  public static final String UNCHANGED_TOAST_HEADER = "pgsnow.unchanged.toast.columns";
+
+  private ChangeEventBuilder() {}
+
+  /** A row image; {@code fallback} fills unchanged TOAST columns when it has their value. */
+  public static RowImage row(TableSchema table, TupleData tuple, TupleData fallback) {
+    Struct struct = new Struct(table.rowSchema());
+    List<String> unchanged = null;
+    int count = Math.min(tuple.size(), table.columnCount());
+    for (int i = 0; i < count; i++) {
+      TupleData source = tuple;
+      if (tuple.isUnchangedToast(i)) {
+        if (fallback != null
+            && i < fallback.size()
+            && fallback.kind(i) != TupleData.UNCHANGED_TOAST) {
+          source = fallback;
+        } else {
+          if (unchanged == null) {
+            unchanged = new ArrayList<>();
+          }
+          unchanged.add(table.columnName(i));
+          continue;
+        }
+      }
+      if (!source.isNull(i)) {
+        struct.put(table.columnName(i), convert(table, i, source.text(i)));
+      }
+    }
+    return new RowImage(struct, unchanged == null ? List.of() : unchanged);
+  }
+
+  /** The key Struct of a row image, or null for a table without key columns. */
+  public static Struct key(TableSchema table, Struct row) {
+    if (table.keySchema() == null || row == null) {
+      return null;
+    }
+    Struct key = new Struct(table.keySchema());
+    for (int index : table.keyColumns()) {
+      String name = table.columnName(index);
+      key.put(name, row.get(name));
+    }
+    return key;
+  }
+
+  public static boolean sameKey(Struct a, Struct b) {
+    return Objects.equals(a, b);
+  }
+
+  public static Struct envelope(
+      TableSchema table, Struct before, Struct after, Struct source, String op, long nowMillis) {
+    return new Struct(table.envelopeSchema())
+        .put("before", before)
+        .put("after", after)
+        .put("source", source)
+        .put("op", op)
+        .put("ts_ms", nowMillis);
+  }
+
+  public static ConnectHeaders headers(RowImage image) {
+    ConnectHeaders headers = new ConnectHeaders();
+    if (!image.unchangedToastColumns().isEmpty()) {
+      headers.addString(UNCHANGED_TOAST_HEADER, String.join(",", image.unchangedToastColumns()));
+    }
+    return headers;
+  }
+
+  private static Object convert(TableSchema table, int column, String text) {
+    try {
+      return table.columnType(column).fromText(text);
+    } catch (ValueConversionException | IllegalArgumentException | ArithmeticException e) {
+      throw new DataException(
+          "Cannot convert column "
+              + table.schemaName()
+              + "."
+              + table.tableName()
+              + "."
+              + table.columnName(column)
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** A converted row and the columns it lacks because their TOASTed value was not sent. */
+  public record RowImage(Struct struct, List<String> unchangedToastColumns) {}
+}

@@ -1,0 +1,140 @@
+package io.pgsnow.source.events;
+
+import io.pgsnow.source.decoding.PgOutputMessage;
+import io.pgsnow.source.schema.ColumnType;
+import io.pgsnow.source.schema.ColumnTypes;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+
+/**
+ * The Connect schemas of one table, derived from a pgoutput Relation message: the key (the
+ * replica-identity columns flagged in the message, never read out of band), the row and the
+ * Debezium envelope. A Relation with another shape gives a new TableSchema, so schema changes take
+ * effect without a restart.
+ */
+public final class TableSchema {
+  private final String schemaName;
+  private final String tableName;
+  private final String topic;
+  private final List<String> columnNames;
+  private final List<ColumnType> columnTypes;
+  private final int[] keyColumns;
+  private final Schema keySchema;
+  private final Schema rowSchema;
+  private final Schema envelopeSchema;
+
+  private TableSchema(
+      String schemaName,
+      String tableName,
+      String topic,
+      List<String> columnNames,
+      List<ColumnType> columnTypes,
+      int[] keyColumns,
+      Schema keySchema,
+      Schema rowSchema,
+      Schema envelopeSchema) {
+    this.schemaName = schemaName;
+    this.tableName = tableName;
+    this.topic = topic;
+    this.columnNames = columnNames;
+    this.columnTypes = columnTypes;
+    this.keyColumns = keyColumns;
+    this.keySchema = keySchema;
+    this.rowSchema = rowSchema;
+    this.envelopeSchema = envelopeSchema;
+  }
+
+  public static TableSchema of(
+      PgOutputMessage.Relation relation, String topicPrefix, ColumnTypes types) {
+    String topic = topicPrefix + "." + relation.namespace() + "." + relation.name();
+    List<String> names = new ArrayList<>();
+    List<ColumnType> columnTypes = new ArrayList<>();
+    List<Integer> keys = new ArrayList<>();
+    SchemaBuilder row = SchemaBuilder.struct().name(topic + ".Value").optional();
+    SchemaBuilder key = SchemaBuilder.struct().name(topic + ".Key");
+    for (PgOutputMessage.Column column : relation.columns()) {
+      // pgoutput does not send NOT NULL constraints, so only key columns are required.
+      ColumnType type = types.forColumn(column.typeOid(), column.typeModifier(), !column.key());
+      if (column.key()) {
+        keys.add(names.size());
+        key.field(column.name(), type.schema());
+      }
+      names.add(column.name());
+      columnTypes.add(type);
+      row.field(column.name(), type.schema());
+    }
+    Schema rowSchema = row.build();
+    Schema envelope =
+        SchemaBuilder.struct()
+            .name(topic + ".Envelope")
+            .version(1)
+            .field("before", rowSchema)
+            .field("after", rowSchema)
+            .field("source", SourceInfo.SCHEMA)
+            .field("op", Schema.STRING_SCHEMA)
+            .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
+            .build();
+    return new TableSchema(
+        relation.namespace(),
+        relation.name(),
+        topic,
+        List.copyOf(names),
+        List.copyOf(columnTypes),
+        keys.stream().mapToInt(Integer::intValue).toArray(),
+        keys.isEmpty() ? null : key.build(),
+        rowSchema,
+        envelope);
+  }
+
+  public String schemaName() {
+    return schemaName;
+  }
+
+  public String tableName() {
+    return tableName;
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  public int columnCount() {
+    return columnNames.size();
+  }
+
+  public String columnName(int index) {
+    return columnNames.get(index);
+  }
+
+  public ColumnType columnType(int index) {
+    return columnTypes.get(index);
+  }
+
+  public int[] keyColumns() {
+    return keyColumns.clone();
+  }
+
+  boolean isKeyColumn(int index) {
+    for (int k : keyColumns) {
+      if (k == index) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Null when the table has no replica-identity columns (no primary key). */
+  public Schema keySchema() {
+    return keySchema;
+  }
+
+  public Schema rowSchema() {
+    return rowSchema;
+  }
+
+  public Schema envelopeSchema() {
+    return envelopeSchema;
+  }
+}

@@ -1,0 +1,327 @@
+package io.pgsnow.source.events;
+
+import io.pgsnow.source.PostgresCdcSourceConfig.Operation;
+import io.pgsnow.source.TableFilter;
+import io.pgsnow.source.decoding.PgOutputMessage;
+import io.pgsnow.source.decoding.TupleData;
+import io.pgsnow.source.offsets.SourcePosition;
+import io.pgsnow.source.schema.ColumnTypes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Turns the decoded pgoutput stream into source records in commit order. It tracks the current
+ * transaction, buffers streamed in-progress transactions until they commit (and drops aborted
+ * ones), keeps the table schemas announced by Relation messages, numbers every change within its
+ * transaction so each record has an exact {@link SourcePosition}, and skips the records at or
+ * before the position a restart resumes from.
+ */
+public final class TransactionAssembler {
+  /** Receives each record; may block (back-pressure). */
+  @FunctionalInterface
+  public interface RecordSink {
+    void accept(SourceRecord record) throws InterruptedException;
+  }
+
+  /** The settings of the event shape. */
+  public record Settings(
+      String topicPrefix,
+      TableFilter filter,
+      Set<Operation> skipped,
+      boolean tombstonesOnDelete,
+      ColumnTypes columnTypes,
+      SourceInfo sourceInfo) {}
+
+  private final Settings settings;
+  private final Map<String, ?> partition;
+  private final RecordSink sink;
+  private final LongSupplier clock;
+  private final Map<Integer, TableSchema> tables = new HashMap<>();
+  private final Map<Long, List<Buffered>> streamed = new HashMap<>();
+  private SourcePosition resumeAfter;
+
+  private long txId;
+  private long commitLsn;
+  private long commitTimeMillis;
+  private long messageIndex;
+  private boolean inTransaction;
+  private long streamXid;
+  private long lastCommitEndLsn;
+
+  public TransactionAssembler(
+      Settings settings, SourcePosition resumeAfter, RecordSink sink, LongSupplier clock) {
+    this.settings = settings;
+    this.partition = SourcePosition.partition(settings.topicPrefix());
+    this.resumeAfter = resumeAfter;
+    this.sink = sink;
+    this.clock = clock;
+  }
+
+  /** The end LSN of the last transaction fully handled. */
+  public long lastCommitEndLsn() {
+    return lastCommitEndLsn;
+  }
+
+  /** Whether a transaction's changes are being received (including a streamed one's block). */
+  public boolean inTransaction() {
+    return inTransaction || streamXid != 0 || !streamed.isEmpty();
+  }
+
+  /** Handles one message; {@code lsn} is the WAL position the server sent it at. */
+  public void accept(PgOutputMessage message, long lsn) throws InterruptedException {
+    if (streamXid != 0 && bufferable(message)) {
+      long xid = xidOf(message);
+      streamed
+          .computeIfAbsent(streamXid, x -> new ArrayList<>())
+          .add(new Buffered(message, lsn, xid));
+      return;
+    }
+    if (message instanceof PgOutputMessage.Begin b) {
+      begin(b.xid(), b.finalLsn(), b.commitTimeMicros());
+    } else if (message instanceof PgOutputMessage.Commit c) {
+      commit(c.endLsn());
+    } else if (message instanceof PgOutputMessage.StreamStart s) {
+      streamXid = s.xid();
+    } else if (message instanceof PgOutputMessage.StreamStop) {
+      streamXid = 0;
+    } else if (message instanceof PgOutputMessage.StreamCommit c) {
+      streamCommit(c);
+    } else if (message instanceof PgOutputMessage.StreamAbort a) {
+      streamAbort(a);
+    } else {
+      handle(message, lsn);
+    }
+  }
+
+  private static boolean bufferable(PgOutputMessage message) {
+    return !(message instanceof PgOutputMessage.StreamStart
+        || message instanceof PgOutputMessage.StreamStop
+        || message instanceof PgOutputMessage.StreamCommit
+        || message instanceof PgOutputMessage.StreamAbort);
+  }
+
+  private static long xidOf(PgOutputMessage message) {
+    if (message instanceof PgOutputMessage.Insert m) {
+      return m.xid();
+    } else if (message instanceof PgOutputMessage.Update m) {
+      return m.xid();
+    } else if (message instanceof PgOutputMessage.Delete m) {
+      return m.xid();
+    } else if (message instanceof PgOutputMessage.Truncate m) {
+      return m.xid();
+    } else if (message instanceof PgOutputMessage.Relation m) {
+      return m.xid();
+    } else if (message instanceof PgOutputMessage.Type m) {
+      return m.xid();
+    } else if (message instanceof PgOutputMessage.LogicalMessage m) {
+      return m.xid();
+    }
+    return 0L;
+  }
+
+  private void begin(long xid, long finalLsn, long commitTimeMicros) {
+    inTransaction = true;
+    txId = xid;
+    commitLsn = finalLsn;
+    commitTimeMillis = Math.floorDiv(commitTimeMicros, 1000L);
+    messageIndex = 0;
+  }
+
+  private void commit(long endLsn) {
+    inTransaction = false;
+    lastCommitEndLsn = endLsn;
+    if (resumeAfter != null && Long.compareUnsigned(commitLsn, resumeAfter.commitLsn()) >= 0) {
+      // Past the resume point: nothing further can be a replay.
+      resumeAfter = null;
+    }
+  }
+
+  private void streamCommit(PgOutputMessage.StreamCommit c) throws InterruptedException {
+    List<Buffered> changes = streamed.remove(c.xid());
+    begin(c.xid(), c.commitLsn(), c.commitTimeMicros());
+    if (changes != null) {
+      for (Buffered b : changes) {
+        handle(b.message(), b.lsn());
+      }
+    }
+    commit(c.endLsn());
+  }
+
+  private void streamAbort(PgOutputMessage.StreamAbort a) {
+    if (a.xid() == a.subXid()) {
+      streamed.remove(a.xid());
+      return;
+    }
+    List<Buffered> changes = streamed.get(a.xid());
+    if (changes != null) {
+      changes.removeIf(b -> b.xid() == a.subXid());
+    }
+  }
+
+  private void handle(PgOutputMessage message, long lsn) throws InterruptedException {
+    if (message instanceof PgOutputMessage.Relation r) {
+      tables.put(r.relationId(), TableSchema.of(r, settings.topicPrefix(), settings.columnTypes()));
+    } else if (message instanceof PgOutputMessage.Insert i) {
+      long index = messageIndex++;
+      TableSchema t = captured(i.relationId(), Operation.CREATE);
+      if (t != null) {
+        emitChange(t, null, ChangeEventBuilder.row(t, i.newTuple(), null), "c", lsn, index, 0);
+      }
+    } else if (message instanceof PgOutputMessage.Update u) {
+      update(u, lsn, messageIndex++);
+    } else if (message instanceof PgOutputMessage.Delete d) {
+      long index = messageIndex++;
+      TableSchema t = captured(d.relationId(), Operation.DELETE);
+      if (t != null) {
+        emitDelete(t, ChangeEventBuilder.row(t, d.oldTuple(), null).struct(), lsn, index, 0);
+      }
+    } else if (message instanceof PgOutputMessage.Truncate tr) {
+      truncate(tr, lsn, messageIndex++);
+    }
+    // Type, Origin and logical messages carry nothing to emit.
+  }
+
+  private void update(PgOutputMessage.Update u, long lsn, long index) throws InterruptedException {
+    TableSchema t = captured(u.relationId(), Operation.UPDATE);
+    if (t == null) {
+      return;
+    }
+    TupleData old = u.oldTuple();
+    ChangeEventBuilder.RowImage after =
+        ChangeEventBuilder.row(t, u.newTuple(), old != null && !u.oldIsKeyOnly() ? old : null);
+    Struct before = old == null ? null : ChangeEventBuilder.row(t, old, null).struct();
+    Struct newKey = ChangeEventBuilder.key(t, after.struct());
+    if (before != null && !ChangeEventBuilder.sameKey(ChangeEventBuilder.key(t, before), newKey)) {
+      // A primary key change is a delete of the old key and a create of the new one, so that
+      // keyed consumers and compaction see both rows.
+      emitDelete(t, before, lsn, index, 0);
+      emitChange(t, null, after, "c", lsn, index, 2);
+      return;
+    }
+    emitChange(t, before, after, "u", lsn, index, 0);
+  }
+
+  private void truncate(PgOutputMessage.Truncate tr, long lsn, long index)
+      throws InterruptedException {
+    if (settings.skipped().contains(Operation.TRUNCATE)) {
+      return;
+    }
+    int sub = 0;
+    for (int relationId : tr.relationIds()) {
+      TableSchema t = tables.get(relationId);
+      if (t != null && settings.filter().includes(t.schemaName(), t.tableName())) {
+        emit(t, null, null, null, "t", lsn, index, sub, new ConnectHeaders());
+      }
+      sub++;
+    }
+  }
+
+  private TableSchema captured(int relationId, Operation op) {
+    TableSchema t = tables.get(relationId);
+    if (t == null) {
+      throw new IllegalStateException(
+          "Change for relation " + relationId + " arrived before its Relation message");
+    }
+    if (settings.skipped().contains(op)
+        || !settings.filter().includes(t.schemaName(), t.tableName())) {
+      return null;
+    }
+    return t;
+  }
+
+  private void emitChange(
+      TableSchema t,
+      Struct before,
+      ChangeEventBuilder.RowImage after,
+      String op,
+      long lsn,
+      long index,
+      int sub)
+      throws InterruptedException {
+    Struct key = ChangeEventBuilder.key(t, after.struct());
+    emit(t, key, before, after.struct(), op, lsn, index, sub, ChangeEventBuilder.headers(after));
+  }
+
+  private void emitDelete(TableSchema t, Struct before, long lsn, long index, int sub)
+      throws InterruptedException {
+    if (settings.skipped().contains(Operation.DELETE)) {
+      return;
+    }
+    Struct key = ChangeEventBuilder.key(t, before);
+    emit(t, key, before, null, "d", lsn, index, sub, new ConnectHeaders());
+    if (settings.tombstonesOnDelete() && key != null) {
+      SourcePosition position = position(index, sub + 1);
+      if (!replayed(position)) {
+        sink.accept(
+            new SourceRecord(
+                partition,
+                position.toOffset(),
+                t.topic(),
+                null,
+                t.keySchema(),
+                key,
+                null,
+                null,
+                commitTimeMillis));
+      }
+    }
+  }
+
+  private void emit(
+      TableSchema t,
+      Struct key,
+      Struct before,
+      Struct after,
+      String op,
+      long lsn,
+      long index,
+      int sub,
+      ConnectHeaders headers)
+      throws InterruptedException {
+    SourcePosition position = position(index, sub);
+    if (replayed(position)) {
+      return;
+    }
+    Struct source =
+        settings
+            .sourceInfo()
+            .struct(
+                t.schemaName(),
+                t.tableName(),
+                commitTimeMillis,
+                txId,
+                lsn,
+                commitLsn,
+                position.event());
+    Struct value = ChangeEventBuilder.envelope(t, before, after, source, op, clock.getAsLong());
+    sink.accept(
+        new SourceRecord(
+            partition,
+            position.toOffset(),
+            t.topic(),
+            null,
+            key == null ? null : t.keySchema(),
+            key,
+            t.envelopeSchema(),
+            value,
+            commitTimeMillis,
+            headers));
+  }
+
+  private SourcePosition position(long index, int sub) {
+    return new SourcePosition(commitLsn, SourcePosition.event(index, sub), txId);
+  }
+
+  private boolean replayed(SourcePosition position) {
+    return resumeAfter != null && position.compareTo(resumeAfter) <= 0;
+  }
+
+  private record Buffered(PgOutputMessage message, long lsn, long xid) {}
+}

@@ -1,0 +1,158 @@
+package io.pgsnow.source.replication;
+
+import io.pgsnow.source.PostgresCdcSourceConfig;
+import io.pgsnow.source.PostgresCdcSourceConfig.PublicationAutocreate;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
+
+/**
+ * The checks of {@code validate()} that need the database: connectivity and credentials, {@code
+ * wal_level}, the replication privilege, the publication, the slot and the include list. Each error
+ * is reported against the config key it is about.
+ */
+public final class ConnectionValidator {
+  private final PostgresCdcSourceConfig config;
+  private final BiConsumer<String, String> errors;
+
+  /**
+   * @param errors receives (config key, message) for each problem found
+   */
+  public ConnectionValidator(PostgresCdcSourceConfig config, BiConsumer<String, String> errors) {
+    this.config = config;
+    this.errors = errors;
+  }
+
+  public void validate() {
+    PgConnections connections = new PgConnections(config);
+    try (Connection c = connections.regular()) {
+      checkServer(c);
+    } catch (SQLException e) {
+      reportConnectionFailure(connections, e);
+    }
+  }
+
+  private void checkServer(Connection c) throws SQLException {
+    String walLevel = single(c, "SHOW wal_level");
+    if (!"logical".equals(walLevel)) {
+      errors.accept(
+          PostgresCdcSourceConfig.HOSTNAME,
+          "The server has wal_level="
+              + walLevel
+              + "; logical decoding needs wal_level=logical (set it in postgresql.conf and"
+              + " restart the server)");
+    }
+    boolean superuser =
+        "t".equals(single(c, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
+    boolean replication =
+        "t"
+            .equals(
+                single(
+                    c,
+                    "SELECT rolreplication OR rolsuper FROM pg_roles WHERE rolname = current_user"));
+    if (!replication) {
+      errors.accept(
+          PostgresCdcSourceConfig.USER,
+          "User "
+              + config.user()
+              + " lacks the REPLICATION attribute: ALTER ROLE "
+              + config.user()
+              + " WITH REPLICATION");
+    }
+    checkPublication(c, superuser);
+    checkSlot(c);
+    checkIncludeList(c);
+  }
+
+  private void checkPublication(Connection c, boolean superuser) throws SQLException {
+    boolean exists = ReplicationSetup.publicationExists(c, config.publicationName());
+    PublicationAutocreate mode = config.publicationAutocreate();
+    if (!exists && mode == PublicationAutocreate.DISABLED) {
+      errors.accept(
+          PostgresCdcSourceConfig.PUBLICATION_NAME,
+          "Publication "
+              + config.publicationName()
+              + " does not exist and publication.autocreate.mode=disabled");
+    }
+    if (!exists && mode == PublicationAutocreate.ALL_TABLES && !superuser) {
+      errors.accept(
+          PostgresCdcSourceConfig.PUBLICATION_AUTOCREATE,
+          "Creating a publication FOR ALL TABLES needs a superuser; use filtered or create the"
+              + " publication beforehand");
+    }
+  }
+
+  private void checkSlot(Connection c) throws SQLException {
+    Optional<ReplicationSetup.SlotInfo> slot = ReplicationSetup.slot(c, config.slotName());
+    if (slot.isEmpty()) {
+      return;
+    }
+    if (!"pgoutput".equals(slot.get().plugin())) {
+      errors.accept(
+          PostgresCdcSourceConfig.SLOT_NAME,
+          "Slot "
+              + config.slotName()
+              + " exists with plugin "
+              + slot.get().plugin()
+              + ", not pgoutput");
+    } else if (!config.dbname().equals(slot.get().database())) {
+      errors.accept(
+          PostgresCdcSourceConfig.SLOT_NAME,
+          "Slot " + config.slotName() + " exists for database " + slot.get().database());
+    }
+  }
+
+  private void checkIncludeList(Connection c) throws SQLException {
+    List<Pattern> include = config.tableFilter().tableIncludePatterns();
+    if (include.isEmpty()) {
+      return;
+    }
+    List<ReplicationSetup.TableName> all =
+        ReplicationSetup.capturedTables(
+            c, new io.pgsnow.source.TableFilter(List.of(), List.of(), List.of(), List.of()));
+    for (Pattern p : include) {
+      boolean matches =
+          all.stream().anyMatch(t -> p.matcher(t.schema() + "." + t.table()).matches());
+      if (!matches) {
+        errors.accept(
+            PostgresCdcSourceConfig.TABLE_INCLUDE,
+            "No table matches '"
+                + p.pattern()
+                + "' in database "
+                + config.dbname()
+                + " (patterns match schema.table, e.g. public.orders)");
+      }
+    }
+  }
+
+  private void reportConnectionFailure(PgConnections connections, SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    String message = "Cannot connect to " + connections.url() + ": " + e.getMessage();
+    switch (state) {
+      case "28P01":
+        errors.accept(PostgresCdcSourceConfig.PASSWORD, message);
+        break;
+      case "28000":
+        errors.accept(PostgresCdcSourceConfig.USER, message);
+        break;
+      case "3D000":
+        errors.accept(PostgresCdcSourceConfig.DBNAME, message);
+        break;
+      default:
+        errors.accept(PostgresCdcSourceConfig.HOSTNAME, message);
+        errors.accept(PostgresCdcSourceConfig.PORT, message);
+    }
+  }
+
+  private static String single(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+}

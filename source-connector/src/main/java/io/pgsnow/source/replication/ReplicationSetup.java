@@ -1,0 +1,177 @@
+package io.pgsnow.source.replication;
+
+import io.pgsnow.source.PostgresCdcSourceConfig;
+import io.pgsnow.source.PostgresCdcSourceConfig.PublicationAutocreate;
+import io.pgsnow.source.TableFilter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates or checks the publication and the replication slot the stream reads from. */
+public final class ReplicationSetup {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicationSetup.class);
+  private static final String CAPTURABLE_TABLES =
+      "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c"
+          + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
+          + " AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+          + " AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'"
+          + " ORDER BY 1, 2";
+
+  /** A slot's state as {@code pg_replication_slots} shows it. */
+  public record SlotInfo(
+      String plugin, String database, Integer activePid, Long confirmedFlushLsn) {}
+
+  /** A schema-qualified table name. */
+  public record TableName(String schema, String table) {
+    public String quoted() {
+      return quote(schema) + "." + quote(table);
+    }
+  }
+
+  private ReplicationSetup() {}
+
+  public static int serverVersionNum(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+      rs.next();
+      return Integer.parseInt(rs.getString(1));
+    }
+  }
+
+  /** Every table a publication could include, filtered by the connector's lists. */
+  public static List<TableName> capturedTables(Connection c, TableFilter filter)
+      throws SQLException {
+    List<TableName> tables = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(CAPTURABLE_TABLES)) {
+      while (rs.next()) {
+        if (filter.includes(rs.getString(1), rs.getString(2))) {
+          tables.add(new TableName(rs.getString(1), rs.getString(2)));
+        }
+      }
+    }
+    return tables;
+  }
+
+  public static boolean publicationExists(Connection c, String name) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT 1 FROM pg_catalog.pg_publication WHERE pubname = ?")) {
+      ps.setString(1, name);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  public static void ensurePublication(Connection c, PostgresCdcSourceConfig config)
+      throws SQLException {
+    String name = config.publicationName();
+    boolean exists = publicationExists(c, name);
+    PublicationAutocreate mode = config.publicationAutocreate();
+    try (Statement s = c.createStatement()) {
+      switch (mode) {
+        case DISABLED:
+          if (!exists) {
+            throw new ConnectException(
+                "Publication "
+                    + name
+                    + " does not exist and publication.autocreate.mode=disabled; create it or"
+                    + " change the mode");
+          }
+          break;
+        case ALL_TABLES:
+          if (!exists) {
+            s.execute("CREATE PUBLICATION " + quote(name) + " FOR ALL TABLES");
+            LOG.info("Created publication {} for all tables", name);
+          }
+          break;
+        default:
+          List<TableName> tables = capturedTables(c, config.tableFilter());
+          String list = tables.stream().map(TableName::quoted).collect(Collectors.joining(", "));
+          if (!exists) {
+            s.execute(
+                "CREATE PUBLICATION "
+                    + quote(name)
+                    + (tables.isEmpty() ? "" : " FOR TABLE " + list));
+          } else if (!tables.isEmpty()) {
+            s.execute("ALTER PUBLICATION " + quote(name) + " SET TABLE " + list);
+          }
+          LOG.info("Publication {} covers {} tables: {}", name, tables.size(), list);
+      }
+    }
+  }
+
+  public static Optional<SlotInfo> slot(Connection c, String slotName) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT plugin, database, active_pid,"
+                + " (confirmed_flush_lsn - '0/0'::pg_lsn)::numeric::text"
+                + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+      ps.setString(1, slotName);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        int pid = rs.getInt(3);
+        Integer activePid = rs.wasNull() ? null : pid;
+        String lsn = rs.getString(4);
+        return Optional.of(
+            new SlotInfo(
+                rs.getString(1),
+                rs.getString(2),
+                activePid,
+                lsn == null ? null : Long.parseUnsignedLong(lsn)));
+      }
+    }
+  }
+
+  /** Creates the slot when missing and checks that an existing one fits. */
+  public static SlotInfo ensureSlot(Connection c, String slotName, String database)
+      throws SQLException {
+    Optional<SlotInfo> existing = slot(c, slotName);
+    if (existing.isPresent()) {
+      SlotInfo info = existing.get();
+      if (!"pgoutput".equals(info.plugin())) {
+        throw new ConnectException(
+            "Replication slot " + slotName + " uses plugin " + info.plugin() + ", not pgoutput");
+      }
+      if (!database.equals(info.database())) {
+        throw new ConnectException(
+            "Replication slot " + slotName + " belongs to database " + info.database());
+      }
+      return info;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT * FROM pg_create_logical_replication_slot(?, 'pgoutput')")) {
+      ps.setString(1, slotName);
+      ps.execute();
+    }
+    LOG.info("Created logical replication slot {}", slotName);
+    return slot(c, slotName).orElseThrow();
+  }
+
+  public static void dropSlot(Connection c, String slotName) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT pg_drop_replication_slot(slot_name) FROM pg_catalog.pg_replication_slots"
+                + " WHERE slot_name = ?")) {
+      ps.setString(1, slotName);
+      ps.execute();
+    }
+    LOG.info("Dropped replication slot {}", slotName);
+  }
+
+  static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+}

@@ -1,0 +1,174 @@
+package io.pgsnow.source.replication;
+
+import io.pgsnow.source.decoding.PgOutputDecoder;
+import io.pgsnow.source.events.TransactionAssembler;
+import io.pgsnow.source.offsets.SourcePosition;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thread that reads the replication stream, decodes it and puts records on the task's queue.
+ * When the connection drops it reconnects from the last record it queued, so nothing is skipped or
+ * repeated; it gives up after a number of failed attempts in a row.
+ */
+public final class StreamReader implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamReader.class);
+  private static final int MAX_RECONNECTS = 10;
+  private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+  /**
+   * What the reader has done, published after each message as one consistent snapshot for the
+   * status thread: the last record queued, the LSN up to which the stream was read with nothing
+   * left pending, and whether a transaction is open.
+   */
+  public record State(SourcePosition lastQueued, long caughtUpLsn, boolean inTransaction) {}
+
+  private final StreamOpener opener;
+  private final Function<TransactionAssembler.RecordSink, TransactionAssembler> assemblers;
+  private final BlockingQueue<SourceRecord> queue;
+  private final AtomicReference<LogicalStream> current = new AtomicReference<>();
+  private final AtomicReference<State> state;
+  private volatile boolean running = true;
+  private volatile Throwable failure;
+  private SourcePosition lastQueued;
+
+  /** Opens a stream from a start LSN. */
+  @FunctionalInterface
+  public interface StreamOpener {
+    LogicalStream open(long startLsn) throws SQLException;
+  }
+
+  /**
+   * @param resumeAfter the last position already in Kafka, or null to start from the slot
+   * @param assemblers makes an assembler that resumes after the given position for each connection
+   */
+  public StreamReader(
+      StreamOpener opener,
+      SourcePosition resumeAfter,
+      AssemblerFactory assemblers,
+      BlockingQueue<SourceRecord> queue) {
+    this.opener = opener;
+    this.queue = queue;
+    this.lastQueued = resumeAfter;
+    this.state = new AtomicReference<>(new State(null, 0L, true));
+    this.assemblers = sink -> assemblers.create(lastQueued, sink);
+  }
+
+  /** Builds the assembler of one connection. */
+  @FunctionalInterface
+  public interface AssemblerFactory {
+    TransactionAssembler create(SourcePosition resumeAfter, TransactionAssembler.RecordSink sink);
+  }
+
+  public State state() {
+    return state.get();
+  }
+
+  public LogicalStream stream() {
+    return current.get();
+  }
+
+  public Throwable failure() {
+    return failure;
+  }
+
+  @Override
+  public void run() {
+    int failures = 0;
+    while (running) {
+      try {
+        readUntilStopped();
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (SQLException e) {
+        if (!running) {
+          return;
+        }
+        failures++;
+        if (!isTransient(e) || failures > MAX_RECONNECTS) {
+          failure = e;
+          return;
+        }
+        Duration backoff = Duration.ofMillis(Math.min(10_000L, 500L << Math.min(failures, 5)));
+        LOG.warn(
+            "Replication stream failed ({}), reconnecting in {} (attempt {} of {})",
+            e.getMessage(),
+            backoff,
+            failures,
+            MAX_RECONNECTS);
+        closeStream();
+        LockSupport.parkNanos(backoff.toNanos());
+      } catch (RuntimeException | Error e) {
+        failure = e;
+        return;
+      }
+    }
+  }
+
+  private void readUntilStopped() throws SQLException, InterruptedException {
+    long startLsn = lastQueued == null ? 0L : lastQueued.commitLsn();
+    LogicalStream stream = opener.open(startLsn);
+    current.set(stream);
+    PgOutputDecoder decoder = new PgOutputDecoder();
+    TransactionAssembler assembler = assemblers.apply(this::enqueue);
+    long idleParkNanos = 0;
+    while (running) {
+      LogicalStream.Received received = stream.readPending();
+      if (received.payload() == null) {
+        if (!assembler.inTransaction()) {
+          state.set(new State(lastQueued, received.lsn(), false));
+        }
+        idleParkNanos = Math.min(MAX_IDLE_PARK_NANOS, Math.max(50_000L, idleParkNanos * 2));
+        LockSupport.parkNanos(idleParkNanos);
+        continue;
+      }
+      idleParkNanos = 0;
+      assembler.accept(decoder.decode(received.payload()), received.lsn());
+      State previous = state.get();
+      state.set(new State(lastQueued, previous.caughtUpLsn(), assembler.inTransaction()));
+    }
+  }
+
+  private void enqueue(SourceRecord record) throws InterruptedException {
+    while (!queue.offer(record, 100, TimeUnit.MILLISECONDS)) {
+      if (!running) {
+        throw new InterruptedException("Stopping");
+      }
+    }
+    lastQueued = SourcePosition.fromOffset(record.sourceOffset()).orElseThrow();
+  }
+
+  private static boolean isTransient(SQLException e) {
+    String state = e.getSQLState();
+    return e instanceof PSQLException
+        && (state == null
+            || state.startsWith("08")
+            || PSQLState.CONNECTION_FAILURE.getState().equals(state)
+            || "55006".equals(state) // object in use: the slot is still held by the last session
+            || "57P01".equals(state)); // admin shutdown
+  }
+
+  public void stop() {
+    running = false;
+    closeStream();
+  }
+
+  private void closeStream() {
+    LogicalStream stream = current.getAndSet(null);
+    if (stream != null) {
+      stream.close();
+    }
+  }
+}

@@ -1,0 +1,21 @@
+package io.pgsnow.source.schema;
+
+/**
+ * A row of {@code pg_type} as far as mapping needs it: {@code type} is {@code typtype} (b base, d
+ * domain, e enum, c composite, r range), {@code category} is {@code typcategory} (A array, ...),
+ * {@code elementOid} is an array's element type, {@code baseOid} a domain's base type.
+ */
+public record PgType(int oid, String name, char type, char category, int elementOid, int baseOid) {
+
+  public boolean isArray() {
+    return category == 'A' && elementOid != 0;
+  }
+
+  public boolean isDomain() {
+    return type == 'd';
+  }
+
+  public boolean isEnum() {
+    return type == 'e';
+  }
+}
