@@ -56,6 +56,7 @@ class StreamingIT {
     config.put("value.converter.decimal.format", "NUMERIC");
     connect.createConnector("stream", config);
     connect.awaitRunning("stream", 1, Duration.ofSeconds(60));
+    SourceItSupport.awaitStreaming(pg, DB, "stream_slot");
 
     pg.executeIn(
         DB,
@@ -160,6 +161,7 @@ class StreamingIT {
     config.put("publication.autocreate.mode", "filtered");
     connect.createConnector("evolve", config);
     connect.awaitRunning("evolve", 1, Duration.ofSeconds(60));
+    SourceItSupport.awaitStreaming(pg, DB, "evolve_slot");
 
     pg.executeIn(
         DB,

@@ -126,6 +126,9 @@ public final class ConnectCluster implements AutoCloseable {
       }
       Properties broker = new Properties();
       broker.put("auto.create.topics.enable", "true");
+      // One broker: the internal topics of transactions (exactly-once source) need factor 1.
+      broker.put("transaction.state.log.replication.factor", "1");
+      broker.put("transaction.state.log.min.isr", "1");
       EmbeddedConnectCluster cluster =
           new EmbeddedConnectCluster.Builder()
               .name(name)

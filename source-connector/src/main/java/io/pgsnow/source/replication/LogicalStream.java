@@ -53,6 +53,9 @@ public final class LogicalStream implements AutoCloseable {
               .replicationStream()
               .logical()
               .withSlotName(options.slotName())
+              // The driver would otherwise confirm keepalive positions on its own; only the
+              // connector knows what Kafka has durably committed.
+              .withAutomaticFlush(false)
               .withSlotOption("proto_version", protocol)
               .withSlotOption(
                   "publication_names", ReplicationSetup.quote(options.publicationName()))
