@@ -35,13 +35,7 @@ public final class ConcatFieldsConfig extends AbstractConfig {
               PARTS,
               Type.STRING,
               ConfigDef.NO_DEFAULT_VALUE,
-              (key, value) -> {
-                try {
-                  ConcatTemplate.parse(String.valueOf(value));
-                } catch (IllegalArgumentException e) {
-                  throw new ConfigException(key, value, e.getMessage());
-                }
-              },
+              new TemplateValidator(),
               Importance.HIGH,
               "The parts to join, comma-separated: field paths (dots reach into nested fields)"
                   + " and single-quoted literals, e.g. \"first_name, ' ', last_name\". A quote in a"
@@ -64,6 +58,23 @@ public final class ConcatFieldsConfig extends AbstractConfig {
               3,
               Width.SHORT,
               "Null handling");
+
+  /** Accepts what {@link ConcatTemplate#parse} accepts. */
+  private static final class TemplateValidator implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      try {
+        ConcatTemplate.parse(String.valueOf(value));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name, value, e.getMessage());
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "fields and 'literals', comma-separated";
+    }
+  }
 
   public ConcatFieldsConfig(Map<?, ?> props) {
     super(CONFIG_DEF, props);

@@ -90,11 +90,7 @@ public final class LookupJoinConfig extends AbstractConfig {
             KEY_FIELDS,
             Type.LIST,
             ConfigDef.NO_DEFAULT_VALUE,
-            (key, value) -> {
-              if (value == null || ((List<?>) value).isEmpty()) {
-                throw new ConfigException(key, value, "At least one field is required");
-              }
-            },
+            new NonEmptyList(),
             Importance.HIGH,
             "Paths of the record fields that make the lookup key, in the order of the table's key"
                 + " fields or of the query's parameters (dots reach into nested fields).",
@@ -330,6 +326,21 @@ public final class LookupJoinConfig extends AbstractConfig {
             ++order,
             Width.SHORT,
             "Negative cache TTL (ms)");
+  }
+
+  /** Requires at least one entry in a list. */
+  private static final class NonEmptyList implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value == null || ((List<?>) value).isEmpty()) {
+        throw new ConfigException(name, value, "At least one field is required");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "non-empty list";
+    }
   }
 
   public LookupJoinConfig(Map<?, ?> props) {
