@@ -285,8 +285,8 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
     return row instanceof Map<?, ?> map ? map.get(name) : null;
   }
 
-  /** The source rows are looked up in, for tests and metrics. */
-  LookupSource source() {
+  /** The source rows are looked up in, e.g. to report a topic table's size. */
+  public LookupSource source() {
     return source;
   }
 

@@ -107,7 +107,15 @@ public final class ChangeEvents {
   /** The tombstone that follows a delete. */
   public SourceRecord tombstone(Struct before) {
     return new SourceRecord(
-        Map.of(), Map.of(), topic(), null, keySchema, key(before), null, null, 1_700_000_000_000L);
+        Map.of("server", prefix),
+        Map.of("lsn", lsn),
+        topic(),
+        null,
+        keySchema,
+        key(before),
+        null,
+        null,
+        1_700_000_000_000L);
   }
 
   public SourceRecord event(String op, Struct before, Struct after) {
@@ -132,8 +140,8 @@ public final class ChangeEvents {
             .put("op", op)
             .put("ts_ms", 1_700_000_000_123L);
     return new SourceRecord(
-        Map.of(),
-        Map.of(),
+        Map.of("server", prefix),
+        Map.of("lsn", lsn),
         topic(),
         null,
         keySchema,

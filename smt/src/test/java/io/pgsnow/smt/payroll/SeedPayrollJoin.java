@@ -30,6 +30,11 @@ public final class SeedPayrollJoin {
     this.left = left;
   }
 
+  /** Starts from the payroll table another run ended with. */
+  void copyTable(SeedPayrollJoin other) {
+    payroll.putAll(other.payroll);
+  }
+
   public void upsert(Struct employee) {
     payroll.put(((Number) employee.get("employee_id")).longValue(), employee);
   }
