@@ -1,0 +1,161 @@
+package io.pgsnow.smt;
+
+import io.pgsnow.smt.ConcatTemplate.NullHandling;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.components.Versioned;
+import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.transforms.Transformation;
+
+/**
+ * Adds a string field computed from fields and literals, e.g. {@code FULL_NAME = first_name + ' ' +
+ * last_name}, with an explicit null policy instead of ksqlDB's {@code "nullfoo"}.
+ *
+ * @param <R> the record type
+ */
+public abstract class ConcatFields<R extends ConnectRecord<R>>
+    implements Transformation<R>, Versioned {
+  public static final String OVERVIEW_DOC =
+      "Adds a string field joined from fields and literals, with an explicit null policy.";
+
+  private String field;
+  private ConcatTemplate template;
+  private NullHandling nulls;
+  private DerivedSchemaCache<Schema> schemas;
+
+  @Override
+  public void configure(Map<String, ?> props) {
+    ConcatFieldsConfig config = new ConcatFieldsConfig(props);
+    field = config.field();
+    template = config.template();
+    nulls = config.nullHandling();
+    schemas = new DerivedSchemaCache<>(DerivedSchemaCache.DEFAULT_SIZE);
+  }
+
+  @Override
+  public R apply(R record) {
+    Object value = operatingValue(record);
+    if (value == null) {
+      return record;
+    }
+    Schema schema = operatingSchema(record);
+    String text = template.render(path -> path.get(value), nulls);
+    if (schema != null && value instanceof Struct struct) {
+      Schema outSchema = schemas.get(schema, this::deriveSchema);
+      Struct out = new Struct(outSchema);
+      for (Field f : outSchema.fields()) {
+        out.put(f, f.name().equals(field) ? text : struct.get(f.name()));
+      }
+      return newRecord(record, outSchema, out);
+    }
+    if (schema == null && value instanceof Map<?, ?> map) {
+      Map<Object, Object> out = new LinkedHashMap<>(map);
+      out.put(field, text);
+      return newRecord(record, null, out);
+    }
+    throw new DataException(
+        "ConcatFields needs a struct or map, got " + value.getClass().getName() + " in " + record);
+  }
+
+  private Schema deriveSchema(Schema schema) {
+    if (schema.type() != Schema.Type.STRUCT) {
+      throw new DataException("ConcatFields needs a struct schema, got " + schema.type());
+    }
+    SchemaBuilder builder =
+        SchemaBuilder.struct().name(schema.name()).version(schema.version()).doc(schema.doc());
+    if (schema.isOptional()) {
+      builder.optional();
+    }
+    for (Field f : schema.fields()) {
+      builder.field(f.name(), f.name().equals(field) ? Schema.OPTIONAL_STRING_SCHEMA : f.schema());
+    }
+    if (schema.field(field) == null) {
+      builder.field(field, Schema.OPTIONAL_STRING_SCHEMA);
+    }
+    // Fail on a mistyped field path when the schema is first seen, not at some later null value.
+    template.parts().stream().filter(p -> !p.isLiteral()).forEach(p -> p.field().schema(schema));
+    return builder.build();
+  }
+
+  /** The number of derived schemas held, for tests of the cache. */
+  long cachedSchemas() {
+    return schemas.size();
+  }
+
+  @Override
+  public ConfigDef config() {
+    return ConcatFieldsConfig.CONFIG_DEF;
+  }
+
+  @Override
+  public String version() {
+    return PluginVersion.get();
+  }
+
+  @Override
+  public void close() {
+    schemas = null;
+  }
+
+  protected abstract Schema operatingSchema(R record);
+
+  protected abstract Object operatingValue(R record);
+
+  protected abstract R newRecord(R record, Schema schema, Object value);
+
+  /** Computes a field of the record key. */
+  public static class Key<R extends ConnectRecord<R>> extends ConcatFields<R> {
+    @Override
+    protected Schema operatingSchema(R record) {
+      return record.keySchema();
+    }
+
+    @Override
+    protected Object operatingValue(R record) {
+      return record.key();
+    }
+
+    @Override
+    protected R newRecord(R record, Schema schema, Object value) {
+      return record.newRecord(
+          record.topic(),
+          record.kafkaPartition(),
+          schema,
+          value,
+          record.valueSchema(),
+          record.value(),
+          record.timestamp());
+    }
+  }
+
+  /** Computes a field of the record value. */
+  public static class Value<R extends ConnectRecord<R>> extends ConcatFields<R> {
+    @Override
+    protected Schema operatingSchema(R record) {
+      return record.valueSchema();
+    }
+
+    @Override
+    protected Object operatingValue(R record) {
+      return record.value();
+    }
+
+    @Override
+    protected R newRecord(R record, Schema schema, Object value) {
+      return record.newRecord(
+          record.topic(),
+          record.kafkaPartition(),
+          record.keySchema(),
+          record.key(),
+          schema,
+          value,
+          record.timestamp());
+    }
+  }
+}

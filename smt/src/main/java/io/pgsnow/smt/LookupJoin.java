@@ -1,0 +1,371 @@
+package io.pgsnow.smt;
+
+import io.pgsnow.smt.LookupJoinConfig.FailurePolicy;
+import io.pgsnow.smt.LookupJoinConfig.JoinType;
+import io.pgsnow.smt.lookup.JdbcLookup;
+import io.pgsnow.smt.lookup.LookupFailedException;
+import io.pgsnow.smt.lookup.LookupKey;
+import io.pgsnow.smt.lookup.LookupSource;
+import io.pgsnow.smt.lookup.TopicTable;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.connect.components.Versioned;
+import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.storage.Converter;
+import org.apache.kafka.connect.transforms.Transformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enriches each record with fields of a row looked up by key: the stream-table join of ksqlDB,
+ * inside the connector. Rows come from a {@link LookupSource}: a materialised topic or a JDBC
+ * query. The first join waits for the source to be ready, never longer than the timeout.
+ *
+ * @param <R> the record type
+ */
+public abstract class LookupJoin<R extends ConnectRecord<R>>
+    implements Transformation<R>, Versioned {
+  private static final Logger LOG = LoggerFactory.getLogger(LookupJoin.class);
+  private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
+
+  public static final String OVERVIEW_DOC =
+      "Adds fields of a row looked up by key in a topic table or a JDBC query (inner or left"
+          + " join).";
+
+  private List<FieldPath> keyFields;
+  private JoinType joinType;
+  private Map<String, String> fields;
+  private String prefix;
+  private Duration timeout;
+  private FailurePolicy failurePolicy;
+  private LookupSource source;
+  private boolean ready;
+  private boolean warnedUnknownShape;
+  private DerivedSchemaCache<JoinShape> schemas;
+
+  /** What an output schema is derived from. */
+  private record JoinShape(Schema record, Schema row) {}
+
+  @Override
+  public void configure(Map<String, ?> props) {
+    LookupJoinConfig config = new LookupJoinConfig(props);
+    keyFields = config.keyFields();
+    joinType = config.joinType();
+    fields = config.fields();
+    prefix = config.fieldsPrefix();
+    timeout = config.timeout();
+    failurePolicy = config.failurePolicy();
+    schemas = new DerivedSchemaCache<>(DerivedSchemaCache.DEFAULT_SIZE);
+    source = openSource(config);
+  }
+
+  /** Opens the configured source; the only place that touches Kafka clients or JDBC. */
+  protected LookupSource openSource(LookupJoinConfig config) {
+    return switch (config.sourceType()) {
+      case TOPIC -> openTopicTable(config);
+      case JDBC ->
+          new JdbcLookup(
+              config.jdbcUrl(),
+              config.jdbcUser(),
+              config.jdbcPassword().value(),
+              config.jdbcQuery(),
+              config.timeout(),
+              config.jdbcCacheSize(),
+              config.jdbcCacheTtl(),
+              config.jdbcNegativeTtl());
+    };
+  }
+
+  private static TopicTable openTopicTable(LookupJoinConfig config) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.topicBootstrapServers());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(
+        ConsumerConfig.CLIENT_ID_CONFIG,
+        "pgsnow-lookup-" + config.topicName() + "-" + CLIENT_IDS.incrementAndGet());
+    props.putAll(config.topicConsumerConfig());
+    return new TopicTable(
+        config.topicName(),
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
+        converter(config.topicKeyConverter(), config.topicKeyConverterConfig(), true),
+        converter(config.topicValueConverter(), config.topicValueConverterConfig(), false),
+        config.topicKeyFields(),
+        config.topicMaxRows(),
+        config.topicMaxBytes());
+  }
+
+  private static Converter converter(String className, Map<String, Object> props, boolean isKey) {
+    try {
+      Converter converter = Utils.newInstance(className, Converter.class);
+      converter.configure(props, isKey);
+      return converter;
+    } catch (ClassNotFoundException e) {
+      throw new ConnectException("Converter class " + className + " not found", e);
+    }
+  }
+
+  @Override
+  public R apply(R record) {
+    try {
+      if (!ready) {
+        source.awaitReady(timeout);
+        ready = true;
+      }
+      if (source.absorb(record)) {
+        return record;
+      }
+      Object value = operatingValue(record);
+      if (value == null) {
+        return record;
+      }
+      LookupKey key = LookupKey.of(keyFields.stream().map(path -> path.get(value)).toList());
+      Optional<Object> row = key.hasNull() ? Optional.empty() : source.lookup(key);
+      if (row.isEmpty() && joinType == JoinType.INNER) {
+        return null;
+      }
+      return joined(record, value, row.orElse(null));
+    } catch (LookupFailedException e) {
+      return onFailure(record, e);
+    }
+  }
+
+  private R onFailure(R record, LookupFailedException e) {
+    switch (failurePolicy) {
+      case DROP -> {
+        LOG.warn(
+            "Dropping record {}-{}: {}", record.topic(), record.kafkaPartition(), e.getMessage());
+        return null;
+      }
+      case KEEP -> {
+        LOG.warn("Keeping record without lookup fields: {}", e.getMessage());
+        Object value = operatingValue(record);
+        return value == null ? record : joined(record, value, null);
+      }
+      default -> throw new RetriableException(e.getMessage(), e);
+    }
+  }
+
+  private R joined(R record, Object value, Object row) {
+    Schema schema = operatingSchema(record);
+    if (schema == null && value instanceof Map<?, ?> map) {
+      return newRecord(record, null, joinedMap(map, row));
+    }
+    if (schema == null || !(value instanceof Struct struct)) {
+      throw new DataException("LookupJoin needs a struct or map value in " + record);
+    }
+    Schema rowSchema = rowSchema(row);
+    if (rowSchema == null) {
+      if (!warnedUnknownShape) {
+        LOG.warn("No lookup row seen yet, so a miss is passed on without the joined fields");
+        warnedUnknownShape = true;
+      }
+      return record;
+    }
+    Schema outSchema = schemas.get(new JoinShape(schema, rowSchema), this::deriveSchema);
+    return newRecord(record, outSchema, joinedStruct(outSchema, struct, (Struct) row));
+  }
+
+  private Schema rowSchema(Object row) {
+    if (row == null) {
+      return source.rowSchema().orElse(null);
+    }
+    if (row instanceof Struct struct) {
+      return struct.schema();
+    }
+    throw new DataException(
+        "Lookup rows carry no schema but the record does: read the table with a schema'd"
+            + " converter (e.g. JsonConverter with schemas.enable=true)");
+  }
+
+  private Struct joinedStruct(Schema outSchema, Struct value, Struct row) {
+    Struct out = new Struct(outSchema);
+    Schema schema = value.schema();
+    for (Field field : schema.fields()) {
+      out.put(field.name(), value.get(field));
+    }
+    if (row != null) {
+      for (Field field : outSchema.fields()) {
+        if (schema.field(field.name()) == null) {
+          out.put(field, row.get(sourceName(field.name())));
+        }
+      }
+    }
+    return out;
+  }
+
+  private String sourceName(String outputName) {
+    if (fields.isEmpty()) {
+      return outputName.substring(prefix.length());
+    }
+    return fields.entrySet().stream()
+        .filter(e -> e.getValue().equals(outputName))
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private Schema deriveSchema(JoinShape shape) {
+    Schema schema = shape.record();
+    SchemaBuilder builder =
+        SchemaBuilder.struct().name(schema.name()).version(schema.version()).doc(schema.doc());
+    if (schema.isOptional()) {
+      builder.optional();
+    }
+    for (Field field : schema.fields()) {
+      builder.field(field.name(), field.schema());
+    }
+    if (fields.isEmpty()) {
+      for (Field field : shape.row().fields()) {
+        if (schema.field(prefix + field.name()) == null) {
+          builder.field(prefix + field.name(), OptionalSchema.of(field.schema()));
+        }
+      }
+      return builder.build();
+    }
+    for (Map.Entry<String, String> selected : fields.entrySet()) {
+      Field field = shape.row().field(selected.getKey());
+      if (field == null) {
+        throw new DataException("Lookup rows have no field '" + selected.getKey() + "'");
+      }
+      if (schema.field(selected.getValue()) != null) {
+        throw new DataException(
+            "Looked-up field '"
+                + selected.getValue()
+                + "' is already a field of the record: set an alias or "
+                + LookupJoinConfig.FIELDS_PREFIX);
+      }
+      builder.field(selected.getValue(), OptionalSchema.of(field.schema()));
+    }
+    return builder.build();
+  }
+
+  private Map<Object, Object> joinedMap(Map<?, ?> value, Object row) {
+    Map<Object, Object> out = new LinkedHashMap<>(value);
+    if (!fields.isEmpty()) {
+      fields.forEach((name, output) -> out.put(output, row == null ? null : rowField(row, name)));
+      return out;
+    }
+    if (row instanceof Struct struct) {
+      for (Field field : struct.schema().fields()) {
+        out.putIfAbsent(prefix + field.name(), struct.get(field));
+      }
+    } else if (row instanceof Map<?, ?> map) {
+      map.forEach((name, v) -> out.putIfAbsent(prefix + name, v));
+    } else if (row == null) {
+      source
+          .rowSchema()
+          .ifPresent(s -> s.fields().forEach(f -> out.putIfAbsent(prefix + f.name(), null)));
+    }
+    return out;
+  }
+
+  private static Object rowField(Object row, String name) {
+    if (row instanceof Struct struct) {
+      return struct.schema().field(name) == null ? null : struct.get(name);
+    }
+    return row instanceof Map<?, ?> map ? map.get(name) : null;
+  }
+
+  /** The source rows are looked up in, e.g. to report a topic table's size. */
+  public LookupSource source() {
+    return source;
+  }
+
+  /** The number of derived schemas held, for tests of the cache. */
+  long cachedSchemas() {
+    return schemas.size();
+  }
+
+  @Override
+  public ConfigDef config() {
+    return LookupJoinConfig.CONFIG_DEF;
+  }
+
+  @Override
+  public String version() {
+    return PluginVersion.get();
+  }
+
+  @Override
+  public void close() {
+    if (source != null) {
+      source.close();
+      source = null;
+    }
+  }
+
+  protected abstract Schema operatingSchema(R record);
+
+  protected abstract Object operatingValue(R record);
+
+  protected abstract R newRecord(R record, Schema schema, Object value);
+
+  /** Joins on, and enriches, the record key. */
+  public static class Key<R extends ConnectRecord<R>> extends LookupJoin<R> {
+    @Override
+    protected Schema operatingSchema(R record) {
+      return record.keySchema();
+    }
+
+    @Override
+    protected Object operatingValue(R record) {
+      return record.key();
+    }
+
+    @Override
+    protected R newRecord(R record, Schema schema, Object value) {
+      return record.newRecord(
+          record.topic(),
+          record.kafkaPartition(),
+          schema,
+          value,
+          record.valueSchema(),
+          record.value(),
+          record.timestamp());
+    }
+  }
+
+  /** Joins on, and enriches, the record value. */
+  public static class Value<R extends ConnectRecord<R>> extends LookupJoin<R> {
+    @Override
+    protected Schema operatingSchema(R record) {
+      return record.valueSchema();
+    }
+
+    @Override
+    protected Object operatingValue(R record) {
+      return record.value();
+    }
+
+    @Override
+    protected R newRecord(R record, Schema schema, Object value) {
+      return record.newRecord(
+          record.topic(),
+          record.kafkaPartition(),
+          record.keySchema(),
+          record.key(),
+          schema,
+          value,
+          record.timestamp());
+    }
+  }
+}

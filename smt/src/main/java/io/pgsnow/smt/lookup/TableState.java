@@ -1,0 +1,71 @@
+package io.pgsnow.smt.lookup;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+
+/**
+ * The rows of a materialised table by key, newest write wins, a null row deletes. Bounded in rows
+ * and in estimated bytes: a table that outgrows its budget fails loudly rather than evicting rows,
+ * since an evicted row would silently turn joins into misses.
+ */
+final class TableState {
+  private record Entry(Object row, long bytes) {}
+
+  private final Map<LookupKey, Entry> rows = new ConcurrentHashMap<>();
+  private final long maxRows;
+  private final long maxBytes;
+  private final String name;
+  private long bytes;
+  private volatile Schema lastSchema;
+
+  TableState(String name, long maxRows, long maxBytes) {
+    this.name = name;
+    this.maxRows = maxRows;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Writes or (with a null row) deletes the row of a key. Called by one writer at a time. */
+  synchronized void put(LookupKey key, Object row) {
+    if (row == null) {
+      Entry old = rows.remove(key);
+      if (old != null) {
+        bytes -= old.bytes();
+      }
+      return;
+    }
+    long size = RowSize.estimate(key.parts()) + RowSize.estimate(row) + 64;
+    Entry old = rows.put(key, new Entry(row, size));
+    bytes += size - (old == null ? 0 : old.bytes());
+    if (row instanceof Struct struct) {
+      lastSchema = struct.schema();
+    }
+    if (rows.size() > maxRows || bytes > maxBytes) {
+      throw new ConnectException(
+          String.format(
+              "Lookup table %s outgrew its bound: %d rows, ~%d bytes (limits %d rows, %d bytes);"
+                  + " raise the limits or give the worker a smaller table",
+              name, rows.size(), bytes, maxRows, maxBytes));
+    }
+  }
+
+  Optional<Object> get(LookupKey key) {
+    Entry entry = rows.get(key);
+    return entry == null ? Optional.empty() : Optional.of(entry.row());
+  }
+
+  Optional<Schema> lastSchema() {
+    return Optional.ofNullable(lastSchema);
+  }
+
+  int rows() {
+    return rows.size();
+  }
+
+  synchronized long estimatedBytes() {
+    return bytes;
+  }
+}

@@ -1,0 +1,257 @@
+package io.pgsnow.smt.lookup;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.connect.connector.ConnectRecord;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.storage.Converter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Kafka topic materialised as a table: every partition is read from the beginning, newest value
+ * per key wins, tombstones and deletes remove. It is ready once it has read up to the end offsets
+ * taken at start, so no join sees a half-loaded table; then it keeps following the topic.
+ *
+ * <p>When the table's own records pass through the same transform chain (one source connector
+ * capturing both tables), they are applied in-line and following the topic stops: the chain already
+ * delivers them in the database's commit order, and a consumer would apply the same changes later,
+ * briefly rolling rows back.
+ */
+public final class TopicTable implements LookupSource {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicTable.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration PARTITION_RETRY = Duration.ofSeconds(5);
+
+  private final String topic;
+  private final Consumer<byte[], byte[]> consumer;
+  private final Converter keyConverter;
+  private final Converter valueConverter;
+  private final TableRecordDecoder decoder;
+  private final TableState state;
+  private final CountDownLatch loaded = new CountDownLatch(1);
+  private final Thread reader;
+  private final Object writeLock = new Object();
+  private volatile boolean closed;
+  private volatile boolean inline;
+  private volatile RuntimeException failure;
+  private long recordsRead;
+
+  /**
+   * Creates the table and starts reading.
+   *
+   * @param consumer a consumer of the table topic, owned by the table from now on
+   * @param keyFields key fields of the table records (see {@link TableRecordDecoder})
+   */
+  public TopicTable(
+      String topic,
+      Consumer<byte[], byte[]> consumer,
+      Converter keyConverter,
+      Converter valueConverter,
+      List<String> keyFields,
+      long maxRows,
+      long maxBytes) {
+    this.topic = topic;
+    this.consumer = consumer;
+    this.keyConverter = keyConverter;
+    this.valueConverter = valueConverter;
+    this.decoder = new TableRecordDecoder(keyFields);
+    this.state = new TableState(topic, maxRows, maxBytes);
+    this.reader = new Thread(this::run, "pgsnow-lookup-table-" + topic);
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  /** Rows held now. */
+  public int rows() {
+    return state.rows();
+  }
+
+  /** Estimated heap held by the rows, in bytes. */
+  public long estimatedBytes() {
+    return state.estimatedBytes();
+  }
+
+  /** Whether the table has read to the end offsets it saw at start. */
+  public boolean isLoaded() {
+    return loaded.getCount() == 0;
+  }
+
+  private void run() {
+    try {
+      long start = System.nanoTime();
+      Map<TopicPartition, Long> end = assignAll();
+      while (!closed && !reachedEnd(end)) {
+        applyPolled(consumer.poll(POLL));
+      }
+      LOG.info(
+          "Lookup table {} loaded: {} rows (~{} KiB) from {} records in {} ms",
+          topic,
+          state.rows(),
+          state.estimatedBytes() / 1024,
+          recordsRead,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      loaded.countDown();
+      follow(end.isEmpty());
+    } catch (WakeupException e) {
+      LOG.debug("Lookup table {} reader woken up to close", topic);
+    } catch (RuntimeException e) {
+      LOG.error("Lookup table {} failed", topic, e);
+      failure = e;
+      loaded.countDown();
+    } finally {
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    }
+  }
+
+  private Map<TopicPartition, Long> assignAll() {
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return partitions.isEmpty() ? Map.of() : consumer.endOffsets(partitions);
+  }
+
+  private boolean reachedEnd(Map<TopicPartition, Long> end) {
+    return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+  }
+
+  private void follow(boolean noPartitionsYet) {
+    boolean waiting = noPartitionsYet;
+    long nextPartitionCheck = System.nanoTime() + PARTITION_RETRY.toNanos();
+    while (!closed && !inline) {
+      if (waiting && System.nanoTime() > nextPartitionCheck) {
+        // The topic did not exist at start: pick it up once the first record creates it.
+        waiting = assignAll().isEmpty();
+        nextPartitionCheck = System.nanoTime() + PARTITION_RETRY.toNanos();
+      }
+      if (waiting) {
+        sleep(POLL);
+      } else {
+        applyPolled(consumer.poll(POLL));
+      }
+    }
+    if (inline) {
+      LOG.info("Lookup table {}: its records flow through this chain; updating in-line", topic);
+    }
+  }
+
+  private void applyPolled(ConsumerRecords<byte[], byte[]> records) {
+    synchronized (writeLock) {
+      for (ConsumerRecord<byte[], byte[]> record : records) {
+        if (inline) {
+          return;
+        }
+        recordsRead++;
+        apply(record);
+      }
+    }
+    LOG.debug("Lookup table {}: {} rows after {} records", topic, state.rows(), recordsRead);
+  }
+
+  private void apply(ConsumerRecord<byte[], byte[]> record) {
+    SchemaAndValue key = keyConverter.toConnectData(record.topic(), record.headers(), record.key());
+    SchemaAndValue value =
+        valueConverter.toConnectData(record.topic(), record.headers(), record.value());
+    try {
+      state.put(decoder.key(key.value()), decoder.row(value.value()));
+    } catch (DataException e) {
+      // One unusable record (no key) must not take the whole table down.
+      LOG.warn(
+          "Lookup table {}: skipping record at {}-{}@{}: {}",
+          topic,
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getMessage());
+    }
+  }
+
+  @Override
+  public void awaitReady(Duration timeout) throws LookupFailedException {
+    try {
+      if (!loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new LookupFailedException(
+            "Lookup table " + topic + " not loaded within " + timeout + " (" + rows() + " rows)");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LookupFailedException("Interrupted while loading lookup table " + topic, e);
+    }
+    if (failure != null) {
+      throw new LookupFailedException("Lookup table " + topic + " failed", failure);
+    }
+  }
+
+  @Override
+  public Optional<Object> lookup(LookupKey key) throws LookupFailedException {
+    if (failure != null) {
+      throw new LookupFailedException("Lookup table " + topic + " failed", failure);
+    }
+    return state.get(key);
+  }
+
+  @Override
+  public Optional<Schema> rowSchema() {
+    return state.lastSchema();
+  }
+
+  @Override
+  public boolean absorb(ConnectRecord<?> record) throws LookupFailedException {
+    if (!topic.equals(record.topic())) {
+      return false;
+    }
+    // The load must finish first: applying a newer row before older ones are read would lose it.
+    if (!isLoaded()) {
+      throw new LookupFailedException("Lookup table " + topic + " is not loaded yet");
+    }
+    synchronized (writeLock) {
+      inline = true;
+      state.put(decoder.key(record.key()), decoder.row(record.value()));
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    consumer.wakeup();
+    try {
+      reader.join(Duration.ofSeconds(10).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.info("Lookup table {} closed with {} rows", topic, state.rows());
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TopicTable{" + topic + ", rows=" + rows() + ", bytes~" + estimatedBytes() + "}";
+  }
+}

@@ -1,0 +1,165 @@
+package io.pgsnow.smt.lookup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TopicTableTest {
+  private static final String TOPIC = "pg.public.payroll";
+  private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+
+  private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+  private TopicTable table;
+  private long offset;
+
+  private static JsonConverter schemaless(boolean isKey) {
+    JsonConverter converter = new JsonConverter();
+    converter.configure(Map.of("schemas.enable", "false"), isKey);
+    return converter;
+  }
+
+  private void topicWithEndOffset(long end) {
+    Node node = new Node(0, "localhost", 9092);
+    consumer.updatePartitions(
+        TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, new Node[] {node}, new Node[] {node})));
+    consumer.updateBeginningOffsets(Map.of(P0, 0L));
+    consumer.updateEndOffsets(Map.of(P0, end));
+  }
+
+  private void send(String key, String value) {
+    long at = offset++;
+    consumer.schedulePollTask(
+        () ->
+            consumer.addRecord(
+                new ConsumerRecord<>(
+                    TOPIC,
+                    0,
+                    at,
+                    key.getBytes(StandardCharsets.UTF_8),
+                    value == null ? null : value.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  private TopicTable start(long maxRows) {
+    table =
+        new TopicTable(
+            TOPIC, consumer, schemaless(true), schemaless(false), List.of(), maxRows, 1 << 20);
+    return table;
+  }
+
+  @AfterEach
+  void close() {
+    if (table != null) {
+      table.close();
+    }
+  }
+
+  @Test
+  void isReadyOnlyAfterReadingToTheEndOffsets() throws Exception {
+    topicWithEndOffset(3);
+    send("{\"employee_id\":1}", "{\"employee_id\":1,\"first_name\":\"Alice\"}");
+    send("{\"employee_id\":2}", "{\"employee_id\":2,\"first_name\":\"Bob\"}");
+    start(100);
+    assertThatThrownBy(() -> table.awaitReady(Duration.ofMillis(600)))
+        .isInstanceOf(LookupFailedException.class)
+        .hasMessageContaining("not loaded");
+    assertThat(table.isLoaded()).isFalse();
+
+    send("{\"employee_id\":1}", "{\"employee_id\":1,\"first_name\":\"Alicia\"}");
+    table.awaitReady(Duration.ofSeconds(10));
+    assertThat(table.lookup(LookupKey.of(1)).orElseThrow())
+        .isEqualTo(Map.of("employee_id", 1L, "first_name", "Alicia"));
+    assertThat(table.rows()).isEqualTo(2);
+    assertThat(table.estimatedBytes()).isPositive();
+  }
+
+  @Test
+  void followsTheTopicAfterLoadingWithTombstonesAndEnvelopes() throws Exception {
+    topicWithEndOffset(1);
+    send("{\"employee_id\":1}", "{\"employee_id\":1,\"first_name\":\"Alice\"}");
+    start(100).awaitReady(Duration.ofSeconds(10));
+    send(
+        "{\"employee_id\":2}",
+        "{\"op\":\"c\",\"before\":null,\"after\":{\"employee_id\":2,\"first_name\":\"Bob\"}}");
+    send("{\"employee_id\":1}", null);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> table.lookup(LookupKey.of(2)).isPresent() && table.rows() == 1);
+    assertThat(table.lookup(LookupKey.of(1))).isEmpty();
+    send("{\"employee_id\":2}", "{\"op\":\"d\",\"before\":{\"employee_id\":2},\"after\":null}");
+    await().atMost(Duration.ofSeconds(10)).until(() -> table.rows() == 0);
+  }
+
+  @Test
+  void emptyTopicIsReadyAtOnce() throws Exception {
+    topicWithEndOffset(0);
+    start(100).awaitReady(Duration.ofSeconds(10));
+    assertThat(table.rows()).isZero();
+  }
+
+  @Test
+  void recordsOfTheChainUpdateInLineAndStopFollowing() throws Exception {
+    topicWithEndOffset(1);
+    send("{\"employee_id\":1}", "{\"employee_id\":1,\"first_name\":\"Alice\"}");
+    start(100).awaitReady(Duration.ofSeconds(10));
+
+    SourceRecord update =
+        new SourceRecord(
+            Map.of(),
+            Map.of(),
+            TOPIC,
+            null,
+            null,
+            Map.of("employee_id", 1),
+            null,
+            Map.of("employee_id", 1, "first_name", "Alicia"),
+            0L);
+    assertThat(table.absorb(update)).isTrue();
+    assertThat(table.absorb(update.newRecord("other", null, null, 1, null, 1, 0L))).isFalse();
+    // The consumer now delivers an older change of the same row: it must not roll the row back.
+    send("{\"employee_id\":1}", "{\"employee_id\":1,\"first_name\":\"Alice\"}");
+    Thread.sleep(600);
+    assertThat(table.lookup(LookupKey.of(1)).orElseThrow())
+        .isEqualTo(Map.of("employee_id", 1, "first_name", "Alicia"));
+  }
+
+  @Test
+  void failsLoudlyWhenOutgrowingItsBound() {
+    topicWithEndOffset(3);
+    send("{\"employee_id\":1}", "{\"employee_id\":1}");
+    send("{\"employee_id\":2}", "{\"employee_id\":2}");
+    send("{\"employee_id\":3}", "{\"employee_id\":3}");
+    start(2);
+    assertThatThrownBy(() -> table.awaitReady(Duration.ofSeconds(10)))
+        .isInstanceOf(LookupFailedException.class)
+        .hasRootCauseMessage(
+            "Lookup table pg.public.payroll outgrew its bound: 3 rows, ~"
+                + table.estimatedBytes()
+                + " bytes (limits 2 rows, 1048576 bytes); raise the limits or give the worker a"
+                + " smaller table");
+    assertThatThrownBy(() -> table.lookup(LookupKey.of(1)))
+        .isInstanceOf(LookupFailedException.class);
+  }
+
+  @Test
+  void skipsRecordsWithoutKey() throws Exception {
+    topicWithEndOffset(2);
+    send("null", "{\"employee_id\":9}");
+    send("{\"employee_id\":1}", "{\"employee_id\":1}");
+    start(100).awaitReady(Duration.ofSeconds(10));
+    assertThat(table.rows()).isEqualTo(1);
+  }
+}
