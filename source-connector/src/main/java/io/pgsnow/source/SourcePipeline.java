@@ -4,6 +4,7 @@ import io.pgsnow.source.events.SourceInfo;
 import io.pgsnow.source.events.TransactionAssembler;
 import io.pgsnow.source.offsets.FlushPolicy;
 import io.pgsnow.source.offsets.SourcePosition;
+import io.pgsnow.source.replication.CatalogPrimaryKeys;
 import io.pgsnow.source.replication.LogicalStream;
 import io.pgsnow.source.replication.PgConnections;
 import io.pgsnow.source.replication.ReplicationSetup;
@@ -89,6 +90,7 @@ final class SourcePipeline implements AutoCloseable {
             config.skippedOperations(),
             config.tombstonesOnDelete(),
             new ColumnTypes(config.decimalHandling(), types),
+            new CatalogPrimaryKeys(connections),
             new SourceInfo(Version.get(), config.topicPrefix(), config.dbname()));
     BlockingQueue<SourceRecord> queue = new ArrayBlockingQueue<>(config.maxQueueSize());
     StreamReader reader =

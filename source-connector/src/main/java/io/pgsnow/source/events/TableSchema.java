@@ -47,7 +47,13 @@ public final class TableSchema {
   }
 
   public static TableSchema of(
-      PgOutputMessage.Relation relation, String topicPrefix, ColumnTypes types) {
+      PgOutputMessage.Relation relation,
+      String topicPrefix,
+      ColumnTypes types,
+      PrimaryKeys primaryKeys) {
+    // Under REPLICA IDENTITY FULL every column is flagged as key; the real key is the primary key.
+    List<String> fullIdentityKey =
+        relation.replicaIdentity() == 'f' ? primaryKeys.of(relation.relationId()) : null;
     String topic = topicPrefix + "." + relation.namespace() + "." + relation.name();
     List<String> names = new ArrayList<>();
     List<ColumnType> columnTypes = new ArrayList<>();
@@ -55,9 +61,11 @@ public final class TableSchema {
     SchemaBuilder row = SchemaBuilder.struct().name(topic + ".Value").optional();
     SchemaBuilder key = SchemaBuilder.struct().name(topic + ".Key");
     for (PgOutputMessage.Column column : relation.columns()) {
+      boolean isKey =
+          fullIdentityKey == null ? column.key() : fullIdentityKey.contains(column.name());
       // pgoutput does not send NOT NULL constraints, so only key columns are required.
-      ColumnType type = types.forColumn(column.typeOid(), column.typeModifier(), !column.key());
-      if (column.key()) {
+      ColumnType type = types.forColumn(column.typeOid(), column.typeModifier(), !isKey);
+      if (isKey) {
         keys.add(names.size());
         key.field(column.name(), type.schema());
       }

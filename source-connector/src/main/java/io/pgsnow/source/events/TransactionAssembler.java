@@ -37,6 +37,7 @@ public final class TransactionAssembler {
       Set<Operation> skipped,
       boolean tombstonesOnDelete,
       ColumnTypes columnTypes,
+      PrimaryKeys primaryKeys,
       SourceInfo sourceInfo) {}
 
   private final Settings settings;
@@ -167,10 +168,13 @@ public final class TransactionAssembler {
 
   private void handle(PgOutputMessage message, long lsn) throws InterruptedException {
     if (message instanceof PgOutputMessage.Relation r) {
-      tables.put(r.relationId(), TableSchema.of(r, settings.topicPrefix(), settings.columnTypes()));
+      tables.put(
+          r.relationId(),
+          TableSchema.of(
+              r, settings.topicPrefix(), settings.columnTypes(), settings.primaryKeys()));
     } else if (message instanceof PgOutputMessage.Insert i) {
       long index = messageIndex++;
-      TableSchema t = captured(i.relationId(), Operation.CREATE);
+      TableSchema t = captured(i.relationId());
       if (t != null) {
         emitChange(t, null, ChangeEventBuilder.row(t, i.newTuple(), null), "c", lsn, index, 0);
       }
@@ -178,7 +182,7 @@ public final class TransactionAssembler {
       update(u, lsn, messageIndex++);
     } else if (message instanceof PgOutputMessage.Delete d) {
       long index = messageIndex++;
-      TableSchema t = captured(d.relationId(), Operation.DELETE);
+      TableSchema t = captured(d.relationId());
       if (t != null) {
         emitDelete(t, ChangeEventBuilder.row(t, d.oldTuple(), null).struct(), lsn, index, 0);
       }
@@ -189,7 +193,7 @@ public final class TransactionAssembler {
   }
 
   private void update(PgOutputMessage.Update u, long lsn, long index) throws InterruptedException {
-    TableSchema t = captured(u.relationId(), Operation.UPDATE);
+    TableSchema t = captured(u.relationId());
     if (t == null) {
       return;
     }
@@ -223,17 +227,13 @@ public final class TransactionAssembler {
     }
   }
 
-  private TableSchema captured(int relationId, Operation op) {
+  private TableSchema captured(int relationId) {
     TableSchema t = tables.get(relationId);
     if (t == null) {
       throw new IllegalStateException(
           "Change for relation " + relationId + " arrived before its Relation message");
     }
-    if (settings.skipped().contains(op)
-        || !settings.filter().includes(t.schemaName(), t.tableName())) {
-      return null;
-    }
-    return t;
+    return settings.filter().includes(t.schemaName(), t.tableName()) ? t : null;
   }
 
   private void emitChange(
@@ -286,7 +286,7 @@ public final class TransactionAssembler {
       ConnectHeaders headers)
       throws InterruptedException {
     SourcePosition position = position(index, sub);
-    if (replayed(position)) {
+    if (replayed(position) || skipped(op)) {
       return;
     }
     Struct source =
@@ -313,6 +313,18 @@ public final class TransactionAssembler {
             value,
             commitTimeMillis,
             headers));
+  }
+
+  /**
+   * Skipping applies to the emitted operation, so a key change's delete and create follow d and c.
+   */
+  private boolean skipped(String op) {
+    for (Operation skipped : settings.skipped()) {
+      if (skipped.code().equals(op)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private SourcePosition position(long index, int sub) {

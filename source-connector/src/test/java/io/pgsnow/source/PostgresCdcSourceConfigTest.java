@@ -1,0 +1,94 @@
+package io.pgsnow.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgsnow.source.PostgresCdcSourceConfig.Operation;
+import io.pgsnow.testkit.ConfigDocs;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class PostgresCdcSourceConfigTest {
+  static final ConfigDocs.Documented DOC =
+      new ConfigDocs.Documented(
+          "postgres-cdc-source.md",
+          "PostgresCdcSourceConnector",
+          List.of(PostgresCdcSourceConnector.class),
+          "Streams the changes of one PostgreSQL database to Kafka through the built-in pgoutput"
+              + " logical decoding plugin, as Debezium-compatible change events, one topic per"
+              + " table (`<topic.prefix>.<schema>.<table>`). Key names follow Debezium's"
+              + " PostgreSQL connector and Confluent Cloud's Postgres CDC Source V2.",
+          PostgresCdcSourceConfig.CONFIG_DEF);
+
+  private static Map<String, String> minimal() {
+    Map<String, String> props = new HashMap<>();
+    props.put("database.hostname", "localhost");
+    props.put("database.user", "u");
+    props.put("database.dbname", "d");
+    props.put("topic.prefix", "pg");
+    return props;
+  }
+
+  @Test
+  void hasDebeziumCompatibleDefaults() {
+    PostgresCdcSourceConfig config = new PostgresCdcSourceConfig(minimal());
+    assertThat(config.port()).isEqualTo(5432);
+    assertThat(config.slotName()).isEqualTo("pgsnow");
+    assertThat(config.skippedOperations()).containsExactly(Operation.TRUNCATE);
+    assertThat(config.tombstonesOnDelete()).isTrue();
+    assertThat(config.publicationAutocreate())
+        .isEqualTo(PostgresCdcSourceConfig.PublicationAutocreate.ALL_TABLES);
+    assertThat(config.password()).isEmpty();
+  }
+
+  @Test
+  void acceptsDatabaseServerNameAsTheTopicPrefix() {
+    Map<String, String> props = minimal();
+    props.remove("topic.prefix");
+    props.put("database.server.name", "legacy");
+    assertThat(new PostgresCdcSourceConfig(props).topicPrefix()).isEqualTo("legacy");
+    props.remove("database.server.name");
+    assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("topic.prefix");
+  }
+
+  @Test
+  void filtersTablesWithWholeNameRegexes() {
+    Map<String, String> props = minimal();
+    props.put("table.include.list", "public\\.pay.*,sales\\.orders");
+    props.put("table.exclude.list", "public\\.payroll_audit");
+    TableFilter filter = new PostgresCdcSourceConfig(props).tableFilter();
+    assertThat(filter.includes("public", "payroll")).isTrue();
+    assertThat(filter.includes("public", "payroll_audit")).isFalse();
+    assertThat(filter.includes("sales", "orders")).isTrue();
+    assertThat(filter.includes("sales", "orders_old")).isFalse();
+    assertThat(filter.includes("other", "payroll")).isFalse();
+  }
+
+  @Test
+  void rejectsBadValuesOnTheirKey() {
+    Map<String, String> props = minimal();
+    props.put("table.include.list", "public.(x");
+    assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("table.include.list");
+    props.remove("table.include.list");
+    props.put("slot.name", "Bad-Name");
+    assertThatThrownBy(() -> new PostgresCdcSourceConfig(props)).hasMessageContaining("slot.name");
+    props.remove("slot.name");
+    props.put("skipped.operations", "c,x");
+    assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
+        .hasMessageContaining("skipped.operations");
+  }
+
+  @Test
+  void everyKeyIsDocumentedAndTheDocsAreCurrent() throws Exception {
+    ConfigDocs.assertEveryKeyDocumented(DOC);
+    ConfigDocs.assertUpToDate(Path.of("docs"), DOC);
+  }
+}

@@ -1,0 +1,197 @@
+package io.pgsnow.source.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgsnow.source.PostgresCdcSourceConfig.DecimalHandling;
+import io.pgsnow.source.PostgresCdcSourceConfig.Operation;
+import io.pgsnow.source.TableFilter;
+import io.pgsnow.source.decoding.PgOutputDecoder;
+import io.pgsnow.source.decoding.PgOutputFixtures;
+import io.pgsnow.source.offsets.SourcePosition;
+import io.pgsnow.source.schema.ColumnTypes;
+import io.pgsnow.source.schema.TypeResolver;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+class TransactionAssemblerTest {
+  private static final TableFilter ALL =
+      new TableFilter(List.of(), List.of(), List.of(), List.of());
+
+  private static TransactionAssembler.Settings settings(
+      TableFilter filter, Set<Operation> skipped) {
+    return new TransactionAssembler.Settings(
+        "pg",
+        filter,
+        skipped,
+        true,
+        new ColumnTypes(DecimalHandling.PRECISE, TypeResolver.NONE),
+        // full_emp is the REPLICA IDENTITY FULL table of the fixture; its primary key is id.
+        relationId -> List.of("id"),
+        new SourceInfo("test", "pg", "db"));
+  }
+
+  private static List<SourceRecord> run(
+      String fixture, TransactionAssembler.Settings settings, SourcePosition resumeAfter)
+      throws InterruptedException {
+    List<SourceRecord> out = new ArrayList<>();
+    TransactionAssembler assembler =
+        new TransactionAssembler(settings, resumeAfter, out::add, () -> 42L);
+    PgOutputDecoder decoder = new PgOutputDecoder();
+    long lsn = 1;
+    for (ByteBuffer buffer : PgOutputFixtures.load(fixture)) {
+      assembler.accept(decoder.decode(buffer), lsn++);
+    }
+    return out;
+  }
+
+  private static String describe(SourceRecord r) {
+    String key = r.key() == null ? "-" : String.valueOf(((Struct) r.key()).get("id"));
+    if (r.value() == null) {
+      return r.topic() + " tombstone " + key;
+    }
+    return r.topic() + " " + ((Struct) r.value()).getString("op") + " " + key;
+  }
+
+  @Test
+  void emitsDebeziumEventsInCommitOrder() throws Exception {
+    List<SourceRecord> records = run("v1-changes.hex", settings(ALL, Set.of()), null);
+    assertThat(records)
+        .extracting(TransactionAssemblerTest::describe)
+        .containsExactly(
+            "pg.public.emp c 1",
+            "pg.public.emp c 2",
+            "pg.public.emp u 1",
+            "pg.public.emp d 2",
+            "pg.public.emp tombstone 2",
+            "pg.public.emp c 3",
+            "pg.public.emp d 1",
+            "pg.public.emp tombstone 1",
+            "pg.public.full_emp c 1",
+            "pg.public.full_emp u 1",
+            "pg.public.emp t -");
+  }
+
+  @Test
+  void buildsRowImagesWithConvertedValues() throws Exception {
+    List<SourceRecord> records = run("v1-changes.hex", settings(ALL, Set.of()), null);
+    Struct created = ((Struct) records.get(0).value()).getStruct("after");
+    assertThat(created.getInt32("id")).isEqualTo(1);
+    assertThat(created.getString("name")).isEqualTo("Sheridan");
+    assertThat(created.get("rate")).isEqualTo(new BigDecimal("23.50"));
+    Struct source = ((Struct) records.get(0).value()).getStruct("source");
+    assertThat(source.getString("table")).isEqualTo("emp");
+    assertThat(source.getInt64("txId")).isEqualTo(0x2d5L);
+    assertThat(((Struct) records.get(0).value()).getInt64("ts_ms")).isEqualTo(42L);
+
+    Struct keyChangeDelete = (Struct) records.get(3).value();
+    assertThat(keyChangeDelete.getStruct("before").getInt32("id")).isEqualTo(2);
+    assertThat(keyChangeDelete.getStruct("after")).isNull();
+
+    Struct fullUpdate = (Struct) records.get(9).value();
+    assertThat(fullUpdate.getStruct("before").getString("name")).isEqualTo("x");
+    assertThat(fullUpdate.getStruct("after").getString("name")).isEqualTo("y");
+
+    SourceRecord truncate = records.get(10);
+    assertThat(truncate.key()).isNull();
+    assertThat(truncate.keySchema()).isNull();
+  }
+
+  @Test
+  void givesEveryRecordAnIncreasingPosition() throws Exception {
+    List<SourceRecord> records = run("v1-changes.hex", settings(ALL, Set.of()), null);
+    List<SourcePosition> positions =
+        records.stream()
+            .map(r -> SourcePosition.fromOffset(r.sourceOffset()).orElseThrow())
+            .toList();
+    for (int i = 1; i < positions.size(); i++) {
+      assertThat(positions.get(i)).isGreaterThan(positions.get(i - 1));
+    }
+    // Both rows of the two-row INSERT share one commit LSN and differ by event.
+    assertThat(positions.get(0).commitLsn()).isEqualTo(positions.get(1).commitLsn());
+    assertThat(positions.get(0).event()).isLessThan(positions.get(1).event());
+  }
+
+  @Test
+  void resumesRightAfterTheLastCommittedRecord() throws Exception {
+    List<SourceRecord> all = run("v1-changes.hex", settings(ALL, Set.of()), null);
+    for (int cut = 0; cut < all.size(); cut++) {
+      SourcePosition resume = SourcePosition.fromOffset(all.get(cut).sourceOffset()).orElseThrow();
+      List<SourceRecord> resumed = run("v1-changes.hex", settings(ALL, Set.of()), resume);
+      assertThat(resumed)
+          .extracting(TransactionAssemblerTest::describe)
+          .as("resuming after record %d", cut)
+          .containsExactlyElementsOf(
+              all.subList(cut + 1, all.size()).stream()
+                  .map(TransactionAssemblerTest::describe)
+                  .toList());
+    }
+  }
+
+  @Test
+  void skipsConfiguredOperationsAndFilteredTablesWithoutShiftingPositions() throws Exception {
+    TableFilter onlyEmp =
+        new TableFilter(List.of(), List.of(), List.of(Pattern.compile("public\\.emp")), List.of());
+    List<SourceRecord> all = run("v1-changes.hex", settings(ALL, Set.of()), null);
+    List<SourceRecord> filtered =
+        run(
+            "v1-changes.hex",
+            settings(onlyEmp, Set.of(Operation.UPDATE, Operation.TRUNCATE)),
+            null);
+    assertThat(filtered)
+        .extracting(TransactionAssemblerTest::describe)
+        .containsExactly(
+            "pg.public.emp c 1",
+            "pg.public.emp c 2",
+            "pg.public.emp d 2",
+            "pg.public.emp tombstone 2",
+            "pg.public.emp c 3",
+            "pg.public.emp d 1",
+            "pg.public.emp tombstone 1");
+    assertThat(filtered.get(2).sourceOffset()).isEqualTo(all.get(3).sourceOffset());
+  }
+
+  @Test
+  void holdsStreamedTransactionsUntilCommitAndDropsRolledBackWork() throws Exception {
+    List<SourceRecord> records = run("v2-streamed.hex", settings(ALL, Set.of()), null);
+    assertThat(records).hasSize(2002);
+    assertThat(records)
+        .extracting(r -> ((Struct) r.value()).getStruct("after").getString("name"))
+        .containsOnly("streamed", "kept");
+    assertThat(records)
+        .extracting(r -> ((Struct) r.value()).getStruct("source").getInt64("txId"))
+        .containsOnly(((Struct) records.get(0).value()).getStruct("source").getInt64("txId"));
+    assertThat(records.get(0).sourceOffset().get("lsn_commit"))
+        .isEqualTo(records.get(2001).sourceOffset().get("lsn_commit"));
+  }
+
+  @Test
+  void resumesInsideAStreamedTransaction() throws Exception {
+    List<SourceRecord> all = run("v2-streamed.hex", settings(ALL, Set.of()), null);
+    SourcePosition resume = SourcePosition.fromOffset(all.get(1500).sourceOffset()).orElseThrow();
+    List<SourceRecord> resumed = run("v2-streamed.hex", settings(ALL, Set.of()), resume);
+    assertThat(resumed).hasSize(2002 - 1501);
+    assertThat(resumed.get(0).sourceOffset()).isEqualTo(all.get(1501).sourceOffset());
+  }
+
+  @Test
+  void failsClearlyOnAChangeBeforeItsRelation() {
+    List<ByteBuffer> buffers = PgOutputFixtures.load("v1-changes.hex");
+    TransactionAssembler assembler =
+        new TransactionAssembler(settings(ALL, Set.of()), null, r -> {}, () -> 0L);
+    PgOutputDecoder decoder = new PgOutputDecoder();
+    assertThatThrownBy(
+            () -> {
+              assembler.accept(decoder.decode(buffers.get(0)), 1);
+              assembler.accept(decoder.decode(buffers.get(2)), 2);
+            })
+        .hasMessageContaining("before its Relation");
+  }
+}
