@@ -38,7 +38,8 @@ class PayrollPipelineIT {
   }
 
   /** The connector config with the chain the seed's ksqlDB statements become. */
-  static Map<String, String> pipeline(String prefix, String scenario, String joinType) {
+  static Map<String, String> pipeline(
+      String prefix, String scenario, String joinType, String bootstrapServers) {
     Map<String, String> c = new HashMap<>();
     c.put("connector.class", PayrollChangesConnector.class.getName());
     c.put("tasks.max", "1");
@@ -51,7 +52,7 @@ class PayrollPipelineIT {
     c.put("transforms.join.type", LookupJoin.Value.class.getName());
     c.put("transforms.join.lookup.source", "topic");
     c.put("transforms.join.topic.name", prefix + ".public.payroll");
-    c.put("transforms.join.topic.bootstrap.servers", cluster.bootstrapServers());
+    c.put("transforms.join.topic.bootstrap.servers", bootstrapServers);
     c.put("transforms.join.key.fields", "employee_id");
     c.put("transforms.join.join.type", joinType);
     c.put("transforms.join.fields", "first_name,last_name,age,ssn,hourly_rate,gender,email");
@@ -80,7 +81,8 @@ class PayrollPipelineIT {
 
   private void runAndCompare(String prefix, String joinType) {
     PayrollScenario scenario = PayrollScenario.full(prefix);
-    cluster.createConnector("payroll-" + prefix, pipeline(prefix, "full", joinType));
+    cluster.createConnector(
+        "payroll-" + prefix, pipeline(prefix, "full", joinType, cluster.bootstrapServers()));
     cluster.awaitRunning("payroll-" + prefix, 1, Duration.ofSeconds(60));
     List<Map<String, Object>> expected = scenario.expected("left".equals(joinType)).output();
     List<Map<String, Object>> actual = seedColumns("payroll_complete_" + prefix, expected.size());
@@ -114,7 +116,8 @@ class PayrollPipelineIT {
     runAndCompare("restart", "inner");
     cluster.connect().deleteConnector("payroll-restart");
     PayrollScenario after = PayrollScenario.bonusesAfter(PayrollScenario.full("restart"));
-    cluster.createConnector("payroll-restart-2", pipeline("restart", "bonuses", "inner"));
+    cluster.createConnector(
+        "payroll-restart-2", pipeline("restart", "bonuses", "inner", cluster.bootstrapServers()));
     cluster.awaitRunning("payroll-restart-2", 1, Duration.ofSeconds(60));
     List<Map<String, Object>> expected = after.expected(false).output();
     int before = PayrollScenario.full("restart").expected(false).output().size();
