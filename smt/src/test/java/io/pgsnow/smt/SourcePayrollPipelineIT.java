@@ -58,14 +58,96 @@ class SourcePayrollPipelineIT {
     assertThat(rows).extracting(r -> r.get("EMPLOYEE_ID")).contains(9999L, 1003L);
   }
 
+  @Test
+  void aRestartedTaskJoinsAgainstTheFullyLoadedTable() throws Exception {
+    String name = "seedrestart";
+    PayrollScenario full = PayrollScenario.full(name);
+    int before = runAndCompare(name, "inner", false).size();
+    cluster.connect().restartTask(name, 0);
+    cluster.awaitRunning(name, 1, Duration.ofSeconds(60));
+    // The restarted task's table must load the payroll topic before it joins these bonuses.
+    PayrollScenario after = PayrollScenario.bonusesAfter(full);
+    applyAll(name, after);
+    List<Map<String, Object>> expected = after.expected(false).output();
+    List<Map<String, Object>> all = output("payroll_complete_" + name, before + expected.size());
+    assertThat(all.subList(before, all.size())).containsExactlyElementsOf(expected);
+    assertThat(cluster.failedTaskTrace(name)).isEmpty();
+    cluster.connect().deleteConnector(name);
+  }
+
+  @Test
+  void theJdbcLookupSourceJoinsAgainstTheDatabase() throws Exception {
+    String name = "seedjdbc";
+    PayrollScenario full = PayrollScenario.full(name);
+    createTables(name);
+    // The payroll story happens before the connector starts: a JDBC lookup sees the table as it
+    // is when the bonus is joined, not as it was when the bonus committed.
+    applyAll(name, full);
+    Map<String, String> config = connectorConfig(name, "inner");
+    config.put("transforms.join.lookup.source", "jdbc");
+    config.put("transforms.join.jdbc.url", pg.jdbcUrl(name));
+    config.put("transforms.join.jdbc.user", LocalPostgres.SUPERUSER);
+    config.put("transforms.join.jdbc.password", LocalPostgres.PASSWORD);
+    config.put(
+        "transforms.join.jdbc.query",
+        "SELECT first_name, last_name, age, ssn, hourly_rate, gender, email FROM payroll"
+            + " WHERE employee_id = ?");
+    startConnector(name, config);
+    PayrollScenario after = PayrollScenario.bonusesAfter(full);
+    applyAll(name, after);
+    List<Map<String, Object>> expected = after.expected(false).output();
+    assertThat(output("payroll_complete_" + name, expected.size()))
+        .containsExactlyElementsOf(expected);
+    assertThat(cluster.failedTaskTrace(name)).isEmpty();
+    cluster.connect().deleteConnector(name);
+  }
+
   private List<Map<String, Object>> runAndCompare(String name, String joinType) throws Exception {
-    String db = pg.createDatabase(name);
+    return runAndCompare(name, joinType, true);
+  }
+
+  private List<Map<String, Object>> runAndCompare(String name, String joinType, boolean delete)
+      throws Exception {
+    createTables(name);
+    startConnector(name, connectorConfig(name, joinType));
+    PayrollScenario scenario = PayrollScenario.full(name);
+    applyAll(name, scenario);
+    List<Map<String, Object>> expected = scenario.expected("left".equals(joinType)).output();
+    List<Map<String, Object>> actual = output("payroll_complete_" + name, expected.size());
+    assertThat(actual).containsExactlyElementsOf(expected);
+    assertThat(cluster.failedTaskTrace(name)).isEmpty();
+    if (delete) {
+      cluster.connect().deleteConnector(name);
+    }
+    return actual;
+  }
+
+  private static void createTables(String name) {
+    pg.createDatabase(name);
     pg.executeIn(
-        db,
+        name,
         "CREATE TABLE payroll (employee_id int PRIMARY KEY, first_name text, last_name text,"
             + " age int, ssn text, hourly_rate int, gender text, email text)",
         "CREATE TABLE payroll_bonus (bonus_id int PRIMARY KEY, employee_id int, bonus int,"
             + " ts bigint)");
+  }
+
+  private static void startConnector(String name, Map<String, String> config) {
+    cluster.createConnector(name, config);
+    cluster.awaitRunning(name, 1, Duration.ofSeconds(60));
+    awaitSlotActive(name, name + "_slot");
+  }
+
+  private static void applyAll(String db, PayrollScenario scenario) throws Exception {
+    try (Connection c = pg.connect(db)) {
+      for (SourceRecord event : scenario.events()) {
+        apply(c, event);
+      }
+    }
+  }
+
+  /** The pipeline of the seed on the pgsnow source connector, reading database {@code name}. */
+  private static Map<String, String> connectorConfig(String name, String joinType) {
     Map<String, String> config =
         PayrollPipelineIT.pipeline(name, "unused", joinType, cluster.bootstrapServers());
     config.remove("scenario");
@@ -74,27 +156,12 @@ class SourcePayrollPipelineIT {
     config.put("database.port", Integer.toString(pg.port()));
     config.put("database.user", LocalPostgres.SUPERUSER);
     config.put("database.password", LocalPostgres.PASSWORD);
-    config.put("database.dbname", db);
+    config.put("database.dbname", name);
     config.put("database.sslmode", "disable");
     config.put("slot.name", name + "_slot");
     config.put("publication.name", name + "_pub");
     config.put("transforms.route.replacement", "payroll_complete_" + name);
-    cluster.createConnector(name, config);
-    cluster.awaitRunning(name, 1, Duration.ofSeconds(60));
-    awaitSlotActive(db, name + "_slot");
-
-    PayrollScenario scenario = PayrollScenario.full(name);
-    try (Connection c = pg.connect(db)) {
-      for (SourceRecord event : scenario.events()) {
-        apply(c, event);
-      }
-    }
-    List<Map<String, Object>> expected = scenario.expected("left".equals(joinType)).output();
-    List<Map<String, Object>> actual = output("payroll_complete_" + name, expected.size());
-    assertThat(actual).containsExactlyElementsOf(expected);
-    assertThat(cluster.failedTaskTrace(name)).isEmpty();
-    cluster.connect().deleteConnector(name);
-    return actual;
+    return config;
   }
 
   /** The SQL that makes the source connector emit this change event. */
