@@ -1,0 +1,213 @@
+package io.pgsnow.emulator.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgsnow.emulator.engine.BindValue;
+import io.pgsnow.emulator.engine.Column;
+import io.pgsnow.emulator.engine.FileTransfer;
+import io.pgsnow.emulator.engine.QueryResult;
+import io.pgsnow.emulator.engine.SessionState;
+import io.pgsnow.emulator.sql.SnowflakeSqlException;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code /queries/v1/query-request}: runs SQL and answers with a JSON result set. */
+final class QueryEndpoint {
+
+  private static final Logger LOG = LoggerFactory.getLogger(QueryEndpoint.class);
+  private static final String GCS_BUCKET = "emulator";
+
+  private final EmulatorContext context;
+  private final SessionEndpoints sessions;
+
+  QueryEndpoint(EmulatorContext context, SessionEndpoints sessions) {
+    this.context = context;
+    this.sessions = sessions;
+  }
+
+  void query(JsonExchange ex) throws IOException {
+    if (!sessions.requireSession(ex)) {
+      return;
+    }
+    SessionState session =
+        context.sessions().bySessionToken(ex.snowflakeToken()).orElseThrow().state();
+    JsonNode request = ex.json();
+    String sql = request.path("sqlText").asText("");
+    String queryId = UUID.randomUUID().toString();
+    LOG.debug("Query {}: {}", queryId, sql);
+    try {
+      List<BindValue> binds = binds(request.path("bindings"));
+      if (request.path("describeOnly").asBoolean(false)) {
+        ex.ok(describeOnly(session, queryId, binds.size()));
+        return;
+      }
+      QueryResult result = context.executor().execute(session, sql, binds);
+      ex.ok(
+          result.command() instanceof FileTransfer transfer
+              ? transferData(transfer, queryId)
+              : resultData(result, session, queryId));
+    } catch (SnowflakeSqlException e) {
+      LOG.debug("Query {} failed: {}", queryId, e.getMessage());
+      ObjectNode data = JsonExchange.JSON.createObjectNode();
+      data.put("sqlState", e.sqlState());
+      data.put("queryId", queryId);
+      data.put("internalError", false);
+      ex.fail(e.errorCode(), e.getMessage(), data);
+    }
+  }
+
+  /** Binds keyed "1", "2", ...; an array {@code value} is a batch. */
+  static List<BindValue> binds(JsonNode bindings) {
+    Map<Integer, BindValue> ordered = new TreeMap<>();
+    Iterator<Map.Entry<String, JsonNode>> it = bindings.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode value = e.getValue().path("value");
+      String type = e.getValue().path("type").asText("TEXT");
+      List<String> values = new ArrayList<>();
+      if (value.isArray()) {
+        value.forEach(v -> values.add(v.isNull() ? null : v.asText()));
+      } else {
+        values.add(value.isNull() || value.isMissingNode() ? null : value.asText());
+      }
+      ordered.put(Integer.parseInt(e.getKey()), new BindValue(type, values, value.isArray()));
+    }
+    return new ArrayList<>(ordered.values());
+  }
+
+  private static ObjectNode describeOnly(SessionState session, String queryId, int binds) {
+    ObjectNode d = JsonExchange.JSON.createObjectNode();
+    d.putArray("rowtype");
+    d.putArray("rowset");
+    d.put("total", 0);
+    d.put("returned", 0);
+    d.put("queryId", queryId);
+    d.put("numberOfBinds", binds);
+    d.put("arrayBindSupported", true);
+    d.put("statementTypeId", QueryResult.INSERT);
+    d.put("queryResultFormat", "json");
+    finalNames(d, session);
+    return d;
+  }
+
+  private static void finalNames(ObjectNode d, SessionState session) {
+    d.put("finalDatabaseName", session.database());
+    d.put("finalSchemaName", session.schema());
+    d.put("finalWarehouseName", session.warehouse());
+    d.put("finalRoleName", session.role());
+  }
+
+  static ObjectNode resultData(QueryResult result, SessionState session, String queryId) {
+    ObjectNode d = JsonExchange.JSON.createObjectNode();
+    d.putArray("parameters");
+    ArrayNode rowtype = d.putArray("rowtype");
+    for (Column c : result.columns()) {
+      ObjectNode col = rowtype.addObject();
+      col.put("name", c.name());
+      col.put("database", "");
+      col.put("schema", "");
+      col.put("table", "");
+      col.put("type", c.type());
+      col.put("nullable", c.nullable());
+      col.put("precision", c.precision());
+      col.put("scale", c.scale());
+      col.put("length", c.type().equals("text") ? 16777216 : 0);
+      col.put("byteLength", c.type().equals("text") ? 16777216 : 0);
+      col.putNull("collation");
+    }
+    ArrayNode rowset = d.putArray("rowset");
+    for (List<String> row : result.rows()) {
+      ArrayNode r = rowset.addArray();
+      row.forEach(r::add);
+    }
+    d.put("total", result.rows().size());
+    d.put("returned", result.rows().size());
+    d.put("queryId", queryId);
+    d.put("statementTypeId", result.statementTypeId());
+    d.put("queryResultFormat", "json");
+    d.put("version", 1);
+    finalNames(d, session);
+    return d;
+  }
+
+  /** The PUT/GET answer: the driver then moves bytes to or from the presigned URLs. */
+  private ObjectNode transferData(FileTransfer transfer, String queryId) {
+    ObjectNode d = JsonExchange.JSON.createObjectNode();
+    d.put("command", transfer.command());
+    ArrayNode src = d.putArray("src_locations");
+    transfer.sourceLocations().forEach(src::add);
+    d.put("parallel", 4);
+    d.put("threshold", 200 * 1024 * 1024);
+    d.put("autoCompress", transfer.autoCompress());
+    d.put("overwrite", transfer.overwrite());
+    d.put("sourceCompression", "auto_detect");
+    d.put("clientShowEncryptionParameter", false);
+    d.put("queryId", queryId);
+    d.put("localLocation", transfer.localLocation());
+    ObjectNode stageInfo = d.putObject("stageInfo");
+    stageInfo.put("locationType", "GCS");
+    stageInfo.put(
+        "location",
+        GCS_BUCKET + "/" + String.join("/", transfer.stageKey()) + "/" + transfer.prefix());
+    stageInfo.put("path", transfer.prefix());
+    stageInfo.put("region", "US-CENTRAL1");
+    stageInfo.putNull("storageAccount");
+    stageInfo.put("isClientSideEncrypted", false);
+    stageInfo.putObject("creds");
+    stageInfo.putNull("endPoint");
+    List<String> urls = new ArrayList<>();
+    for (String file : transfer.presignedFiles()) {
+      urls.add(presignedUrl(transfer, file));
+    }
+    if (transfer.command().equals("UPLOAD")) {
+      stageInfo.put("presignedUrl", urls.isEmpty() ? "" : urls.get(0));
+      d.set("encryptionMaterial", encryptionMaterial(queryId));
+    } else {
+      stageInfo.putNull("presignedUrl");
+      ArrayNode materials = d.putArray("encryptionMaterial");
+      ArrayNode presigned = d.putArray("presignedUrls");
+      urls.forEach(
+          u -> {
+            materials.add(encryptionMaterial(queryId));
+            presigned.add(u);
+          });
+    }
+    d.putArray("rowtype");
+    d.putArray("rowset");
+    d.put("statementTypeId", QueryResult.SELECT);
+    return d;
+  }
+
+  private String presignedUrl(FileTransfer transfer, String file) {
+    StringBuilder url = new StringBuilder(context.baseUrl().get()).append("/gcs");
+    for (String part : transfer.stageKey()) {
+      url.append('/').append(URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+    for (String part : (transfer.prefix() + file).split("/")) {
+      if (!part.isEmpty()) {
+        url.append('/').append(URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20"));
+      }
+    }
+    return url.toString();
+  }
+
+  /** Required by the driver even though stages are not client-side encrypted. */
+  private static ObjectNode encryptionMaterial(String queryId) {
+    ObjectNode m = JsonExchange.JSON.createObjectNode();
+    m.put("queryStageMasterKey", Base64.getEncoder().encodeToString(new byte[16]));
+    m.put("queryId", queryId);
+    m.put("smkId", 1);
+    return m;
+  }
+}
