@@ -26,6 +26,7 @@ final class DuckDbFunctions {
           "CREATE OR REPLACE TEMP MACRO zeroifnull(a) AS coalesce(a, 0)",
           "CREATE OR REPLACE TEMP MACRO array_size(x) AS json_array_length(x)",
           "CREATE OR REPLACE TEMP MACRO to_varchar(x) AS CAST(x AS VARCHAR)",
+          "CREATE OR REPLACE TEMP MACRO to_binary(x) AS unhex(x)",
           "CREATE OR REPLACE TEMP MACRO to_number(x) AS CAST(x AS DECIMAL(38,0))",
           "CREATE OR REPLACE TEMP MACRO sysdate() AS CAST(now() AS TIMESTAMP)",
           "CREATE OR REPLACE TEMP MACRO to_timestamp_ntz(x) AS CASE WHEN x IS NULL THEN NULL"

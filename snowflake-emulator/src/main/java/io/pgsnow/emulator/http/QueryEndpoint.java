@@ -14,7 +14,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -70,9 +69,7 @@ final class QueryEndpoint {
   /** Binds keyed "1", "2", ...; an array {@code value} is a batch. */
   static List<BindValue> binds(JsonNode bindings) {
     Map<Integer, BindValue> ordered = new TreeMap<>();
-    Iterator<Map.Entry<String, JsonNode>> it = bindings.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : bindings.properties()) {
       JsonNode value = e.getValue().path("value");
       String type = e.getValue().path("type").asText("TEXT");
       List<String> values = new ArrayList<>();

@@ -98,6 +98,14 @@ final class SessionEndpoints {
     parameter(parameters, "TIMEZONE", "UTC");
     parameter(parameters, "CLIENT_TELEMETRY_ENABLED", false);
     parameter(parameters, "CLIENT_SESSION_KEEP_ALIVE_HEARTBEAT_FREQUENCY", 3600);
+    // Snowflake's account defaults; without them the driver renders timestamps in RFC-1123 form.
+    parameter(parameters, "TIMESTAMP_OUTPUT_FORMAT", "YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM");
+    parameter(parameters, "TIMESTAMP_NTZ_OUTPUT_FORMAT", "YYYY-MM-DD HH24:MI:SS.FF3");
+    parameter(parameters, "TIMESTAMP_LTZ_OUTPUT_FORMAT", "");
+    parameter(parameters, "TIMESTAMP_TZ_OUTPUT_FORMAT", "");
+    parameter(parameters, "DATE_OUTPUT_FORMAT", "YYYY-MM-DD");
+    parameter(parameters, "TIME_OUTPUT_FORMAT", "HH24:MI:SS");
+    parameter(parameters, "BINARY_OUTPUT_FORMAT", "HEX");
     ObjectNode info = d.putObject("sessionInfo");
     SessionState s = entry.state();
     info.put("databaseName", s.database());

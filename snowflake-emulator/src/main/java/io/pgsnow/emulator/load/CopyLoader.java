@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,9 +134,7 @@ public final class CopyLoader {
       return node;
     }
     if (copy.matchByColumnName()) {
-      Iterator<Map.Entry<String, JsonNode>> fields = doc.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> field = fields.next();
+      for (Map.Entry<String, JsonNode> field : doc.properties()) {
         if (field.getKey().equalsIgnoreCase(target.name())) {
           return field.getValue();
         }

@@ -154,11 +154,7 @@ public final class ExpressionTranslator {
     switch (token.text()) {
       case "(" -> openParen();
       case ")" -> closeParen();
-      case "::" -> {
-        emit("::");
-        skipTriviaInto();
-        out.add(readType().duckType());
-      }
+      case "::" -> cast();
       case ":" -> {
         if (endsWithPrimary()) {
           variantPath();
@@ -167,6 +163,21 @@ public final class ExpressionTranslator {
         }
       }
       default -> emit(token.text());
+    }
+  }
+
+  /**
+   * Postfix cast. Casting text to BINARY decodes hex in Snowflake (BINARY_INPUT_FORMAT=HEX), while
+   * DuckDB would take the characters' bytes, so that cast becomes {@code unhex(...)}.
+   */
+  private void cast() {
+    i++;
+    i = nextSignificant(i);
+    SnowflakeType type = readType();
+    if (type.duckType().equals("BLOB") && !out.isEmpty()) {
+      out.add("unhex(" + takeBase() + ")");
+    } else {
+      out.add("::" + type.duckType());
     }
   }
 
