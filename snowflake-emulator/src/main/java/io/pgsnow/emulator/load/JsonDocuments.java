@@ -46,6 +46,10 @@ public final class JsonDocuments {
       }
       return new Parsed(docs, Optional.empty(), 0);
     } catch (IOException e) {
+      if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
+          && jpe.getLocation() != null) {
+        line = jpe.getLocation().getLineNr();
+      }
       String message = e.getMessage() == null ? e.toString() : e.getMessage().split("\n")[0];
       return new Parsed(docs, Optional.of("Error parsing JSON: " + message), line);
     }
