@@ -225,6 +225,84 @@ class SnowpipeIT {
   }
 
   @Test
+  void largeFileLoadsWithinSeconds() throws Exception {
+    try (Connection conn = EmulatorClients.password(emulator, "KAFKA_DB", "PUBLIC")) {
+      exec(
+          conn,
+          "create table if not exists bulk (record_metadata variant, record_content" + " variant)",
+          "create pipe if not exists bulk_pipe as copy into bulk(record_metadata, record_content)"
+              + " from (select $1:meta, $1:content from @"
+              + STAGE
+              + "/big t)"
+              + " file_format = (type = 'json')");
+    }
+    upload("big", "0_19999_1.json.gz", records(0, 20_000, true));
+    long start = System.nanoTime();
+    try (SimpleIngestManager bulk =
+        new SimpleIngestManager(
+            EmulatorClients.ACCOUNT,
+            EmulatorClients.USER,
+            "KAFKA_DB.PUBLIC.BULK_PIPE",
+            keys.getPrivate(),
+            "http",
+            "127.0.0.1",
+            emulator.port())) {
+      bulk.ingestFile(new StagedFileWrapper("0_19999_1.json.gz", 1L), null);
+      HistoryResponse.FileEntry entry =
+          await()
+              .atMost(Duration.ofSeconds(15))
+              .until(
+                  () -> bulk.getHistory(null, null, null).files.stream().findFirst().orElse(null),
+                  java.util.Objects::nonNull);
+      assertThat(entry.getStatus().name()).isEqualTo("LOADED");
+      assertThat(entry.getRowsInserted()).isEqualTo(20_000L);
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    try (Connection conn = EmulatorClients.password(emulator, "KAFKA_DB", "PUBLIC")) {
+      assertThat(
+              rows(
+                  conn,
+                  "select count(*), count(distinct record_content:employee_id)" + " from bulk"))
+          .containsExactly(List.of("20000", "20000"));
+    }
+  }
+
+  @Test
+  void onErrorContinueReportsPartiallyLoaded() throws Exception {
+    try (Connection conn = EmulatorClients.password(emulator, "KAFKA_DB", "PUBLIC")) {
+      exec(
+          conn,
+          "create table if not exists lenient (v variant)",
+          "create pipe if not exists lenient_pipe as copy into lenient from @"
+              + STAGE
+              + "/lenient file_format = (type = 'json') on_error = continue");
+    }
+    upload(
+        "lenient", "half.json", "{\"a\":1}\n{\"a\":2}\n{\"a\":".getBytes(StandardCharsets.UTF_8));
+    try (SimpleIngestManager lenient =
+        new SimpleIngestManager(
+            EmulatorClients.ACCOUNT,
+            EmulatorClients.USER,
+            "kafka_db.public.lenient_pipe",
+            keys.getPrivate(),
+            "http",
+            "127.0.0.1",
+            emulator.port())) {
+      lenient.ingestFile(new StagedFileWrapper("half.json", 1L), null);
+      HistoryResponse.FileEntry entry =
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(
+                  () ->
+                      lenient.getHistory(null, null, null).files.stream().findFirst().orElse(null),
+                  java.util.Objects::nonNull);
+      assertThat(entry.getStatus().name()).isEqualTo("PARTIALLY_LOADED");
+      assertThat(entry.getRowsInserted()).isEqualTo(2L);
+      assertThat(entry.getFirstErrorLineNum()).isEqualTo(3L);
+    }
+  }
+
+  @Test
   void unknownPipeIsRejected() throws Exception {
     try (SimpleIngestManager other =
         new SimpleIngestManager(

@@ -35,6 +35,7 @@ public final class HttpRouter implements HttpHandler {
     JsonExchange ex = new JsonExchange(exchange);
     try {
       String path = ex.path();
+      LOG.debug("{} {}", ex.method(), path);
       Endpoint endpoint = endpointOf(path);
       if (endpoint != null && injectFault(ex, endpoint)) {
         return;

@@ -10,15 +10,20 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
 
 /** Applies a COPY INTO (JSON) to one staged file's bytes in one transaction. */
 public final class CopyLoader {
 
   private record TableColumn(String name, String duckType) {}
+
+  private static final String SCRATCH = "emulator_copy_rows";
 
   private CopyLoader() {}
 
@@ -154,36 +159,64 @@ public final class CopyLoader {
     return value.isValueNode() ? value.asText() : value.toString();
   }
 
+  /**
+   * Appends the rows as text into a connection-local scratch table with DuckDB's appender, then
+   * casts them into the target in one INSERT, so a file is loaded atomically and fast (row-wise
+   * prepared inserts cost milliseconds per row).
+   */
   private static void insert(
       Connection conn, ObjectName table, List<TableColumn> targets, List<List<String>> rows)
       throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
-    StringBuilder sql = new StringBuilder("INSERT INTO ").append(table.toDuckSql()).append(" (");
-    StringBuilder values = new StringBuilder(" VALUES (");
+    StringBuilder scratch = new StringBuilder("CREATE OR REPLACE TEMP TABLE ");
+    scratch.append(SCRATCH).append(" (");
+    StringBuilder insert = new StringBuilder("INSERT INTO ").append(table.toDuckSql()).append(" (");
+    StringBuilder select = new StringBuilder(" SELECT ");
     for (int i = 0; i < targets.size(); i++) {
       String sep = i == 0 ? "" : ", ";
-      sql.append(sep).append(ObjectName.quote(targets.get(i).name()));
-      values.append(sep).append("CAST(? AS ").append(targets.get(i).duckType()).append(')');
+      scratch.append(sep).append("c").append(i).append(" VARCHAR");
+      insert.append(sep).append(ObjectName.quote(targets.get(i).name()));
+      select
+          .append(sep)
+          .append("CAST(c")
+          .append(i)
+          .append(" AS ")
+          .append(targets.get(i).duckType())
+          .append(')');
     }
-    sql.append(')').append(values).append(')');
-    boolean autoCommit = conn.getAutoCommit();
-    conn.setAutoCommit(false);
-    try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
-      for (List<String> row : rows) {
-        for (int i = 0; i < row.size(); i++) {
-          ps.setString(i + 1, row.get(i));
-        }
-        ps.addBatch();
+    try (Statement st = conn.createStatement()) {
+      st.execute(scratch.append(')').toString());
+      try {
+        appendRows(conn, rows);
+        st.execute(
+            insert
+                .append(')')
+                .append(select)
+                .append(" FROM temp.main.")
+                .append(SCRATCH)
+                .toString());
+      } finally {
+        st.execute("DROP TABLE IF EXISTS temp.main." + SCRATCH);
       }
-      ps.executeBatch();
-      conn.commit();
-    } catch (SQLException | RuntimeException e) {
-      conn.rollback();
-      throw e;
-    } finally {
-      conn.setAutoCommit(autoCommit);
+    }
+  }
+
+  private static void appendRows(Connection conn, List<List<String>> rows) throws SQLException {
+    try (DuckDBAppender appender =
+        conn.unwrap(DuckDBConnection.class).createAppender("temp", "main", SCRATCH)) {
+      for (List<String> row : rows) {
+        appender.beginRow();
+        for (String value : row) {
+          if (value == null) {
+            appender.appendNull();
+          } else {
+            appender.append(value);
+          }
+        }
+        appender.endRow();
+      }
     }
   }
 }
