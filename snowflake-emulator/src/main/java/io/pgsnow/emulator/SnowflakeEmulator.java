@@ -197,6 +197,11 @@ public final class SnowflakeEmulator implements AutoCloseable {
     return warehouse.metadata().loads(ObjectName.parse(pipe).display());
   }
 
+  /** Sessions logged in and not logged out. */
+  public int openSessions() {
+    return sessions.all().size();
+  }
+
   /** Files queued by insertFiles and not loaded yet. */
   public int pendingLoads() {
     return snowpipe.pending();

@@ -214,6 +214,95 @@ class JdbcSqlIT {
   }
 
   @Test
+  void multiStatementRequestsReturnEachResult() throws SQLException {
+    try (Connection conn = connect();
+        Statement st = conn.createStatement()) {
+      st.unwrap(net.snowflake.client.jdbc.SnowflakeStatement.class)
+          .setParameter("MULTI_STATEMENT_COUNT", 0);
+      st.execute(
+          "create or replace table multi (a number); insert into multi values (1), (2);"
+              + " select sum(a) from multi");
+      assertThat(st.getUpdateCount()).isEqualTo(0);
+      st.getMoreResults();
+      assertThat(st.getUpdateCount()).isEqualTo(2);
+      assertThat(st.getMoreResults()).isTrue();
+      try (ResultSet rs = st.getResultSet()) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(3);
+      }
+      assertThat(st.getMoreResults()).isFalse();
+    }
+    try (Connection conn = connect()) {
+      assertThatThrownBy(() -> rows(conn, "select 1; select 2"))
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(8));
+    }
+  }
+
+  @Test
+  void dropsAndShowsEveryObjectKind() throws SQLException {
+    try (Connection conn = connect()) {
+      exec(
+          conn,
+          "create database scratch_db",
+          "create schema work",
+          "create table t1 as select 1 as a, 'x' as b",
+          "create stage stage_one",
+          "create stage stage_two",
+          "create pipe pipe_one as copy into t1 from @stage_one file_format = (type = 'json')");
+      assertThat(rows(conn, "select a, b from t1")).containsExactly(List.of("1", "x"));
+      assertThat(rows(conn, "show databases like 'SCRATCH%'"))
+          .extracting(r -> r.get(1))
+          .containsExactly("SCRATCH_DB");
+      assertThat(rows(conn, "show stages like '%one'"))
+          .extracting(r -> r.get(1))
+          .containsExactly("STAGE_ONE");
+      assertThat(rows(conn, "show pipes")).extracting(r -> r.get(1)).containsExactly("PIPE_ONE");
+      exec(
+          conn,
+          "drop pipe pipe_one",
+          "drop stage stage_two",
+          "drop table t1",
+          "drop table if exists t1",
+          "drop schema work",
+          "drop database scratch_db");
+      assertThatThrownBy(() -> rows(conn, "desc stage scratch_db.work.stage_two"))
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(2003));
+      assertThat(rows(conn, "show databases like 'SCRATCH%'")).isEmpty();
+    }
+  }
+
+  @Test
+  void semiStructuredAndZonedValues() throws SQLException {
+    try (Connection conn = connect();
+        Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "select parse_json('[1,2,3]') as arr,"
+                    + " parse_json('{\"k\":\"v\"}'):k as k,"
+                    + " to_timestamp_ltz('2024-01-01 10:00:00') as ltz,"
+                    + " array_size(parse_json('[1,2,3]')) as n, iff(1 > 0, 'yes', 'no') as i")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString("ARR").replaceAll("\\s", "")).isEqualTo("[1,2,3]");
+      assertThat(rs.getString("K")).isEqualTo("\"v\"");
+      assertThat(rs.getTimestamp("LTZ").toInstant())
+          .isEqualTo(java.time.Instant.parse("2024-01-01T10:00:00Z"));
+      assertThat(rs.getInt("N")).isEqualTo(3);
+      assertThat(rs.getString("I")).isEqualTo("yes");
+    }
+  }
+
+  @Test
+  void closingTheConnectionLogsOut() throws SQLException {
+    int before = emulator.openSessions();
+    Connection conn = connect();
+    assertThat(emulator.openSessions()).isEqualTo(before + 1);
+    conn.close();
+    assertThat(emulator.openSessions()).isEqualTo(before);
+  }
+
+  @Test
   void errorsCarrySnowflakeCodes() throws SQLException {
     try (Connection conn = connect()) {
       assertThatThrownBy(() -> rows(conn, "select * from no_such_table"))

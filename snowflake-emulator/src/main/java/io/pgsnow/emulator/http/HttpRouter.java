@@ -54,6 +54,10 @@ public final class HttpRouter implements HttpHandler {
       snowpipe.handle(ex);
     } else if (path.startsWith("/emulator/")) {
       control.handle(ex);
+    } else if (path.startsWith("/queries/") && path.endsWith("/result")) {
+      queries.result(ex);
+    } else if (path.startsWith("/monitoring/queries/")) {
+      queries.monitoring(ex);
     } else {
       switch (path) {
         case "/session/v1/login-request" -> sessions.login(ex);

@@ -9,6 +9,7 @@ import io.pgsnow.emulator.engine.FileTransfer;
 import io.pgsnow.emulator.engine.QueryResult;
 import io.pgsnow.emulator.engine.SessionState;
 import io.pgsnow.emulator.sql.SnowflakeSqlException;
+import io.pgsnow.emulator.sql.StatementSplitter;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ final class QueryEndpoint {
 
   private final EmulatorContext context;
   private final SessionEndpoints sessions;
+  private final ResultCache results = new ResultCache();
 
   QueryEndpoint(EmulatorContext context, SessionEndpoints sessions) {
     this.context = context;
@@ -51,6 +53,12 @@ final class QueryEndpoint {
         ex.ok(describeOnly(session, queryId, binds.size()));
         return;
       }
+      List<String> statements = StatementSplitter.split(sql);
+      if (statements.size() > 1) {
+        int expected = request.path("parameters").path("MULTI_STATEMENT_COUNT").asInt(1);
+        ex.ok(multiStatement(session, statements, expected, queryId));
+        return;
+      }
       QueryResult result = context.executor().execute(session, sql, binds);
       ex.ok(
           result.command() instanceof FileTransfer transfer
@@ -64,6 +72,76 @@ final class QueryEndpoint {
       data.put("internalError", false);
       ex.fail(e.errorCode(), e.getMessage(), data);
     }
+  }
+
+  /**
+   * Runs each statement, keeps each result for the driver to fetch by id, and answers with the ids
+   * and statement types, as Snowflake does when MULTI_STATEMENT_COUNT allows several.
+   */
+  private ObjectNode multiStatement(
+      SessionState session, List<String> statements, int expected, String queryId) {
+    if (expected != 0 && expected != statements.size()) {
+      throw new SnowflakeSqlException(
+          "000008",
+          "0A000",
+          "Actual statement count "
+              + statements.size()
+              + " did not match the desired statement count "
+              + expected
+              + ".");
+    }
+    List<String> ids = new ArrayList<>();
+    List<String> types = new ArrayList<>();
+    for (String statement : statements) {
+      QueryResult result = context.executor().execute(session, statement, List.of());
+      String childId = UUID.randomUUID().toString();
+      results.put(childId, result);
+      ids.add(childId);
+      types.add(Long.toString(result.statementTypeId()));
+    }
+    ObjectNode d =
+        resultData(
+            QueryResult.status("Multiple statements executed successfully."), session, queryId);
+    d.put("statementTypeId", QueryResult.SELECT);
+    d.put("resultIds", String.join(",", ids));
+    d.put("resultTypes", String.join(",", types));
+    return d;
+  }
+
+  /** {@code GET /queries/<id>/result}: a result kept from a multi-statement request. */
+  void result(JsonExchange ex) throws IOException {
+    if (!sessions.requireSession(ex)) {
+      return;
+    }
+    SessionState session =
+        context.sessions().bySessionToken(ex.snowflakeToken()).orElseThrow().state();
+    String path = ex.path();
+    String queryId = path.substring("/queries/".length(), path.length() - "/result".length());
+    var result = results.get(queryId);
+    if (result.isEmpty()) {
+      ObjectNode data = JsonExchange.JSON.createObjectNode();
+      data.put("sqlState", "02000");
+      ex.fail("000709", "Statement " + queryId + " not found", data);
+      return;
+    }
+    ex.ok(resultData(result.get(), session, queryId));
+  }
+
+  /** {@code GET /monitoring/queries/<id>}: the status the driver checks for child queries. */
+  void monitoring(JsonExchange ex) throws IOException {
+    if (!sessions.requireSession(ex)) {
+      return;
+    }
+    String queryId = ex.path().substring("/monitoring/queries/".length());
+    ObjectNode data = JsonExchange.JSON.createObjectNode();
+    ArrayNode queries = data.putArray("queries");
+    if (results.get(queryId).isPresent()) {
+      ObjectNode q = queries.addObject();
+      q.put("id", queryId);
+      q.put("status", "SUCCESS");
+      q.put("state", "SUCCEEDED");
+    }
+    ex.ok(data);
   }
 
   /** Binds keyed "1", "2", ...; an array {@code value} is a batch. */
