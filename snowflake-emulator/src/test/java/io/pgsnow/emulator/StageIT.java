@@ -92,6 +92,36 @@ class StageIT {
     }
   }
 
+  /** The sessionless upload path encrypts even for unencrypted stages; objects are stored clear. */
+  @Test
+  void encryptedUploadsAreStoredDecrypted() throws Exception {
+    String[] encrypted =
+        io.pgsnow.emulator.stage.DriverStyleEncryption.encrypt(
+            "{\"ID\": 7, \"NAME\": \"eve\"}".getBytes(StandardCharsets.UTF_8));
+    java.net.http.HttpResponse<String> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            emulator.accountUrl() + "/gcs/STAGE_DB/PUBLIC/FILES/enc/e.json"))
+                    .header("x-goog-meta-encryptiondata", encrypted[1])
+                    .PUT(
+                        java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                            java.util.Base64.getDecoder().decode(encrypted[0])))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    try (Connection conn = connect()) {
+      exec(conn, "create or replace table enc (id number, name string)");
+      rows(
+          conn,
+          "copy into enc from @files/enc file_format = (type = json)"
+              + " match_by_column_name = case_insensitive");
+      assertThat(rows(conn, "select id, name from enc")).containsExactly(List.of("7", "eve"));
+      rows(conn, "rm @files/enc");
+    }
+  }
+
   @Test
   void tableStageListsBarePaths() throws Exception {
     try (Connection conn = connect()) {

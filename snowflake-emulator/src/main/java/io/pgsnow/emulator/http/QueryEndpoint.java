@@ -10,6 +10,7 @@ import io.pgsnow.emulator.engine.QueryResult;
 import io.pgsnow.emulator.engine.SessionState;
 import io.pgsnow.emulator.sql.SnowflakeSqlException;
 import io.pgsnow.emulator.sql.StatementSplitter;
+import io.pgsnow.emulator.stage.ClientSideEncryption;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -280,7 +281,8 @@ final class QueryEndpoint {
   /** Required by the driver even though stages are not client-side encrypted. */
   private static ObjectNode encryptionMaterial(String queryId) {
     ObjectNode m = JsonExchange.JSON.createObjectNode();
-    m.put("queryStageMasterKey", Base64.getEncoder().encodeToString(new byte[16]));
+    m.put(
+        "queryStageMasterKey", Base64.getEncoder().encodeToString(ClientSideEncryption.MASTER_KEY));
     m.put("queryId", queryId);
     m.put("smkId", 1);
     return m;

@@ -1,5 +1,6 @@
 package io.pgsnow.emulator.http;
 
+import io.pgsnow.emulator.stage.ClientSideEncryption;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,12 @@ final class StageObjectEndpoint {
     String path = String.join("/", segments.subList(keyLength, segments.size()));
     switch (ex.method()) {
       case "PUT", "POST" -> {
-        context.stages().write(key, path, ex.body());
+        String encryption = ex.header("x-goog-meta-encryptiondata");
+        byte[] bytes =
+            encryption == null || encryption.isBlank()
+                ? ex.body()
+                : ClientSideEncryption.decrypt(ex.body(), encryption);
+        context.stages().write(key, path, bytes);
         ex.send(200, new byte[0], "text/plain");
       }
       case "GET" -> {
