@@ -1,0 +1,79 @@
+package io.pgsnow.emulator.engine;
+
+import io.pgsnow.emulator.sql.ObjectName;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dynamic tables are materialised as plain tables and recomputed from their query on a fixed
+ * interval (the emulator ignores TARGET_LAG's value: tests want fresh data quickly).
+ */
+public final class DynamicTables implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DynamicTables.class);
+  private static final String KIND = "DYNAMIC TABLE";
+
+  private final Warehouse warehouse;
+  private final ScheduledExecutorService scheduler;
+  private final Connection refreshConnection;
+
+  public DynamicTables(Warehouse warehouse, Duration interval) throws SQLException {
+    this.warehouse = warehouse;
+    this.refreshConnection = warehouse.newConnection();
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "emulator-dynamic-tables");
+              t.setDaemon(true);
+              return t;
+            });
+    long millis = Math.max(100, interval.toMillis());
+    scheduler.scheduleWithFixedDelay(this::refreshAll, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** The query is stored with the schema it was written in, because its names are unqualified. */
+  synchronized void create(ObjectName name, String select, String targetLag) throws SQLException {
+    warehouse.metadata().putObject(KIND, name, select, targetLag);
+    refresh(name);
+  }
+
+  /** Runs on the refresher's own connection so the caller's current schema is untouched. */
+  synchronized void refresh(ObjectName name) throws SQLException {
+    Connection conn = refreshConnection;
+    var definition = warehouse.metadata().object(KIND, name);
+    if (definition.isEmpty()) {
+      throw io.pgsnow.emulator.sql.SnowflakeSqlException.notFound("Dynamic table", name.display());
+    }
+    try (java.sql.Statement st = conn.createStatement()) {
+      st.execute("USE " + new ObjectName(null, name.database(), name.schema()).toDuckSql());
+      st.execute(
+          "CREATE OR REPLACE TABLE " + name.toDuckSql() + " AS " + definition.get().definition());
+    }
+  }
+
+  void drop(ObjectName name) {
+    warehouse.metadata().removeObject(KIND, name);
+  }
+
+  private synchronized void refreshAll() {
+    for (var table : warehouse.metadata().objects(KIND, null, null)) {
+      try {
+        refresh(table.name());
+      } catch (SQLException | RuntimeException e) {
+        LOG.debug("Refreshing dynamic table {} failed: {}", table.name().display(), e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    scheduler.shutdownNow();
+    refreshConnection.close();
+  }
+}

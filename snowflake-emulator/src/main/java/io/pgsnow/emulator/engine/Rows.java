@@ -1,0 +1,58 @@
+package io.pgsnow.emulator.engine;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small JDBC reads over DuckDB's catalog functions, and builders for hand-made result rows. */
+final class Rows {
+
+  private Rows() {}
+
+  static boolean exists(Connection conn, String sql, Object... args) throws SQLException {
+    return !strings(conn, sql, args).isEmpty();
+  }
+
+  /** Every row as a list of strings (getString of each column). */
+  static List<List<String>> strings(Connection conn, String sql, Object... args)
+      throws SQLException {
+    List<List<String>> out = new ArrayList<>();
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        int n = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          List<String> row = new ArrayList<>(n);
+          for (int c = 1; c <= n; c++) {
+            row.add(rs.getString(c));
+          }
+          out.add(row);
+        }
+      }
+    }
+    return out;
+  }
+
+  static String time(Instant instant) {
+    return ResultEncoder.epochText(instant.getEpochSecond(), instant.getNano());
+  }
+
+  /** SQL LIKE (Snowflake SHOW ... LIKE is case-insensitive) as a Java check. */
+  static boolean like(String value, String pattern) {
+    StringBuilder regex = new StringBuilder("(?is)");
+    for (char c : pattern.toCharArray()) {
+      switch (c) {
+        case '%' -> regex.append(".*");
+        case '_' -> regex.append('.');
+        default -> regex.append(java.util.regex.Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return value.matches(regex.toString());
+  }
+}

@@ -1,0 +1,289 @@
+package io.pgsnow.emulator.engine;
+
+import io.pgsnow.emulator.sql.ObjectName;
+import io.pgsnow.emulator.sql.SnowflakeSqlException;
+import io.pgsnow.emulator.sql.Statement.Show;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** SHOW DATABASES / SCHEMAS / TABLES / VIEWS / STAGES / PIPES / DYNAMIC TABLES. */
+final class ShowCommands {
+
+  private final Warehouse warehouse;
+
+  ShowCommands(Warehouse warehouse) {
+    this.warehouse = warehouse;
+  }
+
+  QueryResult show(SessionState s, Show show) throws SQLException {
+    return switch (show.kind()) {
+      case "DATABASES" -> databases(show);
+      case "SCHEMAS" -> schemas(s, show);
+      case "TABLES", "VIEWS", "OBJECTS" -> relations(s, show);
+      case "STAGES" -> stages(s, show);
+      case "PIPES" -> pipes(s, show);
+      case "DYNAMIC TABLES" -> dynamicTables(s, show);
+      default -> new QueryResult(List.of(Column.text("name")), new ArrayList<>(), QueryResult.SHOW);
+    };
+  }
+
+  private static List<Column> columns(String... names) {
+    List<Column> cols = new ArrayList<>();
+    for (String n : names) {
+      cols.add(
+          n.equals("created_on")
+              ? Column.timestamp(n)
+              : n.equals("rows") || n.equals("bytes") ? Column.fixed(n) : Column.text(n));
+    }
+    return cols;
+  }
+
+  private boolean matches(Show show, String name) {
+    return show.like().map(p -> Rows.like(name, p)).orElse(true);
+  }
+
+  private QueryResult databases(Show show) {
+    List<List<String>> rows = new ArrayList<>();
+    for (String db : warehouse.databases()) {
+      if (matches(show, db)) {
+        rows.add(Arrays.asList(Rows.time(Instant.EPOCH), db, "N", "N", "", "SYSADMIN", "", ""));
+      }
+    }
+    return new QueryResult(
+        columns(
+            "created_on",
+            "name",
+            "is_default",
+            "is_current",
+            "origin",
+            "owner",
+            "comment",
+            "options"),
+        rows,
+        QueryResult.SHOW);
+  }
+
+  /** The database an {@code IN} clause or the session points at. */
+  private static String scopeDatabase(SessionState s, Show show) {
+    return show.in().map(n -> n.schema() != null ? n.schema() : n.name()).orElse(s.database());
+  }
+
+  private QueryResult schemas(SessionState s, Show show) throws SQLException {
+    String db = scopeDatabase(s, show);
+    List<List<String>> rows = new ArrayList<>();
+    for (List<String> r :
+        Rows.strings(
+            s.connection(),
+            "SELECT database_name, schema_name FROM"
+                + " duckdb_schemas() WHERE database_name = ? AND schema_name <> 'main' ORDER BY 2",
+            db)) {
+      if (matches(show, r.get(1))) {
+        rows.add(
+            Arrays.asList(
+                Rows.time(Instant.EPOCH), r.get(1), "N", "N", r.get(0), "SYSADMIN", "", "", "1"));
+      }
+    }
+    return new QueryResult(
+        columns(
+            "created_on",
+            "name",
+            "is_default",
+            "is_current",
+            "database_name",
+            "owner",
+            "comment",
+            "options",
+            "retention_time"),
+        rows,
+        QueryResult.SHOW);
+  }
+
+  /** The (database, schema) scope; schema null means the whole database. */
+  private static String[] scope(SessionState s, Show show) {
+    if (show.in().isPresent()) {
+      ObjectName in = show.in().get();
+      return in.schema() == null
+          ? new String[] {in.name(), null}
+          : new String[] {in.schema(), in.name()};
+    }
+    if (s.database() == null) {
+      throw new SnowflakeSqlException(
+          SnowflakeSqlException.NO_CURRENT_DATABASE,
+          "22000",
+          "Cannot perform SHOW. This session does not have a current database. Call 'USE"
+              + " DATABASE', or use a qualified name.");
+    }
+    return new String[] {s.database(), s.schema()};
+  }
+
+  private QueryResult relations(SessionState s, Show show) throws SQLException {
+    String[] scope = scope(s, show);
+    boolean views = show.kind().equals("VIEWS");
+    String source =
+        views
+            ? "SELECT database_name, schema_name, view_name, 'VIEW', 0 FROM duckdb_views()"
+                + " WHERE NOT internal"
+            : "SELECT database_name, schema_name, table_name, 'TABLE', estimated_size FROM"
+                + " duckdb_tables() WHERE TRUE";
+    List<List<String>> found =
+        Rows.strings(
+            s.connection(),
+            source + " AND database_name = ? AND (? IS NULL OR schema_name = ?) ORDER BY 3",
+            scope[0],
+            scope[1],
+            scope[1]);
+    List<List<String>> rows = new ArrayList<>();
+    for (List<String> r : found) {
+      if (matches(show, r.get(2))) {
+        rows.add(
+            Arrays.asList(
+                Rows.time(Instant.EPOCH),
+                r.get(2),
+                r.get(0),
+                r.get(1),
+                r.get(3),
+                "",
+                "",
+                r.get(4),
+                "0",
+                "SYSADMIN",
+                "1"));
+      }
+    }
+    return new QueryResult(
+        columns(
+            "created_on",
+            "name",
+            "database_name",
+            "schema_name",
+            "kind",
+            "comment",
+            "cluster_by",
+            "rows",
+            "bytes",
+            "owner",
+            "retention_time"),
+        rows,
+        QueryResult.SHOW);
+  }
+
+  private QueryResult stages(SessionState s, Show show) {
+    String[] scope = scope(s, show);
+    List<List<String>> rows = new ArrayList<>();
+    for (var stage : warehouse.metadata().objects("STAGE", scope[0], scope[1])) {
+      if (matches(show, stage.name().name())) {
+        rows.add(
+            Arrays.asList(
+                Rows.time(stage.createdOn()),
+                stage.name().name(),
+                stage.name().database(),
+                stage.name().schema(),
+                "",
+                "N",
+                "N",
+                "SYSADMIN",
+                "",
+                null,
+                "INTERNAL",
+                null,
+                null,
+                "ROLE"));
+      }
+    }
+    return new QueryResult(
+        columns(
+            "created_on",
+            "name",
+            "database_name",
+            "schema_name",
+            "url",
+            "has_credentials",
+            "has_encryption_key",
+            "owner",
+            "comment",
+            "region",
+            "type",
+            "cloud",
+            "storage_integration",
+            "owner_role_type"),
+        rows,
+        QueryResult.SHOW);
+  }
+
+  private QueryResult pipes(SessionState s, Show show) {
+    String[] scope = scope(s, show);
+    List<List<String>> rows = new ArrayList<>();
+    for (var pipe : warehouse.metadata().objects("PIPE", scope[0], scope[1])) {
+      if (matches(show, pipe.name().name())) {
+        rows.add(pipeRow(pipe));
+      }
+    }
+    return new QueryResult(pipeColumns(), rows, QueryResult.SHOW);
+  }
+
+  static List<String> pipeRow(MetadataStore.CatalogObject pipe) {
+    return Arrays.asList(
+        Rows.time(pipe.createdOn()),
+        pipe.name().name(),
+        pipe.name().database(),
+        pipe.name().schema(),
+        pipe.definition(),
+        "SYSADMIN",
+        null,
+        "",
+        null,
+        null,
+        null,
+        "ROLE",
+        "false");
+  }
+
+  static List<Column> pipeColumns() {
+    return columns(
+        "created_on",
+        "name",
+        "database_name",
+        "schema_name",
+        "definition",
+        "owner",
+        "notification_channel",
+        "comment",
+        "integration",
+        "pattern",
+        "error_integration",
+        "owner_role_type",
+        "invalid_reason");
+  }
+
+  private QueryResult dynamicTables(SessionState s, Show show) {
+    String[] scope = scope(s, show);
+    List<List<String>> rows = new ArrayList<>();
+    for (var table : warehouse.metadata().objects("DYNAMIC TABLE", scope[0], scope[1])) {
+      if (matches(show, table.name().name())) {
+        rows.add(
+            Arrays.asList(
+                Rows.time(table.createdOn()),
+                table.name().name(),
+                table.name().database(),
+                table.name().schema(),
+                table.extra(),
+                table.definition(),
+                "ACTIVE"));
+      }
+    }
+    return new QueryResult(
+        columns(
+            "created_on",
+            "name",
+            "database_name",
+            "schema_name",
+            "target_lag",
+            "text",
+            "scheduling_state"),
+        rows,
+        QueryResult.SHOW);
+  }
+}

@@ -1,0 +1,212 @@
+package io.pgsnow.emulator.engine;
+
+import io.pgsnow.emulator.auth.UserDirectory;
+import io.pgsnow.emulator.sql.IdentifierBinding;
+import io.pgsnow.emulator.sql.SnowflakeSqlException;
+import io.pgsnow.emulator.sql.SqlLexer;
+import io.pgsnow.emulator.sql.Statement;
+import io.pgsnow.emulator.sql.Statement.Sql;
+import io.pgsnow.emulator.sql.StatementParser;
+import io.pgsnow.emulator.stage.StageStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs one Snowflake statement for a session and returns its wire-form result. */
+public final class StatementExecutor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StatementExecutor.class);
+
+  private final CatalogCommands catalog;
+  private final ShowCommands show;
+  private final StageCommands stageCommands;
+
+  public StatementExecutor(
+      Warehouse warehouse, StageStore stages, UserDirectory users, DynamicTables dynamicTables) {
+    this.catalog = new CatalogCommands(warehouse, users, dynamicTables);
+    this.show = new ShowCommands(warehouse);
+    this.stageCommands = new StageCommands(warehouse, stages);
+    registerHandlers();
+  }
+
+  /** Sets the session's starting database and schema if they exist, as a login does. */
+  public void useInitial(SessionState s, String database, String schema) {
+    try {
+      if (database != null && !database.isBlank()) {
+        catalog.use(
+            s, new Statement.Use("DATABASE", io.pgsnow.emulator.sql.ObjectName.parse(database)));
+        if (schema != null && !schema.isBlank()) {
+          catalog.use(
+              s, new Statement.Use("SCHEMA", io.pgsnow.emulator.sql.ObjectName.parse(schema)));
+        }
+      }
+    } catch (SQLException | SnowflakeSqlException e) {
+      LOG.debug("Initial database/schema not usable: {}", e.getMessage());
+    }
+  }
+
+  public QueryResult execute(SessionState session, String sql, List<BindValue> binds) {
+    List<String> texts = new ArrayList<>();
+    for (BindValue b : binds) {
+      texts.add(b.array() ? null : b.text(0));
+    }
+    IdentifierBinding.Result resolved = IdentifierBinding.apply(SqlLexer.tokenize(sql), texts);
+    List<BindValue> remaining = new ArrayList<>();
+    for (int i = 0; i < binds.size(); i++) {
+      if (!resolved.consumedBinds().contains(i + 1)) {
+        remaining.add(binds.get(i));
+      }
+    }
+    synchronized (session) {
+      try {
+        Statement statement = StatementParser.parse(sql, resolved.tokens(), session.values());
+        return dispatch(session, statement, remaining);
+      } catch (SQLException e) {
+        throw DuckDbErrors.translate(e);
+      }
+    }
+  }
+
+  /** Runs one statement kind. */
+  private interface Handler<T extends Statement> {
+    QueryResult run(SessionState s, T statement, List<BindValue> binds) throws SQLException;
+  }
+
+  private final Map<Class<?>, Handler<?>> handlers = new HashMap<>();
+
+  private <T extends Statement> void on(Class<T> type, Handler<T> handler) {
+    handlers.put(type, handler);
+  }
+
+  private void registerHandlers() {
+    on(Sql.class, this::runSql);
+    on(Statement.DatabaseObjectDdl.class, (s, st, b) -> catalog.databaseObject(s, st));
+    on(Statement.Use.class, (s, st, b) -> catalog.use(s, st));
+    on(Statement.CreateTable.class, (s, st, b) -> catalog.createTable(s, st));
+    on(Statement.AddColumns.class, (s, st, b) -> catalog.addColumns(s, st));
+    on(Statement.CreateView.class, (s, st, b) -> catalog.createView(s, st));
+    on(Statement.CreateDynamicTable.class, (s, st, b) -> catalog.createDynamicTable(s, st));
+    on(
+        Statement.RefreshDynamicTable.class,
+        (s, st, b) -> catalog.refreshDynamicTable(s, st.name()));
+    on(Statement.DropObject.class, this::drop);
+    on(Statement.Show.class, (s, st, b) -> show.show(s, st));
+    on(Statement.Describe.class, (s, st, b) -> describe(s, st));
+    on(Statement.UserDdl.class, (s, st, b) -> catalog.user(st));
+    on(Statement.Accepted.class, (s, st, b) -> QueryResult.status(st.message()));
+    on(Statement.CreateStage.class, (s, st, b) -> stageCommands.createStage(s, st));
+    on(Statement.CreatePipe.class, (s, st, b) -> stageCommands.createPipe(s, st));
+    on(Statement.ListStage.class, (s, st, b) -> stageCommands.list(s, st));
+    on(Statement.RemoveStage.class, (s, st, b) -> stageCommands.remove(s, st));
+    on(Statement.Put.class, (s, st, b) -> stageCommands.put(s, st));
+    on(Statement.Get.class, (s, st, b) -> stageCommands.get(s, st));
+    on(Statement.CopyInto.class, (s, st, b) -> stageCommands.copy(s, st));
+  }
+
+  @SuppressWarnings("unchecked")
+  private QueryResult dispatch(SessionState s, Statement st, List<BindValue> binds)
+      throws SQLException {
+    Handler<Statement> handler = (Handler<Statement>) handlers.get(st.getClass());
+    if (handler == null) {
+      throw new SnowflakeSqlException(
+          SnowflakeSqlException.UNSUPPORTED,
+          "0A000",
+          "Unsupported statement: " + st.getClass().getSimpleName());
+    }
+    return handler.run(s, st, binds);
+  }
+
+  private QueryResult drop(SessionState s, Statement.DropObject drop, List<BindValue> binds)
+      throws SQLException {
+    return drop.kind().equals("STAGE") || drop.kind().equals("PIPE")
+        ? stageCommands.dropStageOrPipe(s, drop.kind(), drop.name(), drop.ifExists())
+        : catalog.drop(s, drop);
+  }
+
+  private QueryResult describe(SessionState s, Statement.Describe d) throws SQLException {
+    return switch (d.kind()) {
+      case "STAGE" -> stageCommands.describeStage(s, d.name());
+      case "PIPE" -> stageCommands.describePipe(s, d.name());
+      default -> catalog.describeTable(s, d);
+    };
+  }
+
+  private QueryResult runSql(SessionState s, Sql sql, List<BindValue> binds) throws SQLException {
+    LOG.debug("DuckDB SQL: {}", sql.duckSql());
+    int rows = binds.isEmpty() ? 1 : binds.get(0).rows();
+    try (PreparedStatement ps = s.connection().prepareStatement(sql.duckSql())) {
+      if (sql.kind() == Statement.SqlKind.QUERY) {
+        bindRow(ps, binds, 0);
+        try (ResultSet rs = ps.executeQuery()) {
+          return encode(rs);
+        }
+      }
+      long count = 0;
+      for (int row = 0; row < rows; row++) {
+        bindRow(ps, binds, row);
+        count += ps.executeUpdate();
+      }
+      return switch (sql.kind()) {
+        case INSERT -> QueryResult.dmlCount("number of rows inserted", count, QueryResult.INSERT);
+        case UPDATE -> QueryResult.dmlCount("number of rows updated", count, QueryResult.UPDATE);
+        case DELETE -> QueryResult.dmlCount("number of rows deleted", count, QueryResult.DELETE);
+        case MERGE -> QueryResult.dmlCount("number of rows merged", count, QueryResult.MERGE);
+        default -> QueryResult.status("Statement executed successfully.");
+      };
+    }
+  }
+
+  private static void bindRow(PreparedStatement ps, List<BindValue> binds, int row)
+      throws SQLException {
+    for (int i = 0; i < binds.size(); i++) {
+      ps.setObject(i + 1, binds.get(i).javaValue(row));
+    }
+  }
+
+  static QueryResult encode(ResultSet rs) throws SQLException {
+    ResultSetMetaData md = rs.getMetaData();
+    int n = md.getColumnCount();
+    List<Column> columns = new ArrayList<>(n);
+    for (int c = 1; c <= n; c++) {
+      columns.add(
+          ResultEncoder.column(
+              md.getColumnLabel(c), md.getColumnTypeName(c), md.getPrecision(c), md.getScale(c)));
+    }
+    List<List<String>> rows = new ArrayList<>();
+    while (rs.next()) {
+      List<String> row = new ArrayList<>(n);
+      for (int c = 1; c <= n; c++) {
+        row.add(ResultEncoder.encode(columns.get(c - 1), read(rs, c, columns.get(c - 1))));
+      }
+      rows.add(row);
+    }
+    return new QueryResult(columns, rows, QueryResult.SELECT);
+  }
+
+  private static Object read(ResultSet rs, int c, Column column) throws SQLException {
+    Object value =
+        switch (column.type()) {
+          case "date" -> rs.getObject(c, LocalDate.class);
+          case "timestamp_ntz" -> rs.getObject(c, LocalDateTime.class);
+          case "timestamp_ltz" -> rs.getObject(c, OffsetDateTime.class);
+          case "time" -> rs.getObject(c, LocalTime.class);
+          case "binary" -> rs.getBytes(c);
+          case "fixed" -> rs.getBigDecimal(c);
+          case "real" -> rs.getObject(c);
+          case "boolean" -> rs.getObject(c);
+          default -> rs.getString(c);
+        };
+    return rs.wasNull() ? null : value;
+  }
+}

@@ -1,0 +1,181 @@
+package io.pgsnow.emulator.load;
+
+import io.pgsnow.emulator.engine.Warehouse;
+import io.pgsnow.emulator.fault.Faults;
+import io.pgsnow.emulator.sql.ObjectName;
+import io.pgsnow.emulator.sql.SessionValues;
+import io.pgsnow.emulator.sql.SnowflakeSqlException;
+import io.pgsnow.emulator.sql.StageRef;
+import io.pgsnow.emulator.sql.Statement;
+import io.pgsnow.emulator.sql.Statement.CopyInto;
+import io.pgsnow.emulator.sql.StatementParser;
+import io.pgsnow.emulator.stage.StageStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Snowpipe: files named by insertFiles are queued and loaded asynchronously, one at a time, with
+ * the pipe's COPY. Like the real service, a file name already loaded by the pipe is skipped, and a
+ * bad file is recorded as LOAD_FAILED (ON_ERROR defaults to SKIP_FILE).
+ */
+public final class Snowpipe implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Snowpipe.class);
+  private static final SessionValues NO_SESSION = new SessionValues("", "", "", "");
+
+  /** A file named in an insertFiles request, relative to the pipe's stage location. */
+  public record QueuedFile(String path, long size) {}
+
+  private final Warehouse warehouse;
+  private final StageStore stages;
+  private final Faults faults;
+  private final ExecutorService loader;
+  private final Connection connection;
+  private final AtomicInteger pending = new AtomicInteger();
+
+  public Snowpipe(Warehouse warehouse, StageStore stages, Faults faults) throws SQLException {
+    this.warehouse = warehouse;
+    this.stages = stages;
+    this.faults = faults;
+    this.connection = warehouse.newConnection();
+    this.loader =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "emulator-snowpipe");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** The pipe's key in load history: its fully qualified display name. */
+  public Optional<ObjectName> pipe(String restName) {
+    ObjectName name = ObjectName.parse(restName);
+    if (name.database() == null) {
+      return Optional.empty();
+    }
+    return warehouse.metadata().object("PIPE", name).map(p -> name);
+  }
+
+  public void insertFiles(ObjectName pipe, List<QueuedFile> files) {
+    Instant received = Instant.now();
+    for (QueuedFile file : files) {
+      pending.incrementAndGet();
+      loader.execute(
+          () -> {
+            try {
+              loadOnce(pipe, file, received);
+            } catch (RuntimeException e) {
+              LOG.warn("Snowpipe load of {} failed unexpectedly", file.path(), e);
+            } finally {
+              pending.decrementAndGet();
+            }
+          });
+    }
+  }
+
+  /** Files still queued or loading. */
+  public int pending() {
+    return pending.get();
+  }
+
+  public List<LoadRecord> history(ObjectName pipe) {
+    return warehouse.metadata().loads(pipe.display());
+  }
+
+  private void loadOnce(ObjectName pipe, QueuedFile file, Instant received) {
+    String key = pipe.display();
+    boolean alreadyLoaded =
+        warehouse.metadata().loads(key).stream()
+            .anyMatch(
+                r ->
+                    r.path().equals(file.path())
+                        && r.result().status() != FileLoadResult.Status.LOAD_FAILED);
+    if (alreadyLoaded) {
+      LOG.debug("Pipe {} skips {}: already loaded", key, file.path());
+      return;
+    }
+    var definition = warehouse.metadata().object("PIPE", pipe);
+    if (definition.isEmpty()) {
+      return;
+    }
+    CopyInto copy = copyOf(pipe, definition.get().definition());
+    String stagePath = directoryPrefix(copy.source().path()) + file.path();
+    FileLoadResult result = load(copy, stagePath, file.path());
+    Instant now = Instant.now();
+    warehouse
+        .metadata()
+        .addLoad(
+            new LoadRecord(
+                warehouse.metadata().nextLoadSequence(),
+                key,
+                file.path(),
+                copy.source().name().display(),
+                file.size(),
+                received,
+                now,
+                result));
+    LOG.info(
+        "Pipe {} loaded {}: {} ({} rows)", key, file.path(), result.status(), result.rowsLoaded());
+  }
+
+  private FileLoadResult load(CopyInto copy, String stagePath, String path) {
+    Optional<String> injected = faults.loadFailure(path);
+    if (injected.isPresent()) {
+      return FileLoadResult.failed(injected.get(), 1);
+    }
+    Optional<byte[]> bytes = stages.read(StageStore.keyOf(copy.source()), stagePath);
+    if (bytes.isEmpty()) {
+      return FileLoadResult.failed("Remote file '" + stagePath + "' was not found.", 0);
+    }
+    String onError = copy.onError().equals("ABORT_STATEMENT") ? "SKIP_FILE" : copy.onError();
+    try {
+      return CopyLoader.load(connection, copy, bytes.get(), onError);
+    } catch (SQLException | SnowflakeSqlException e) {
+      return FileLoadResult.failed(e.getMessage(), 0);
+    }
+  }
+
+  private static CopyInto copyOf(ObjectName pipe, String definition) {
+    Statement statement = StatementParser.parse(definition, NO_SESSION);
+    if (!(statement instanceof CopyInto copy)) {
+      throw new IllegalStateException("Pipe definition is not a COPY: " + definition);
+    }
+    StageRef source = copy.source().qualify(pipe.database(), pipe.schema());
+    return new CopyInto(
+        copy.table().qualify(pipe.database(), pipe.schema()),
+        copy.columns(),
+        source,
+        copy.projections(),
+        copy.fileFormatType(),
+        copy.stripOuterArray(),
+        copy.matchByColumnName(),
+        copy.onError(),
+        copy.files(),
+        copy.pattern(),
+        copy.force());
+  }
+
+  private static String directoryPrefix(String path) {
+    return path.isEmpty() || path.endsWith("/") ? path : path + "/";
+  }
+
+  @Override
+  public void close() throws SQLException {
+    loader.shutdown();
+    try {
+      loader.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    connection.close();
+  }
+}

@@ -1,0 +1,302 @@
+package io.pgsnow.emulator.sql;
+
+import io.pgsnow.emulator.sql.Token.Kind;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rewrites Snowflake query syntax into DuckDB SQL: identifier case, VARIANT paths ({@code
+ * col:a.b[0]}), casts to Snowflake type names, string escapes and session functions. Functions with
+ * no DuckDB twin (PARSE_JSON, TO_TIMESTAMP_NTZ, IFF, ...) are provided as DuckDB macros by the
+ * engine, so they pass through unchanged.
+ */
+public final class ExpressionTranslator {
+
+  private final List<Token> tokens;
+  private final SessionValues session;
+  private final List<String> out = new ArrayList<>();
+  private final Deque<Integer> openParens = new ArrayDeque<>();
+  private final Deque<Boolean> castParens = new ArrayDeque<>();
+  private final Map<Integer, Integer> closeToOpen = new java.util.HashMap<>();
+  private int i;
+
+  private ExpressionTranslator(List<Token> tokens, SessionValues session) {
+    this.tokens = tokens;
+    this.session = session;
+  }
+
+  public static String translate(List<Token> tokens, SessionValues session) {
+    return new ExpressionTranslator(tokens, session).run();
+  }
+
+  public static String translate(String sql, SessionValues session) {
+    return translate(SqlLexer.tokenize(sql), session);
+  }
+
+  private String run() {
+    while (i < tokens.size()) {
+      step(tokens.get(i));
+    }
+    StringBuilder sql = new StringBuilder();
+    out.forEach(sql::append);
+    return sql.toString().trim();
+  }
+
+  private void step(Token token) {
+    switch (token.kind()) {
+      case SPACE, COMMENT -> emitSpace();
+      case WORD -> word(token);
+      case STRING -> emit(Token.duckLiteral(token.stringValue()));
+      case SYMBOL -> symbol(token);
+      default -> emit(token.text());
+    }
+  }
+
+  private void emit(String text) {
+    out.add(text);
+    i++;
+  }
+
+  private void emitSpace() {
+    if (!out.isEmpty() && !out.get(out.size() - 1).equals(" ")) {
+      out.add(" ");
+    }
+    i++;
+  }
+
+  private void word(Token token) {
+    String upper = token.upper();
+    String sessionValue = sessionFunction(upper);
+    if (sessionValue != null) {
+      i++;
+      skipEmptyCallParens();
+      out.add(Token.duckLiteral(sessionValue));
+      return;
+    }
+    if (upper.equals("AS") && Boolean.TRUE.equals(castParens.peek())) {
+      emit(upper);
+      skipTriviaInto();
+      out.add(readType().duckType());
+      return;
+    }
+    emit(upper);
+  }
+
+  private String sessionFunction(String upper) {
+    return switch (upper) {
+      case "CURRENT_USER" -> session.user();
+      case "CURRENT_ROLE" -> session.role();
+      case "CURRENT_WAREHOUSE" -> session.warehouse();
+      case "CURRENT_ACCOUNT", "CURRENT_ACCOUNT_NAME" -> session.account();
+      case "CURRENT_REGION" -> "LOCAL";
+      case "CURRENT_VERSION" -> "9.0.0";
+      case "CURRENT_CLIENT" -> "JDBC";
+      default -> null;
+    };
+  }
+
+  private void skipEmptyCallParens() {
+    int j = nextSignificant(i);
+    if (j < tokens.size() && tokens.get(j).isSymbol("(")) {
+      int k = nextSignificant(j + 1);
+      if (k < tokens.size() && tokens.get(k).isSymbol(")")) {
+        i = k + 1;
+      }
+    }
+  }
+
+  private int nextSignificant(int from) {
+    int j = from;
+    while (j < tokens.size() && tokens.get(j).isTrivia()) {
+      j++;
+    }
+    return j;
+  }
+
+  private void skipTriviaInto() {
+    int j = nextSignificant(i);
+    if (j > i) {
+      out.add(" ");
+    }
+    i = j;
+  }
+
+  private SnowflakeType readType() {
+    List<Token> rest = tokens.subList(i, tokens.size());
+    TokenCursor cursor = new TokenCursor(rest);
+    int before = significantCount(rest);
+    SnowflakeType type = cursor.type();
+    int consumed = before - significantCount(cursor.rest());
+    int seen = 0;
+    while (seen < consumed && i < tokens.size()) {
+      if (!tokens.get(i).isTrivia()) {
+        seen++;
+      }
+      i++;
+    }
+    return type;
+  }
+
+  private static int significantCount(List<Token> list) {
+    int n = 0;
+    for (Token t : list) {
+      if (!t.isTrivia() && !t.isSymbol(";")) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private void symbol(Token token) {
+    switch (token.text()) {
+      case "(" -> openParen();
+      case ")" -> closeParen();
+      case "::" -> cast();
+      case ":" -> {
+        if (endsWithPrimary()) {
+          variantPath();
+        } else {
+          emit(":");
+        }
+      }
+      default -> emit(token.text());
+    }
+  }
+
+  /**
+   * Postfix cast. Casting text to BINARY decodes hex in Snowflake (BINARY_INPUT_FORMAT=HEX), while
+   * DuckDB would take the characters' bytes, so that cast becomes {@code unhex(...)}.
+   */
+  private void cast() {
+    i++;
+    i = nextSignificant(i);
+    SnowflakeType type = readType();
+    if (type.duckType().equals("BLOB") && !out.isEmpty()) {
+      out.add("unhex(" + takeBase() + ")");
+    } else {
+      out.add("::" + type.duckType());
+    }
+  }
+
+  private void openParen() {
+    String previous = lastSignificantOut();
+    castParens.push(previous.equals("CAST") || previous.equals("TRY_CAST"));
+    openParens.push(out.size());
+    emit("(");
+  }
+
+  private void closeParen() {
+    if (!openParens.isEmpty()) {
+      closeToOpen.put(out.size(), openParens.pop());
+      castParens.pop();
+    }
+    emit(")");
+  }
+
+  private String lastSignificantOut() {
+    for (int j = out.size() - 1; j >= 0; j--) {
+      if (!out.get(j).equals(" ")) {
+        return out.get(j);
+      }
+    }
+    return "";
+  }
+
+  private boolean endsWithPrimary() {
+    if (out.isEmpty()) {
+      return false;
+    }
+    String last = out.get(out.size() - 1);
+    if (last.equals(")") || last.equals("]")) {
+      return true;
+    }
+    char c = last.charAt(last.length() - 1);
+    return Character.isLetterOrDigit(c) || c == '_' || c == '"' || c == '$';
+  }
+
+  /** Removes the expression the path applies to from the output and returns its text. */
+  private String takeBase() {
+    int end = out.size() - 1;
+    int start = end;
+    if (out.get(end).equals(")") && closeToOpen.containsKey(end)) {
+      start = closeToOpen.get(end);
+      if (start > 0 && isIdentifierText(out.get(start - 1))) {
+        start--;
+      }
+    }
+    while (start >= 2 && out.get(start - 1).equals(".") && isIdentifierText(out.get(start - 2))) {
+      start -= 2;
+    }
+    StringBuilder base = new StringBuilder();
+    for (int j = start; j <= end; j++) {
+      base.append(out.get(j));
+    }
+    out.subList(start, end + 1).clear();
+    return base.toString();
+  }
+
+  private static boolean isIdentifierText(String text) {
+    if (text.isEmpty()) {
+      return false;
+    }
+    char c = text.charAt(0);
+    return Character.isLetter(c) || c == '_' || c == '"' || c == '$';
+  }
+
+  private void variantPath() {
+    String base = takeBase();
+    i++;
+    StringBuilder path = new StringBuilder("$");
+    appendKey(path, tokens.get(i++));
+    while (i < tokens.size()) {
+      Token t = tokens.get(i);
+      if (t.isSymbol(".") && i + 1 < tokens.size()) {
+        i++;
+        appendKey(path, tokens.get(i++));
+      } else if (t.isSymbol("[") && i + 2 < tokens.size() && tokens.get(i + 2).isSymbol("]")) {
+        appendIndex(path, tokens.get(i + 1));
+        i += 3;
+      } else {
+        break;
+      }
+    }
+    String pathLiteral = Token.duckLiteral(path.toString());
+    int j = nextSignificant(i);
+    if (j < tokens.size() && tokens.get(j).isSymbol("::")) {
+      i = nextSignificant(j + 1);
+      SnowflakeType type = readType();
+      out.add(castPath(base, pathLiteral, type));
+    } else {
+      out.add("json_extract(" + base + ", " + pathLiteral + ")");
+    }
+  }
+
+  private static String castPath(String base, String pathLiteral, SnowflakeType type) {
+    if (type.isSemiStructured()) {
+      return "json_extract(" + base + ", " + pathLiteral + ")";
+    }
+    String text = "json_extract_string(" + base + ", " + pathLiteral + ")";
+    return type.isText() ? text : "CAST(" + text + " AS " + type.duckType() + ")";
+  }
+
+  private static void appendKey(StringBuilder path, Token key) {
+    String name =
+        switch (key.kind()) {
+          case QUOTED_IDENT -> ObjectName.normalizePart(key.text());
+          case STRING -> key.stringValue();
+          default -> key.text();
+        };
+    path.append(".\"").append(name.replace("\"", "\\\"")).append('"');
+  }
+
+  private static void appendIndex(StringBuilder path, Token index) {
+    if (index.kind() == Kind.NUMBER) {
+      path.append('[').append(index.text()).append(']');
+    } else {
+      path.append(".\"").append(index.stringValue().replace("\"", "\\\"")).append('"');
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.pgsnow.emulator.sql;
+
+/** A statement failure carrying the Snowflake error code and SQLSTATE the drivers expect. */
+public class SnowflakeSqlException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  public static final String SYNTAX_ERROR = "001003";
+  public static final String OBJECT_NOT_FOUND = "002003";
+  public static final String ALREADY_EXISTS = "002002";
+  public static final String INVALID_IDENTIFIER = "000904";
+  public static final String NO_CURRENT_DATABASE = "090105";
+  public static final String UNSUPPORTED = "002040";
+  public static final String DATA_ERROR = "100038";
+  public static final String GENERIC = "000603";
+
+  private final String errorCode;
+  private final String sqlState;
+
+  public SnowflakeSqlException(String errorCode, String sqlState, String message) {
+    super(message);
+    this.errorCode = errorCode;
+    this.sqlState = sqlState;
+  }
+
+  public static SnowflakeSqlException notFound(String kind, String name) {
+    return new SnowflakeSqlException(
+        OBJECT_NOT_FOUND,
+        "02000",
+        "SQL compilation error:\n" + kind + " '" + name + "' does not exist or not authorized.");
+  }
+
+  public static SnowflakeSqlException syntax(String detail) {
+    return new SnowflakeSqlException(SYNTAX_ERROR, "42000", "SQL compilation error:\n" + detail);
+  }
+
+  public String errorCode() {
+    return errorCode;
+  }
+
+  public String sqlState() {
+    return sqlState;
+  }
+}

@@ -1,0 +1,112 @@
+package io.pgsnow.emulator.sql;
+
+import java.util.List;
+import java.util.Optional;
+
+/** A parsed Snowflake statement: either a command the emulator runs itself, or DuckDB SQL. */
+public sealed interface Statement {
+
+  /** CREATE/DROP of a database or schema. */
+  record DatabaseObjectDdl(
+      String kind, boolean create, ObjectName name, boolean orReplace, boolean ifClause)
+      implements Statement {}
+
+  /** USE DATABASE / SCHEMA / WAREHOUSE / ROLE. */
+  record Use(String kind, ObjectName name) implements Statement {}
+
+  /** One column definition of CREATE TABLE or ALTER TABLE ADD COLUMN. */
+  record ColumnDef(String name, SnowflakeType type, String constraints) {}
+
+  /** CREATE TABLE with columns or AS SELECT (already translated to DuckDB). */
+  record CreateTable(
+      ObjectName name,
+      boolean orReplace,
+      boolean ifNotExists,
+      List<ColumnDef> columns,
+      Optional<String> asSelect)
+      implements Statement {}
+
+  /** ALTER TABLE ADD COLUMN. */
+  record AddColumns(ObjectName table, boolean ifNotExists, List<ColumnDef> columns)
+      implements Statement {}
+
+  /** CREATE VIEW; the select is DuckDB SQL. */
+  record CreateView(ObjectName name, boolean orReplace, String select) implements Statement {}
+
+  /** CREATE DYNAMIC TABLE; refreshed by the emulator from {@code select} (DuckDB SQL). */
+  record CreateDynamicTable(ObjectName name, boolean orReplace, String targetLag, String select)
+      implements Statement {}
+
+  /** ALTER DYNAMIC TABLE ... REFRESH. */
+  record RefreshDynamicTable(ObjectName name) implements Statement {}
+
+  /** DROP TABLE / VIEW / STAGE / PIPE / DYNAMIC TABLE. */
+  record DropObject(String kind, ObjectName name, boolean ifExists) implements Statement {}
+
+  /** CREATE STAGE. */
+  record CreateStage(ObjectName name, boolean orReplace, boolean ifNotExists)
+      implements Statement {}
+
+  /** CREATE PIPE; {@code definition} is the COPY text exactly as given, for DESC PIPE. */
+  record CreatePipe(
+      ObjectName name, boolean orReplace, boolean ifNotExists, String definition, CopyInto copy)
+      implements Statement {}
+
+  /** One projected column of a COPY transformation: {@code $n[:path][::type]}. */
+  record CopyProjection(int column, List<String> path, Optional<SnowflakeType> cast) {}
+
+  /** COPY INTO a table from a stage. */
+  record CopyInto(
+      ObjectName table,
+      List<String> columns,
+      StageRef source,
+      Optional<List<CopyProjection>> projections,
+      String fileFormatType,
+      boolean stripOuterArray,
+      boolean matchByColumnName,
+      String onError,
+      List<String> files,
+      Optional<String> pattern,
+      boolean force)
+      implements Statement {}
+
+  /** SHOW ... [LIKE '...'] [IN ...]. */
+  record Show(String kind, Optional<String> like, Optional<ObjectName> in) implements Statement {}
+
+  /** DESC[RIBE] TABLE / VIEW / STAGE / PIPE. */
+  record Describe(String kind, ObjectName name) implements Statement {}
+
+  /** LIST @stage. */
+  record ListStage(StageRef stage, Optional<String> pattern) implements Statement {}
+
+  /** REMOVE @stage. */
+  record RemoveStage(StageRef stage, Optional<String> pattern) implements Statement {}
+
+  /** PUT file://... @stage. */
+  record Put(String localPath, StageRef stage, boolean autoCompress, boolean overwrite)
+      implements Statement {}
+
+  /** GET @stage file://dir. */
+  record Get(StageRef stage, String localDirectory, Optional<String> pattern)
+      implements Statement {}
+
+  /** CREATE USER / ALTER USER ... SET PASSWORD / RSA_PUBLIC_KEY. */
+  record UserDdl(ObjectName user, Optional<String> password, Optional<String> rsaPublicKey)
+      implements Statement {}
+
+  /** A statement accepted without effect (GRANT, roles, warehouses, ALTER SESSION). */
+  record Accepted(String message) implements Statement {}
+
+  /** DuckDB SQL to run as is; {@code kind} decides the result shape. */
+  record Sql(String duckSql, SqlKind kind) implements Statement {}
+
+  /** How a passed-through statement answers. */
+  enum SqlKind {
+    QUERY,
+    INSERT,
+    UPDATE,
+    DELETE,
+    MERGE,
+    DDL
+  }
+}

@@ -1,0 +1,344 @@
+package io.pgsnow.emulator.sql;
+
+import io.pgsnow.emulator.sql.Statement.Accepted;
+import io.pgsnow.emulator.sql.Statement.AddColumns;
+import io.pgsnow.emulator.sql.Statement.ColumnDef;
+import io.pgsnow.emulator.sql.Statement.CreateDynamicTable;
+import io.pgsnow.emulator.sql.Statement.CreateStage;
+import io.pgsnow.emulator.sql.Statement.CreateTable;
+import io.pgsnow.emulator.sql.Statement.CreateView;
+import io.pgsnow.emulator.sql.Statement.DatabaseObjectDdl;
+import io.pgsnow.emulator.sql.Statement.Describe;
+import io.pgsnow.emulator.sql.Statement.DropObject;
+import io.pgsnow.emulator.sql.Statement.RefreshDynamicTable;
+import io.pgsnow.emulator.sql.Statement.Show;
+import io.pgsnow.emulator.sql.Statement.Sql;
+import io.pgsnow.emulator.sql.Statement.SqlKind;
+import io.pgsnow.emulator.sql.Statement.Use;
+import io.pgsnow.emulator.sql.Statement.UserDdl;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Turns Snowflake SQL into a {@link Statement}. Pure: no I/O, no DuckDB. */
+public final class StatementParser {
+
+  private static final SessionValues NO_SESSION = new SessionValues("", "", "", "");
+
+  private final TokenCursor cursor;
+  private final List<Token> tokens;
+  private final String sql;
+  private final SessionValues session;
+
+  private StatementParser(String sql, List<Token> tokens, SessionValues session) {
+    this.sql = sql;
+    this.tokens = tokens;
+    this.cursor = new TokenCursor(tokens);
+    this.session = session;
+  }
+
+  /** Parses a statement whose {@code IDENTIFIER(...)} calls are already resolved. */
+  public static Statement parse(String sql, List<Token> tokens, SessionValues session) {
+    return new StatementParser(sql, tokens, session).statement();
+  }
+
+  public static Statement parse(String sql, SessionValues session) {
+    return parse(sql, SqlLexer.tokenize(sql), session);
+  }
+
+  private Statement statement() {
+    String first = cursor.peek().upper();
+    return switch (first) {
+      case "CREATE" -> create();
+      case "DROP" -> drop();
+      case "USE" -> use();
+      case "ALTER" -> alter();
+      case "SHOW" -> show();
+      case "DESC", "DESCRIBE" -> describe();
+      case "LIST", "LS", "REMOVE", "RM", "PUT", "GET", "COPY" ->
+          FileCommandParser.parse(sql, tokens);
+      case "GRANT", "REVOKE" -> new Accepted("Statement executed successfully.");
+      case "BEGIN", "COMMIT", "ROLLBACK", "START" ->
+          new Accepted("Statement executed successfully.");
+      case "SELECT", "WITH", "VALUES", "(" -> passthrough(SqlKind.QUERY);
+      case "INSERT" -> passthrough(SqlKind.INSERT);
+      case "UPDATE" -> passthrough(SqlKind.UPDATE);
+      case "DELETE" -> passthrough(SqlKind.DELETE);
+      case "MERGE" -> passthrough(SqlKind.MERGE);
+      case "TRUNCATE" -> passthrough(SqlKind.DDL);
+      default ->
+          throw SnowflakeSqlException.syntax(
+              "syntax error line 1 at position 0 unexpected '" + cursor.peek().text() + "'.");
+    };
+  }
+
+  private Sql passthrough(SqlKind kind) {
+    return new Sql(ExpressionTranslator.translate(cursor.rest(), session), kind);
+  }
+
+  private Statement create() {
+    cursor.expectWord("CREATE");
+    boolean orReplace = cursor.acceptWords("OR", "REPLACE");
+    cursor.acceptWord("TRANSIENT");
+    cursor.acceptWord("TEMPORARY");
+    cursor.acceptWord("TEMP");
+    cursor.acceptWord("SECURE");
+    String kind = cursor.next().upper();
+    return switch (kind) {
+      case "DATABASE", "SCHEMA" ->
+          new DatabaseObjectDdl(kind, true, nameAfterIf("NOT", "EXISTS"), orReplace, lastIf);
+      case "TABLE" -> createTable(orReplace);
+      case "VIEW" -> createView(orReplace);
+      case "DYNAMIC" -> createDynamicTable(orReplace);
+      case "STAGE" -> new CreateStage(nameAfterIf("NOT", "EXISTS"), orReplace, lastIf);
+      case "PIPE" -> FileCommandParser.createPipe(sql, tokens, orReplace);
+      case "USER" -> userDdl(cursor.objectName());
+      case "WAREHOUSE", "ROLE", "FILE", "SEQUENCE", "TASK", "STREAM" ->
+          new Accepted(
+              kind.charAt(0)
+                  + kind.substring(1).toLowerCase(Locale.ROOT)
+                  + " successfully created.");
+      default -> throw SnowflakeSqlException.syntax("unsupported CREATE " + kind);
+    };
+  }
+
+  private boolean lastIf;
+
+  private ObjectName nameAfterIf(String... words) {
+    lastIf = cursor.acceptWord("IF") && acceptAll(words);
+    return cursor.objectName();
+  }
+
+  private boolean acceptAll(String... words) {
+    for (String w : words) {
+      cursor.expectWord(w);
+    }
+    return true;
+  }
+
+  private Statement createTable(boolean orReplace) {
+    ObjectName name = nameAfterIf("NOT", "EXISTS");
+    boolean ifNotExists = lastIf;
+    if (cursor.acceptWord("AS")) {
+      return new CreateTable(
+          name,
+          orReplace,
+          ifNotExists,
+          List.of(),
+          Optional.of(ExpressionTranslator.translate(cursor.rest(), session)));
+    }
+    List<ColumnDef> columns = columnList();
+    skipTableOptions();
+    Optional<String> asSelect = Optional.empty();
+    if (cursor.acceptWord("AS")) {
+      asSelect = Optional.of(ExpressionTranslator.translate(cursor.rest(), session));
+    }
+    return new CreateTable(name, orReplace, ifNotExists, columns, asSelect);
+  }
+
+  private void skipTableOptions() {
+    while (!cursor.atEnd() && !cursor.peek().isWord("AS")) {
+      cursor.next();
+    }
+  }
+
+  private List<ColumnDef> columnList() {
+    cursor.expectSymbol("(");
+    List<ColumnDef> columns = new ArrayList<>();
+    do {
+      columns.add(columnDef(true));
+    } while (cursor.acceptSymbol(","));
+    cursor.expectSymbol(")");
+    return columns;
+  }
+
+  /** Reads {@code name TYPE [constraints]} up to the next top-level comma or paren. */
+  private ColumnDef columnDef(boolean stopAtParen) {
+    Token nameToken = cursor.next();
+    String name = ObjectName.normalizePart(nameToken.text());
+    SnowflakeType type = cursor.type();
+    StringBuilder constraints = new StringBuilder();
+    int depth = 0;
+    while (!cursor.atEnd()) {
+      Token t = cursor.peek();
+      if (depth == 0 && (t.isSymbol(",") || (stopAtParen && t.isSymbol(")")))) {
+        break;
+      }
+      depth += t.isSymbol("(") ? 1 : t.isSymbol(")") ? -1 : 0;
+      constraints.append(' ').append(cursor.next().text());
+    }
+    return new ColumnDef(name, type, constraintsForDuck(constraints.toString().trim()));
+  }
+
+  /** Keeps the constraints DuckDB understands the same way; drops COLLATE, COMMENT and the like. */
+  private static String constraintsForDuck(String text) {
+    String upper = text.toUpperCase(Locale.ROOT);
+    StringBuilder out = new StringBuilder();
+    if (upper.contains("NOT NULL")) {
+      out.append(" NOT NULL");
+    }
+    if (upper.contains("PRIMARY KEY")) {
+      out.append(" PRIMARY KEY");
+    }
+    int def = upper.indexOf("DEFAULT ");
+    if (def >= 0) {
+      String rest = text.substring(def + 8).trim();
+      String value = rest.split("\\s+")[0];
+      out.append(" DEFAULT ").append(ExpressionTranslator.translate(value, NO_SESSION));
+    }
+    return out.toString().trim();
+  }
+
+  private Statement createView(boolean orReplace) {
+    ObjectName name = nameAfterIf("NOT", "EXISTS");
+    while (!cursor.atEnd() && !cursor.peek().isWord("AS")) {
+      cursor.next();
+    }
+    cursor.expectWord("AS");
+    return new CreateView(name, orReplace, ExpressionTranslator.translate(cursor.rest(), session));
+  }
+
+  private Statement createDynamicTable(boolean orReplace) {
+    cursor.expectWord("TABLE");
+    ObjectName name = nameAfterIf("NOT", "EXISTS");
+    String targetLag = "DOWNSTREAM";
+    while (!cursor.atEnd() && !cursor.peek().isWord("AS")) {
+      Token t = cursor.next();
+      if (t.isWord("TARGET_LAG")) {
+        cursor.acceptSymbol("=");
+        targetLag = cursor.stringOrWord();
+      }
+    }
+    cursor.expectWord("AS");
+    return new CreateDynamicTable(
+        name, orReplace, targetLag, ExpressionTranslator.translate(cursor.rest(), session));
+  }
+
+  private Statement drop() {
+    cursor.expectWord("DROP");
+    String kind = cursor.next().upper();
+    if (kind.equals("DYNAMIC")) {
+      cursor.expectWord("TABLE");
+      kind = "DYNAMIC TABLE";
+    }
+    ObjectName name = nameAfterIf("EXISTS");
+    return switch (kind) {
+      case "DATABASE", "SCHEMA" -> new DatabaseObjectDdl(kind, false, name, false, lastIf);
+      case "TABLE", "VIEW", "STAGE", "PIPE", "DYNAMIC TABLE" -> new DropObject(kind, name, lastIf);
+      default -> new Accepted("Statement executed successfully.");
+    };
+  }
+
+  private Statement use() {
+    cursor.expectWord("USE");
+    String kind = "DATABASE";
+    String next = cursor.peek().upper();
+    if (List.of("DATABASE", "SCHEMA", "WAREHOUSE", "ROLE").contains(next)) {
+      kind = next;
+      cursor.next();
+    } else if (next.equals("SECONDARY")) {
+      return new Accepted("Statement executed successfully.");
+    }
+    return new Use(kind, cursor.objectName());
+  }
+
+  private Statement alter() {
+    cursor.expectWord("ALTER");
+    String kind = cursor.next().upper();
+    return switch (kind) {
+      case "TABLE" -> alterTable();
+      case "USER" -> alterUser();
+      case "DYNAMIC" -> alterDynamicTable();
+      default -> new Accepted("Statement executed successfully.");
+    };
+  }
+
+  private Statement alterTable() {
+    ObjectName table = nameAfterIf("EXISTS");
+    if (!cursor.acceptWord("ADD")) {
+      throw new SnowflakeSqlException(
+          SnowflakeSqlException.UNSUPPORTED, "0A000", "Unsupported ALTER TABLE: " + sql);
+    }
+    cursor.acceptWord("COLUMN");
+    boolean ifNotExists = cursor.acceptWords("IF", "NOT", "EXISTS");
+    List<ColumnDef> columns = new ArrayList<>();
+    do {
+      columns.add(columnDef(false));
+    } while (cursor.acceptSymbol(","));
+    return new AddColumns(table, ifNotExists, columns);
+  }
+
+  private Statement alterDynamicTable() {
+    cursor.expectWord("TABLE");
+    ObjectName name = cursor.objectName();
+    if (cursor.acceptWord("REFRESH")) {
+      return new RefreshDynamicTable(name);
+    }
+    return new Accepted("Statement executed successfully.");
+  }
+
+  private Statement alterUser() {
+    cursor.acceptWords("IF", "EXISTS");
+    ObjectName user = cursor.objectName();
+    cursor.expectWord("SET");
+    return userDdl(user);
+  }
+
+  private Statement userDdl(ObjectName user) {
+    Optional<String> password = Optional.empty();
+    Optional<String> key = Optional.empty();
+    while (!cursor.atEnd()) {
+      Token option = cursor.next();
+      if (option.kind() != Token.Kind.WORD || !cursor.acceptSymbol("=")) {
+        continue;
+      }
+      String value = cursor.stringOrWord();
+      switch (option.upper()) {
+        case "PASSWORD" -> password = Optional.of(value);
+        case "RSA_PUBLIC_KEY" -> key = Optional.of(value);
+        default -> {
+          // other user properties are accepted and ignored
+        }
+      }
+    }
+    return new UserDdl(user, password, key);
+  }
+
+  private Statement show() {
+    cursor.expectWord("SHOW");
+    cursor.acceptWord("TERSE");
+    String kind = cursor.next().upper();
+    if (kind.equals("DYNAMIC")) {
+      kind = "DYNAMIC " + cursor.next().upper();
+    }
+    Optional<String> like = Optional.empty();
+    Optional<ObjectName> in = Optional.empty();
+    while (!cursor.atEnd()) {
+      Token t = cursor.next();
+      if (t.isWord("LIKE")) {
+        like = Optional.of(cursor.stringOrWord());
+      } else if (t.isWord("IN")) {
+        cursor.acceptWord("DATABASE");
+        cursor.acceptWord("SCHEMA");
+        cursor.acceptWord("ACCOUNT");
+        if (!cursor.atEnd()) {
+          in = Optional.of(cursor.objectName());
+        }
+      }
+    }
+    return new Show(kind, like, in);
+  }
+
+  private Statement describe() {
+    cursor.next();
+    String kind = "TABLE";
+    String next = cursor.peek().upper();
+    if (List.of("TABLE", "VIEW", "STAGE", "PIPE", "DYNAMIC").contains(next)) {
+      cursor.next();
+      kind = next.equals("DYNAMIC") ? "TABLE" : next;
+      cursor.acceptWord("TABLE");
+    }
+    return new Describe(kind, cursor.objectName());
+  }
+}

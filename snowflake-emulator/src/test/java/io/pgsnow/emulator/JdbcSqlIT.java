@@ -1,0 +1,324 @@
+package io.pgsnow.emulator;
+
+import static io.pgsnow.emulator.EmulatorClients.exec;
+import static io.pgsnow.emulator.EmulatorClients.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** SQL through the real JDBC driver: DDL, DML with binds, types, VARIANT paths, errors. */
+class JdbcSqlIT {
+
+  private static SnowflakeEmulator emulator;
+
+  @BeforeAll
+  static void start() throws SQLException {
+    emulator =
+        SnowflakeEmulator.builder().user(EmulatorClients.USER, EmulatorClients.PASSWORD).start();
+    try (Connection conn = EmulatorClients.password(emulator)) {
+      exec(conn, "CREATE DATABASE SQL_DB");
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    emulator.close();
+  }
+
+  private static Connection connect() throws SQLException {
+    return EmulatorClients.password(emulator, "SQL_DB", "PUBLIC");
+  }
+
+  @Test
+  void loginSelectsRequestedDatabaseAndSchema() throws SQLException {
+    try (Connection conn = connect()) {
+      assertThat(conn.getCatalog()).isEqualTo("SQL_DB");
+      assertThat(conn.getSchema()).isEqualTo("PUBLIC");
+      assertThat(rows(conn, "select current_database(), current_schema(), current_user()"))
+          .containsExactly(List.of("SQL_DB", "PUBLIC", EmulatorClients.USER));
+    }
+  }
+
+  @Test
+  void resultSetTypesMatchSnowflake() throws SQLException {
+    try (Connection conn = connect()) {
+      exec(
+          conn,
+          "create or replace table typed (n number(10,2), i int, s string, b boolean, d date,"
+              + " ts timestamp_ntz, v variant, bin binary, f float)",
+          "insert into typed select 12.34, 7, 'txt', true, '2024-02-29'::date,"
+              + " '2024-02-29 13:14:15.123456'::timestamp_ntz, parse_json('{\"a\":[1,2]}'),"
+              + " 'CAFE'::binary, 1.5");
+      try (Statement st = conn.createStatement();
+          ResultSet rs = st.executeQuery("select * from typed")) {
+        ResultSetMetaData md = rs.getMetaData();
+        assertThat(md.getColumnName(1)).isEqualTo("N");
+        assertThat(md.getColumnType(1)).isEqualTo(Types.DECIMAL);
+        assertThat(md.getPrecision(1)).isEqualTo(10);
+        assertThat(md.getScale(1)).isEqualTo(2);
+        assertThat(md.getColumnType(3)).isEqualTo(Types.VARCHAR);
+        assertThat(md.getColumnType(4)).isEqualTo(Types.BOOLEAN);
+        assertThat(md.getColumnType(5)).isEqualTo(Types.DATE);
+        assertThat(md.getColumnType(6)).isEqualTo(Types.TIMESTAMP);
+        assertThat(md.getColumnTypeName(7)).isEqualTo("VARIANT");
+        assertThat(md.getColumnType(8)).isEqualTo(Types.BINARY);
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getBigDecimal(1)).isEqualByComparingTo(new BigDecimal("12.34"));
+        assertThat(rs.getLong(2)).isEqualTo(7L);
+        assertThat(rs.getString(3)).isEqualTo("txt");
+        assertThat(rs.getBoolean(4)).isTrue();
+        assertThat(rs.getDate(5).toLocalDate()).isEqualTo(LocalDate.of(2024, 2, 29));
+        assertThat(rs.getTimestamp(6).toLocalDateTime())
+            .isEqualTo(LocalDateTime.of(2024, 2, 29, 13, 14, 15, 123_456_000));
+        assertThat(rs.getString(7).replaceAll("\\s", "")).isEqualTo("{\"a\":[1,2]}");
+        assertThat(rs.getBytes(8)).containsExactly(0xCA - 256, 0xFE - 256);
+        assertThat(rs.getDouble(9)).isEqualTo(1.5);
+      }
+    }
+  }
+
+  @Test
+  void bindsAndBatchInsert() throws SQLException {
+    try (Connection conn = connect()) {
+      exec(
+          conn,
+          "create or replace table people (id number, name varchar, born date, seen"
+              + " timestamp_ntz)");
+      try (PreparedStatement ps = conn.prepareStatement("insert into people values (?, ?, ?, ?)")) {
+        for (int i = 1; i <= 3; i++) {
+          ps.setInt(1, i);
+          ps.setString(2, "p" + i);
+          ps.setDate(3, Date.valueOf(LocalDate.of(2000, 1, i)));
+          ps.setTimestamp(4, Timestamp.valueOf(LocalDateTime.of(2020, 5, i, 10, 0)));
+          ps.addBatch();
+        }
+        int[] counts = ps.executeBatch();
+        assertThat(counts).hasSize(3);
+      }
+      try (PreparedStatement ps =
+          conn.prepareStatement("select name, born from people where id = ?")) {
+        ps.setInt(1, 2);
+        try (ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString(1)).isEqualTo("p2");
+          assertThat(rs.getDate(2).toLocalDate()).isEqualTo(LocalDate.of(2000, 1, 2));
+        }
+      }
+      try (PreparedStatement ps =
+          conn.prepareStatement("update people set name = ? where id > ?")) {
+        ps.setString(1, "x");
+        ps.setInt(2, 1);
+        assertThat(ps.executeUpdate()).isEqualTo(2);
+      }
+      try (PreparedStatement ps = conn.prepareStatement("select count(*) from identifier(?)")) {
+        ps.setString(1, "sql_db.public.people");
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          assertThat(rs.getInt(1)).isEqualTo(3);
+        }
+      }
+    }
+  }
+
+  @Test
+  void variantPathsCastsAndWindowFunctions() throws SQLException {
+    try (Connection conn = connect()) {
+      exec(
+          conn,
+          "create or replace table events (record_metadata variant, record_content variant)",
+          "insert into events select parse_json('{\"CreateTime\": 1700000000000, \"offset\": 1}'),"
+              + " parse_json('{\"employee_id\": 1081, \"name\": \"Ann\", \"a\": {\"b\":"
+              + " [\"x\", \"y\"]}}')",
+          "insert into events select parse_json('{\"CreateTime\": 1700000060000, \"offset\": 2}'),"
+              + " parse_json('{\"employee_id\": 1081, \"name\": \"Ann B\", \"a\": {\"b\":"
+              + " [\"z\"]}}')");
+      assertThat(
+              rows(
+                  conn,
+                  "select record_content:employee_id::number as id, record_content:name::string,"
+                      + " record_content:a.b[0]::string, record_content:\"name\","
+                      + " to_timestamp_ntz(record_metadata:CreateTime::varchar) from events"
+                      + " order by record_metadata:offset::int"))
+          .containsExactly(
+              List.of("1081", "Ann", "x", "\"Ann\"", "2023-11-14 22:13:20.000"),
+              List.of("1081", "Ann B", "z", "\"Ann B\"", "2023-11-14 22:14:20.000"));
+      assertThat(
+              rows(
+                  conn,
+                  "select record_content:name::string from events qualify row_number() over"
+                      + " (partition by record_content:employee_id order by"
+                      + " record_metadata:offset::number desc) = 1"))
+          .containsExactly(List.of("Ann B"));
+    }
+  }
+
+  @Test
+  void ddlCatalogCommands() throws SQLException {
+    try (Connection conn = connect()) {
+      exec(
+          conn,
+          "create schema other",
+          "use schema sql_db.public",
+          "create table if not exists \"MixedCase\" (\"id\" number)",
+          "create table if not exists \"MixedCase\" (\"id\" number)",
+          "alter table \"MixedCase\" add column payload object",
+          "create or replace view mixed_view as select \"id\", payload from \"MixedCase\"",
+          "grant usage on database sql_db to role public",
+          "use warehouse compute_wh",
+          "use role accountadmin");
+      assertThat(rows(conn, "desc table \"MixedCase\""))
+          .extracting(r -> r.get(0) + ":" + r.get(1))
+          .containsExactly("id:NUMBER(38,0)", "PAYLOAD:OBJECT");
+      assertThat(rows(conn, "show tables like 'mixed%'"))
+          .extracting(r -> r.get(1))
+          .containsExactly("MixedCase");
+      assertThat(rows(conn, "show schemas in database sql_db"))
+          .extracting(r -> r.get(1))
+          .contains("PUBLIC", "OTHER");
+      assertThat(rows(conn, "select current_role(), current_warehouse()"))
+          .containsExactly(List.of("ACCOUNTADMIN", "COMPUTE_WH"));
+      assertThat(rows(conn, "select count(*) from mixed_view")).containsExactly(List.of("0"));
+    }
+  }
+
+  @Test
+  void dynamicTableIsRefreshed() throws Exception {
+    try (Connection conn = connect()) {
+      exec(
+          conn,
+          "create or replace table src (k number, v string)",
+          "insert into src values (1, 'a')",
+          "create or replace dynamic table latest target_lag = '1 minute' warehouse = compute_wh"
+              + " as select k, max(v) as v from src group by k");
+      assertThat(rows(conn, "select k, v from latest")).containsExactly(List.of("1", "a"));
+      exec(conn, "insert into src values (2, 'b')", "alter dynamic table latest refresh");
+      assertThat(rows(conn, "select k, v from latest order by k"))
+          .containsExactly(List.of("1", "a"), List.of("2", "b"));
+    }
+  }
+
+  @Test
+  void multiStatementRequestsReturnEachResult() throws SQLException {
+    try (Connection conn = connect();
+        Statement st = conn.createStatement()) {
+      st.unwrap(net.snowflake.client.jdbc.SnowflakeStatement.class)
+          .setParameter("MULTI_STATEMENT_COUNT", 0);
+      st.execute(
+          "create or replace table multi (a number); insert into multi values (1), (2);"
+              + " select sum(a) from multi");
+      assertThat(st.getUpdateCount()).isEqualTo(0);
+      st.getMoreResults();
+      assertThat(st.getUpdateCount()).isEqualTo(2);
+      assertThat(st.getMoreResults()).isTrue();
+      try (ResultSet rs = st.getResultSet()) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(3);
+      }
+      assertThat(st.getMoreResults()).isFalse();
+    }
+    try (Connection conn = connect()) {
+      assertThatThrownBy(() -> rows(conn, "select 1; select 2"))
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(8));
+    }
+  }
+
+  @Test
+  void dropsAndShowsEveryObjectKind() throws SQLException {
+    try (Connection conn = connect()) {
+      exec(
+          conn,
+          "create database scratch_db",
+          "create schema work",
+          "create table t1 as select 1 as a, 'x' as b",
+          "create stage stage_one",
+          "create stage stage_two",
+          "create pipe pipe_one as copy into t1 from @stage_one file_format = (type = 'json')");
+      assertThat(rows(conn, "select a, b from t1")).containsExactly(List.of("1", "x"));
+      assertThat(rows(conn, "show databases like 'SCRATCH%'"))
+          .extracting(r -> r.get(1))
+          .containsExactly("SCRATCH_DB");
+      assertThat(rows(conn, "show stages like '%one'"))
+          .extracting(r -> r.get(1))
+          .containsExactly("STAGE_ONE");
+      assertThat(rows(conn, "show pipes")).extracting(r -> r.get(1)).containsExactly("PIPE_ONE");
+      exec(
+          conn,
+          "drop pipe pipe_one",
+          "drop stage stage_two",
+          "drop table t1",
+          "drop table if exists t1",
+          "drop schema work",
+          "drop database scratch_db");
+      assertThatThrownBy(() -> rows(conn, "desc stage scratch_db.work.stage_two"))
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(2003));
+      assertThat(rows(conn, "show databases like 'SCRATCH%'")).isEmpty();
+    }
+  }
+
+  @Test
+  void semiStructuredAndZonedValues() throws SQLException {
+    try (Connection conn = connect();
+        Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "select parse_json('[1,2,3]') as arr,"
+                    + " parse_json('{\"k\":\"v\"}'):k as k,"
+                    + " to_timestamp_ltz('2024-01-01 10:00:00') as ltz,"
+                    + " array_size(parse_json('[1,2,3]')) as n, iff(1 > 0, 'yes', 'no') as i")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString("ARR").replaceAll("\\s", "")).isEqualTo("[1,2,3]");
+      assertThat(rs.getString("K")).isEqualTo("\"v\"");
+      assertThat(rs.getTimestamp("LTZ").toInstant())
+          .isEqualTo(java.time.Instant.parse("2024-01-01T10:00:00Z"));
+      assertThat(rs.getInt("N")).isEqualTo(3);
+      assertThat(rs.getString("I")).isEqualTo("yes");
+    }
+  }
+
+  @Test
+  void closingTheConnectionLogsOut() throws SQLException {
+    int before = emulator.openSessions();
+    Connection conn = connect();
+    assertThat(emulator.openSessions()).isEqualTo(before + 1);
+    conn.close();
+    assertThat(emulator.openSessions()).isEqualTo(before);
+  }
+
+  @Test
+  void errorsCarrySnowflakeCodes() throws SQLException {
+    try (Connection conn = connect()) {
+      assertThatThrownBy(() -> rows(conn, "select * from no_such_table"))
+          .isInstanceOfSatisfying(
+              SQLException.class,
+              e -> {
+                assertThat(e.getErrorCode()).isEqualTo(2003);
+                assertThat(e.getSQLState()).isEqualTo("02000");
+              });
+      assertThatThrownBy(() -> rows(conn, "selec 1"))
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(1003));
+      exec(conn, "create or replace table err (a number)");
+      assertThatThrownBy(() -> rows(conn, "select nope from err"))
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(904));
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.pgsnow.emulator.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ExpressionTranslatorTest {
+
+  private static final SessionValues SESSION =
+      new SessionValues("ALICE", "SYSADMIN", "COMPUTE_WH", "ACME");
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      textBlock =
+          """
+          select id from t                           | SELECT ID FROM T
+          select "id" from "Mixed"                   | SELECT "id" FROM "Mixed"
+          select RECORD_CONTENT:employee_id::NUMBER as x from t | SELECT CAST(json_extract_string(RECORD_CONTENT, '$."employee_id"') AS DECIMAL(38,0)) AS X FROM T
+          select col:a.b[0]::STRING from t           | SELECT json_extract_string(COL, '$."a"."b"[0]') FROM T
+          select col:a.b[0] from t                   | SELECT json_extract(COL, '$."a"."b"[0]') FROM T
+          select col:"Key Name"::varchar from t      | SELECT json_extract_string(COL, '$."Key Name"') FROM T
+          select t.col:x::int from t                 | SELECT CAST(json_extract_string(T.COL, '$."x"') AS DECIMAL(38,0)) FROM T
+          select parse_json(s):k::string from t      | SELECT json_extract_string(PARSE_JSON(S), '$."k"') FROM T
+          select x::variant, y::timestamp_ntz from t | SELECT X::JSON, Y::TIMESTAMP FROM T
+          select cast(x as number(10,2)) from t      | SELECT CAST(X AS DECIMAL(10,2)) FROM T
+          select 'it''s', 'a\\'b'                   | SELECT 'it''s', 'a''b'
+          select current_user(), current_role       | SELECT 'ALICE', 'SYSADMIN'
+          select 'CAFE'::binary                      | SELECT unhex('CAFE')
+          select a from t where b = ? -- note        | SELECT A FROM T WHERE B = ?
+          """)
+  void translatesSnowflakeSyntaxToDuckDb(String snowflake, String duckDb) {
+    assertThat(ExpressionTranslator.translate(snowflake, SESSION)).isEqualTo(duckDb);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      textBlock =
+          """
+          TO_TIMESTAMP_NTZ(RECORD_METADATA:CreateTime::VARCHAR) | TO_TIMESTAMP_NTZ(json_extract_string(RECORD_METADATA, '$."CreateTime"'))
+          v:a::number::string                                   | CAST(json_extract_string(V, '$."a"') AS DECIMAL(38,0))::VARCHAR
+          """)
+  void translatesSeedExpressions(String snowflake, String duckDb) {
+    assertThat(ExpressionTranslator.translate("select " + snowflake, SESSION))
+        .isEqualTo("SELECT " + duckDb);
+  }
+}
