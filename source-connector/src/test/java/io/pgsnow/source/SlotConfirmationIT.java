@@ -85,6 +85,34 @@ class SlotConfirmationIT {
     }
   }
 
+  @Test
+  void theSlotAdvancesWhenOnlyUncapturedTablesChange() throws Exception {
+    LocalPostgres pg = LocalPostgres.shared();
+    String db = pg.createDatabase("slot_idle");
+    pg.executeIn(
+        db, "CREATE TABLE captured (id int PRIMARY KEY)", "CREATE TABLE busy (id int PRIMARY KEY)");
+    try (ConnectCluster connect = SourceItSupport.cluster().name("idle").start()) {
+      Map<String, String> config = SourceItSupport.connectorConfig(pg, db, "idle");
+      config.put("table.include.list", "public\\.captured");
+      connect.createConnector("idle", config);
+      connect.awaitRunning("idle", 1, Duration.ofSeconds(60));
+      SourceItSupport.awaitStreaming(pg, db, "idle_slot");
+      pg.executeIn(db, "INSERT INTO captured VALUES (1)");
+      // Heavy writes to a table the connector does not capture: no record, yet the slot must not
+      // hold their WAL.
+      pg.executeIn(db, "INSERT INTO busy SELECT generate_series(1, 20000)");
+      long afterWrites = currentLsn(pg, db);
+      Awaitility.await("slot passes the uncaptured writes")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Long.compareUnsigned(confirmedFlush(pg, db, "idle_slot"), afterWrites) >= 0);
+      assertThat(connect.kafka().endOffset(new TopicPartition("idle.public.captured", 0)))
+          .isEqualTo(1);
+      assertThat(connect.kafka().describeTopics("idle.public.busy").get("idle.public.busy"))
+          .isEmpty();
+      connect.connect().deleteConnector("idle");
+    }
+  }
+
   private static long committedCommitLsn(ConnectCluster connect, String connector) {
     for (ConnectorOffset offset : connect.connect().connectorOffsets(connector).offsets()) {
       Map<String, ?> values = offset.offset();
