@@ -1,0 +1,134 @@
+package io.pgsnow.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgsnow.testkit.ConnectCluster;
+import io.pgsnow.testkit.LocalPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real Connect 4.3.1 worker with {@code plugin.path} pointing at the unzipped archives and {@code
+ * plugin.discovery=service_load}: no pgsnow class is on the test classpath, so the worker finds our
+ * plugins the way it does on a user's machine.
+ */
+class PluginLoadingIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static ConnectCluster connect;
+
+  @BeforeAll
+  static void start() {
+    connect =
+        ConnectCluster.builder()
+            .name("plugin-loading")
+            .pluginPath(PluginArchives.pluginPath())
+            .workerProperty("plugin.discovery", "service_load")
+            .start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (connect != null) {
+      connect.close();
+    }
+  }
+
+  @Test
+  void ourClassesAreNotOnTheTestClasspath() {
+    assertThat(
+            getClass()
+                .getClassLoader()
+                .getResource("io/pgsnow/source/PostgresCdcSourceConnector.class"))
+        .isNull();
+    assertThat(getClass().getClassLoader().getResource("io/pgsnow/smt/LookupJoin.class")).isNull();
+  }
+
+  @Test
+  void listsEveryPluginWithOurVersion() throws Exception {
+    JsonNode plugins =
+        JSON.readTree(
+            get(
+                connect.connect().endpointForResource("connector-plugins")
+                    + "?connectorsOnly=false"));
+    Map<String, String> versions = new HashMap<>();
+    plugins.forEach(p -> versions.put(p.get("class").asText(), p.path("version").asText("")));
+    assertThat(versions)
+        .containsEntry("io.pgsnow.source.PostgresCdcSourceConnector", PluginArchives.VERSION);
+    for (String transform :
+        new String[] {"UnwrapChangeEvent", "Flatten", "LookupJoin", "ConcatFields"}) {
+      assertThat(versions)
+          .containsEntry("io.pgsnow.smt." + transform + "$Key", PluginArchives.VERSION)
+          .containsEntry("io.pgsnow.smt." + transform + "$Value", PluginArchives.VERSION);
+    }
+  }
+
+  @Test
+  void aPipelineRunsFromTheArchives() {
+    LocalPostgres pg = LocalPostgres.shared();
+    String db = pg.createDatabase("plugin_loading");
+    pg.executeIn(db, "CREATE TABLE items (id int PRIMARY KEY, name text)");
+    Map<String, String> config = new HashMap<>();
+    config.put("connector.class", "io.pgsnow.source.PostgresCdcSourceConnector");
+    config.put("database.hostname", pg.host());
+    config.put("database.port", Integer.toString(pg.port()));
+    config.put("database.user", LocalPostgres.SUPERUSER);
+    config.put("database.password", LocalPostgres.PASSWORD);
+    config.put("database.dbname", db);
+    config.put("database.sslmode", "disable");
+    config.put("topic.prefix", "loaded");
+    config.put("slot.name", "loaded_slot");
+    config.put("publication.name", "loaded_pub");
+    config.put("transforms", "unwrap,flatten");
+    config.put("transforms.unwrap.type", "io.pgsnow.smt.UnwrapChangeEvent$Value");
+    config.put("transforms.flatten.type", "io.pgsnow.smt.Flatten$Value");
+    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("value.converter.schemas.enable", "false");
+    connect.createConnector("loaded", config);
+    connect.awaitRunning("loaded", 1, Duration.ofSeconds(60));
+    Awaitility.await("slot active")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> slotActive(pg, db, "loaded_slot"));
+    pg.executeIn(db, "INSERT INTO items VALUES (1, 'one'), (2, 'two')");
+    Awaitility.await("rows in Kafka")
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(() -> connect.kafka().endOffset(new TopicPartition("loaded.public.items", 0)) >= 2);
+    String first =
+        new String(
+            connect.kafka().consume(1, 30_000, "loaded.public.items").iterator().next().value());
+    assertThat(first).contains("\"name\":\"one\"").doesNotContain("\"after\"");
+  }
+
+  private static boolean slotActive(LocalPostgres pg, String db, String slot) throws Exception {
+    try (var c = pg.connect(db);
+        var s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
+      return rs.next() && rs.getBoolean(1);
+    }
+  }
+
+  static String get(String url) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+}
