@@ -1,0 +1,135 @@
+package io.pgsnow.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgsnow.testkit.ConnectCluster;
+import io.pgsnow.testkit.LocalPostgres;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every file in {@code config-examples/} is submitted to a running worker's validate endpoint, with
+ * its placeholders filled from the test environment, and must come back without errors.
+ */
+class ConfigExamplesIT {
+  private static final Path EXAMPLES =
+      Path.of(System.getProperty("pgsnow.config.examples", "../config-examples"));
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static ConnectCluster connect;
+  private static Map<String, String> placeholders;
+
+  @BeforeAll
+  static void start() {
+    LocalPostgres pg = LocalPostgres.shared();
+    String db = pg.createDatabase("config_examples");
+    pg.executeIn(
+        db,
+        "CREATE TABLE payroll (employee_id int PRIMARY KEY, first_name text, last_name text,"
+            + " age int, ssn text, hourly_rate int, gender text, email text)",
+        "CREATE TABLE payroll_bonus (bonus_id int PRIMARY KEY, employee_id int, bonus int,"
+            + " ts bigint)");
+    connect =
+        ConnectCluster.builder()
+            .name("config-examples")
+            .pluginPath(PluginArchives.pluginPath())
+            .workerProperty("plugin.discovery", "service_load")
+            .start();
+    placeholders =
+        Map.of(
+            "PG_HOST",
+            pg.host(),
+            "PG_PORT",
+            Integer.toString(pg.port()),
+            "PG_USER",
+            LocalPostgres.SUPERUSER,
+            "PG_PASSWORD",
+            LocalPostgres.PASSWORD,
+            "PG_DATABASE",
+            db,
+            "PG_SSLMODE",
+            "disable",
+            "KAFKA_BOOTSTRAP",
+            connect.bootstrapServers(),
+            "CCLOUD_PLUGIN_ID",
+            "ccp-test",
+            "CCLOUD_API_KEY",
+            "key",
+            "CCLOUD_API_SECRET",
+            "secret");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (connect != null) {
+      connect.close();
+    }
+  }
+
+  static List<Path> examples() throws IOException {
+    try (Stream<Path> files = Files.walk(EXAMPLES)) {
+      return files
+          .filter(p -> p.toString().endsWith(".json") || p.toString().endsWith(".properties"))
+          .sorted()
+          .toList();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void validatesWithoutErrors(Path example) throws Exception {
+    Map<String, String> config = load(example);
+    assertThat(config).containsKey("connector.class");
+    config.replaceAll((k, v) -> fill(v));
+    ConfigInfos infos =
+        connect.connect().validateConnectorConfig(config.get("connector.class"), config);
+    Map<String, List<String>> errors =
+        infos.configs().stream()
+            .map(ConfigInfo::configValue)
+            .filter(v -> !v.errors().isEmpty())
+            .collect(Collectors.toMap(v -> v.name(), v -> v.errors()));
+    assertThat(errors).as(example.toString()).isEmpty();
+  }
+
+  private static Map<String, String> load(Path example) throws IOException {
+    Map<String, String> config = new LinkedHashMap<>();
+    if (example.toString().endsWith(".properties")) {
+      Properties props = new Properties();
+      try (Reader reader = Files.newBufferedReader(example)) {
+        props.load(reader);
+      }
+      props.forEach((k, v) -> config.put(k.toString(), v.toString()));
+    } else {
+      JsonNode root = JSON.readTree(example.toFile());
+      config.put("name", root.get("name").asText());
+      root.get("config")
+          .fields()
+          .forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+    }
+    return config;
+  }
+
+  private static String fill(String value) {
+    String result = value;
+    for (Map.Entry<String, String> p : placeholders.entrySet()) {
+      result = result.replace("${" + p.getKey() + "}", p.getValue());
+    }
+    assertThat(result).as("unknown placeholder in %s", value).doesNotContain("${");
+    return result;
+  }
+}
