@@ -120,8 +120,15 @@ public final class LocalPostgres implements AutoCloseable {
   /** Options of a server to start. */
   public static final class Builder {
     private String walLevel = "logical";
+    private int port;
 
     private Builder() {}
+
+    /** A fixed port instead of a free one. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
 
     /** The server's {@code wal_level}; tests of validation start one with {@code replica}. */
     public Builder walLevel(String level) {
@@ -185,7 +192,7 @@ public final class LocalPostgres implements AutoCloseable {
                 "--locale=C.UTF-8",
                 "--no-sync"),
             asPostgresUser);
-        int port = freePort();
+        int port = this.port > 0 ? this.port : freePort();
         String options =
             String.join(
                 " ",
