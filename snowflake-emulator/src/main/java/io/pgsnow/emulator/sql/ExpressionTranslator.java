@@ -76,6 +76,11 @@ public final class ExpressionTranslator {
       out.add(Token.duckLiteral(sessionValue));
       return;
     }
+    String renamed = FUNCTION_RENAMES.get(upper);
+    if (renamed != null && nextIsOpenParen()) {
+      emit(renamed);
+      return;
+    }
     if (upper.equals("VALUES") && lastSignificantOut().equals("FROM")) {
       valuesTable();
       return;
@@ -87,6 +92,21 @@ public final class ExpressionTranslator {
       return;
     }
     emit(upper);
+  }
+
+  /**
+   * Variadic Snowflake functions with a DuckDB twin under another name (macros cannot be variadic).
+   */
+  private static final Map<String, String> FUNCTION_RENAMES =
+      Map.of(
+          "OBJECT_CONSTRUCT", "json_object",
+          "ARRAY_CONSTRUCT", "json_array",
+          "OBJECT_KEYS", "json_keys",
+          "CHECK_JSON", "json_valid");
+
+  private boolean nextIsOpenParen() {
+    int j = nextSignificant(i + 1);
+    return j < tokens.size() && tokens.get(j).isSymbol("(");
   }
 
   private static final java.util.Set<String> CLAUSE_WORDS =
