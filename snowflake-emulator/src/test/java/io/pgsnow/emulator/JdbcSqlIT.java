@@ -240,6 +240,13 @@ class JdbcSqlIT {
       exec(conn, "insert into src values (2, 'b')", "alter dynamic table latest refresh");
       assertThat(rows(conn, "select k, v from latest order by k"))
           .containsExactly(List.of("1", "a"), List.of("2", "b"));
+      exec(conn, "insert into src values (3, 'c')");
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(rows(conn, "select count(*) from latest"))
+                      .containsExactly(List.of("3")));
     }
   }
 
