@@ -10,6 +10,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
+import net.snowflake.client.jdbc.telemetry.Telemetry;
+import net.snowflake.client.jdbc.telemetry.TelemetryClient;
+import net.snowflake.client.jdbc.telemetry.TelemetryField;
+import net.snowflake.client.jdbc.telemetry.TelemetryUtil;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,6 +77,42 @@ class AuthenticationIT {
     assertThatThrownBy(() -> DriverManager.getConnection(emulator.jdbcUrl(), p))
         .isInstanceOfSatisfying(
             SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(390100));
+  }
+
+  /** The driver heartbeats only every 15+ minutes, so the endpoint is called with its token. */
+  @Test
+  void heartbeatAnswersForLiveSessionsOnly() throws Exception {
+    String token;
+    try (Connection conn = EmulatorClients.password(emulator)) {
+      token =
+          conn.unwrap(net.snowflake.client.jdbc.SnowflakeConnectionV1.class)
+              .getSfSession()
+              .getSessionToken();
+      assertThat(heartbeat(token)).contains("\"success\":true");
+    }
+    assertThat(heartbeat(token)).contains("\"success\":false").contains("390111");
+  }
+
+  private static String heartbeat(String token) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(emulator.accountUrl() + "/session/heartbeat"))
+                .header("Authorization", "Snowflake Token=\"" + token + "\"")
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  @Test
+  void telemetryIsAccepted() throws Exception {
+    try (Connection conn = EmulatorClients.password(emulator)) {
+      Telemetry telemetry = TelemetryClient.createTelemetry(conn);
+      telemetry.addLogToBatch(
+          TelemetryUtil.buildJobData("q1", TelemetryField.TIME_CONSUME_FIRST_RESULT, 5));
+      assertThat(telemetry.sendBatchAsync().get()).isTrue();
+    }
   }
 
   @Test

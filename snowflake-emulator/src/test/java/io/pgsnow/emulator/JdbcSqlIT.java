@@ -197,6 +197,36 @@ class JdbcSqlIT {
     }
   }
 
+  /** The current-state upsert a CDC sink runs: MERGE from the latest change per key. */
+  @Test
+  void mergeUpsertsLatestChangePerKey() throws SQLException {
+    try (Connection conn = connect()) {
+      exec(
+          conn,
+          "create or replace table changes (record_metadata variant, record_content variant)",
+          "insert into changes select parse_json(column1), parse_json(column2) from values"
+              + " ('{\"offset\":1}', '{\"id\":1,\"name\":\"a\",\"op\":\"c\"}'),"
+              + " ('{\"offset\":2}', '{\"id\":1,\"name\":\"b\",\"op\":\"u\"}'),"
+              + " ('{\"offset\":3}', '{\"id\":2,\"name\":\"z\",\"op\":\"c\"}'),"
+              + " ('{\"offset\":4}', '{\"id\":3,\"name\":\"x\",\"op\":\"c\"}')",
+          "create or replace table current_state (id number, name string)",
+          "insert into current_state values (3, 'old')");
+      try (Statement st = conn.createStatement()) {
+        int merged =
+            st.executeUpdate(
+                "merge into current_state t using (select"
+                    + " record_content:id::number as id, record_content:name::string as name from changes"
+                    + " qualify row_number() over (partition by record_content:id::number order by"
+                    + " record_metadata:offset::number desc) = 1) s on t.id = s.id"
+                    + " when matched then update set name = s.name"
+                    + " when not matched then insert (id, name) values (s.id, s.name)");
+        assertThat(merged).isEqualTo(3);
+      }
+      assertThat(rows(conn, "select id, name from current_state order by id"))
+          .containsExactly(List.of("1", "b"), List.of("2", "z"), List.of("3", "x"));
+    }
+  }
+
   @Test
   void dynamicTableIsRefreshed() throws Exception {
     try (Connection conn = connect()) {
@@ -210,6 +240,13 @@ class JdbcSqlIT {
       exec(conn, "insert into src values (2, 'b')", "alter dynamic table latest refresh");
       assertThat(rows(conn, "select k, v from latest order by k"))
           .containsExactly(List.of("1", "a"), List.of("2", "b"));
+      exec(conn, "insert into src values (3, 'c')");
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(rows(conn, "select count(*) from latest"))
+                      .containsExactly(List.of("3")));
     }
   }
 

@@ -110,7 +110,7 @@ final class CatalogCommands {
   }
 
   static boolean schemaExists(Connection conn, String db, String schema) throws SQLException {
-    return Rows.exists(
+    return CatalogReads.exists(
         conn,
         "SELECT 1 FROM duckdb_schemas() WHERE database_name = ? AND" + " schema_name = ?",
         db,
@@ -200,7 +200,7 @@ final class CatalogCommands {
   }
 
   static boolean relationExists(Connection conn, ObjectName name) throws SQLException {
-    return Rows.exists(
+    return CatalogReads.exists(
         conn,
         "SELECT 1 FROM duckdb_columns() WHERE database_name = ? AND"
             + " schema_name = ? AND table_name = ? LIMIT 1",
@@ -276,7 +276,7 @@ final class CatalogCommands {
   QueryResult describeTable(SessionState s, Describe describe) throws SQLException {
     ObjectName name = s.qualify(describe.name());
     List<List<String>> columns =
-        Rows.strings(
+        CatalogReads.strings(
             s.connection(),
             "SELECT column_name, data_type, is_nullable, column_default, comment FROM duckdb_columns()"
                 + " WHERE database_name = ? AND schema_name = ? AND table_name = ?"

@@ -88,6 +88,11 @@ public final class ResultEncoder {
     return new BigDecimal(value.toString()).toPlainString();
   }
 
+  /** An instant as a TIMESTAMP_LTZ cell, for result rows the emulator builds itself. */
+  static String timestamp(java.time.Instant instant) {
+    return epochText(instant.getEpochSecond(), instant.getNano());
+  }
+
   /**
    * {@code <seconds>.<9-digit nanos>}, with the fraction always non-negative as the driver parses.
    */

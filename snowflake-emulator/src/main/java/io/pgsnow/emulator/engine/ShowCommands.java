@@ -1,5 +1,6 @@
 package io.pgsnow.emulator.engine;
 
+import io.pgsnow.emulator.sql.LikePattern;
 import io.pgsnow.emulator.sql.ObjectName;
 import io.pgsnow.emulator.sql.SnowflakeSqlException;
 import io.pgsnow.emulator.sql.Statement.Show;
@@ -42,14 +43,16 @@ final class ShowCommands {
   }
 
   private boolean matches(Show show, String name) {
-    return show.like().map(p -> Rows.like(name, p)).orElse(true);
+    return show.like().map(p -> LikePattern.of(p).matches(name)).orElse(true);
   }
 
   private QueryResult databases(Show show) {
     List<List<String>> rows = new ArrayList<>();
     for (String db : warehouse.databases()) {
       if (matches(show, db)) {
-        rows.add(Arrays.asList(Rows.time(Instant.EPOCH), db, "N", "N", "", "SYSADMIN", "", ""));
+        rows.add(
+            Arrays.asList(
+                ResultEncoder.timestamp(Instant.EPOCH), db, "N", "N", "", "SYSADMIN", "", ""));
       }
     }
     return new QueryResult(
@@ -75,7 +78,7 @@ final class ShowCommands {
     String db = scopeDatabase(s, show);
     List<List<String>> rows = new ArrayList<>();
     for (List<String> r :
-        Rows.strings(
+        CatalogReads.strings(
             s.connection(),
             "SELECT database_name, schema_name FROM"
                 + " duckdb_schemas() WHERE database_name = ? AND schema_name <> 'main' ORDER BY 2",
@@ -83,7 +86,15 @@ final class ShowCommands {
       if (matches(show, r.get(1))) {
         rows.add(
             Arrays.asList(
-                Rows.time(Instant.EPOCH), r.get(1), "N", "N", r.get(0), "SYSADMIN", "", "", "1"));
+                ResultEncoder.timestamp(Instant.EPOCH),
+                r.get(1),
+                "N",
+                "N",
+                r.get(0),
+                "SYSADMIN",
+                "",
+                "",
+                "1"));
       }
     }
     return new QueryResult(
@@ -129,7 +140,7 @@ final class ShowCommands {
             : "SELECT database_name, schema_name, table_name, 'TABLE', estimated_size FROM"
                 + " duckdb_tables() WHERE TRUE";
     List<List<String>> found =
-        Rows.strings(
+        CatalogReads.strings(
             s.connection(),
             source + " AND database_name = ? AND (? IS NULL OR schema_name = ?) ORDER BY 3",
             scope[0],
@@ -140,7 +151,7 @@ final class ShowCommands {
       if (matches(show, r.get(2))) {
         rows.add(
             Arrays.asList(
-                Rows.time(Instant.EPOCH),
+                ResultEncoder.timestamp(Instant.EPOCH),
                 r.get(2),
                 r.get(0),
                 r.get(1),
@@ -177,7 +188,7 @@ final class ShowCommands {
       if (matches(show, stage.name().name())) {
         rows.add(
             Arrays.asList(
-                Rows.time(stage.createdOn()),
+                ResultEncoder.timestamp(stage.createdOn()),
                 stage.name().name(),
                 stage.name().database(),
                 stage.name().schema(),
@@ -226,7 +237,7 @@ final class ShowCommands {
 
   static List<String> pipeRow(MetadataStore.CatalogObject pipe) {
     return Arrays.asList(
-        Rows.time(pipe.createdOn()),
+        ResultEncoder.timestamp(pipe.createdOn()),
         pipe.name().name(),
         pipe.name().database(),
         pipe.name().schema(),
@@ -265,7 +276,7 @@ final class ShowCommands {
       if (matches(show, table.name().name())) {
         rows.add(
             Arrays.asList(
-                Rows.time(table.createdOn()),
+                ResultEncoder.timestamp(table.createdOn()),
                 table.name().name(),
                 table.name().database(),
                 table.name().schema(),

@@ -41,7 +41,7 @@ public final class Warehouse implements AutoCloseable {
       }
       this.root = (DuckDBConnection) DriverManager.getConnection(url);
       this.metadata = new MetadataStore(root.duplicate());
-      this.rootCatalog = Rows.strings(root, "SELECT current_database()").get(0).get(0);
+      this.rootCatalog = CatalogReads.strings(root, "SELECT current_database()").get(0).get(0);
       for (String database : metadata.databases()) {
         attach(database);
       }

@@ -67,12 +67,27 @@ final class QueryEndpoint {
               : resultData(result, session, queryId));
     } catch (SnowflakeSqlException e) {
       LOG.debug("Query {} failed: {}", queryId, e.getMessage());
-      ObjectNode data = JsonExchange.JSON.createObjectNode();
-      data.put("sqlState", e.sqlState());
-      data.put("queryId", queryId);
-      data.put("internalError", false);
-      ex.fail(e.errorCode(), e.getMessage(), data);
+      failQuery(ex, queryId, e.errorCode(), e.sqlState(), e.getMessage());
+    } catch (RuntimeException e) {
+      // An HTTP 500 would make the driver retry for minutes; a statement error ends it at once.
+      LOG.warn("Query {} failed inside the emulator: {}", queryId, sql, e);
+      failQuery(
+          ex,
+          queryId,
+          SnowflakeSqlException.GENERIC,
+          "XX000",
+          "Internal error in the emulator: " + e);
     }
+  }
+
+  private static void failQuery(
+      JsonExchange ex, String queryId, String code, String sqlState, String message)
+      throws IOException {
+    ObjectNode data = JsonExchange.JSON.createObjectNode();
+    data.put("sqlState", sqlState);
+    data.put("queryId", queryId);
+    data.put("internalError", false);
+    ex.fail(code, message, data);
   }
 
   /**

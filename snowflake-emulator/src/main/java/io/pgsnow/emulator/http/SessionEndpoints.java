@@ -96,7 +96,7 @@ final class SessionEndpoints {
     ArrayNode parameters = d.putArray("parameters");
     parameter(parameters, "AUTOCOMMIT", true);
     parameter(parameters, "TIMEZONE", "UTC");
-    parameter(parameters, "CLIENT_TELEMETRY_ENABLED", false);
+    parameter(parameters, "CLIENT_TELEMETRY_ENABLED", true);
     parameter(parameters, "CLIENT_SESSION_KEEP_ALIVE_HEARTBEAT_FREQUENCY", 3600);
     // Snowflake's account defaults; without them the driver renders timestamps in RFC-1123 form.
     parameter(parameters, "TIMESTAMP_OUTPUT_FORMAT", "YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM");

@@ -76,6 +76,15 @@ public final class ExpressionTranslator {
       out.add(Token.duckLiteral(sessionValue));
       return;
     }
+    String renamed = FUNCTION_RENAMES.get(upper);
+    if (renamed != null && nextIsOpenParen()) {
+      emit(renamed);
+      return;
+    }
+    if (upper.equals("VALUES") && lastSignificantOut().equals("FROM")) {
+      valuesTable();
+      return;
+    }
     if (upper.equals("AS") && Boolean.TRUE.equals(castParens.peek())) {
       emit(upper);
       skipTriviaInto();
@@ -83,6 +92,103 @@ public final class ExpressionTranslator {
       return;
     }
     emit(upper);
+  }
+
+  /**
+   * Variadic Snowflake functions with a DuckDB twin under another name (macros cannot be variadic).
+   */
+  private static final Map<String, String> FUNCTION_RENAMES =
+      Map.of(
+          "OBJECT_CONSTRUCT", "json_object",
+          "ARRAY_CONSTRUCT", "json_array",
+          "OBJECT_KEYS", "json_keys",
+          "CHECK_JSON", "json_valid");
+
+  private boolean nextIsOpenParen() {
+    int j = nextSignificant(i + 1);
+    return j < tokens.size() && tokens.get(j).isSymbol("(");
+  }
+
+  private static final java.util.Set<String> CLAUSE_WORDS =
+      java.util.Set.of(
+          "WHERE",
+          "GROUP",
+          "ORDER",
+          "LIMIT",
+          "UNION",
+          "JOIN",
+          "LEFT",
+          "RIGHT",
+          "INNER",
+          "FULL",
+          "CROSS",
+          "QUALIFY",
+          "HAVING",
+          "WINDOW",
+          "EXCEPT",
+          "INTERSECT",
+          "ON",
+          "NATURAL");
+
+  /**
+   * {@code FROM VALUES (..), (..)}: Snowflake names the columns COLUMN1..n, DuckDB col0..; the list
+   * becomes a derived table with Snowflake's names (or the alias's own column list).
+   */
+  private void valuesTable() {
+    int start = i + 1;
+    int j = nextSignificant(start);
+    int columns = 1;
+    int depth = 0;
+    boolean firstRow = true;
+    while (j < tokens.size()) {
+      Token t = tokens.get(j);
+      if (t.isSymbol("(")) {
+        depth++;
+      } else if (t.isSymbol(")")) {
+        depth--;
+        if (depth == 0) {
+          firstRow = false;
+          int k = nextSignificant(j + 1);
+          if (k >= tokens.size() || !tokens.get(k).isSymbol(",")) {
+            j++;
+            break;
+          }
+        }
+      } else if (t.isSymbol(",") && depth == 1 && firstRow) {
+        columns++;
+      }
+      j++;
+    }
+    String rows = translate(tokens.subList(start, j), session);
+    i = j;
+    out.add("(VALUES " + rows + ")");
+    aliasValues(columns);
+  }
+
+  private void aliasValues(int columns) {
+    int k = nextSignificant(i);
+    boolean explicitAs = k < tokens.size() && tokens.get(k).isWord("AS");
+    int aliasAt = explicitAs ? nextSignificant(k + 1) : k;
+    boolean hasAlias =
+        aliasAt < tokens.size()
+            && (tokens.get(aliasAt).kind() == Kind.QUOTED_IDENT
+                || (tokens.get(aliasAt).kind() == Kind.WORD
+                    && !CLAUSE_WORDS.contains(tokens.get(aliasAt).upper())));
+    String alias = "\"_VALUES\"";
+    if (hasAlias) {
+      int afterAlias = nextSignificant(aliasAt + 1);
+      if (afterAlias < tokens.size() && tokens.get(afterAlias).isSymbol("(")) {
+        return;
+      }
+      Token a = tokens.get(aliasAt);
+      alias = a.kind() == Kind.QUOTED_IDENT ? a.text() : a.upper();
+      i = aliasAt + 1;
+    }
+    StringBuilder names = new StringBuilder(" AS ").append(alias).append('(');
+    for (int c = 1; c <= columns; c++) {
+      names.append(c == 1 ? "" : ", ").append("COLUMN").append(c);
+    }
+    out.add(names.append(')').toString());
   }
 
   private String sessionFunction(String upper) {

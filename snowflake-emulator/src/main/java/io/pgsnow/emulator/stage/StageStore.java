@@ -13,7 +13,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -24,6 +26,9 @@ import java.util.stream.Stream;
 public final class StageStore {
 
   private final Path root;
+
+  /** LIST reports MD5s; connectors list often, so digests are kept until the file changes. */
+  private final Map<Path, StageFile> digests = new ConcurrentHashMap<>();
 
   public StageStore(Path root) {
     this.root = root;
@@ -66,6 +71,7 @@ public final class StageStore {
   public void write(List<String> key, String relativePath, byte[] bytes) {
     try {
       Path target = file(key, relativePath);
+      digests.remove(target);
       Files.createDirectories(target.getParent());
       Path temp = Files.createTempFile(target.getParent(), ".upload", ".tmp");
       Files.write(temp, bytes);
@@ -113,14 +119,23 @@ public final class StageStore {
     return files;
   }
 
-  private static StageFile describe(Path p, String rel) throws IOException {
-    byte[] bytes = Files.readAllBytes(p);
-    return new StageFile(rel, bytes.length, md5(bytes), Files.getLastModifiedTime(p).toInstant());
+  private StageFile describe(Path p, String rel) throws IOException {
+    long size = Files.size(p);
+    java.time.Instant modified = Files.getLastModifiedTime(p).toInstant();
+    StageFile cached = digests.get(p);
+    if (cached != null && cached.size() == size && cached.lastModified().equals(modified)) {
+      return new StageFile(rel, size, cached.md5(), modified);
+    }
+    StageFile fresh = new StageFile(rel, size, md5(Files.readAllBytes(p)), modified);
+    digests.put(p, fresh);
+    return fresh;
   }
 
   public boolean delete(List<String> key, String relativePath) {
     try {
-      return Files.deleteIfExists(file(key, relativePath));
+      Path file = file(key, relativePath);
+      digests.remove(file);
+      return Files.deleteIfExists(file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

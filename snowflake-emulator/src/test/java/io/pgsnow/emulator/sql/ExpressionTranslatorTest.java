@@ -30,6 +30,10 @@ class ExpressionTranslatorTest {
           select current_user(), current_role       | SELECT 'ALICE', 'SYSADMIN'
           select 'CAFE'::binary                      | SELECT unhex('CAFE')
           select a from t where b = ? -- note        | SELECT A FROM T WHERE B = ?
+          select column2 from values (1, 'a'), (2, 'b') where column1 > 1 | SELECT COLUMN2 FROM (VALUES (1, 'a'), (2, 'b')) AS "_VALUES"(COLUMN1, COLUMN2) WHERE COLUMN1 > 1
+          select v.column1 from values (1) v         | SELECT V.COLUMN1 FROM (VALUES (1)) AS V(COLUMN1)
+          select x from values (1) as t(x)           | SELECT X FROM (VALUES (1)) AS T(X)
+          select object_construct('a', 1), array_construct(1, 2) | SELECT json_object('a', 1), json_array(1, 2)
           """)
   void translatesSnowflakeSyntaxToDuckDb(String snowflake, String duckDb) {
     assertThat(ExpressionTranslator.translate(snowflake, SESSION)).isEqualTo(duckDb);

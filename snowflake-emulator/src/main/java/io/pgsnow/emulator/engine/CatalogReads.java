@@ -4,14 +4,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Small JDBC reads over DuckDB's catalog functions, and builders for hand-made result rows. */
-final class Rows {
+/** Reads of DuckDB's catalog functions ({@code duckdb_tables()}, {@code duckdb_columns()}, ...). */
+final class CatalogReads {
 
-  private Rows() {}
+  private CatalogReads() {}
 
   static boolean exists(Connection conn, String sql, Object... args) throws SQLException {
     return !strings(conn, sql, args).isEmpty();
@@ -37,22 +36,5 @@ final class Rows {
       }
     }
     return out;
-  }
-
-  static String time(Instant instant) {
-    return ResultEncoder.epochText(instant.getEpochSecond(), instant.getNano());
-  }
-
-  /** SQL LIKE (Snowflake SHOW ... LIKE is case-insensitive) as a Java check. */
-  static boolean like(String value, String pattern) {
-    StringBuilder regex = new StringBuilder("(?is)");
-    for (char c : pattern.toCharArray()) {
-      switch (c) {
-        case '%' -> regex.append(".*");
-        case '_' -> regex.append('.');
-        default -> regex.append(java.util.regex.Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return value.matches(regex.toString());
   }
 }
