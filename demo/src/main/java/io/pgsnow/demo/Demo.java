@@ -102,9 +102,6 @@ public final class Demo implements AutoCloseable {
     resources.add(pg);
     pg.createDatabase(DATABASE);
     SeedData.createSchema(pg, DATABASE);
-    try (Connection c = pg.connect(DATABASE)) {
-      SeedData.insertEmployees(c);
-    }
     startWarehouse();
     step("Starting a Kafka broker (KRaft) on port " + options.kafkaPort());
     Path runtime = options.root().resolve("packaging/runtimes/kafka-4.3.1/target/lib");
@@ -125,8 +122,14 @@ public final class Demo implements AutoCloseable {
     resources.add(worker);
     sinkInstalled = worker.get("/connector-plugins").contains("SnowflakeSinkConnector");
     createConnectors();
-    step("Writing bonuses, a raise, a deleted employee and an unknown employee's bonus");
+    // The source streams changes from its slot on: the employees are written after it started.
+    step(
+        "Writing "
+            + SeedData.EMPLOYEES
+            + " employees, then bonuses, a raise, a deleted employee"
+            + " and an unknown employee's bonus");
     try (Connection c = pg.connect(DATABASE)) {
+      SeedData.insertEmployees(c);
       SeedData.generateChanges(c, options.bonuses());
     }
     Result result = awaitRows(SeedData.expectedJoinedRows(options.bonuses()));
@@ -206,9 +209,16 @@ public final class Demo implements AutoCloseable {
     worker.put("/connectors/" + name + "/config", JSON.writeValueAsString(root.get("config")));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (System.nanoTime() < deadline) {
-      JsonNode status = JSON.readTree(worker.get("/connectors/" + name + "/status"));
+      JsonNode status;
+      try {
+        status = JSON.readTree(worker.get("/connectors/" + name + "/status"));
+      } catch (IllegalStateException e) {
+        // 404 until the herder has written the connector's first status
+        sleep(Duration.ofMillis(300));
+        continue;
+      }
       String state = status.at("/tasks/0/state").asText();
-      if ("RUNNING".equals(state)) {
+      if ("RUNNING".equals(state) && slotReady(root.get("config").path("slot.name").asText(""))) {
         out.println("  " + name + ": RUNNING");
         return;
       }
@@ -218,6 +228,24 @@ public final class Demo implements AutoCloseable {
       sleep(Duration.ofMillis(300));
     }
     throw new IllegalStateException(name + " did not start within 90 s");
+  }
+
+  /** A source connector is streaming once its replication slot is in use. */
+  private boolean slotReady(String slot) {
+    if (slot.isEmpty()) {
+      return true;
+    }
+    try (Connection c = pg.connect(DATABASE);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT active FROM pg_replication_slots WHERE slot_name = '"
+                    + slot.replace("'", "''")
+                    + "'")) {
+      return rs.next() && rs.getBoolean(1);
+    } catch (SQLException e) {
+      return false;
+    }
   }
 
   private Result awaitRows(int expected) throws Exception {

@@ -1,0 +1,55 @@
+package io.pgsnow.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Runs the demo non-interactively, on free ports, exactly as {@code bin/demo} does. */
+class DemoIT {
+
+  @Test
+  void theSeedPipelineRunsEndToEnd() throws Exception {
+    Path root = Path.of(System.getProperty("pgsnow.root", "..")).toAbsolutePath().normalize();
+    int kafka = freePortPair();
+    DemoOptions options =
+        DemoOptions.parse(root, "--bonuses", "20")
+            .withPorts(freePort(), kafka, freePort(), freePort())
+            .withWorkDir(Files.createTempDirectory("pgsnow-demo-it"));
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Demo.Result result;
+    try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
+        Demo demo = new Demo(options, out)) {
+      result = demo.run();
+    }
+    String printed = log.toString(StandardCharsets.UTF_8);
+    assertThat(result.landedRows()).as(printed).isEqualTo(SeedData.expectedJoinedRows(20));
+    assertThat(result.complete()).isTrue();
+    assertThat(printed).contains("Kafka Connect REST", "psql -h 127.0.0.1");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A free port whose successor is free too (broker and controller listeners). */
+  private static int freePortPair() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int port = freePort();
+      try (ServerSocket next = new ServerSocket(port + 1)) {
+        return port;
+      } catch (IOException e) {
+        // try another
+      }
+    }
+    throw new IOException("No two consecutive free ports");
+  }
+}
