@@ -21,6 +21,12 @@ import org.apache.kafka.connect.transforms.Transformation;
  */
 public abstract class ConcatFields<R extends ConnectRecord<R>>
     implements Transformation<R>, Versioned {
+  private final RecordSide side;
+
+  protected ConcatFields(RecordSide side) {
+    this.side = side;
+  }
+
   public static final String OVERVIEW_DOC =
       "Adds a string field joined from fields and literals, with an explicit null policy.";
 
@@ -103,59 +109,29 @@ public abstract class ConcatFields<R extends ConnectRecord<R>>
     schemas = null;
   }
 
-  protected abstract Schema operatingSchema(R record);
+  protected Schema operatingSchema(R record) {
+    return side.schema(record);
+  }
 
-  protected abstract Object operatingValue(R record);
+  protected Object operatingValue(R record) {
+    return side.value(record);
+  }
 
-  protected abstract R newRecord(R record, Schema schema, Object value);
+  protected R newRecord(R record, Schema schema, Object value) {
+    return side.newRecord(record, schema, value);
+  }
 
   /** Computes a field of the record key. */
   public static class Key<R extends ConnectRecord<R>> extends ConcatFields<R> {
-    @Override
-    protected Schema operatingSchema(R record) {
-      return record.keySchema();
-    }
-
-    @Override
-    protected Object operatingValue(R record) {
-      return record.key();
-    }
-
-    @Override
-    protected R newRecord(R record, Schema schema, Object value) {
-      return record.newRecord(
-          record.topic(),
-          record.kafkaPartition(),
-          schema,
-          value,
-          record.valueSchema(),
-          record.value(),
-          record.timestamp());
+    public Key() {
+      super(RecordSide.KEY);
     }
   }
 
   /** Computes a field of the record value. */
   public static class Value<R extends ConnectRecord<R>> extends ConcatFields<R> {
-    @Override
-    protected Schema operatingSchema(R record) {
-      return record.valueSchema();
-    }
-
-    @Override
-    protected Object operatingValue(R record) {
-      return record.value();
-    }
-
-    @Override
-    protected R newRecord(R record, Schema schema, Object value) {
-      return record.newRecord(
-          record.topic(),
-          record.kafkaPartition(),
-          record.keySchema(),
-          record.key(),
-          schema,
-          value,
-          record.timestamp());
+    public Value() {
+      super(RecordSide.VALUE);
     }
   }
 }

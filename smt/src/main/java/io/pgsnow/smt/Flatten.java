@@ -20,6 +20,12 @@ import org.apache.kafka.connect.transforms.Transformation;
  * @param <R> the record type
  */
 public abstract class Flatten<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
+  private final RecordSide side;
+
+  protected Flatten(RecordSide side) {
+    this.side = side;
+  }
+
   public static final String OVERVIEW_DOC =
       "Flattens nested structs (and, in schemaless records, nested maps) into fields named"
           + " parent_child; arrays and maps are kept or written as JSON.";
@@ -161,59 +167,29 @@ public abstract class Flatten<R extends ConnectRecord<R>> implements Transformat
     schemas = null;
   }
 
-  protected abstract Schema operatingSchema(R record);
+  protected Schema operatingSchema(R record) {
+    return side.schema(record);
+  }
 
-  protected abstract Object operatingValue(R record);
+  protected Object operatingValue(R record) {
+    return side.value(record);
+  }
 
-  protected abstract R newRecord(R record, Schema schema, Object value);
+  protected R newRecord(R record, Schema schema, Object value) {
+    return side.newRecord(record, schema, value);
+  }
 
   /** Flattens the record key. */
   public static class Key<R extends ConnectRecord<R>> extends Flatten<R> {
-    @Override
-    protected Schema operatingSchema(R record) {
-      return record.keySchema();
-    }
-
-    @Override
-    protected Object operatingValue(R record) {
-      return record.key();
-    }
-
-    @Override
-    protected R newRecord(R record, Schema schema, Object value) {
-      return record.newRecord(
-          record.topic(),
-          record.kafkaPartition(),
-          schema,
-          value,
-          record.valueSchema(),
-          record.value(),
-          record.timestamp());
+    public Key() {
+      super(RecordSide.KEY);
     }
   }
 
   /** Flattens the record value. */
   public static class Value<R extends ConnectRecord<R>> extends Flatten<R> {
-    @Override
-    protected Schema operatingSchema(R record) {
-      return record.valueSchema();
-    }
-
-    @Override
-    protected Object operatingValue(R record) {
-      return record.value();
-    }
-
-    @Override
-    protected R newRecord(R record, Schema schema, Object value) {
-      return record.newRecord(
-          record.topic(),
-          record.kafkaPartition(),
-          record.keySchema(),
-          record.key(),
-          schema,
-          value,
-          record.timestamp());
+    public Value() {
+      super(RecordSide.VALUE);
     }
   }
 }

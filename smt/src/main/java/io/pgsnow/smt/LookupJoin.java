@@ -42,6 +42,12 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class LookupJoin<R extends ConnectRecord<R>>
     implements Transformation<R>, Versioned {
+  private final RecordSide side;
+
+  protected LookupJoin(RecordSide side) {
+    this.side = side;
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(LookupJoin.class);
   private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
 
@@ -313,59 +319,29 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
     }
   }
 
-  protected abstract Schema operatingSchema(R record);
+  protected Schema operatingSchema(R record) {
+    return side.schema(record);
+  }
 
-  protected abstract Object operatingValue(R record);
+  protected Object operatingValue(R record) {
+    return side.value(record);
+  }
 
-  protected abstract R newRecord(R record, Schema schema, Object value);
+  protected R newRecord(R record, Schema schema, Object value) {
+    return side.newRecord(record, schema, value);
+  }
 
   /** Joins on, and enriches, the record key. */
   public static class Key<R extends ConnectRecord<R>> extends LookupJoin<R> {
-    @Override
-    protected Schema operatingSchema(R record) {
-      return record.keySchema();
-    }
-
-    @Override
-    protected Object operatingValue(R record) {
-      return record.key();
-    }
-
-    @Override
-    protected R newRecord(R record, Schema schema, Object value) {
-      return record.newRecord(
-          record.topic(),
-          record.kafkaPartition(),
-          schema,
-          value,
-          record.valueSchema(),
-          record.value(),
-          record.timestamp());
+    public Key() {
+      super(RecordSide.KEY);
     }
   }
 
   /** Joins on, and enriches, the record value. */
   public static class Value<R extends ConnectRecord<R>> extends LookupJoin<R> {
-    @Override
-    protected Schema operatingSchema(R record) {
-      return record.valueSchema();
-    }
-
-    @Override
-    protected Object operatingValue(R record) {
-      return record.value();
-    }
-
-    @Override
-    protected R newRecord(R record, Schema schema, Object value) {
-      return record.newRecord(
-          record.topic(),
-          record.kafkaPartition(),
-          record.keySchema(),
-          record.key(),
-          schema,
-          value,
-          record.timestamp());
+    public Value() {
+      super(RecordSide.VALUE);
     }
   }
 }

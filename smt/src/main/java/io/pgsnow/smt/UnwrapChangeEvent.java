@@ -31,6 +31,12 @@ import org.slf4j.LoggerFactory;
  */
 public abstract class UnwrapChangeEvent<R extends ConnectRecord<R>>
     implements Transformation<R>, Versioned {
+  private final RecordSide side;
+
+  protected UnwrapChangeEvent(RecordSide side) {
+    this.side = side;
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(UnwrapChangeEvent.class);
 
   public static final String OVERVIEW_DOC =
@@ -244,61 +250,29 @@ public abstract class UnwrapChangeEvent<R extends ConnectRecord<R>>
     schemas = null;
   }
 
-  protected abstract Schema operatingSchema(R record);
+  protected Schema operatingSchema(R record) {
+    return side.schema(record);
+  }
 
-  protected abstract Object operatingValue(R record);
+  protected Object operatingValue(R record) {
+    return side.value(record);
+  }
 
-  protected abstract R newRecord(R record, Schema schema, Object value, Headers headers);
+  protected R newRecord(R record, Schema schema, Object value, Headers headers) {
+    return side.newRecord(record, schema, value, headers);
+  }
 
   /** Unwraps an envelope carried in the record key. */
   public static class Key<R extends ConnectRecord<R>> extends UnwrapChangeEvent<R> {
-    @Override
-    protected Schema operatingSchema(R record) {
-      return record.keySchema();
-    }
-
-    @Override
-    protected Object operatingValue(R record) {
-      return record.key();
-    }
-
-    @Override
-    protected R newRecord(R record, Schema schema, Object value, Headers headers) {
-      return record.newRecord(
-          record.topic(),
-          record.kafkaPartition(),
-          schema,
-          value,
-          record.valueSchema(),
-          record.value(),
-          record.timestamp(),
-          headers);
+    public Key() {
+      super(RecordSide.KEY);
     }
   }
 
   /** Unwraps the envelope in the record value, the usual place of a change event. */
   public static class Value<R extends ConnectRecord<R>> extends UnwrapChangeEvent<R> {
-    @Override
-    protected Schema operatingSchema(R record) {
-      return record.valueSchema();
-    }
-
-    @Override
-    protected Object operatingValue(R record) {
-      return record.value();
-    }
-
-    @Override
-    protected R newRecord(R record, Schema schema, Object value, Headers headers) {
-      return record.newRecord(
-          record.topic(),
-          record.kafkaPartition(),
-          record.keySchema(),
-          record.key(),
-          schema,
-          value,
-          record.timestamp(),
-          headers);
+    public Value() {
+      super(RecordSide.VALUE);
     }
   }
 }

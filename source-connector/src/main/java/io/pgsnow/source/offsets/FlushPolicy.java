@@ -8,7 +8,9 @@ package io.pgsnow.source.offsets;
  * <p>The committed offset's commit LSN is always safe: a restart asks for that transaction again
  * and skips the records already in Kafka. When the stream is idle (no open transaction) and every
  * queued record is committed, the position up to which the stream was read is safe too; that lets
- * the slot advance on idle or filtered databases instead of holding WAL forever.
+ * the slot advance on idle or filtered databases instead of holding WAL forever. That position
+ * comes from the server's keepalive and may lie inside a transaction it is still decoding; the
+ * transaction's commit lies after it, so a restart still receives the whole transaction.
  */
 public final class FlushPolicy {
   private long confirmed;
