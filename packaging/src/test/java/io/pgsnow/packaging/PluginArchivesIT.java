@@ -51,6 +51,9 @@ class PluginArchivesIT {
           .filter(e -> e.getName().startsWith(root + "lib/") && !e.isDirectory())
           .forEach(e -> libs.add(e.getName().substring((root + "lib/").length())));
       assertThat(libs).anyMatch(l -> l.startsWith("pgsnow-smt-"));
+      // The transforms' own runtime dependencies (lookup cache, jdbc lookup source).
+      assertThat(libs).anyMatch(l -> l.startsWith("caffeine-"));
+      assertThat(libs).anyMatch(l -> l.startsWith("postgresql-"));
       assertThat(libs).noneMatch(l -> l.startsWith("kafka") || l.startsWith("connect-"));
       assertThat(libs).noneMatch(l -> l.startsWith("slf4j"));
       assertThat(
