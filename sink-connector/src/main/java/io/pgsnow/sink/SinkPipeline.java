@@ -429,6 +429,7 @@ final class SinkPipeline implements AutoCloseable {
         status.rowsParsed(),
         status.rowsLoaded(),
         String.valueOf(status.firstError()),
+        Instant.now().toString(),
         path,
         target.pipe());
     failures.remove(path);

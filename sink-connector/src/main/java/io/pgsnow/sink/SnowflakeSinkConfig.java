@@ -89,13 +89,7 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         URL,
         Type.STRING,
         ConfigDef.NO_DEFAULT_VALUE,
-        (name, value) -> {
-          try {
-            SnowflakeUrl.parse((String) value);
-          } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, value, e.getMessage());
-          }
-        },
+        new Check("a Snowflake account URL", v -> SnowflakeUrl.parse(v)),
         Importance.HIGH,
         "Snowflake account URL: <code>[https://]&lt;account&gt;.snowflakecomputing.com[:443]</code>;"
             + " <code>http://host:port</code> reaches a local endpoint without TLS.",
@@ -354,21 +348,38 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
   }
 
   private static ConfigDef.Validator identifier() {
-    return (name, value) -> {
-      try {
-        Identifier.parse((String) value);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(name, value, e.getMessage());
-      }
-    };
+    return new Check("a Snowflake identifier", Identifier::parse);
   }
 
   private static ConfigDef.Validator optionalIdentifier() {
-    return (name, value) -> {
-      if (value != null && !((String) value).isEmpty()) {
-        identifier().ensureValid(name, value);
+    return new Check(
+        "empty or a Snowflake identifier",
+        v -> {
+          if (!v.isEmpty()) {
+            Identifier.parse(v);
+          }
+        });
+  }
+
+  /** A validator that parses the value, with a stable description for the generated docs. */
+  private record Check(String description, java.util.function.Consumer<String> parser)
+      implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value == null) {
+        return;
       }
-    };
+      try {
+        parser.accept((String) value);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name, value, e.getMessage());
+      }
+    }
+
+    @Override
+    public String toString() {
+      return description;
+    }
   }
 
   public SnowflakeUrl url() {

@@ -91,15 +91,14 @@ public final class DdlBuilder {
         + table.sql()
         + " (FILE_PATH VARCHAR, TARGET_TABLE VARCHAR, PIPE VARCHAR, TOPIC_TAG VARCHAR,"
         + " KAFKA_PARTITION NUMBER, START_OFFSET NUMBER, END_OFFSET NUMBER, STATUS VARCHAR,"
-        + " ROWS_PARSED NUMBER, ROWS_LOADED NUMBER, FIRST_ERROR VARCHAR, RECORDED_AT"
-        + " TIMESTAMP_NTZ)";
+        + " ROWS_PARSED NUMBER, ROWS_LOADED NUMBER, FIRST_ERROR VARCHAR, RECORDED_AT VARCHAR)";
   }
 
   /** An idempotent insert of one failed file: a retry after a crash adds no second row. */
   public static String insertError(Identifier table) {
     return "INSERT INTO "
         + table.sql()
-        + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP() WHERE NOT EXISTS (SELECT 1"
+        + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1"
         + " FROM "
         + table.sql()
         + " WHERE FILE_PATH = ? AND PIPE = ?)";
