@@ -1,0 +1,469 @@
+package io.pgsnow.sink;
+
+import io.pgsnow.sink.auth.SnowflakeUrl;
+import io.pgsnow.sink.buffer.FlushPolicy;
+import io.pgsnow.sink.buffer.MetadataFields;
+import io.pgsnow.sink.naming.Identifier;
+import io.pgsnow.sink.naming.TopicTableMap;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * The sink's configuration. Key names are the official Snowflake connector's, so a user can switch
+ * connectors by changing {@code connector.class}.
+ */
+public final class SnowflakeSinkConfig extends AbstractConfig {
+
+  public static final String URL = "snowflake.url.name";
+  public static final String USER = "snowflake.user.name";
+  public static final String PRIVATE_KEY = "snowflake.private.key";
+  public static final String PASSPHRASE = "snowflake.private.key.passphrase";
+  public static final String DATABASE = "snowflake.database.name";
+  public static final String SCHEMA = "snowflake.schema.name";
+  public static final String ROLE = "snowflake.role.name";
+  public static final String WAREHOUSE = "snowflake.warehouse.name";
+  public static final String TOPIC2TABLE = "snowflake.topic2table.map";
+  public static final String PIPE_PER_TABLE = "snowflake.pipe.per.table";
+  public static final String SCHEMATIZATION = "snowflake.enable.schematization";
+  public static final String BUFFER_COUNT = "buffer.count.records";
+  public static final String BUFFER_BYTES = "buffer.size.bytes";
+  public static final String BUFFER_TIME = "buffer.flush.time";
+  public static final String NULL_VALUES = "behavior.on.null.values";
+  public static final String META_ALL = "snowflake.metadata.all";
+  public static final String META_TOPIC = "snowflake.metadata.topic";
+  public static final String META_OFFSET = "snowflake.metadata.offset.and.partition";
+  public static final String META_CREATETIME = "snowflake.metadata.createtime";
+  public static final String ERRORS_TOLERANCE = "errors.tolerance";
+  public static final String DLQ_TOPIC = "errors.deadletterqueue.topic.name";
+  public static final String RETRY_BACKOFF = "snowflake.retry.backoff.ms";
+  public static final String RETRY_MAX = "snowflake.retry.max.attempts";
+  public static final String LOAD_CHECK_INTERVAL = "snowflake.load.check.interval.ms";
+
+  private static final String CONNECTION = "Connection";
+  private static final String TABLES = "Tables and pipes";
+  private static final String BUFFER = "Buffering";
+  private static final String RECORDS = "Records";
+  private static final String ERRORS = "Errors and retries";
+
+  /** What to do with a record whose value is null (a tombstone). */
+  public enum NullValues {
+    /** Load a row with empty content, as the official connector does. */
+    DEFAULT,
+    /** Skip the record. */
+    IGNORE
+  }
+
+  public static final ConfigDef CONFIG_DEF = define();
+
+  public SnowflakeSinkConfig(Map<?, ?> props) {
+    super(CONFIG_DEF, props);
+    try {
+      topicTableMap();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(TOPIC2TABLE, getString(TOPIC2TABLE), e.getMessage());
+    }
+  }
+
+  private static ConfigDef define() {
+    ConfigDef def = new ConfigDef();
+    defineConnection(def);
+    defineTables(def);
+    defineBuffer(def);
+    defineRecords(def);
+    defineErrors(def);
+    return def;
+  }
+
+  private static void defineConnection(ConfigDef def) {
+    int o = 0;
+    def.define(
+        URL,
+        Type.STRING,
+        ConfigDef.NO_DEFAULT_VALUE,
+        new Check("a Snowflake account URL", v -> SnowflakeUrl.parse(v)),
+        Importance.HIGH,
+        "Snowflake account URL: <code>[https://]&lt;account&gt;.snowflakecomputing.com[:443]</code>;"
+            + " <code>http://host:port</code> reaches a local endpoint without TLS.",
+        CONNECTION,
+        ++o,
+        Width.LONG,
+        "Account URL");
+    def.define(
+        USER,
+        Type.STRING,
+        ConfigDef.NO_DEFAULT_VALUE,
+        new ConfigDef.NonEmptyString(),
+        Importance.HIGH,
+        "Snowflake user that owns the key pair.",
+        CONNECTION,
+        ++o,
+        Width.MEDIUM,
+        "User");
+    def.define(
+        PRIVATE_KEY,
+        Type.PASSWORD,
+        ConfigDef.NO_DEFAULT_VALUE,
+        Importance.HIGH,
+        "The user's RSA private key: PEM with or without header lines and line breaks, PKCS#8 or"
+            + " PKCS#1, or encrypted PKCS#8 with the passphrase below.",
+        CONNECTION,
+        ++o,
+        Width.LONG,
+        "Private key");
+    def.define(
+        PASSPHRASE,
+        Type.PASSWORD,
+        "",
+        Importance.MEDIUM,
+        "Passphrase of an encrypted private key.",
+        CONNECTION,
+        ++o,
+        Width.MEDIUM,
+        "Private key passphrase");
+    def.define(
+        DATABASE,
+        Type.STRING,
+        ConfigDef.NO_DEFAULT_VALUE,
+        identifier(),
+        Importance.HIGH,
+        "Database of the tables, stages and pipes.",
+        CONNECTION,
+        ++o,
+        Width.MEDIUM,
+        "Database");
+    def.define(
+        SCHEMA,
+        Type.STRING,
+        ConfigDef.NO_DEFAULT_VALUE,
+        identifier(),
+        Importance.HIGH,
+        "Schema of the tables, stages and pipes.",
+        CONNECTION,
+        ++o,
+        Width.MEDIUM,
+        "Schema");
+    def.define(
+        ROLE,
+        Type.STRING,
+        "",
+        optionalIdentifier(),
+        Importance.MEDIUM,
+        "Role to use; empty uses the user's default role.",
+        CONNECTION,
+        ++o,
+        Width.MEDIUM,
+        "Role");
+    def.define(
+        WAREHOUSE,
+        Type.STRING,
+        "",
+        optionalIdentifier(),
+        Importance.LOW,
+        "Warehouse for the statements the connector runs; Snowpipe itself needs none.",
+        CONNECTION,
+        ++o,
+        Width.MEDIUM,
+        "Warehouse");
+  }
+
+  private static void defineTables(ConfigDef def) {
+    int o = 0;
+    def.define(
+        TOPIC2TABLE,
+        Type.STRING,
+        "",
+        Importance.MEDIUM,
+        "Comma-separated <code>topic:table</code> pairs. A key with regex metacharacters matches"
+            + " whole topic names (<code>orders_.*:ORDERS</code>); several topics may share a"
+            + " table. Unmapped topics get a table named after the topic (invalid characters"
+            + " become underscores and a hash is appended, as the official connector does).",
+        TABLES,
+        ++o,
+        Width.LONG,
+        "Topic to table map");
+    def.define(
+        PIPE_PER_TABLE,
+        Type.BOOLEAN,
+        false,
+        Importance.LOW,
+        "Load all partitions of a table through one pipe"
+            + " (<code>SNOWFLAKE_KAFKA_CONNECTOR_&lt;connector&gt;_PIPE_&lt;table&gt;</code>)"
+            + " instead of one pipe per partition, which costs less.",
+        TABLES,
+        ++o,
+        Width.SHORT,
+        "One pipe per table");
+    def.define(
+        SCHEMATIZATION,
+        Type.BOOLEAN,
+        false,
+        Importance.MEDIUM,
+        "Create typed columns from the record schema instead of RECORD_CONTENT, and add a column"
+            + " when a record brings a new field.",
+        TABLES,
+        ++o,
+        Width.SHORT,
+        "Schematization");
+  }
+
+  private static void defineBuffer(ConfigDef def) {
+    int o = 0;
+    def.define(
+        BUFFER_COUNT,
+        Type.LONG,
+        10_000L,
+        ConfigDef.Range.between(1, Integer.MAX_VALUE),
+        Importance.MEDIUM,
+        "Records per partition buffered before a file is written.",
+        BUFFER,
+        ++o,
+        Width.SHORT,
+        "Records per file");
+    def.define(
+        BUFFER_BYTES,
+        Type.LONG,
+        5_000_000L,
+        ConfigDef.Range.atLeast(1),
+        Importance.MEDIUM,
+        "Uncompressed bytes per partition buffered before a file is written.",
+        BUFFER,
+        ++o,
+        Width.SHORT,
+        "Bytes per file");
+    def.define(
+        BUFFER_TIME,
+        Type.LONG,
+        120L,
+        ConfigDef.Range.atLeast(1),
+        Importance.MEDIUM,
+        "Seconds after which a partition's buffer is written even if no more records come; a"
+            + " background flusher also writes idle partitions.",
+        BUFFER,
+        ++o,
+        Width.SHORT,
+        "Flush time (s)");
+  }
+
+  private static void defineRecords(ConfigDef def) {
+    int o = 0;
+    def.define(
+        NULL_VALUES,
+        Type.STRING,
+        NullValues.DEFAULT.name(),
+        ConfigDef.CaseInsensitiveValidString.in("DEFAULT", "IGNORE"),
+        Importance.LOW,
+        "Records with a null value: DEFAULT loads a row with empty content, IGNORE skips them.",
+        RECORDS,
+        ++o,
+        Width.SHORT,
+        "Null values");
+    o = metadataFlag(def, META_ALL, "all metadata (false writes an empty object)", o);
+    o = metadataFlag(def, META_TOPIC, "the topic name", o);
+    o = metadataFlag(def, META_OFFSET, "the offset and partition", o);
+    metadataFlag(def, META_CREATETIME, "the record timestamp (CreateTime or LogAppendTime)", o);
+  }
+
+  private static int metadataFlag(ConfigDef def, String key, String what, int order) {
+    def.define(
+        key,
+        Type.BOOLEAN,
+        true,
+        Importance.LOW,
+        "Whether RECORD_METADATA holds " + what + ".",
+        RECORDS,
+        order + 1,
+        Width.SHORT,
+        "Metadata: " + key.substring("snowflake.metadata.".length()));
+    return order + 1;
+  }
+
+  private static void defineErrors(ConfigDef def) {
+    int o = 0;
+    def.define(
+        ERRORS_TOLERANCE,
+        Type.STRING,
+        "none",
+        ConfigDef.CaseInsensitiveValidString.in("none", "all"),
+        Importance.MEDIUM,
+        "Bad records (not convertible, invalid JSON, larger than a VARIANT): <code>none</code>"
+            + " fails the task naming topic, partition and offset; <code>all</code> reports them"
+            + " to the errant record reporter (the dead letter queue when one is set) and goes"
+            + " on.",
+        ERRORS,
+        ++o,
+        Width.SHORT,
+        "Error tolerance");
+    def.define(
+        DLQ_TOPIC,
+        Type.STRING,
+        "",
+        Importance.LOW,
+        "Dead letter queue topic for bad records (handled by the Connect worker).",
+        ERRORS,
+        ++o,
+        Width.MEDIUM,
+        "Dead letter queue topic");
+    def.define(
+        RETRY_BACKOFF,
+        Type.LONG,
+        1_000L,
+        ConfigDef.Range.atLeast(0),
+        Importance.LOW,
+        "Back-off before Kafka Connect retries a batch after a transient Snowflake fault.",
+        ERRORS,
+        ++o,
+        Width.SHORT,
+        "Retry back-off (ms)");
+    def.define(
+        RETRY_MAX,
+        Type.INT,
+        30,
+        ConfigDef.Range.atLeast(1),
+        Importance.LOW,
+        "Consecutive transient faults after which the task fails.",
+        ERRORS,
+        ++o,
+        Width.SHORT,
+        "Retry attempts");
+    def.define(
+        LOAD_CHECK_INTERVAL,
+        Type.LONG,
+        1_000L,
+        ConfigDef.Range.atLeast(100),
+        Importance.LOW,
+        "How often the background thread writes due buffers and asks Snowpipe for load outcomes.",
+        ERRORS,
+        ++o,
+        Width.SHORT,
+        "Load check interval (ms)");
+  }
+
+  private static ConfigDef.Validator identifier() {
+    return new Check("a Snowflake identifier", Identifier::parse);
+  }
+
+  private static ConfigDef.Validator optionalIdentifier() {
+    return new Check(
+        "empty or a Snowflake identifier",
+        v -> {
+          if (!v.isEmpty()) {
+            Identifier.parse(v);
+          }
+        });
+  }
+
+  /** A validator that parses the value, with a stable description for the generated docs. */
+  private record Check(String description, java.util.function.Consumer<String> parser)
+      implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value == null) {
+        return;
+      }
+      try {
+        parser.accept((String) value);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name, value, e.getMessage());
+      }
+    }
+
+    @Override
+    public String toString() {
+      return description;
+    }
+  }
+
+  public SnowflakeUrl url() {
+    return SnowflakeUrl.parse(getString(URL));
+  }
+
+  public String user() {
+    return getString(USER);
+  }
+
+  public Password privateKey() {
+    return getPassword(PRIVATE_KEY);
+  }
+
+  public Password passphrase() {
+    return getPassword(PASSPHRASE);
+  }
+
+  public Identifier database() {
+    return Identifier.parse(getString(DATABASE));
+  }
+
+  public Identifier schema() {
+    return Identifier.parse(getString(SCHEMA));
+  }
+
+  public Optional<Identifier> role() {
+    return optional(getString(ROLE));
+  }
+
+  public Optional<Identifier> warehouse() {
+    return optional(getString(WAREHOUSE));
+  }
+
+  private static Optional<Identifier> optional(String value) {
+    return value == null || value.isEmpty()
+        ? Optional.empty()
+        : Optional.of(Identifier.parse(value));
+  }
+
+  public TopicTableMap topicTableMap() {
+    return TopicTableMap.parse(getString(TOPIC2TABLE));
+  }
+
+  public boolean pipePerTable() {
+    return getBoolean(PIPE_PER_TABLE);
+  }
+
+  public boolean schematization() {
+    return getBoolean(SCHEMATIZATION);
+  }
+
+  public FlushPolicy flushPolicy() {
+    return new FlushPolicy(
+        getLong(BUFFER_COUNT).intValue(),
+        getLong(BUFFER_BYTES),
+        Duration.ofSeconds(getLong(BUFFER_TIME)));
+  }
+
+  public NullValues nullValues() {
+    return NullValues.valueOf(getString(NULL_VALUES).toUpperCase(Locale.ROOT));
+  }
+
+  public MetadataFields metadataFields() {
+    return new MetadataFields(
+        getBoolean(META_ALL),
+        getBoolean(META_TOPIC),
+        getBoolean(META_OFFSET),
+        getBoolean(META_CREATETIME));
+  }
+
+  public boolean toleratesBadRecords() {
+    return getString(ERRORS_TOLERANCE).equalsIgnoreCase("all");
+  }
+
+  public Duration retryBackoff() {
+    return Duration.ofMillis(getLong(RETRY_BACKOFF));
+  }
+
+  public int retryMaxAttempts() {
+    return getInt(RETRY_MAX);
+  }
+
+  public Duration loadCheckInterval() {
+    return Duration.ofMillis(getLong(LOAD_CHECK_INTERVAL));
+  }
+}

@@ -1,0 +1,115 @@
+package io.pgsnow.sink.ingest;
+
+import io.pgsnow.sink.ddl.DdlBuilder;
+import io.pgsnow.sink.naming.Identifier;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the table, stage and pipes if they do not exist and checks that existing ones are usable:
+ * a table with VARIANT {@code RECORD_METADATA} and {@code RECORD_CONTENT}, a pipe whose COPY is the
+ * one this connector would create. A pipe is never replaced, since that would drop the load history
+ * Snowpipe deduplicates files by.
+ */
+public final class ObjectProvisioner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ObjectProvisioner.class);
+
+  private final SnowflakeSession session;
+  private final Set<String> ready = new HashSet<>();
+
+  public ObjectProvisioner(SnowflakeSession session) {
+    this.session = session;
+  }
+
+  public void ensureTable(Identifier table) throws SQLException {
+    if (!ready.add("TABLE " + table.sql())) {
+      return;
+    }
+    boolean done = false;
+    try {
+      session.execute(DdlBuilder.createTable(table));
+      Map<String, String> types = columnTypes(table);
+      for (String column : List.of(DdlBuilder.METADATA_COLUMN, DdlBuilder.CONTENT_COLUMN)) {
+        String type = types.get(column);
+        if (type == null || !type.toUpperCase(Locale.ROOT).startsWith("VARIANT")) {
+          throw new ConnectException(
+              "Table "
+                  + table.sql()
+                  + " exists but has no VARIANT column "
+                  + column
+                  + " (columns: "
+                  + types
+                  + "); map the topic to another table with snowflake.topic2table.map");
+        }
+      }
+      done = true;
+      LOG.info("Table {} is ready", table.sql());
+    } finally {
+      if (!done) {
+        ready.remove("TABLE " + table.sql());
+      }
+    }
+  }
+
+  private Map<String, String> columnTypes(Identifier table) throws SQLException {
+    Map<String, String> types = new java.util.LinkedHashMap<>();
+    for (Map<String, String> row : session.query("DESC TABLE " + table.sql())) {
+      types.put(row.get("NAME").toUpperCase(Locale.ROOT), row.get("TYPE"));
+    }
+    return types;
+  }
+
+  public void ensureStage(Identifier stage) throws SQLException {
+    if (ready.contains("STAGE " + stage.sql())) {
+      return;
+    }
+    session.execute(DdlBuilder.createStage(stage));
+    session.query("DESC STAGE " + stage.sql());
+    ready.add("STAGE " + stage.sql());
+    LOG.info("Stage {} is ready", stage.sql());
+  }
+
+  public void ensurePipe(Identifier pipe, Identifier table, Identifier stage) throws SQLException {
+    if (ready.contains("PIPE " + pipe.sql())) {
+      return;
+    }
+    session.execute(DdlBuilder.createPipe(pipe, table, stage));
+    String expected = DdlBuilder.copyInto(table, stage);
+    String actual =
+        session.query("DESC PIPE " + pipe.sql()).stream()
+            .map(r -> r.get("DEFINITION"))
+            .findFirst()
+            .orElse("");
+    if (!DdlBuilder.sameDefinition(actual, expected)) {
+      throw new ConnectException(
+          "Pipe "
+              + pipe.sql()
+              + " exists with a different definition: '"
+              + actual
+              + "', expected '"
+              + expected
+              + "'. Drop it or rename the connector.");
+    }
+    ready.add("PIPE " + pipe.sql());
+    LOG.info("Pipe {} is ready", pipe.sql());
+  }
+
+  public void ensureErrorTable(Identifier table) throws SQLException {
+    if (ready.add("ERRORS " + table.sql())) {
+      try {
+        session.execute(DdlBuilder.createErrorTable(table));
+      } catch (SQLException e) {
+        ready.remove("ERRORS " + table.sql());
+        throw e;
+      }
+    }
+  }
+}

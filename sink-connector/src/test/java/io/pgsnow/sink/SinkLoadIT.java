@@ -1,0 +1,177 @@
+package io.pgsnow.sink;
+
+import static io.pgsnow.sink.SinkItSupport.count;
+import static io.pgsnow.sink.SinkItSupport.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgsnow.emulator.SnowflakeEmulator;
+import io.pgsnow.testkit.ConnectCluster;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * JSON records with and without schemas land in the official table shape, through the objects the
+ * official connector would create, and the seed's warehouse queries work on them.
+ */
+class SinkLoadIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+  private static KeyPair keys;
+  private static SnowflakeEmulator emulator;
+  private static ConnectCluster connect;
+
+  @BeforeAll
+  static void start() throws Exception {
+    keys = SinkItSupport.newKeyPair();
+    emulator = SinkItSupport.emulator(keys);
+    connect = SinkItSupport.cluster().name("sink-load").start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (connect != null) {
+      connect.close();
+    }
+    if (emulator != null) {
+      emulator.close();
+    }
+  }
+
+  @Test
+  void schemalessJsonLandsWithOfficialMetadataAndObjectNames() throws Exception {
+    connect.kafka().createTopic("topic_payroll", 1);
+    for (int i = 0; i < 5; i++) {
+      connect
+          .kafka()
+          .produce(
+              "topic_payroll",
+              0,
+              "{\"employee_id\":" + (1000 + i) + "}",
+              "{\"employee_id\":"
+                  + (1000 + i)
+                  + ",\"first_name\":\"E"
+                  + i
+                  + "\",\"hourly_rate\":23}");
+    }
+    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, "topic_payroll", false);
+    connect.createConnector("lcc-prz15m", config);
+    connect.awaitRunning("lcc-prz15m", 1, TIMEOUT);
+    await("rows in TOPIC_PAYROLL")
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> count(emulator, "SELECT COUNT(*) FROM TOPIC_PAYROLL") == 5);
+
+    List<List<String>> loaded =
+        rows(emulator, "SELECT RECORD_METADATA, RECORD_CONTENT FROM TOPIC_PAYROLL");
+    JsonNode meta = JSON.readTree(loaded.get(0).get(0));
+    assertThat(meta.get("topic").asText()).isEqualTo("topic_payroll");
+    assertThat(meta.get("partition").asInt()).isZero();
+    assertThat(meta.has("offset")).isTrue();
+    assertThat(meta.get("CreateTime").asLong()).isPositive();
+    assertThat(meta.get("key").get("employee_id").asInt()).isBetween(1000, 1004);
+    JsonNode content = JSON.readTree(loaded.get(0).get(1));
+    assertThat(content.get("hourly_rate").asInt()).isEqualTo(23);
+    assertThat(
+            rows(emulator, "SELECT RECORD_METADATA:offset::NUMBER FROM TOPIC_PAYROLL ORDER BY 1"))
+        .extracting(r -> r.get(0))
+        .containsExactly("0", "1", "2", "3", "4");
+
+    String stage = "SNOWFLAKE_KAFKA_CONNECTOR_LCC_PRZ15M_STAGE_TOPIC_PAYROLL";
+    String pipe = "SNOWFLAKE_KAFKA_CONNECTOR_LCC_PRZ15M_PIPE_TOPIC_PAYROLL_0";
+    try (Connection conn = SinkItSupport.connect(emulator, SinkItSupport.DATABASE)) {
+      SinkItSupport.exec(conn, "USE WAREHOUSE COMPUTE_WH");
+      assertThat(rows(conn, "DESC STAGE " + stage)).isNotEmpty();
+      assertThat(rows(conn, "LIST @" + stage))
+          .extracting(r -> r.get(0))
+          .anySatisfy(n -> assertThat(n).contains("LCC_PRZ15M/TOPIC_PAYROLL/0/0_4_"));
+      assertThat(rows(conn, "DESC PIPE " + pipe).get(0).get(4))
+          .containsIgnoringCase("COPY INTO TOPIC_PAYROLL(RECORD_METADATA, RECORD_CONTENT)");
+      SinkItSupport.exec(
+          conn,
+          "CREATE OR REPLACE VIEW TOPIC_PAYROLL_VIEW AS SELECT RECORD_CONTENT,"
+              + " RECORD_CONTENT:employee_id::NUMBER AS EMPLOYEE_ID,"
+              + " TO_TIMESTAMP_NTZ(RECORD_METADATA:CreateTime::VARCHAR) as CREATED_AT"
+              + " FROM TOPIC_PAYROLL");
+      assertThat(rows(conn, "SELECT * FROM TOPIC_PAYROLL_VIEW ORDER BY CREATED_AT DESC"))
+          .hasSize(5)
+          .allSatisfy(r -> assertThat(r.get(2)).isNotBlank());
+    }
+    await("offsets committed")
+        .atMost(TIMEOUT)
+        .ignoreExceptions()
+        .until(
+            () ->
+                connect.connect().connectorOffsets("lcc-prz15m").offsets().stream()
+                    .anyMatch(
+                        o ->
+                            Long.valueOf(5)
+                                .equals(((Number) o.offset().get("kafka_offset")).longValue())));
+  }
+
+  @Test
+  void jsonWithSchemasAndHeadersLands() throws Exception {
+    connect.kafka().createTopic("orders-v1", 1);
+    String schema =
+        "{\"type\":\"struct\",\"fields\":[{\"field\":\"id\",\"type\":\"int64\"},"
+            + "{\"field\":\"amount\",\"type\":\"double\"},{\"field\":\"note\",\"type\":\"string\","
+            + "\"optional\":true}]}";
+    try (var producer = connect.kafka().createProducer(Map.of())) {
+      for (int i = 0; i < 3; i++) {
+        String value =
+            "{\"schema\":"
+                + schema
+                + ",\"payload\":{\"id\":"
+                + i
+                + ",\"amount\":"
+                + (i + 0.5)
+                + ",\"note\":null}}";
+        producer
+            .send(
+                new ProducerRecord<>(
+                    "orders-v1",
+                    0,
+                    1_700_000_000_000L + i,
+                    ("\"k" + i + "\"").getBytes(StandardCharsets.UTF_8),
+                    value.getBytes(StandardCharsets.UTF_8),
+                    List.of(new RecordHeader("trace", "t-1".getBytes(StandardCharsets.UTF_8)))))
+            .get();
+      }
+    }
+    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, "orders-v1", true);
+    config.put("snowflake.topic2table.map", "orders-.*:ORDERS");
+    connect.createConnector("orders_sink", config);
+    connect.awaitRunning("orders_sink", 1, TIMEOUT);
+    await("rows in ORDERS")
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> count(emulator, "SELECT COUNT(*) FROM ORDERS") == 3);
+    List<List<String>> loaded =
+        rows(
+            emulator,
+            "SELECT RECORD_METADATA, RECORD_CONTENT FROM ORDERS ORDER BY"
+                + " RECORD_METADATA:offset::NUMBER");
+    JsonNode meta = JSON.readTree(loaded.get(2).get(0));
+    assertThat(meta.get("topic").asText()).isEqualTo("orders-v1");
+    assertThat(meta.get("offset").asLong()).isEqualTo(2);
+    assertThat(meta.get("CreateTime").asLong()).isEqualTo(1_700_000_000_002L);
+    assertThat(meta.get("key").asText()).isEqualTo("k2");
+    assertThat(meta.get("headers").get("trace").asText()).isEqualTo("t-1");
+    JsonNode content = JSON.readTree(loaded.get(2).get(1));
+    assertThat(content.get("id").asLong()).isEqualTo(2);
+    assertThat(content.get("amount").asDouble()).isEqualTo(2.5);
+    assertThat(content.get("note").isNull()).isTrue();
+  }
+}

@@ -1,0 +1,73 @@
+package io.pgsnow.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgsnow.testkit.ConfigDocs;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class SnowflakeSinkConfigTest {
+  static final ConfigDocs.Documented DOC =
+      new ConfigDocs.Documented(
+          "snowflake-sink.md",
+          "SnowflakeSinkConnector",
+          List.of(SnowflakeSinkConnector.class),
+          "Loads Kafka topics into Snowflake tables through Snowpipe, exactly once: records are"
+              + " buffered per partition, written as gzipped JSON files named by their offsets to"
+              + " the table's internal stage, registered with Snowpipe, and their offsets are"
+              + " committed only once the load is confirmed. Key names, object names and the"
+              + " table shape (`RECORD_METADATA`, `RECORD_CONTENT`) are the official Snowflake"
+              + " connector's.",
+          SnowflakeSinkConfig.CONFIG_DEF);
+
+  static Map<String, String> minimal() {
+    Map<String, String> props = new HashMap<>();
+    props.put("snowflake.url.name", "acct.snowflakecomputing.com:443");
+    props.put("snowflake.user.name", "u");
+    props.put("snowflake.private.key", "x");
+    props.put("snowflake.database.name", "KAFKA_DB");
+    props.put("snowflake.schema.name", "PUBLIC");
+    return props;
+  }
+
+  @Test
+  void officialDefaults() {
+    SnowflakeSinkConfig config = new SnowflakeSinkConfig(minimal());
+    assertThat(config.flushPolicy().maxRecords()).isEqualTo(10_000);
+    assertThat(config.flushPolicy().maxBytes()).isEqualTo(5_000_000);
+    assertThat(config.flushPolicy().maxAge()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(config.nullValues()).isEqualTo(SnowflakeSinkConfig.NullValues.DEFAULT);
+    assertThat(config.toleratesBadRecords()).isFalse();
+    assertThat(config.role()).isEmpty();
+    assertThat(config.url().account()).isEqualTo("ACCT");
+  }
+
+  @Test
+  void rejectsBadValuesOnTheirKey() {
+    Map<String, String> props = minimal();
+    props.put("snowflake.topic2table.map", "a:b-c");
+    assertThatThrownBy(() -> new SnowflakeSinkConfig(props))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("snowflake.topic2table.map");
+    props.remove("snowflake.topic2table.map");
+    props.put("snowflake.database.name", "bad name");
+    assertThatThrownBy(() -> new SnowflakeSinkConfig(props))
+        .hasMessageContaining("snowflake.database.name");
+    props.put("snowflake.database.name", "DB");
+    props.put("snowflake.url.name", "ftp://x");
+    assertThatThrownBy(() -> new SnowflakeSinkConfig(props))
+        .hasMessageContaining("snowflake.url.name");
+  }
+
+  @Test
+  void everyKeyIsDocumentedAndTheDocsAreCurrent() throws Exception {
+    ConfigDocs.assertEveryKeyDocumented(DOC);
+    ConfigDocs.assertUpToDate(Path.of("docs"), DOC);
+  }
+}

@@ -1,0 +1,107 @@
+package io.pgsnow.sink.buffer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.Test;
+
+class BufferTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static SinkRecord record(Schema schema, Object value, long offset) {
+    SinkRecord r =
+        new SinkRecord(
+            "t",
+            2,
+            Schema.STRING_SCHEMA,
+            "k1",
+            schema,
+            value,
+            offset,
+            1700L,
+            TimestampType.CREATE_TIME);
+    r.headers().addString("h", "v");
+    return r;
+  }
+
+  @Test
+  void rowsHaveTheOfficialShape() throws Exception {
+    RowSerializer serializer = new RowSerializer(MetadataFields.ALL, false);
+    Schema schema = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();
+    JsonNode row =
+        JSON.readTree(serializer.serialize(record(schema, new Struct(schema).put("id", 7L), 5)));
+    assertThat(row.get("meta").toString())
+        .isEqualTo(
+            "{\"offset\":5,\"topic\":\"t\",\"partition\":2,\"key\":\"k1\",\"CreateTime\":1700,"
+                + "\"headers\":{\"h\":\"v\"}}");
+    assertThat(row.get("content").toString()).isEqualTo("{\"id\":7}");
+    JsonNode schemaless =
+        JSON.readTree(serializer.serialize(record(null, Map.of("a", List.of(1, 2)), 6)));
+    assertThat(schemaless.get("content").toString()).isEqualTo("{\"a\":[1,2]}");
+    assertThat(JSON.readTree(serializer.serialize(record(null, null, 7))).get("content").toString())
+        .isEqualTo("{}");
+  }
+
+  @Test
+  void invalidJsonTextIsABadRecord() {
+    RowSerializer serializer = new RowSerializer(MetadataFields.ALL, false);
+    assertThatThrownBy(() -> serializer.serialize(record(null, "{\"a\":", 1)))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining("Invalid JSON");
+    assertThat(
+            new String(serializer.serialize(record(null, "{\"a\":1}", 1)), StandardCharsets.UTF_8))
+        .contains("\"content\":{\"a\":1}");
+  }
+
+  @Test
+  void metadataCanBeTrimmed() throws Exception {
+    RowSerializer serializer =
+        new RowSerializer(new MetadataFields(true, false, false, false), false);
+    JsonNode row = JSON.readTree(serializer.serialize(record(null, "x", 1)));
+    assertThat(row.get("meta").has("topic")).isFalse();
+    assertThat(row.get("meta").has("offset")).isFalse();
+    assertThat(row.get("meta").has("CreateTime")).isFalse();
+  }
+
+  @Test
+  void bufferSealsGzippedLinesWithItsOffsetRange() throws Exception {
+    PartitionBuffer buffer = new PartitionBuffer();
+    buffer.add(3, "{\"a\":1}".getBytes(StandardCharsets.UTF_8), 0);
+    buffer.add(5, "{\"a\":2}".getBytes(StandardCharsets.UTF_8), 10);
+    assertThat(buffer.age(1_000_000_000L)).isEqualTo(Duration.ofSeconds(1));
+    SealedFile file = buffer.seal();
+    assertThat(file.startOffset()).isEqualTo(3);
+    assertThat(file.endOffset()).isEqualTo(5);
+    assertThat(file.records()).isEqualTo(2);
+    String text =
+        new String(
+            new GZIPInputStream(new ByteArrayInputStream(file.gzip())).readAllBytes(),
+            StandardCharsets.UTF_8);
+    assertThat(text).isEqualTo("{\"a\":1}\n{\"a\":2}\n");
+    assertThat(buffer.isEmpty()).isTrue();
+  }
+
+  @Test
+  void flushPolicyByCountBytesAndAge() {
+    FlushPolicy policy = new FlushPolicy(10, 100, Duration.ofSeconds(5));
+    assertThat(policy.isDue(0, 0, Duration.ofHours(1))).isFalse();
+    assertThat(policy.isDue(10, 1, Duration.ZERO)).isTrue();
+    assertThat(policy.isDue(1, 100, Duration.ZERO)).isTrue();
+    assertThat(policy.isDue(1, 1, Duration.ofSeconds(5))).isTrue();
+    assertThat(policy.isDue(1, 1, Duration.ofSeconds(4))).isFalse();
+  }
+}
