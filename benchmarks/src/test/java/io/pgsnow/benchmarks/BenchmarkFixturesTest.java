@@ -67,4 +67,11 @@ class BenchmarkFixturesTest {
       streams.tearDown();
     }
   }
+
+  @Test
+  void sourceHotPathBuildsOneRecordPerInsert() throws Exception {
+    SourceHotPathBenchmark bench = new SourceHotPathBenchmark();
+    bench.setUp();
+    assertThat(bench.records()).isEqualTo(SourceHotPathBenchmark.ROWS);
+  }
 }
