@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>and the pgoutput stream's own limit: {@code pg_recvlogical} reading the same N rows.
  *
- * <p>Usage: {@code StreamingThroughput [rows] [transactions] [rounds]}; run through {@code
- * benchmarks/run streaming}.
+ * <p>Usage: {@code StreamingThroughput [rows] [transactions] [rounds] [pgsnow|dbz]}; run through
+ * {@code benchmarks/run streaming}.
  */
 public final class StreamingThroughput {
   private static final Logger LOG = LoggerFactory.getLogger(StreamingThroughput.class);
@@ -82,6 +82,7 @@ public final class StreamingThroughput {
     int rows = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
     int transactions = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    String only = args.length > 3 ? args[3] : "";
     Path plugins = Path.of("source-connector", "target", "plugin");
     try (LocalPostgres pg = LocalPostgres.builder().start();
         ConnectCluster connect =
@@ -104,7 +105,9 @@ public final class StreamingThroughput {
           java.util.Collections.reverse(peers);
         }
         for (Peer peer : peers) {
-          bench.measure(peer, rows, transactions);
+          if (peer.name().startsWith(only)) {
+            bench.measure(peer, rows, transactions);
+          }
         }
       }
       bench.pgRecvLogical(rows);
