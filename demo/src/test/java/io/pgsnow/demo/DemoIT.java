@@ -31,6 +31,16 @@ class DemoIT {
     String printed = log.toString(StandardCharsets.UTF_8);
     assertThat(result.landedRows()).as(printed).isEqualTo(SeedData.expectedJoinedRows(20));
     assertThat(result.complete()).isTrue();
+    // The seed's output, queried from the warehouse: EMPLOYEE_ID, FULL_NAME, BONUS, HOURLY_RATE.
+    assertThat(result.completeRows()).hasSize(SeedData.expectedJoinedRows(20));
+    assertThat(result.completeRows())
+        .extracting(row -> row.get(1))
+        .contains("Sheridan Lezemere-Smith")
+        .doesNotContainNull();
+    assertThat(result.completeRows())
+        .extracting(row -> row.get(0))
+        .doesNotContain(String.valueOf(SeedData.UNKNOWN_EMPLOYEE));
+    assertThat(printed).contains("TOPIC_PAYROLL_VIEW", "stage:", "pipe:");
     assertThat(printed).contains("Kafka Connect REST", "psql -h 127.0.0.1");
   }
 

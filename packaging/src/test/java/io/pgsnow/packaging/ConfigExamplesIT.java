@@ -4,12 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.LocalPostgres;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +41,21 @@ class ConfigExamplesIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static ConnectCluster connect;
   private static Map<String, String> placeholders;
+  private static SnowflakeEmulator emulator;
+  private static final KeyPair KEYS = newKeyPair();
+
+  private static KeyPair newKeyPair() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      return generator.generateKeyPair();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
     LocalPostgres pg = LocalPostgres.shared();
     String db = pg.createDatabase("config_examples");
     pg.executeIn(
@@ -50,34 +70,48 @@ class ConfigExamplesIT {
             .pluginPath(PluginArchives.pluginPath())
             .workerProperty("plugin.discovery", "service_load")
             .start();
-    placeholders =
-        Map.of(
-            "PG_HOST",
-            pg.host(),
-            "PG_PORT",
-            Integer.toString(pg.port()),
-            "PG_USER",
-            LocalPostgres.SUPERUSER,
-            "PG_PASSWORD",
-            LocalPostgres.PASSWORD,
-            "PG_DATABASE",
-            db,
-            "PG_SSLMODE",
-            "disable",
-            "KAFKA_BOOTSTRAP",
-            connect.bootstrapServers(),
-            "CCLOUD_PLUGIN_ID",
-            "ccp-test",
-            "CCLOUD_API_KEY",
-            "key",
-            "CCLOUD_API_SECRET",
-            "secret");
+    emulator = SnowflakeEmulator.builder().userKey("PGSNOW", KEYS.getPublic()).start();
+    try (Connection c = snowflake();
+        Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE IF NOT EXISTS KAFKA_DB");
+      st.execute("CREATE SCHEMA IF NOT EXISTS KAFKA_DB.PUBLIC");
+    }
+    placeholders = new HashMap<>();
+    placeholders.put("PG_HOST", pg.host());
+    placeholders.put("PG_PORT", Integer.toString(pg.port()));
+    placeholders.put("PG_USER", LocalPostgres.SUPERUSER);
+    placeholders.put("PG_PASSWORD", LocalPostgres.PASSWORD);
+    placeholders.put("PG_DATABASE", db);
+    placeholders.put("PG_SSLMODE", "disable");
+    placeholders.put("KAFKA_BOOTSTRAP", connect.bootstrapServers());
+    placeholders.put("SNOWFLAKE_URL", emulator.accountUrl());
+    placeholders.put("SNOWFLAKE_HOST", "127.0.0.1");
+    placeholders.put("SNOWFLAKE_USER", "PGSNOW");
+    placeholders.put(
+        "SNOWFLAKE_PRIVATE_KEY",
+        Base64.getEncoder().encodeToString(KEYS.getPrivate().getEncoded()));
+    placeholders.put("CCLOUD_PLUGIN_ID", "ccp-test");
+    placeholders.put("CCLOUD_API_KEY", "key");
+    placeholders.put("CCLOUD_API_SECRET", "secret");
+  }
+
+  private static Connection snowflake() throws Exception {
+    Properties p = new Properties();
+    p.put("account", "EXAMPLES");
+    p.put("user", "PGSNOW");
+    p.put("authenticator", "SNOWFLAKE_JWT");
+    p.put("privateKey", KEYS.getPrivate());
+    p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
+    return DriverManager.getConnection(emulator.jdbcUrl(), p);
   }
 
   @AfterAll
   static void stop() {
     if (connect != null) {
       connect.close();
+    }
+    if (emulator != null) {
+      emulator.close();
     }
   }
 

@@ -14,7 +14,8 @@ import java.util.zip.ZipInputStream;
 final class PluginArchives {
   static final String VERSION = System.getProperty("pgsnow.version");
   static final Path ZIPS = Path.of(System.getProperty("pgsnow.zips", "target/zips"));
-  static final List<String> NAMES = List.of("pgsnow-postgres-source", "pgsnow-transforms");
+  static final List<String> NAMES =
+      List.of("pgsnow-postgres-source", "pgsnow-snowflake-sink", "pgsnow-transforms");
 
   private static Path unzipped;
 

@@ -19,7 +19,7 @@ class PluginArchivesIT {
   private static final long CONFLUENT_CLOUD_LIMIT = 200L * 1024 * 1024;
 
   @ParameterizedTest
-  @ValueSource(strings = {"pgsnow-postgres-source", "pgsnow-transforms"})
+  @ValueSource(strings = {"pgsnow-postgres-source", "pgsnow-snowflake-sink", "pgsnow-transforms"})
   void hasTheConfluentHubLayout(String name) throws Exception {
     Path zip = PluginArchives.zip(name);
     assertThat(Files.size(zip)).isLessThan(CONFLUENT_CLOUD_LIMIT);
@@ -64,7 +64,7 @@ class PluginArchivesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"pgsnow-postgres-source", "pgsnow-transforms"})
+  @ValueSource(strings = {"pgsnow-postgres-source", "pgsnow-snowflake-sink", "pgsnow-transforms"})
   void registersEveryPluginForServiceLoading(String name) throws Exception {
     Path lib =
         PluginArchives.pluginPath().resolve(name + "-" + PluginArchives.VERSION).resolve("lib");

@@ -65,7 +65,8 @@ class PluginLoadingIT {
     Map<String, String> versions = new HashMap<>();
     plugins.forEach(p -> versions.put(p.get("class").asText(), p.path("version").asText("")));
     assertThat(versions)
-        .containsEntry("io.pgsnow.source.PostgresCdcSourceConnector", PluginArchives.VERSION);
+        .containsEntry("io.pgsnow.source.PostgresCdcSourceConnector", PluginArchives.VERSION)
+        .containsEntry("io.pgsnow.sink.SnowflakeSinkConnector", PluginArchives.VERSION);
     for (String transform :
         new String[] {"UnwrapChangeEvent", "Flatten", "LookupJoin", "ConcatFields"}) {
       assertThat(versions)
