@@ -76,6 +76,13 @@ public final class ExpressionTranslator {
       out.add(Token.duckLiteral(sessionValue));
       return;
     }
+    if (CLOCK_FUNCTIONS.contains(upper)) {
+      // Snowflake accepts CURRENT_TIMESTAMP() with parentheses; DuckDB only the bare keyword.
+      i++;
+      skipEmptyCallParens();
+      out.add(upper.equals("SYSDATE") ? "CURRENT_TIMESTAMP" : upper);
+      return;
+    }
     String renamed = FUNCTION_RENAMES.get(upper);
     if (renamed != null && nextIsOpenParen()) {
       emit(renamed);
@@ -190,6 +197,10 @@ public final class ExpressionTranslator {
     }
     out.add(names.append(')').toString());
   }
+
+  private static final java.util.Set<String> CLOCK_FUNCTIONS =
+      java.util.Set.of(
+          "CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIMESTAMP", "SYSDATE");
 
   private String sessionFunction(String upper) {
     return switch (upper) {

@@ -28,6 +28,8 @@ class ExpressionTranslatorTest {
           select cast(x as number(10,2)) from t      | SELECT CAST(X AS DECIMAL(10,2)) FROM T
           select 'it''s', 'a\\'b'                   | SELECT 'it''s', 'a''b'
           select current_user(), current_role       | SELECT 'ALICE', 'SYSADMIN'
+          select current_timestamp(), current_date   | SELECT CURRENT_TIMESTAMP, CURRENT_DATE
+          select sysdate() where x < current_time()  | SELECT CURRENT_TIMESTAMP WHERE X < CURRENT_TIME
           select 'CAFE'::binary                      | SELECT unhex('CAFE')
           select a from t where b = ? -- note        | SELECT A FROM T WHERE B = ?
           select column2 from values (1, 'a'), (2, 'b') where column1 > 1 | SELECT COLUMN2 FROM (VALUES (1, 'a'), (2, 'b')) AS "_VALUES"(COLUMN1, COLUMN2) WHERE COLUMN1 > 1
