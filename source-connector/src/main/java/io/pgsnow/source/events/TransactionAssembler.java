@@ -45,6 +45,10 @@ public final class TransactionAssembler {
   private final RecordSink sink;
   private final LongSupplier clock;
   private final Map<Integer, TableSchema> tables = new HashMap<>();
+
+  /** Relations the filter includes; decided once per Relation message, not per change. */
+  private final Map<Integer, Boolean> included = new HashMap<>();
+
   private final Map<Long, List<Buffered>> streamed = new HashMap<>();
   private SourcePosition resumeAfter;
 
@@ -168,10 +172,15 @@ public final class TransactionAssembler {
 
   private void handle(PgOutputMessage message, long lsn) throws InterruptedException {
     if (message instanceof PgOutputMessage.Relation r) {
-      tables.put(
-          r.relationId(),
-          TableSchema.of(
-              r, settings.topicPrefix(), settings.columnTypes(), settings.primaryKeys()));
+      boolean capture = settings.filter().includes(r.namespace(), r.name());
+      included.put(r.relationId(), capture);
+      if (capture) {
+        // Tables not captured need no Connect schema (nor a catalog lookup of their key).
+        tables.put(
+            r.relationId(),
+            TableSchema.of(
+                r, settings.topicPrefix(), settings.columnTypes(), settings.primaryKeys()));
+      }
     } else if (message instanceof PgOutputMessage.Insert i) {
       long index = messageIndex++;
       TableSchema t = captured(i.relationId());
@@ -220,7 +229,7 @@ public final class TransactionAssembler {
     int sub = 0;
     for (int relationId : tr.relationIds()) {
       TableSchema t = tables.get(relationId);
-      if (t != null && settings.filter().includes(t.schemaName(), t.tableName())) {
+      if (t != null) {
         emit(t, null, null, null, "t", lsn, index, sub, new ConnectHeaders());
       }
       sub++;
@@ -228,12 +237,12 @@ public final class TransactionAssembler {
   }
 
   private TableSchema captured(int relationId) {
-    TableSchema t = tables.get(relationId);
-    if (t == null) {
+    Boolean capture = included.get(relationId);
+    if (capture == null) {
       throw new IllegalStateException(
           "Change for relation " + relationId + " arrived before its Relation message");
     }
-    return settings.filter().includes(t.schemaName(), t.tableName()) ? t : null;
+    return capture ? tables.get(relationId) : null;
   }
 
   private void emitChange(
