@@ -218,7 +218,9 @@ public final class Demo implements AutoCloseable {
         continue;
       }
       String state = status.at("/tasks/0/state").asText();
-      if ("RUNNING".equals(state) && slotReady(root.get("config").path("slot.name").asText(""))) {
+      String slot = root.get("config").path("slot.name").asText("");
+      // A source connector streams once its replication slot is in use.
+      if ("RUNNING".equals(state) && (slot.isEmpty() || pg.slotActive(DATABASE, slot))) {
         out.println("  " + name + ": RUNNING");
         return;
       }
@@ -228,24 +230,6 @@ public final class Demo implements AutoCloseable {
       sleep(Duration.ofMillis(300));
     }
     throw new IllegalStateException(name + " did not start within 90 s");
-  }
-
-  /** A source connector is streaming once its replication slot is in use. */
-  private boolean slotReady(String slot) {
-    if (slot.isEmpty()) {
-      return true;
-    }
-    try (Connection c = pg.connect(DATABASE);
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT active FROM pg_replication_slots WHERE slot_name = '"
-                    + slot.replace("'", "''")
-                    + "'")) {
-      return rs.next() && rs.getBoolean(1);
-    } catch (SQLException e) {
-      return false;
-    }
   }
 
   private Result awaitRows(int expected) throws Exception {

@@ -98,18 +98,7 @@ class PluginLoadingConnect39IT {
               JsonNode status = JSON.readTree(worker.get("/connectors/v39/status"));
               return "RUNNING".equals(status.at("/tasks/0/state").asText());
             });
-    Awaitility.await("slot active")
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              try (var c = pg.connect(db);
-                  var s = c.createStatement();
-                  var rs =
-                      s.executeQuery(
-                          "SELECT active FROM pg_replication_slots WHERE slot_name = 'v39_slot'")) {
-                return rs.next() && rs.getBoolean(1);
-              }
-            });
+    pg.awaitSlotActive(db, "v39_slot");
     pg.executeIn(db, "INSERT INTO items VALUES (1, 'one'), (2, 'two')");
     Awaitility.await("rows in Kafka")
         .atMost(Duration.ofSeconds(60))

@@ -99,9 +99,7 @@ class PluginLoadingIT {
     config.put("value.converter.schemas.enable", "false");
     connect.createConnector("loaded", config);
     connect.awaitRunning("loaded", 1, Duration.ofSeconds(60));
-    Awaitility.await("slot active")
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> slotActive(pg, db, "loaded_slot"));
+    pg.awaitSlotActive(db, "loaded_slot");
     pg.executeIn(db, "INSERT INTO items VALUES (1, 'one'), (2, 'two')");
     Awaitility.await("rows in Kafka")
         .atMost(Duration.ofSeconds(60))
@@ -111,16 +109,6 @@ class PluginLoadingIT {
         new String(
             connect.kafka().consume(1, 30_000, "loaded.public.items").iterator().next().value());
     assertThat(first).contains("\"name\":\"one\"").doesNotContain("\"after\"");
-  }
-
-  private static boolean slotActive(LocalPostgres pg, String db, String slot) throws Exception {
-    try (var c = pg.connect(db);
-        var s = c.createStatement();
-        var rs =
-            s.executeQuery(
-                "SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
-      return rs.next() && rs.getBoolean(1);
-    }
   }
 
   static String get(String url) throws Exception {

@@ -20,7 +20,6 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,7 +134,7 @@ class SourcePayrollPipelineIT {
   private static void startConnector(String name, Map<String, String> config) {
     cluster.createConnector(name, config);
     cluster.awaitRunning(name, 1, Duration.ofSeconds(60));
-    awaitSlotActive(name, name + "_slot");
+    pg.awaitSlotActive(name, name + "_slot");
   }
 
   private static void applyAll(String db, PayrollScenario scenario) throws Exception {
@@ -225,22 +224,5 @@ class SourcePayrollPipelineIT {
       rows.add(SeedPayrollJoin.project((Map<?, ?>) ChangeEvents.toMap(value)));
     }
     return rows;
-  }
-
-  private static void awaitSlotActive(String db, String slot) {
-    Awaitility.await(slot + " active")
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              try (Connection c = pg.connect(db);
-                  var s = c.createStatement();
-                  var rs =
-                      s.executeQuery(
-                          "SELECT active FROM pg_replication_slots WHERE slot_name = '"
-                              + slot
-                              + "'")) {
-                return rs.next() && rs.getBoolean(1);
-              }
-            });
   }
 }

@@ -62,7 +62,7 @@ class RestartIT {
       }
       connect.createConnector(name, config);
       connect.awaitRunning(name, 1, Duration.ofSeconds(60));
-      SourceItSupport.awaitStreaming(pg, name, name + "_slot");
+      pg.awaitSlotActive(name, name + "_slot");
 
       CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(pg, name));
       Map<Integer, Integer> seen = new HashMap<>();

@@ -35,7 +35,7 @@ class SlotConfirmationIT {
             .start()) {
       connect.createConnector("held", SourceItSupport.connectorConfig(pg, db, "held"));
       connect.awaitRunning("held", 1, Duration.ofSeconds(60));
-      SourceItSupport.awaitStreaming(pg, db, "held_slot");
+      pg.awaitSlotActive(db, "held_slot");
       long beforeInsert = currentLsn(pg, db);
       pg.executeIn(db, "INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (2)");
       Awaitility.await()
@@ -72,7 +72,7 @@ class SlotConfirmationIT {
     try (ConnectCluster connect = SourceItSupport.cluster().name("follow").start()) {
       connect.createConnector("follow", SourceItSupport.connectorConfig(pg, db, "follow"));
       connect.awaitRunning("follow", 1, Duration.ofSeconds(60));
-      SourceItSupport.awaitStreaming(pg, db, "follow_slot");
+      pg.awaitSlotActive(db, "follow_slot");
       for (int round = 1; round <= 3; round++) {
         long beforeInsert = currentLsn(pg, db);
         pg.executeIn(db, "INSERT INTO t VALUES (" + round + ")");
@@ -100,7 +100,7 @@ class SlotConfirmationIT {
       config.put("table.include.list", "public\\.captured");
       connect.createConnector("idle", config);
       connect.awaitRunning("idle", 1, Duration.ofSeconds(60));
-      SourceItSupport.awaitStreaming(pg, db, "idle_slot");
+      pg.awaitSlotActive(db, "idle_slot");
       pg.executeIn(db, "INSERT INTO captured VALUES (1)");
       // Heavy writes to a table the connector does not capture: no record, yet the slot must not
       // hold their WAL.

@@ -7,16 +7,11 @@ import io.pgsnow.testkit.LocalPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.awaitility.Awaitility;
 
 /** Shared set-up of the source connector's integration tests. */
 final class SourceItSupport {
@@ -49,24 +44,6 @@ final class SourceItSupport {
     config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
     config.put("value.converter.schemas.enable", "true");
     return config;
-  }
-
-  /** Waits until the task reads the slot, so the slot's starting point precedes what follows. */
-  static void awaitStreaming(LocalPostgres pg, String db, String slot) {
-    Awaitility.await(slot + " active")
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              try (Connection c = pg.connect(db);
-                  Statement s = c.createStatement();
-                  ResultSet rs =
-                      s.executeQuery(
-                          "SELECT active FROM pg_replication_slots WHERE slot_name = '"
-                              + slot
-                              + "'")) {
-                return rs.next() && rs.getBoolean(1);
-              }
-            });
   }
 
   /** A consumed record as JSON: key and value (null for a tombstone), with their schemas. */

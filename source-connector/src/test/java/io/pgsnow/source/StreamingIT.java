@@ -56,7 +56,7 @@ class StreamingIT {
     config.put("value.converter.decimal.format", "NUMERIC");
     connect.createConnector("stream", config);
     connect.awaitRunning("stream", 1, Duration.ofSeconds(60));
-    SourceItSupport.awaitStreaming(pg, DB, "stream_slot");
+    pg.awaitSlotActive(DB, "stream_slot");
 
     pg.executeIn(
         DB,
@@ -161,7 +161,7 @@ class StreamingIT {
     config.put("publication.autocreate.mode", "filtered");
     connect.createConnector("evolve", config);
     connect.awaitRunning("evolve", 1, Duration.ofSeconds(60));
-    SourceItSupport.awaitStreaming(pg, DB, "evolve_slot");
+    pg.awaitSlotActive(DB, "evolve_slot");
 
     pg.executeIn(
         DB,

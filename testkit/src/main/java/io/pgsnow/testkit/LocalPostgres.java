@@ -112,6 +112,30 @@ public final class LocalPostgres implements AutoCloseable {
     }
   }
 
+  /** Whether a replication slot exists in the database's cluster and a client streams from it. */
+  public boolean slotActive(String database, String slot) {
+    try (Connection c = connect(database);
+        java.sql.PreparedStatement ps =
+            c.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
+      ps.setString(1, slot);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getBoolean(1);
+      }
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Waits until a source connector streams from its slot: only then do changes that follow reach it
+   * (a task reports RUNNING before its start-up has created the slot).
+   */
+  public void awaitSlotActive(String database, String slot) {
+    org.awaitility.Awaitility.await(slot + " active")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> slotActive(database, slot));
+  }
+
   @Override
   public void close() {
     stopper.run();
