@@ -106,9 +106,16 @@ class SlotConfirmationIT {
       // hold their WAL.
       pg.executeIn(db, "INSERT INTO busy SELECT generate_series(1, 20000)");
       long afterWrites = currentLsn(pg, db);
+      Awaitility.await("the captured row in Kafka")
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () -> connect.kafka().endOffset(new TopicPartition("idle.public.captured", 0)) >= 1);
       Awaitility.await("slot passes the uncaptured writes")
           .atMost(Duration.ofSeconds(30))
           .until(() -> Long.compareUnsigned(confirmedFlush(pg, db, "idle_slot"), afterWrites) >= 0);
+      // The captured row before those writes was committed to Kafka first.
+      assertThat(committedCommitLsn(connect, "idle")).as("committed offset").isNotZero();
       assertThat(connect.kafka().endOffset(new TopicPartition("idle.public.captured", 0)))
           .isEqualTo(1);
       assertThat(connect.kafka().describeTopics("idle.public.busy").get("idle.public.busy"))
