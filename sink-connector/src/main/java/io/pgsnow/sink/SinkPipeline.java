@@ -83,12 +83,12 @@ final class SinkPipeline implements AutoCloseable {
     this.context = context;
     this.names = new ObjectNames(connectorName);
     this.tables = config.topicTableMap();
-    this.serializer = new RowSerializer(config.metadataFields(), false);
+    this.serializer = new RowSerializer(config.metadataFields(), config.schematization());
     this.policy = config.flushPolicy();
     ConnectionSettings settings = settings(config);
     this.session = new SnowflakeSession(settings);
     this.snowpipe = new SnowpipeClient(settings);
-    this.provisioner = new ObjectProvisioner(session);
+    this.provisioner = new ObjectProvisioner(session, config.schematization());
     this.metrics = new SinkMetrics(connectorName);
     this.background =
         Executors.newSingleThreadScheduledExecutor(
@@ -148,18 +148,38 @@ final class SinkPipeline implements AutoCloseable {
       state.skip(offset);
       return;
     }
-    byte[] row;
+    RowSerializer.Row row;
     try {
-      row = serializer.serialize(record);
+      row = serializer.row(record);
     } catch (DataException e) {
       reportBadRecord(record, e);
       state.skip(offset);
       return;
     }
-    state.append(offset, row, System.nanoTime());
+    ensureColumns(tp, row.columns());
+    state.append(offset, row.bytes(), System.nanoTime());
     metrics.buffered(tp, state.bufferedRecords(), offset);
     if (state.isFull(policy)) {
       flush(tp, state, true);
+    }
+  }
+
+  /**
+   * Adds the columns a record needs before its row is buffered, so every file is registered with
+   * Snowpipe only after its table has all the columns its rows carry.
+   */
+  private void ensureColumns(TopicPartition tp, List<DdlBuilder.Column> needed) {
+    Identifier table = targetFor(tp).table();
+    if (needed.isEmpty() || provisioner.missingColumns(table, needed).isEmpty()) {
+      return;
+    }
+    io.lock();
+    try {
+      provisioner.addColumns(table, needed);
+    } catch (Exception e) {
+      throw SnowflakeErrors.classify("Adding columns to " + table.sql() + " for " + tp, e);
+    } finally {
+      io.unlock();
     }
   }
 

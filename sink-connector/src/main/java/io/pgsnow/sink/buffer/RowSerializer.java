@@ -5,8 +5,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgsnow.sink.ddl.DdlBuilder;
+import io.pgsnow.sink.ddl.DdlBuilder.Column;
+import io.pgsnow.sink.ddl.TableColumns;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -32,19 +40,37 @@ public final class RowSerializer {
     this.schematized = schematized;
   }
 
+  /** A file row and, with schematization, the columns it needs. */
+  public record Row(byte[] bytes, List<Column> columns) {}
+
   /**
    * @throws DataException when the record cannot become a row (invalid JSON text, too large)
    */
   public byte[] serialize(SinkRecord record) {
+    return row(record).bytes();
+  }
+
+  /**
+   * @throws DataException when the record cannot become a row (invalid JSON text, too large, a
+   *     field named like the metadata column)
+   */
+  public Row row(SinkRecord record) {
     JsonNode content = ConnectJson.toJson(record.valueSchema(), record.value(), mapper);
     ObjectNode row = NODES.objectNode();
+    List<Column> columns = List.of();
     if (schematized) {
-      row.set("RECORD_METADATA", meta(record));
+      row.set(DdlBuilder.METADATA_COLUMN, meta(record));
       if (content != null && content.isObject()) {
+        hexBinaryFields(record.valueSchema(), (ObjectNode) content);
         for (Map.Entry<String, JsonNode> f : content.properties()) {
+          if (TableColumns.isReserved(f.getKey())) {
+            throw new DataException(
+                "Field " + f.getKey() + " collides with the metadata column of the table");
+          }
           row.set(f.getKey(), f.getValue());
         }
       }
+      columns = TableColumns.needed(record.valueSchema(), content);
     } else {
       row.set("meta", meta(record));
       row.set("content", content == null ? NODES.objectNode() : content);
@@ -63,7 +89,23 @@ public final class RowSerializer {
               + MAX_VARIANT_BYTES
               + " bytes");
     }
-    return bytes;
+    return new Row(bytes, columns);
+  }
+
+  /** Snowflake reads text into a BINARY column as hex, not base64. */
+  private static void hexBinaryFields(Schema schema, ObjectNode content) {
+    if (schema == null || schema.type() != Schema.Type.STRUCT) {
+      return;
+    }
+    for (Field f : schema.fields()) {
+      JsonNode value = content.get(f.name());
+      if (f.schema().type() == Schema.Type.BYTES
+          && f.schema().name() == null
+          && value != null
+          && value.isTextual()) {
+        content.put(f.name(), HexFormat.of().formatHex(Base64.getDecoder().decode(value.asText())));
+      }
+    }
   }
 
   private void putTimestamp(ObjectNode meta, SinkRecord record) {

@@ -1,6 +1,8 @@
 package io.pgsnow.sink.ingest;
 
 import io.pgsnow.sink.ddl.DdlBuilder;
+import io.pgsnow.sink.ddl.DdlBuilder.Column;
+import io.pgsnow.sink.ddl.TableColumns;
 import io.pgsnow.sink.naming.Identifier;
 import java.sql.SQLException;
 import java.util.HashSet;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Creates the table, stage and pipes if they do not exist and checks that existing ones are usable:
  * a table with VARIANT {@code RECORD_METADATA} and {@code RECORD_CONTENT}, a pipe whose COPY is the
  * one this connector would create. A pipe is never replaced, since that would drop the load history
- * Snowpipe deduplicates files by.
+ * Snowpipe deduplicates files by. With schematization the table starts with {@code RECORD_METADATA}
+ * only and gains a typed column for each new field before a file carrying it is loaded.
  */
 public final class ObjectProvisioner {
 
@@ -24,9 +28,12 @@ public final class ObjectProvisioner {
 
   private final SnowflakeSession session;
   private final Set<String> ready = new HashSet<>();
+  private final boolean schematized;
+  private final Map<Identifier, TableColumns> columns = new ConcurrentHashMap<>();
 
-  public ObjectProvisioner(SnowflakeSession session) {
+  public ObjectProvisioner(SnowflakeSession session, boolean schematized) {
     this.session = session;
+    this.schematized = schematized;
   }
 
   public void ensureTable(Identifier table) throws SQLException {
@@ -35,9 +42,16 @@ public final class ObjectProvisioner {
     }
     boolean done = false;
     try {
-      session.execute(DdlBuilder.createTable(table));
+      session.execute(
+          schematized
+              ? DdlBuilder.createTypedTable(table, List.of())
+              : DdlBuilder.createTable(table));
       Map<String, String> types = columnTypes(table);
-      for (String column : List.of(DdlBuilder.METADATA_COLUMN, DdlBuilder.CONTENT_COLUMN)) {
+      List<String> required =
+          schematized
+              ? List.of(DdlBuilder.METADATA_COLUMN)
+              : List.of(DdlBuilder.METADATA_COLUMN, DdlBuilder.CONTENT_COLUMN);
+      for (String column : required) {
         String type = types.get(column);
         if (type == null || !type.toUpperCase(Locale.ROOT).startsWith("VARIANT")) {
           throw new ConnectException(
@@ -50,6 +64,7 @@ public final class ObjectProvisioner {
                   + "); map the topic to another table with snowflake.topic2table.map");
         }
       }
+      columns.computeIfAbsent(table, t -> new TableColumns()).known(types.keySet());
       done = true;
       LOG.info("Table {} is ready", table.sql());
     } finally {
@@ -67,6 +82,28 @@ public final class ObjectProvisioner {
     return types;
   }
 
+  /**
+   * The columns of {@code needed} a schematized table lacks, as far as this task knows; safe to
+   * call without serializing, so records for known columns never wait for I/O.
+   */
+  public List<Column> missingColumns(Identifier table, List<Column> needed) {
+    TableColumns known = columns.get(table);
+    return known == null ? needed : known.missing(needed);
+  }
+
+  /**
+   * Adds columns to a schematized table. {@code IF NOT EXISTS} makes it safe when another task or
+   * Snowflake's schema evolution added the column first.
+   */
+  public void addColumns(Identifier table, List<Column> added) throws SQLException {
+    TableColumns known = columns.computeIfAbsent(table, t -> new TableColumns());
+    for (Column c : known.missing(added)) {
+      session.execute(DdlBuilder.addColumn(table, c));
+      known.added(List.of(c));
+      LOG.info("Added column {} {} to table {}", c.name().sql(), c.type(), table.sql());
+    }
+  }
+
   public void ensureStage(Identifier stage) throws SQLException {
     if (ready.contains("STAGE " + stage.sql())) {
       return;
@@ -81,8 +118,12 @@ public final class ObjectProvisioner {
     if (ready.contains("PIPE " + pipe.sql())) {
       return;
     }
-    session.execute(DdlBuilder.createPipe(pipe, table, stage));
-    String expected = DdlBuilder.copyInto(table, stage);
+    session.execute(
+        schematized
+            ? DdlBuilder.createSchematizedPipe(pipe, table, stage)
+            : DdlBuilder.createPipe(pipe, table, stage));
+    String expected =
+        schematized ? DdlBuilder.schematizedCopy(table, stage) : DdlBuilder.copyInto(table, stage);
     String actual =
         session.query("DESC PIPE " + pipe.sql()).stream()
             .map(r -> r.get("DEFINITION"))

@@ -57,6 +57,33 @@ class BufferTest {
   }
 
   @Test
+  void schematizedRowsCarryFieldsAsTopLevelKeys() throws Exception {
+    RowSerializer serializer = new RowSerializer(MetadataFields.ALL, true);
+    Schema schema =
+        SchemaBuilder.struct()
+            .field("id", Schema.INT64_SCHEMA)
+            .field("raw", Schema.OPTIONAL_BYTES_SCHEMA)
+            .build();
+    RowSerializer.Row row =
+        serializer.row(
+            record(schema, new Struct(schema).put("id", 7L).put("raw", new byte[] {1, -1}), 5));
+    JsonNode json = JSON.readTree(row.bytes());
+    assertThat(json.get("RECORD_METADATA").get("offset").asLong()).isEqualTo(5);
+    assertThat(json.get("id").asLong()).isEqualTo(7);
+    assertThat(json.get("raw").asText()).isEqualTo("01ff");
+    assertThat(json.has("content")).isFalse();
+    assertThat(row.columns())
+        .extracting(Object::toString)
+        .containsExactly("ID NUMBER", "RAW BINARY");
+    RowSerializer.Row schemaless = serializer.row(record(null, Map.of("note", "n"), 6));
+    assertThat(JSON.readTree(schemaless.bytes()).get("note").asText()).isEqualTo("n");
+    assertThat(schemaless.columns()).extracting(Object::toString).containsExactly("NOTE VARCHAR");
+    assertThatThrownBy(() -> serializer.row(record(null, Map.of("Record_Metadata", 1), 7)))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining("metadata column");
+  }
+
+  @Test
   void invalidJsonTextIsABadRecord() {
     RowSerializer serializer = new RowSerializer(MetadataFields.ALL, false);
     assertThatThrownBy(() -> serializer.serialize(record(null, "{\"a\":", 1)))

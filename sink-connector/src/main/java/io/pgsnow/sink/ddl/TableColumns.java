@@ -1,0 +1,89 @@
+package io.pgsnow.sink.ddl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgsnow.sink.ddl.DdlBuilder.Column;
+import io.pgsnow.sink.naming.Identifier;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+
+/**
+ * The columns of a schematized table: which ones a record needs, and which of those the table still
+ * lacks. Names compare case-insensitively, as the pipe's {@code MATCH_BY_COLUMN_NAME =
+ * CASE_INSENSITIVE} matches file keys to columns. Thread-safe.
+ */
+public final class TableColumns {
+
+  private final Set<String> known = new HashSet<>();
+
+  /** The column a top-level field becomes: upper case when a plain name, quoted otherwise. */
+  public static Identifier columnName(String field) {
+    return Identifier.isUnquoted(field) ? Identifier.of(field) : new Identifier(field, true);
+  }
+
+  /**
+   * One column per top-level field of a record value: typed by the value's Connect schema when it
+   * is a struct (or a map with a value schema), otherwise by the JSON {@code content}. A value that
+   * is not an object needs no column.
+   */
+  public static List<Column> needed(Schema schema, JsonNode content) {
+    Map<String, Column> columns = new LinkedHashMap<>();
+    if (schema != null && schema.type() == Schema.Type.STRUCT) {
+      for (Field f : schema.fields()) {
+        put(columns, new Column(columnName(f.name()), ColumnTypes.of(f.schema())));
+      }
+    } else if (content != null && content.isObject()) {
+      Schema values =
+          schema != null && schema.type() == Schema.Type.MAP ? schema.valueSchema() : null;
+      for (Map.Entry<String, JsonNode> f : content.properties()) {
+        String type = values != null ? ColumnTypes.of(values) : ColumnTypes.of(f.getValue());
+        put(columns, new Column(columnName(f.getKey()), type));
+      }
+    }
+    return List.copyOf(columns.values());
+  }
+
+  private static void put(Map<String, Column> columns, Column column) {
+    columns.putIfAbsent(key(column.name().resolved()), column);
+  }
+
+  /** Whether a field name would collide with the metadata column. */
+  public static boolean isReserved(String field) {
+    return key(field).equals(DdlBuilder.METADATA_COLUMN);
+  }
+
+  private static String key(String resolvedName) {
+    return resolvedName.toUpperCase(Locale.ROOT);
+  }
+
+  /** Takes note of columns the table has (by the names Snowflake stores). */
+  public synchronized void known(Collection<String> resolvedNames) {
+    for (String name : resolvedNames) {
+      known.add(key(name));
+    }
+  }
+
+  public synchronized void added(Collection<Column> columns) {
+    for (Column c : columns) {
+      known.add(key(c.name().resolved()));
+    }
+  }
+
+  /** The columns of {@code needed} the table does not have yet, in order. */
+  public synchronized List<Column> missing(List<Column> needed) {
+    List<Column> missing = new ArrayList<>();
+    for (Column c : needed) {
+      if (!known.contains(key(c.name().resolved()))) {
+        missing.add(c);
+      }
+    }
+    return missing;
+  }
+}
