@@ -63,7 +63,11 @@ class ConfigExamplesIT {
         "CREATE TABLE payroll (employee_id int PRIMARY KEY, first_name text, last_name text,"
             + " age int, ssn text, hourly_rate int, gender text, email text)",
         "CREATE TABLE payroll_bonus (bonus_id int PRIMARY KEY, employee_id int, bonus int,"
-            + " ts bigint)");
+            + " ts bigint)",
+        "CREATE TABLE customers (customer_id int PRIMARY KEY, first_name text, last_name text,"
+            + " email text, club_status text)",
+        "CREATE TABLE ratings (rating_id int PRIMARY KEY, user_id int, stars int, channel text,"
+            + " message text)");
     connect =
         ConnectCluster.builder()
             .name("config-examples")
