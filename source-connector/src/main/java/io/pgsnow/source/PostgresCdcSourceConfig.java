@@ -502,6 +502,12 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
     return tableFilter;
   }
 
+  /** The connector's name as Kafka Connect passes it to the task; the slot name otherwise. */
+  public String connectorName() {
+    Object name = originals().get("name");
+    return name == null ? slotName() : name.toString();
+  }
+
   public String slotName() {
     return getString(SLOT_NAME);
   }

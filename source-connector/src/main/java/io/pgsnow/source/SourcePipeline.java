@@ -2,6 +2,7 @@ package io.pgsnow.source;
 
 import io.pgsnow.source.events.SourceInfo;
 import io.pgsnow.source.events.TransactionAssembler;
+import io.pgsnow.source.metrics.SourceTaskMetrics;
 import io.pgsnow.source.offsets.FlushPolicy;
 import io.pgsnow.source.offsets.SourcePosition;
 import io.pgsnow.source.replication.CatalogPrimaryKeys;
@@ -38,6 +39,7 @@ final class SourcePipeline implements AutoCloseable {
   private final BlockingQueue<SourceRecord> queue;
   private final StreamReader reader;
   private final StatusUpdater status;
+  private final SourceTaskMetrics metrics;
   private final Thread readerThread;
   private final Thread statusThread;
 
@@ -46,8 +48,10 @@ final class SourcePipeline implements AutoCloseable {
       PgConnections connections,
       BlockingQueue<SourceRecord> queue,
       StreamReader reader,
-      StatusUpdater status) {
+      StatusUpdater status,
+      SourceTaskMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.connections = connections;
     this.queue = queue;
     this.reader = reader;
@@ -93,6 +97,7 @@ final class SourcePipeline implements AutoCloseable {
             new CatalogPrimaryKeys(connections),
             new SourceInfo(Version.get(), config.topicPrefix(), config.dbname()));
     BlockingQueue<SourceRecord> queue = new ArrayBlockingQueue<>(config.maxQueueSize());
+    SourceTaskMetrics.Counters counters = new SourceTaskMetrics.Counters();
     StreamReader reader =
         new StreamReader(
             startLsn ->
@@ -108,14 +113,21 @@ final class SourcePipeline implements AutoCloseable {
             resume,
             (resumeAfter, sink) ->
                 new TransactionAssembler(settings, resumeAfter, sink, System::currentTimeMillis),
-            queue);
+            queue,
+            counters);
+    FlushPolicy policy = new FlushPolicy(slotConfirmed);
+    SourceTaskMetrics metrics =
+        new SourceTaskMetrics(
+                counters, queue::size, () -> reader.state().caughtUpLsn(), policy::confirmed)
+            .register(config.connectorName());
     StatusUpdater status =
         new StatusUpdater(
             reader,
             () -> SourcePosition.fromOffset(offsets.offset(partition)).orElse(null),
-            new FlushPolicy(slotConfirmed),
+            policy,
             config.statusUpdateInterval());
-    SourcePipeline pipeline = new SourcePipeline(config, connections, queue, reader, status);
+    SourcePipeline pipeline =
+        new SourcePipeline(config, connections, queue, reader, status, metrics);
     pipeline.readerThread.start();
     pipeline.statusThread.start();
     return pipeline;
@@ -146,6 +158,7 @@ final class SourcePipeline implements AutoCloseable {
     reader.stop();
     join(readerThread);
     join(statusThread);
+    metrics.close();
     if (config.dropSlotOnStop()) {
       try (Connection c = connections.regular()) {
         ReplicationSetup.dropSlot(c, config.slotName());

@@ -145,6 +145,13 @@ class StreamingIT {
     Event delete = payroll.get(6);
     assertThat(delete.before().get("employee_id").asInt()).isEqualTo(1081);
 
+    // The task's JMX metrics count what it queued and show the slot's confirmed position.
+    javax.management.ObjectName metrics =
+        new javax.management.ObjectName("io.pgsnow.source:type=task-metrics,connector=\"stream\"");
+    var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    assertThat((Long) server.getAttribute(metrics, "RecordsQueued")).isGreaterThanOrEqualTo(11L);
+    assertThat((String) server.getAttribute(metrics, "ReadLsn")).matches("[0-9A-F]+/[0-9A-F]+");
+
     List<Event> bonus = consume("stream.public.payroll_bonus", 3);
     assertThat(bonus).extracting(Event::op).containsExactly("c", "c", "t");
     assertThat(bonus.get(0).after().get("bonus").asInt()).isEqualTo(25);

@@ -13,7 +13,8 @@ package io.pgsnow.source.offsets;
  * transaction's commit lies after it, so a restart still receives the whole transaction.
  */
 public final class FlushPolicy {
-  private long confirmed;
+  // Written by the status thread, read by JMX clients.
+  private volatile long confirmed;
 
   public FlushPolicy(long initiallyConfirmed) {
     this.confirmed = initiallyConfirmed;

@@ -2,6 +2,7 @@ package io.pgsnow.source.replication;
 
 import io.pgsnow.source.decoding.PgOutputDecoder;
 import io.pgsnow.source.events.TransactionAssembler;
+import io.pgsnow.source.metrics.SourceTaskMetrics;
 import io.pgsnow.source.offsets.SourcePosition;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -36,6 +37,7 @@ public final class StreamReader implements Runnable {
   private final StreamOpener opener;
   private final Function<TransactionAssembler.RecordSink, TransactionAssembler> assemblers;
   private final BlockingQueue<SourceRecord> queue;
+  private final SourceTaskMetrics.Counters metrics;
   private final AtomicReference<LogicalStream> current = new AtomicReference<>();
   private final AtomicReference<State> state;
   private volatile boolean running = true;
@@ -56,9 +58,11 @@ public final class StreamReader implements Runnable {
       StreamOpener opener,
       SourcePosition resumeAfter,
       AssemblerFactory assemblers,
-      BlockingQueue<SourceRecord> queue) {
+      BlockingQueue<SourceRecord> queue,
+      SourceTaskMetrics.Counters metrics) {
     this.opener = opener;
     this.queue = queue;
+    this.metrics = metrics;
     this.lastQueued = resumeAfter;
     this.state = new AtomicReference<>(new State(null, 0L, true));
     this.assemblers = sink -> assemblers.create(lastQueued, sink);
@@ -109,6 +113,7 @@ public final class StreamReader implements Runnable {
             failures,
             MAX_RECONNECTS);
         closeStream();
+        metrics.reconnected();
         LockSupport.parkNanos(backoff.toNanos());
       } catch (RuntimeException | Error e) {
         failure = e;
@@ -148,6 +153,7 @@ public final class StreamReader implements Runnable {
       }
     }
     lastQueued = SourcePosition.fromOffset(record.sourceOffset()).orElseThrow();
+    metrics.recordQueued(record.timestamp());
   }
 
   private static boolean isTransient(SQLException e) {
