@@ -15,6 +15,8 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns the decoded pgoutput stream into source records in commit order. It tracks the current
@@ -39,6 +41,9 @@ public final class TransactionAssembler {
       ColumnTypes columnTypes,
       PrimaryKeys primaryKeys,
       SourceInfo sourceInfo) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(TransactionAssembler.class);
+  private static final int LARGE_TRANSACTION = 1 << 17;
 
   private final Settings settings;
   private final Map<String, ?> partition;
@@ -83,9 +88,15 @@ public final class TransactionAssembler {
   public void accept(PgOutputMessage message, long lsn) throws InterruptedException {
     if (streamXid != 0 && bufferable(message)) {
       long xid = xidOf(message);
-      streamed
-          .computeIfAbsent(streamXid, x -> new ArrayList<>())
-          .add(new Buffered(message, lsn, xid));
+      List<Buffered> buffer = streamed.computeIfAbsent(streamXid, x -> new ArrayList<>());
+      buffer.add(new Buffered(message, lsn, xid));
+      if (Long.bitCount(buffer.size()) == 1 && buffer.size() >= LARGE_TRANSACTION) {
+        // Held in the task's heap until the commit: say so as it grows (at 2^17, 2^18, ...).
+        LOG.warn(
+            "In-progress transaction {} holds {} changes in memory until it commits",
+            streamXid,
+            buffer.size());
+      }
       return;
     }
     if (message instanceof PgOutputMessage.Begin b) {
