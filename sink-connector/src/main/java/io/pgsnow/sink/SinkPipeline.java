@@ -5,6 +5,7 @@ import io.pgsnow.sink.buffer.FlushPolicy;
 import io.pgsnow.sink.buffer.RowSerializer;
 import io.pgsnow.sink.buffer.SealedFile;
 import io.pgsnow.sink.ddl.DdlBuilder;
+import io.pgsnow.sink.ingest.ClientTimeouts;
 import io.pgsnow.sink.ingest.ConnectionSettings;
 import io.pgsnow.sink.ingest.ObjectProvisioner;
 import io.pgsnow.sink.ingest.SnowflakeErrors;
@@ -111,7 +112,8 @@ final class SinkPipeline implements AutoCloseable {
           config.database(),
           config.schema(),
           config.role(),
-          config.warehouse());
+          config.warehouse(),
+          ClientTimeouts.from(config));
     } catch (IllegalArgumentException e) {
       throw new ConnectException(SnowflakeSinkConfig.PRIVATE_KEY + ": " + e.getMessage(), e);
     }

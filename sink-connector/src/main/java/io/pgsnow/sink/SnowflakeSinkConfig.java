@@ -47,12 +47,16 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
   public static final String RETRY_BACKOFF = "snowflake.retry.backoff.ms";
   public static final String RETRY_MAX = "snowflake.retry.max.attempts";
   public static final String LOAD_CHECK_INTERVAL = "snowflake.load.check.interval.ms";
+  public static final String NETWORK_TIMEOUT = "snowflake.network.timeout.ms";
+  public static final String LOGIN_TIMEOUT = "snowflake.login.timeout.ms";
+  public static final String SNOWPIPE_TIMEOUT = "snowflake.snowpipe.request.timeout.ms";
 
   private static final String CONNECTION = "Connection";
   private static final String TABLES = "Tables and pipes";
   private static final String BUFFER = "Buffering";
   private static final String RECORDS = "Records";
   private static final String ERRORS = "Errors and retries";
+  private static final String TIMEOUTS = "Timeouts";
 
   /** What to do with a record whose value is null (a tombstone). */
   public enum NullValues {
@@ -80,6 +84,7 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
     defineBuffer(def);
     defineRecords(def);
     defineErrors(def);
+    defineTimeouts(def);
     return def;
   }
 
@@ -347,6 +352,47 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         "Load check interval (ms)");
   }
 
+  private static void defineTimeouts(ConfigDef def) {
+    int o = 0;
+    def.define(
+        NETWORK_TIMEOUT,
+        Type.LONG,
+        120_000L,
+        ConfigDef.Range.between(1_000, Integer.MAX_VALUE),
+        Importance.LOW,
+        "How long the JDBC driver waits for an answer to a statement or a stage upload, retries"
+            + " included, before it gives up; the batch is then retried after the back-off.",
+        TIMEOUTS,
+        ++o,
+        Width.SHORT,
+        "Network timeout (ms)");
+    def.define(
+        LOGIN_TIMEOUT,
+        Type.LONG,
+        60_000L,
+        ConfigDef.Range.between(1_000, Integer.MAX_VALUE),
+        Importance.LOW,
+        "How long the JDBC driver tries to log in before it gives up (whole seconds, rounded"
+            + " up).",
+        TIMEOUTS,
+        ++o,
+        Width.SHORT,
+        "Login timeout (ms)");
+    def.define(
+        SNOWPIPE_TIMEOUT,
+        Type.LONG,
+        120_000L,
+        ConfigDef.Range.between(1_000, Integer.MAX_VALUE),
+        Importance.LOW,
+        "How long the task waits for a Snowpipe REST call (insertFiles, insertReport,"
+            + " loadHistoryScan), the ingest SDK's own retries included, before it gives up and"
+            + " retries later. Registering a file again is safe: Snowpipe skips files it loaded.",
+        TIMEOUTS,
+        ++o,
+        Width.SHORT,
+        "Snowpipe request timeout (ms)");
+  }
+
   private static ConfigDef.Validator identifier() {
     return new Check("a Snowflake identifier", Identifier::parse);
   }
@@ -465,5 +511,17 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
 
   public Duration loadCheckInterval() {
     return Duration.ofMillis(getLong(LOAD_CHECK_INTERVAL));
+  }
+
+  public Duration networkTimeout() {
+    return Duration.ofMillis(getLong(NETWORK_TIMEOUT));
+  }
+
+  public Duration loginTimeout() {
+    return Duration.ofMillis(getLong(LOGIN_TIMEOUT));
+  }
+
+  public Duration snowpipeRequestTimeout() {
+    return Duration.ofMillis(getLong(SNOWPIPE_TIMEOUT));
   }
 }

@@ -21,12 +21,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * 100,000 records over four partitions, while tasks restart and the emulator answers with 5xx and
- * slow responses: every offset lands exactly once.
+ * responses slower than the client timeouts: every offset lands exactly once. A timed-out request
+ * still takes effect on the emulator after the client gave up (a statement, a stage upload's PUT,
+ * an insertFiles), which is the case that must not duplicate rows.
  */
 class ExactlyOnceIT {
   private static final int PARTITIONS = 4;
   private static final int RECORDS = 100_000;
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
+  private static final Duration CLIENT_TIMEOUT = Duration.ofMillis(2_500);
+  private static final Duration BEYOND_TIMEOUT = CLIENT_TIMEOUT.multipliedBy(2);
 
   private static KeyPair keys;
   private static SnowflakeEmulator emulator;
@@ -73,6 +77,8 @@ class ExactlyOnceIT {
     config.put("buffer.count.records", "4000");
     config.put("buffer.flush.time", "2");
     config.put("snowflake.retry.backoff.ms", "200");
+    config.put("snowflake.network.timeout.ms", Long.toString(CLIENT_TIMEOUT.toMillis()));
+    config.put("snowflake.snowpipe.request.timeout.ms", Long.toString(CLIENT_TIMEOUT.toMillis()));
     connect.createConnector("eo", config);
     connect.awaitRunning("eo", 2, TIMEOUT);
 
@@ -80,13 +86,17 @@ class ExactlyOnceIT {
     emulator.faults().failRequests(Endpoint.STAGE_FILES, 503, 3);
     emulator.faults().failRequests(Endpoint.INSERT_FILES, 503, 3);
     emulator.faults().failRequests(Endpoint.INSERT_REPORT, 500, 5);
-    emulator.faults().delayRequests(Endpoint.QUERY, Duration.ofSeconds(3), 2);
+    emulator.faults().delayRequests(Endpoint.QUERY, BEYOND_TIMEOUT, 3);
+    emulator.faults().delayRequests(Endpoint.INSERT_FILES, BEYOND_TIMEOUT, 2);
+    emulator.faults().delayRequests(Endpoint.INSERT_REPORT, BEYOND_TIMEOUT, 2);
     await("first rows")
         .atMost(TIMEOUT)
         .until(() -> count(emulator, "SELECT COUNT(*) FROM EVENTS") > 0);
     connect.connect().restartTask("eo", 0);
     produce(RECORDS / 2, RECORDS);
     emulator.faults().failRequests(Endpoint.INSERT_FILES, 503, 2);
+    emulator.faults().delayRequests(Endpoint.INSERT_FILES, BEYOND_TIMEOUT, 2);
+    emulator.faults().delayRequests(Endpoint.QUERY, BEYOND_TIMEOUT, 2);
     emulator.expireSessions();
     connect.connect().restartTask("eo", 1);
     connect.awaitRunning("eo", 2, TIMEOUT);

@@ -49,6 +49,42 @@ class SnowflakeSinkConfigTest {
   }
 
   @Test
+  void clientTimeoutsDefaultAndOverride() {
+    SnowflakeSinkConfig defaults = new SnowflakeSinkConfig(minimal());
+    assertThat(defaults.networkTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(defaults.loginTimeout()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(defaults.snowpipeRequestTimeout()).isEqualTo(Duration.ofMinutes(2));
+
+    Map<String, String> props = minimal();
+    props.put("snowflake.network.timeout.ms", "2500");
+    props.put("snowflake.login.timeout.ms", "1500");
+    props.put("snowflake.snowpipe.request.timeout.ms", "3000");
+    SnowflakeSinkConfig config = new SnowflakeSinkConfig(props);
+    assertThat(config.networkTimeout()).isEqualTo(Duration.ofMillis(2500));
+    assertThat(config.loginTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(config.snowpipeRequestTimeout()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void rejectsTimeoutsTooShortOnTheirKey() {
+    for (String key :
+        List.of(
+            "snowflake.network.timeout.ms",
+            "snowflake.login.timeout.ms",
+            "snowflake.snowpipe.request.timeout.ms")) {
+      Map<String, String> props = minimal();
+      props.put(key, "999");
+      assertThatThrownBy(() -> new SnowflakeSinkConfig(props))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(key);
+      props.put(key, "soon");
+      assertThatThrownBy(() -> new SnowflakeSinkConfig(props))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(key);
+    }
+  }
+
+  @Test
   void rejectsBadValuesOnTheirKey() {
     Map<String, String> props = minimal();
     props.put("snowflake.topic2table.map", "a:b-c");

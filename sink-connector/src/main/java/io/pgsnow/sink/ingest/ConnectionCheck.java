@@ -30,7 +30,8 @@ public final class ConnectionCheck {
               config.database(),
               config.schema(),
               Optional.empty(),
-              Optional.empty());
+              Optional.empty(),
+              ClientTimeouts.from(config));
     } catch (IllegalArgumentException e) {
       errors.put(SnowflakeSinkConfig.PRIVATE_KEY, e.getMessage());
       return errors;

@@ -13,7 +13,8 @@ public record ConnectionSettings(
     Identifier database,
     Identifier schema,
     Optional<Identifier> role,
-    Optional<Identifier> warehouse) {
+    Optional<Identifier> warehouse,
+    ClientTimeouts timeouts) {
 
   @Override
   public String toString() {

@@ -50,12 +50,21 @@ public final class SnowflakeSession implements AutoCloseable {
       settings.warehouse().ifPresent(w -> p.put("warehouse", w.resolved()));
       p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
       p.put("CLIENT_TELEMETRY_ENABLED", "false");
-      p.put("loginTimeout", "60");
-      p.put("networkTimeout", "120000");
+      // The network timeout bounds the driver's retries. The socket timeout is passed as well,
+      // but driver 3.24.2 does not apply it to a statement's request, so a statement that gets
+      // no answer can still wait longer than the network timeout.
+      ClientTimeouts timeouts = settings.timeouts();
+      p.put("loginTimeout", Long.toString(timeouts.loginSeconds()));
+      p.put("networkTimeout", Long.toString(timeouts.network().toMillis()));
+      p.put("HTTP_CLIENT_SOCKET_TIMEOUT", Long.toString(timeouts.network().toMillis()));
       connection = new SnowflakeDriver().connect(settings.url().jdbcUrl(), p);
       try (Statement st = connection.createStatement()) {
         st.execute("USE DATABASE " + settings.database().sql());
         st.execute("USE SCHEMA " + settings.schema().sql());
+      } catch (SQLException e) {
+        // A session whose USE timed out is not known to be on the right schema: start over.
+        close();
+        throw e;
       }
     }
     return connection;
