@@ -360,8 +360,10 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         120_000L,
         ConfigDef.Range.between(1_000, Integer.MAX_VALUE),
         Importance.LOW,
-        "How long the JDBC driver waits for an answer to a statement or a stage upload, retries"
-            + " included, before it gives up; the batch is then retried after the back-off.",
+        "The JDBC driver's network timeout (also its HTTP socket timeout): how long it keeps"
+            + " retrying failed requests of a statement or stage upload before it gives up; the"
+            + " batch is then retried after the back-off. A single slow answer from the service is"
+            + " still waited for by driver 3.24.",
         TIMEOUTS,
         ++o,
         Width.SHORT,
