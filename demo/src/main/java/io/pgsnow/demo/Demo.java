@@ -393,9 +393,7 @@ public final class Demo implements AutoCloseable {
     try {
       if (keys != null) {
         String text = Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded());
-        Files.writeString(
-            options.workDir().resolve("snowflake_key.p8"),
-            "-----BEGIN PRIVATE KEY-----\n" + text + "\n-----END PRIVATE KEY-----\n");
+        Files.writeString(options.workDir().resolve("snowflake_key.p8"), pem("PRIVATE KEY", text));
         return text;
       }
       return Files.readString(options.privateKeyFile().orElseThrow())
@@ -404,6 +402,11 @@ public final class Demo implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** PEM text of a base64 DER body, e.g. the PKCS#8 key a Snowflake client reads. */
+  private static String pem(String label, String base64) {
+    return "-----BEGIN " + label + "-----\n" + base64 + "\n-----END " + label + "-----\n";
   }
 
   private KafkaConsumer<byte[], byte[]> consumer() {

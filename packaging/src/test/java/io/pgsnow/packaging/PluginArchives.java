@@ -1,12 +1,15 @@
 package io.pgsnow.packaging;
 
+import io.pgsnow.testkit.LocalPostgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -54,6 +57,30 @@ final class PluginArchives {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot unzip " + zip, e);
     }
+  }
+
+  /**
+   * The source connector reading {@code db} of the shared test server, with unwrapped rows as JSON
+   * values; topics {@code <name>.public.<table>}, slot {@code <name>_slot}.
+   */
+  static Map<String, String> sourceConfig(LocalPostgres pg, String db, String name) {
+    Map<String, String> config = new HashMap<>();
+    config.put("connector.class", "io.pgsnow.source.PostgresCdcSourceConnector");
+    config.put("database.hostname", pg.host());
+    config.put("database.port", Integer.toString(pg.port()));
+    config.put("database.user", LocalPostgres.SUPERUSER);
+    config.put("database.password", LocalPostgres.PASSWORD);
+    config.put("database.dbname", db);
+    config.put("database.sslmode", "disable");
+    config.put("topic.prefix", name);
+    config.put("slot.name", name + "_slot");
+    config.put("publication.name", name + "_pub");
+    config.put("transforms", "unwrap");
+    config.put("transforms.unwrap.type", "io.pgsnow.smt.UnwrapChangeEvent$Value");
+    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("value.converter.schemas.enable", "false");
+    return config;
   }
 
   static String read(InputStream in) throws IOException {

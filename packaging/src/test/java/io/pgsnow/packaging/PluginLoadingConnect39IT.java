@@ -75,20 +75,7 @@ class PluginLoadingConnect39IT {
     LocalPostgres pg = LocalPostgres.shared();
     String db = pg.createDatabase("connect39");
     pg.executeIn(db, "CREATE TABLE items (id int PRIMARY KEY, name text)");
-    Map<String, String> config = new HashMap<>();
-    config.put("connector.class", "io.pgsnow.source.PostgresCdcSourceConnector");
-    config.put("database.hostname", pg.host());
-    config.put("database.port", Integer.toString(pg.port()));
-    config.put("database.user", LocalPostgres.SUPERUSER);
-    config.put("database.password", LocalPostgres.PASSWORD);
-    config.put("database.dbname", db);
-    config.put("database.sslmode", "disable");
-    config.put("topic.prefix", "v39");
-    config.put("slot.name", "v39_slot");
-    config.put("publication.name", "v39_pub");
-    config.put("transforms", "unwrap");
-    config.put("transforms.unwrap.type", "io.pgsnow.smt.UnwrapChangeEvent$Value");
-    config.put("value.converter.schemas.enable", "false");
+    Map<String, String> config = PluginArchives.sourceConfig(pg, db, "v39");
     worker.put("/connectors/v39/config", JSON.writeValueAsString(config));
     Awaitility.await("connector running on Connect 3.9")
         .atMost(Duration.ofSeconds(90))

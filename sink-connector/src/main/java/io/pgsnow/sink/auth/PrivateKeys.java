@@ -14,10 +14,11 @@ import javax.crypto.spec.PBEKeySpec;
 
 /**
  * An RSA private key from {@code snowflake.private.key}: PEM with or without its header lines, line
- * breaks optional, PKCS#8 ({@code BEGIN PRIVATE KEY}), PKCS#1 ({@code BEGIN RSA PRIVATE KEY}) or
- * encrypted PKCS#8 ({@code BEGIN ENCRYPTED PRIVATE KEY}) with a passphrase.
+ * breaks optional, PKCS#8 (PEM label {@code PRIVATE KEY}), PKCS#1 (label {@code RSA PRIVATE KEY})
+ * or encrypted PKCS#8 (label {@code ENCRYPTED PRIVATE KEY}) with a passphrase.
  */
 public final class PrivateKeys {
+  private static final String PKCS1_LABEL = "RSA PRIVATE KEY";
 
   private PrivateKeys() {}
 
@@ -28,7 +29,7 @@ public final class PrivateKeys {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException("The private key is empty");
     }
-    boolean pkcs1 = text.contains("BEGIN RSA PRIVATE KEY");
+    boolean pkcs1 = text.contains("BEGIN " + PKCS1_LABEL);
     boolean encrypted = text.contains("ENCRYPTED PRIVATE KEY");
     String base64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
     byte[] der;
