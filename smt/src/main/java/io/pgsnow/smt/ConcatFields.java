@@ -46,11 +46,11 @@ public abstract class ConcatFields<R extends ConnectRecord<R>>
 
   @Override
   public R apply(R record) {
-    Object value = operatingValue(record);
+    Object value = side.value(record);
     if (value == null) {
       return record;
     }
-    Schema schema = operatingSchema(record);
+    Schema schema = side.schema(record);
     String text = template.render(path -> path.get(value), nulls);
     if (schema != null && value instanceof Struct struct) {
       Schema outSchema = schemas.get(schema, this::deriveSchema);
@@ -58,12 +58,12 @@ public abstract class ConcatFields<R extends ConnectRecord<R>>
       for (Field f : outSchema.fields()) {
         out.put(f, f.name().equals(field) ? text : struct.get(f.name()));
       }
-      return newRecord(record, outSchema, out);
+      return side.newRecord(record, outSchema, out);
     }
     if (schema == null && value instanceof Map<?, ?> map) {
       Map<Object, Object> out = new LinkedHashMap<>(map);
       out.put(field, text);
-      return newRecord(record, null, out);
+      return side.newRecord(record, null, out);
     }
     throw new DataException(
         "ConcatFields needs a struct or map, got " + value.getClass().getName() + " in " + record);
@@ -107,18 +107,6 @@ public abstract class ConcatFields<R extends ConnectRecord<R>>
   @Override
   public void close() {
     schemas = null;
-  }
-
-  protected Schema operatingSchema(R record) {
-    return side.schema(record);
-  }
-
-  protected Object operatingValue(R record) {
-    return side.value(record);
-  }
-
-  protected R newRecord(R record, Schema schema, Object value) {
-    return side.newRecord(record, schema, value);
   }
 
   /** Computes a field of the record key. */

@@ -46,21 +46,21 @@ public abstract class Flatten<R extends ConnectRecord<R>> implements Transformat
 
   @Override
   public R apply(R record) {
-    Object value = operatingValue(record);
+    Object value = side.value(record);
     if (value == null) {
       return record;
     }
-    Schema schema = operatingSchema(record);
+    Schema schema = side.schema(record);
     if (schema != null && value instanceof Struct struct) {
       Schema flat = schemas.get(schema, this::deriveSchema);
       Struct out = new Struct(flat);
       copyStruct(struct, "", out);
-      return newRecord(record, flat, out);
+      return side.newRecord(record, flat, out);
     }
     if (schema == null && value instanceof Map<?, ?> map) {
       Map<String, Object> out = new LinkedHashMap<>();
       copyMap(map, "", out);
-      return newRecord(record, null, out);
+      return side.newRecord(record, null, out);
     }
     // A primitive key or value has nothing to flatten.
     return record;
@@ -165,18 +165,6 @@ public abstract class Flatten<R extends ConnectRecord<R>> implements Transformat
   @Override
   public void close() {
     schemas = null;
-  }
-
-  protected Schema operatingSchema(R record) {
-    return side.schema(record);
-  }
-
-  protected Object operatingValue(R record) {
-    return side.value(record);
-  }
-
-  protected R newRecord(R record, Schema schema, Object value) {
-    return side.newRecord(record, schema, value);
   }
 
   /** Flattens the record key. */

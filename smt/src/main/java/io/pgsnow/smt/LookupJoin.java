@@ -139,7 +139,7 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
       if (source.absorb(record)) {
         return record;
       }
-      Object value = operatingValue(record);
+      Object value = side.value(record);
       if (value == null) {
         return record;
       }
@@ -163,7 +163,7 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
       }
       case KEEP -> {
         LOG.warn("Keeping record without lookup fields: {}", e.getMessage());
-        Object value = operatingValue(record);
+        Object value = side.value(record);
         return value == null ? record : joined(record, value, null);
       }
       default -> throw new RetriableException(e.getMessage(), e);
@@ -171,9 +171,9 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
   }
 
   private R joined(R record, Object value, Object row) {
-    Schema schema = operatingSchema(record);
+    Schema schema = side.schema(record);
     if (schema == null && value instanceof Map<?, ?> map) {
-      return newRecord(record, null, joinedMap(map, row));
+      return side.newRecord(record, null, joinedMap(map, row));
     }
     if (schema == null || !(value instanceof Struct struct)) {
       throw new DataException("LookupJoin needs a struct or map value in " + record);
@@ -187,7 +187,7 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
       return record;
     }
     Schema outSchema = schemas.get(new JoinShape(schema, rowSchema), this::deriveSchema);
-    return newRecord(record, outSchema, joinedStruct(outSchema, struct, (Struct) row));
+    return side.newRecord(record, outSchema, joinedStruct(outSchema, struct, (Struct) row));
   }
 
   private Schema rowSchema(Object row) {
@@ -317,18 +317,6 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
       source.close();
       source = null;
     }
-  }
-
-  protected Schema operatingSchema(R record) {
-    return side.schema(record);
-  }
-
-  protected Object operatingValue(R record) {
-    return side.value(record);
-  }
-
-  protected R newRecord(R record, Schema schema, Object value) {
-    return side.newRecord(record, schema, value);
   }
 
   /** Joins on, and enriches, the record key. */

@@ -72,11 +72,11 @@ public abstract class UnwrapChangeEvent<R extends ConnectRecord<R>>
 
   @Override
   public R apply(R record) {
-    Object value = operatingValue(record);
+    Object value = side.value(record);
     if (value == null) {
       return deleteHandling.keepsTombstones() ? record : null;
     }
-    Schema schema = operatingSchema(record);
+    Schema schema = side.schema(record);
     if (schema != null && value instanceof Struct envelope && isEnvelope(schema)) {
       return applyStruct(record, envelope);
     }
@@ -111,11 +111,12 @@ public abstract class UnwrapChangeEvent<R extends ConnectRecord<R>>
     Set<String> dropped = droppedFields(record.headers());
     Headers headers = headersWith(record, envelope, null);
     if (addFields.isEmpty() && !deleteHandling.rewrites() && dropped.isEmpty()) {
-      return newRecord(record, row.schema(), row, headers);
+      return side.newRecord(record, row.schema(), row, headers);
     }
     Schema schema =
         schemas.get(new RowShape(row.schema(), envelope.schema(), dropped), this::deriveSchema);
-    return newRecord(record, schema, rowWithFields(schema, row, envelope, after == null), headers);
+    return side.newRecord(
+        record, schema, rowWithFields(schema, row, envelope, after == null), headers);
   }
 
   private Struct rowWithFields(Schema schema, Struct row, Struct envelope, boolean deleted) {
@@ -187,7 +188,7 @@ public abstract class UnwrapChangeEvent<R extends ConnectRecord<R>>
     if (deleteHandling.rewrites()) {
       out.put(UnwrapChangeEventConfig.DELETED_FIELD, Boolean.toString(deleted));
     }
-    return newRecord(record, null, out, headersWith(record, null, envelope));
+    return side.newRecord(record, null, out, headersWith(record, null, envelope));
   }
 
   private Headers headersWith(R record, Struct envelope, Map<?, ?> schemaless) {
@@ -227,7 +228,7 @@ public abstract class UnwrapChangeEvent<R extends ConnectRecord<R>>
   }
 
   private R tombstone(R record) {
-    return newRecord(record, null, null, record.headers());
+    return side.newRecord(record, null, null, record.headers());
   }
 
   /** The number of derived schemas held, for tests of the cache. */
@@ -248,18 +249,6 @@ public abstract class UnwrapChangeEvent<R extends ConnectRecord<R>>
   @Override
   public void close() {
     schemas = null;
-  }
-
-  protected Schema operatingSchema(R record) {
-    return side.schema(record);
-  }
-
-  protected Object operatingValue(R record) {
-    return side.value(record);
-  }
-
-  protected R newRecord(R record, Schema schema, Object value, Headers headers) {
-    return side.newRecord(record, schema, value, headers);
   }
 
   /** Unwraps an envelope carried in the record key. */
