@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -15,12 +17,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** SQL through the real JDBC driver: DDL, DML with binds, types, VARIANT paths, errors. */
 class JdbcSqlIT {
@@ -327,6 +332,78 @@ class JdbcSqlIT {
           .isEqualTo(java.time.Instant.parse("2024-01-01T10:00:00Z"));
       assertThat(rs.getInt("N")).isEqualTo(3);
       assertThat(rs.getString("I")).isEqualTo("yes");
+    }
+  }
+
+  @Test
+  void timestampTzKeepsEachValuesOffset(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("zoned.json");
+    Files.writeString(file, "{\"ID\": 5, \"TZ\": \"2024-03-01T23:15:00-08:00\"}\n");
+    try (Connection conn = connect()) {
+      exec(
+          conn,
+          "create or replace table zoned (id int, tz timestamp_tz, ltz timestamp_ltz)",
+          "insert into zoned values (1, '2024-01-01 10:00:00 +02:00', '2024-01-01 10:00:00+02:00'),"
+              + " (2, '2024-01-01 09:30:00.5-0530', null), (3, '2024-01-01 07:00:00', null)");
+      try (PreparedStatement ps =
+          conn.prepareStatement("insert into zoned (tz, id) values (?, ?)")) {
+        ps.setString(1, "2024-06-01T12:00:00+09:00");
+        ps.setInt(2, 4);
+        assertThat(ps.executeUpdate()).isEqualTo(1);
+      }
+      exec(
+          conn,
+          "put file://" + file + " @%zoned",
+          "copy into zoned from @%zoned file_format = (type = json)"
+              + " match_by_column_name = case_insensitive");
+      try (Statement st = conn.createStatement();
+          ResultSet rs = st.executeQuery("select id, tz, ltz from zoned order by tz")) {
+        ResultSetMetaData md = rs.getMetaData();
+        assertThat(md.getColumnType(2)).isEqualTo(Types.TIMESTAMP_WITH_TIMEZONE);
+        assertThat(md.getColumnTypeName(2)).isEqualTo("TIMESTAMPTZ");
+        assertThat(md.getColumnTypeName(3)).isEqualTo("TIMESTAMPLTZ");
+        List<String> ids = new ArrayList<>();
+        List<String> rendered = new ArrayList<>();
+        List<Instant> instants = new ArrayList<>();
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+          rendered.add(rs.getString(2));
+          instants.add(rs.getTimestamp(2).toInstant());
+        }
+        // Ordered by instant, rendered at each value's own offset (a value without one is UTC).
+        assertThat(ids).containsExactly("3", "1", "2", "5", "4");
+        assertThat(rendered)
+            .containsExactly(
+                "2024-01-01 07:00:00.000 Z",
+                "2024-01-01 10:00:00.000 +0200",
+                "2024-01-01 09:30:00.500 -0530",
+                "2024-03-01 23:15:00.000 -0800",
+                "2024-06-01 12:00:00.000 +0900");
+        assertThat(instants)
+            .containsExactly(
+                Instant.parse("2024-01-01T07:00:00Z"),
+                Instant.parse("2024-01-01T08:00:00Z"),
+                Instant.parse("2024-01-01T15:00:00.500Z"),
+                Instant.parse("2024-03-02T07:15:00Z"),
+                Instant.parse("2024-06-01T03:00:00Z"));
+      }
+      assertThat(
+              rows(
+                  conn,
+                  "select id, to_timestamp_ntz(tz), to_timestamp_ltz(tz) from zoned"
+                      + " where tz > '2024-01-01 08:30:00 +00:00'::timestamp_tz and id < 5"
+                      + " order by id"))
+          .containsExactly(
+              List.of("2", "2024-01-01 09:30:00.500", "2024-01-01 15:00:00.500 Z"),
+              List.of("4", "2024-06-01 12:00:00.000", "2024-06-01 03:00:00.000 Z"));
+      assertThat(
+              rows(
+                  conn,
+                  "select cast('2024-01-01 10:00:00 +02:00' as timestamp_tz),"
+                      + " parse_json('{\"t\": \"2020-02-02 02:02:02 -01:00\"}'):t::timestamp_tz"))
+          .containsExactly(
+              List.of("2024-01-01 10:00:00.000 +0200", "2020-02-02 02:02:02.000 -0100"));
+      assertThat(rows(conn, "desc table zoned").get(1)).startsWith("TZ", "TIMESTAMP_TZ(9)");
     }
   }
 

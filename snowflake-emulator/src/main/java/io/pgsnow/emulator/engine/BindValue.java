@@ -39,12 +39,26 @@ public record BindValue(String type, List<String> values, boolean array) {
       case "DATE" -> LocalDate.ofInstant(Instant.ofEpochMilli(Long.parseLong(v)), ZoneOffset.UTC);
       case "TIMESTAMP_NTZ", "TIMESTAMP" ->
           LocalDateTime.ofInstant(nanosToInstant(v), ZoneOffset.UTC);
-      case "TIMESTAMP_LTZ", "TIMESTAMP_TZ" ->
-          OffsetDateTime.ofInstant(nanosToInstant(v), ZoneOffset.UTC);
+      case "TIMESTAMP_LTZ" -> OffsetDateTime.ofInstant(nanosToInstant(v), ZoneOffset.UTC);
+      case "TIMESTAMP_TZ" -> timestampTz(v);
       case "TIME" -> LocalTime.ofNanoOfDay(Long.parseLong(v.split(" ")[0]));
       case "BINARY" -> HexFormat.of().parseHex(v);
       default -> v;
     };
+  }
+
+  /**
+   * A TIMESTAMP_TZ bind: epoch nanoseconds, then optionally a space and the offset in minutes plus
+   * 1440. It is bound as ISO text with that offset, which DuckDB casts to TIMESTAMPTZ and the
+   * engine's {@code to_timestamp_tz} keeps the offset of.
+   */
+  private static Object timestampTz(String text) {
+    String[] parts = text.trim().split(" ");
+    ZoneOffset offset =
+        parts.length > 1
+            ? ZoneOffset.ofTotalSeconds((Integer.parseInt(parts[1]) - 1440) * 60)
+            : ZoneOffset.UTC;
+    return OffsetDateTime.ofInstant(nanosToInstant(parts[0]), offset).toString();
   }
 
   private static Instant nanosToInstant(String text) {

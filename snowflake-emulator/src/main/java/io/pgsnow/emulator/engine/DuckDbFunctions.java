@@ -30,7 +30,20 @@ final class DuckDbFunctions {
           "CREATE OR REPLACE TEMP MACRO to_binary(x) AS unhex(x)",
           "CREATE OR REPLACE TEMP MACRO to_number(x) AS CAST(x AS DECIMAL(38,0))",
           "CREATE OR REPLACE TEMP MACRO sysdate() AS CAST(now() AS TIMESTAMP)",
+          // TIMESTAMP_TZ values (see SnowflakeType) read as text: {'utc': '...+00', 'tz_minutes':
+          // N}
+          "CREATE OR REPLACE TEMP MACRO sf_tz_stored_utc(t) AS"
+              + " TRY_CAST(regexp_extract(t, '''utc'': ''([^'']*)''', 1) AS TIMESTAMPTZ)",
+          "CREATE OR REPLACE TEMP MACRO sf_tz_stored_minutes(t) AS"
+              + " TRY_CAST(regexp_extract(t, '''tz_minutes'': (-?[0-9]+)', 1) AS SMALLINT)",
           "CREATE OR REPLACE TEMP MACRO to_timestamp_ntz(x) AS CASE WHEN x IS NULL THEN NULL"
+              + " WHEN starts_with("
+              + EPOCH_TEXT
+              + ", '{') THEN CAST(timezone('UTC', sf_tz_stored_utc("
+              + EPOCH_TEXT
+              + ")) + to_minutes(CAST(sf_tz_stored_minutes("
+              + EPOCH_TEXT
+              + ") AS BIGINT)) AS TIMESTAMP)"
               + " WHEN regexp_full_match("
               + EPOCH_TEXT
               + ", '-?[0-9]+') THEN make_timestamp("
@@ -52,15 +65,35 @@ final class DuckDbFunctions {
               + " ELSE CAST("
               + EPOCH_TEXT
               + " AS TIMESTAMP) END",
-          "CREATE OR REPLACE TEMP MACRO to_timestamp_ltz(x) AS"
-              + " CAST(to_timestamp_ntz(x) AS TIMESTAMPTZ)",
-          "CREATE OR REPLACE TEMP MACRO to_timestamp_tz(x) AS"
-              + " CAST(to_timestamp_ntz(x) AS TIMESTAMPTZ)");
+          // The offset written after a time of day: Z, +hh, +hhmm or +hh:mm ('' when none).
+          "CREATE OR REPLACE TEMP MACRO sf_tz_offset_text(t) AS regexp_extract(t,"
+              + " '[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?\\s*(Z|[+-][0-9]{2}(:?[0-9]{2})?)$',"
+              + " 3)",
+          "CREATE OR REPLACE TEMP MACRO sf_tz_offset_minutes(o) AS CASE WHEN o IN ('', 'Z')"
+              + " THEN 0 ELSE (CASE WHEN o[1] = '-' THEN -1 ELSE 1 END)"
+              + " * (CAST(o[2:3] AS INTEGER) * 60"
+              + " + coalesce(TRY_CAST(NULLIF(replace(o[4:], ':', ''), '') AS INTEGER), 0)) END",
+          "CREATE OR REPLACE TEMP MACRO sf_tz_from_text(t, o) AS {'utc': timezone('UTC',"
+              + " to_timestamp_ntz(rtrim(t[1:length(t) - length(o)]))"
+              + " - to_minutes(CAST(sf_tz_offset_minutes(o) AS BIGINT))),"
+              + " 'tz_minutes': CAST(sf_tz_offset_minutes(o) AS SMALLINT)}",
+          "CREATE OR REPLACE TEMP MACRO to_timestamp_tz(x) AS CASE WHEN x IS NULL THEN NULL"
+              + " WHEN starts_with(CAST(x AS VARCHAR), '{') THEN {'utc':"
+              + " sf_tz_stored_utc(CAST(x AS VARCHAR)), 'tz_minutes':"
+              + " sf_tz_stored_minutes(CAST(x AS VARCHAR))}"
+              + " ELSE sf_tz_from_text(CAST(x AS VARCHAR), sf_tz_offset_text(CAST(x AS VARCHAR)))"
+              + " END",
+          // A TIMESTAMP_TZ becomes its instant as LTZ (and its wall-clock time as NTZ, above).
+          "CREATE OR REPLACE TEMP MACRO to_timestamp_ltz(x) AS CASE WHEN"
+              + " starts_with(CAST(x AS VARCHAR), '{') THEN sf_tz_stored_utc(CAST(x AS VARCHAR))"
+              + " ELSE CAST(to_timestamp_ntz(x) AS TIMESTAMPTZ) END");
 
   private DuckDbFunctions() {}
 
   static void install(Connection conn) throws SQLException {
     try (Statement st = conn.createStatement()) {
+      // Snowflake sessions here run in UTC; DuckDB would otherwise take the machine's zone.
+      st.execute("SET TimeZone = 'UTC'");
       for (String macro : MACROS) {
         st.execute(macro);
       }

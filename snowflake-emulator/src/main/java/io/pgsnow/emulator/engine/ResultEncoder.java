@@ -1,5 +1,6 @@
 package io.pgsnow.emulator.engine;
 
+import io.pgsnow.emulator.sql.SnowflakeType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;
@@ -13,7 +14,8 @@ import java.util.Locale;
 /**
  * Maps DuckDB result types to Snowflake {@code rowtype} entries and encodes values the way the JSON
  * result format carries them: numbers as decimal text, booleans as 1/0, dates as days since epoch,
- * timestamps as {@code seconds.nanoseconds} since epoch, semi-structured values as JSON text.
+ * timestamps as {@code seconds.nanoseconds} since epoch (TIMESTAMP_TZ followed by its offset),
+ * semi-structured values as JSON text.
  */
 public final class ResultEncoder {
 
@@ -21,6 +23,9 @@ public final class ResultEncoder {
 
   /** The Snowflake column for a DuckDB column type name as JDBC metadata reports it. */
   public static Column column(String name, String duckType, int precision, int scale) {
+    if (SnowflakeType.isTimestampTzStorage(duckType)) {
+      return new Column(name, "timestamp_tz", 0, 9, true);
+    }
     String upper = duckType.toUpperCase(Locale.ROOT);
     if (upper.startsWith("DECIMAL")) {
       return new Column(name, "fixed", precision, scale, true);
@@ -68,6 +73,7 @@ public final class ResultEncoder {
               ((LocalDateTime) value).getNano());
       case "timestamp_ltz" ->
           epochText(((OffsetDateTime) value).toEpochSecond(), ((OffsetDateTime) value).getNano());
+      case "timestamp_tz" -> timestampTz((OffsetDateTime) value);
       case "time" -> epochText(((LocalTime) value).toSecondOfDay(), ((LocalTime) value).getNano());
       case "binary" -> HexFormat.of().withUpperCase().formatHex((byte[]) value);
       default -> value.toString();
@@ -86,6 +92,15 @@ public final class ResultEncoder {
       return value.toString();
     }
     return new BigDecimal(value.toString()).toPlainString();
+  }
+
+  /**
+   * A TIMESTAMP_TZ cell: the instant, a space, then the value's offset in minutes plus 1440 (the
+   * driver's time zone index, so it is never negative).
+   */
+  private static String timestampTz(OffsetDateTime value) {
+    int offsetMinutes = value.getOffset().getTotalSeconds() / 60;
+    return epochText(value.toEpochSecond(), value.getNano()) + " " + (offsetMinutes + 1440);
   }
 
   /** An instant as a TIMESTAMP_LTZ cell, for result rows the emulator builds itself. */

@@ -12,10 +12,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -143,9 +145,13 @@ public final class StatementExecutor {
   }
 
   private QueryResult runSql(SessionState s, Sql sql, List<BindValue> binds) throws SQLException {
-    LOG.debug("DuckDB SQL: {}", sql.duckSql());
+    String duckSql =
+        sql.kind() == Statement.SqlKind.INSERT
+            ? TimestampTzInserts.rewrite(s.connection(), sql.duckSql())
+            : sql.duckSql();
+    LOG.debug("DuckDB SQL: {}", duckSql);
     int rows = binds.isEmpty() ? 1 : binds.get(0).rows();
-    try (PreparedStatement ps = s.connection().prepareStatement(sql.duckSql())) {
+    try (PreparedStatement ps = s.connection().prepareStatement(duckSql)) {
       if (sql.kind() == Statement.SqlKind.QUERY) {
         bindRow(ps, binds, 0);
         try (ResultSet rs = ps.executeQuery()) {
@@ -194,12 +200,30 @@ public final class StatementExecutor {
     return new QueryResult(columns, rows, QueryResult.SELECT);
   }
 
+  /** A stored TIMESTAMP_TZ (see {@code SnowflakeType}) as the instant at its own offset. */
+  private static OffsetDateTime timestampTz(Object struct) throws SQLException {
+    if (struct == null) {
+      return null;
+    }
+    Object[] parts = ((java.sql.Struct) struct).getAttributes();
+    if (parts[0] == null) {
+      return null;
+    }
+    Instant instant =
+        parts[0] instanceof OffsetDateTime odt
+            ? odt.toInstant()
+            : OffsetDateTime.parse(parts[0].toString()).toInstant();
+    int minutes = parts[1] == null ? 0 : ((Number) parts[1]).intValue();
+    return instant.atOffset(ZoneOffset.ofTotalSeconds(minutes * 60));
+  }
+
   private static Object read(ResultSet rs, int c, Column column) throws SQLException {
     Object value =
         switch (column.type()) {
           case "date" -> rs.getObject(c, LocalDate.class);
           case "timestamp_ntz" -> rs.getObject(c, LocalDateTime.class);
           case "timestamp_ltz" -> rs.getObject(c, OffsetDateTime.class);
+          case "timestamp_tz" -> timestampTz(rs.getObject(c));
           case "time" -> rs.getObject(c, LocalTime.class);
           case "binary" -> rs.getBytes(c);
           case "fixed" -> rs.getBigDecimal(c);

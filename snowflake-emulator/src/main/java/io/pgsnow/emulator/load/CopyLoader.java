@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pgsnow.emulator.load.FileLoadResult.Status;
 import io.pgsnow.emulator.sql.ObjectName;
 import io.pgsnow.emulator.sql.SnowflakeSqlException;
+import io.pgsnow.emulator.sql.SnowflakeType;
 import io.pgsnow.emulator.sql.Statement.CopyInto;
 import io.pgsnow.emulator.sql.Statement.CopyProjection;
 import java.sql.Connection;
@@ -21,7 +22,15 @@ import org.duckdb.DuckDBConnection;
 /** Applies a COPY INTO (JSON) to one staged file's bytes in one transaction. */
 public final class CopyLoader {
 
-  private record TableColumn(String name, String duckType) {}
+  private record TableColumn(String name, String duckType) {
+
+    /** DuckDB SQL converting the text in {@code expression} to this column's type. */
+    String convert(String expression) {
+      return SnowflakeType.isTimestampTzStorage(duckType)
+          ? SnowflakeType.TO_TIMESTAMP_TZ + "(" + expression + ")"
+          : "CAST(" + expression + " AS " + duckType + ")";
+    }
+  }
 
   private static final String SCRATCH = "emulator_copy_rows";
 
@@ -178,13 +187,7 @@ public final class CopyLoader {
       String sep = i == 0 ? "" : ", ";
       scratch.append(sep).append("c").append(i).append(" VARCHAR");
       insert.append(sep).append(ObjectName.quote(targets.get(i).name()));
-      select
-          .append(sep)
-          .append("CAST(c")
-          .append(i)
-          .append(" AS ")
-          .append(targets.get(i).duckType())
-          .append(')');
+      select.append(sep).append(targets.get(i).convert("c" + i));
     }
     try (Statement st = conn.createStatement()) {
       st.execute(scratch.append(')').toString());

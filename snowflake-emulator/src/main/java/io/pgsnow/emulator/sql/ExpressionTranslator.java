@@ -93,9 +93,7 @@ public final class ExpressionTranslator {
       return;
     }
     if (upper.equals("AS") && Boolean.TRUE.equals(castParens.peek())) {
-      emit(upper);
-      skipTriviaInto();
-      out.add(readType().duckType());
+      castTarget();
       return;
     }
     emit(upper);
@@ -285,7 +283,8 @@ public final class ExpressionTranslator {
 
   /**
    * Postfix cast. Casting text to BINARY decodes hex in Snowflake (BINARY_INPUT_FORMAT=HEX), while
-   * DuckDB would take the characters' bytes, so that cast becomes {@code unhex(...)}.
+   * DuckDB would take the characters' bytes, so that cast becomes {@code unhex(...)}; TIMESTAMP_TZ
+   * is made by its macro (see {@link SnowflakeType}).
    */
   private void cast() {
     i++;
@@ -293,9 +292,36 @@ public final class ExpressionTranslator {
     SnowflakeType type = readType();
     if (type.duckType().equals("BLOB") && !out.isEmpty()) {
       out.add("unhex(" + takeBase() + ")");
+    } else if (type.isTimestampTz() && !out.isEmpty()) {
+      out.add(type.convert(takeBase()));
     } else {
       out.add("::" + type.duckType());
     }
+  }
+
+  /**
+   * The {@code AS type} of {@code CAST(x AS type)}. A cast to TIMESTAMP_TZ becomes a call of its
+   * macro: the {@code CAST} word is renamed and {@code AS type} dropped, so {@code )} closes it.
+   */
+  private void castTarget() {
+    int as = out.size();
+    emit("AS");
+    skipTriviaInto();
+    SnowflakeType type = readType();
+    int open = openParens.isEmpty() ? -1 : openParens.peek();
+    int castWord = open - 1;
+    while (castWord >= 0 && out.get(castWord).equals(" ")) {
+      castWord--;
+    }
+    if (type.isTimestampTz() && castWord >= 0) {
+      out.subList(as, out.size()).clear();
+      while (!out.isEmpty() && out.get(out.size() - 1).equals(" ")) {
+        out.remove(out.size() - 1);
+      }
+      out.set(castWord, SnowflakeType.TO_TIMESTAMP_TZ);
+      return;
+    }
+    out.add(type.duckType());
   }
 
   private void openParen() {
@@ -396,7 +422,7 @@ public final class ExpressionTranslator {
       return "json_extract(" + base + ", " + pathLiteral + ")";
     }
     String text = "json_extract_string(" + base + ", " + pathLiteral + ")";
-    return type.isText() ? text : "CAST(" + text + " AS " + type.duckType() + ")";
+    return type.isText() ? text : type.convert(text);
   }
 
   private static void appendKey(StringBuilder path, Token key) {

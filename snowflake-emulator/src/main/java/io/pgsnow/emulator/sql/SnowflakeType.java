@@ -6,8 +6,18 @@ import java.util.Locale;
 /**
  * A Snowflake column or cast type with its DuckDB storage type. VARIANT, OBJECT and ARRAY are all
  * stored as DuckDB JSON; the Snowflake label is kept so DESC can report the declared type.
+ * TIMESTAMP_TZ keeps each value's own offset, which DuckDB's TIMESTAMPTZ (an instant) cannot, so it
+ * is stored as {@link #TIMESTAMP_TZ_STRUCT}: the instant first, so ordering and comparison go by
+ * the instant, then the offset in minutes. Values reach it through the engine's {@code
+ * to_timestamp_tz} macro, never through a DuckDB cast (DuckDB cannot cast text to a struct).
  */
 public record SnowflakeType(String label, String duckType) {
+
+  /** DuckDB storage of a TIMESTAMP_TZ value. */
+  public static final String TIMESTAMP_TZ_STRUCT = "STRUCT(utc TIMESTAMPTZ, tz_minutes SMALLINT)";
+
+  /** The engine macro that turns text, timestamps and stored TIMESTAMP_TZ values into one. */
+  public static final String TO_TIMESTAMP_TZ = "to_timestamp_tz";
 
   /** Maps a type name and its optional numeric arguments. */
   public static SnowflakeType of(String name, List<Integer> args) {
@@ -27,7 +37,7 @@ public record SnowflakeType(String label, String duckType) {
       case "DATETIME", "TIMESTAMP", "TIMESTAMP_NTZ" ->
           new SnowflakeType("TIMESTAMP_NTZ(9)", "TIMESTAMP");
       case "TIMESTAMP_LTZ" -> new SnowflakeType("TIMESTAMP_LTZ(9)", "TIMESTAMPTZ");
-      case "TIMESTAMP_TZ" -> new SnowflakeType("TIMESTAMP_TZ(9)", "TIMESTAMPTZ");
+      case "TIMESTAMP_TZ" -> new SnowflakeType("TIMESTAMP_TZ(9)", TIMESTAMP_TZ_STRUCT);
       case "VARIANT", "OBJECT", "ARRAY" -> new SnowflakeType(upper, "JSON");
       case "BINARY", "VARBINARY" -> new SnowflakeType("BINARY(8388608)", "BLOB");
       case "GEOGRAPHY", "GEOMETRY" -> new SnowflakeType(upper, "VARCHAR");
@@ -50,8 +60,32 @@ public record SnowflakeType(String label, String duckType) {
     return "VARCHAR".equals(duckType);
   }
 
+  public boolean isTimestampTz() {
+    return TIMESTAMP_TZ_STRUCT.equals(duckType);
+  }
+
+  /** DuckDB SQL converting the value of {@code expression} (text or not) to this type. */
+  public String convert(String expression) {
+    return isTimestampTz()
+        ? TO_TIMESTAMP_TZ + "(" + expression + ")"
+        : "CAST(" + expression + " AS " + duckType + ")";
+  }
+
+  /**
+   * Whether a DuckDB column type name, as its catalog or JDBC metadata spells it, is the storage of
+   * TIMESTAMP_TZ.
+   */
+  public static boolean isTimestampTzStorage(String duckType) {
+    String compact = duckType.toUpperCase(Locale.ROOT).replace(" ", "").replace("\"", "");
+    return compact.equals("STRUCT(UTCTIMESTAMPWITHTIMEZONE,TZ_MINUTESSMALLINT)")
+        || compact.equals("STRUCT(UTCTIMESTAMPTZ,TZ_MINUTESSMALLINT)");
+  }
+
   /** The Snowflake label for a DuckDB column type, for columns created without our comment. */
   public static String labelForDuckType(String duckType) {
+    if (isTimestampTzStorage(duckType)) {
+      return "TIMESTAMP_TZ(9)";
+    }
     String upper = duckType.toUpperCase(Locale.ROOT);
     if (upper.startsWith("DECIMAL")) {
       return upper.replace("DECIMAL", "NUMBER");

@@ -21,6 +21,11 @@ class ResultEncoderTest {
     assertThat(ResultEncoder.column("T", "TIMESTAMP", 0, 0).type()).isEqualTo("timestamp_ntz");
     assertThat(ResultEncoder.column("Z", "TIMESTAMP WITH TIME ZONE", 0, 0).type())
         .isEqualTo("timestamp_ltz");
+    assertThat(
+            ResultEncoder.column(
+                    "TZ", "STRUCT(utc TIMESTAMP WITH TIME ZONE, tz_minutes SMALLINT)", 0, 0)
+                .type())
+        .isEqualTo("timestamp_tz");
     assertThat(ResultEncoder.column("B", "BLOB", 0, 0).type()).isEqualTo("binary");
     assertThat(ResultEncoder.column("L", "INTEGER[]", 0, 0).type()).isEqualTo("array");
     assertThat(ResultEncoder.column("S", "VARCHAR", 0, 0).type()).isEqualTo("text");
@@ -40,6 +45,11 @@ class ResultEncoderTest {
                 "timestamp_ltz",
                 OffsetDateTime.of(2023, 11, 14, 23, 13, 20, 0, ZoneOffset.ofHours(1))))
         .isEqualTo("1700000000.000000000");
+    assertThat(
+            encode(
+                "timestamp_tz",
+                OffsetDateTime.of(2023, 11, 14, 17, 43, 20, 7, ZoneOffset.ofHoursMinutes(-4, -30))))
+        .isEqualTo("1700000000.000000007 1170");
     assertThat(encode("time", LocalTime.of(1, 0, 1))).isEqualTo("3601.000000000");
     assertThat(encode("binary", new byte[] {(byte) 0xCA, (byte) 0xFE})).isEqualTo("CAFE");
     assertThat(encode("text", null)).isNull();
