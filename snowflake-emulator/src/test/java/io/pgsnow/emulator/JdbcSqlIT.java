@@ -408,6 +408,49 @@ class JdbcSqlIT {
   }
 
   @Test
+  void quotedNamesResolveExactlyAndUnquotedOnesInUpperCase() throws SQLException {
+    try (Connection conn = connect()) {
+      exec(
+          conn,
+          "create or replace table \"exact_case\" (\"lower\" int, upper int, \"Mixed\" int)",
+          "insert into \"exact_case\" values (1, 2, 3)",
+          "create or replace view \"v_lower\" as select \"lower\" as \"l\" from \"exact_case\"");
+      assertThat(
+              rows(
+                  conn,
+                  "select \"lower\", UPPER, upper, \"UPPER\", \"Mixed\" as \"m\""
+                      + " from \"exact_case\" order by \"m\""))
+          .containsExactly(List.of("1", "2", "2", "2", "3"));
+      assertThat(
+              rows(
+                  conn,
+                  "with \"w\" as (select \"l\" as one from \"v_lower\")"
+                      + " select ONE, w2.\"l\" from \"w\" join \"v_lower\" w2 on true"))
+          .containsExactly(List.of("1", "1"));
+      assertThatThrownBy(() -> rows(conn, "select lower from \"exact_case\""))
+          .isInstanceOfSatisfying(
+              SQLException.class,
+              e -> {
+                assertThat(e.getErrorCode()).isEqualTo(904);
+                assertThat(e.getMessage()).contains("invalid identifier 'LOWER'");
+              });
+      assertThatThrownBy(() -> rows(conn, "select \"mixed\" from \"exact_case\""))
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getMessage()).contains("'\"mixed\"'"));
+      assertThatThrownBy(() -> rows(conn, "select * from exact_case"))
+          .isInstanceOfSatisfying(
+              SQLException.class,
+              e -> {
+                assertThat(e.getErrorCode()).isEqualTo(2003);
+                assertThat(e.getMessage()).contains("'EXACT_CASE' does not exist");
+              });
+      assertThatThrownBy(() -> rows(conn, "select * from sql_db.public.v_lower"))
+          .isInstanceOfSatisfying(
+              SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(2003));
+    }
+  }
+
+  @Test
   void closingTheConnectionLogsOut() throws SQLException {
     int before = emulator.openSessions();
     Connection conn = connect();

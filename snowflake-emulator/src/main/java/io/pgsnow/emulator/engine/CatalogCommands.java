@@ -161,26 +161,33 @@ final class CatalogCommands {
       throw alreadyExists(table.name());
     }
     String create = ct.orReplace() ? "CREATE OR REPLACE TABLE " : "CREATE TABLE ";
+    if (ct.asSelect().isPresent()) {
+      ExactIdentifiers.check(s.connection(), ct.asSelect().get());
+    }
     if (ct.asSelect().isPresent() && ct.columns().isEmpty()) {
       exec(s.connection(), create + table.toDuckSql() + " AS " + ct.asSelect().get());
     } else {
-      StringBuilder ddl = new StringBuilder(create).append(table.toDuckSql()).append(" (");
-      for (int i = 0; i < ct.columns().size(); i++) {
-        ColumnDef c = ct.columns().get(i);
-        ddl.append(i == 0 ? "" : ", ")
-            .append(ObjectName.quote(c.name()))
-            .append(' ')
-            .append(c.type().duckType())
-            .append(c.constraints().isEmpty() ? "" : " ")
-            .append(c.constraints());
-      }
-      exec(s.connection(), ddl.append(')').toString());
+      exec(s.connection(), create + table.toDuckSql() + " (" + columnDdl(ct.columns()) + ")");
       commentColumns(s.connection(), table, ct.columns());
       if (ct.asSelect().isPresent()) {
         exec(s.connection(), "INSERT INTO " + table.toDuckSql() + " " + ct.asSelect().get());
       }
     }
     return QueryResult.status("Table " + table.name() + " successfully created.");
+  }
+
+  private static String columnDdl(List<ColumnDef> columns) {
+    StringBuilder ddl = new StringBuilder();
+    for (int i = 0; i < columns.size(); i++) {
+      ColumnDef c = columns.get(i);
+      ddl.append(i == 0 ? "" : ", ")
+          .append(ObjectName.quote(c.name()))
+          .append(' ')
+          .append(c.type().duckType())
+          .append(c.constraints().isEmpty() ? "" : " ")
+          .append(c.constraints());
+    }
+    return ddl.toString();
   }
 
   /** Remembers the declared Snowflake type (VARIANT vs OBJECT vs ARRAY...) for DESC TABLE. */
@@ -231,6 +238,7 @@ final class CatalogCommands {
 
   QueryResult createView(SessionState s, CreateView view) throws SQLException {
     ObjectName name = s.qualify(view.name());
+    ExactIdentifiers.check(s.connection(), view.select());
     exec(
         s.connection(),
         (view.orReplace() ? "CREATE OR REPLACE VIEW " : "CREATE VIEW ")
@@ -245,6 +253,7 @@ final class CatalogCommands {
     if (relationExists(s.connection(), name) && !dt.orReplace()) {
       throw alreadyExists(name.name());
     }
+    ExactIdentifiers.check(s.connection(), dt.select());
     dynamicTables.create(name, dt.select(), dt.targetLag());
     return QueryResult.status("Table " + name.name() + " successfully created.");
   }

@@ -151,6 +151,9 @@ public final class StatementExecutor {
             : sql.duckSql();
     LOG.debug("DuckDB SQL: {}", duckSql);
     int rows = binds.isEmpty() ? 1 : binds.get(0).rows();
+    if (sql.kind() == Statement.SqlKind.QUERY) {
+      ExactIdentifiers.check(s.connection(), duckSql);
+    }
     try (PreparedStatement ps = s.connection().prepareStatement(duckSql)) {
       if (sql.kind() == Statement.SqlKind.QUERY) {
         bindRow(ps, binds, 0);
