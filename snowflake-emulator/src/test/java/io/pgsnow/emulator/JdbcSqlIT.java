@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -447,6 +448,40 @@ class JdbcSqlIT {
       assertThatThrownBy(() -> rows(conn, "select * from sql_db.public.v_lower"))
           .isInstanceOfSatisfying(
               SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(2003));
+    }
+  }
+
+  @Test
+  void flattenAndDateFunctions() throws SQLException {
+    try (Connection conn = connect()) {
+      exec(
+          conn,
+          "create or replace table orders (id int, doc variant)",
+          "insert into orders select 1, parse_json('{\"lines\": [{\"sku\": \"a\", \"qty\": 2},"
+              + " {\"sku\": \"b\", \"qty\": 5}], \"tags\": {\"vip\": true}}')",
+          "insert into orders select 2, parse_json('{\"lines\": []}')");
+      assertThat(
+              rows(
+                  conn,
+                  "select o.id, f.index, f.value:sku::string, f.value:qty::number, f.path"
+                      + " from orders o, lateral flatten(input => o.doc:lines) f"
+                      + " order by o.id, f.index"))
+          .containsExactly(List.of("1", "0", "a", "2", "[0]"), List.of("1", "1", "b", "5", "[1]"));
+      assertThat(
+              rows(
+                  conn,
+                  "select o.id, f.key, f.value::string from orders o,"
+                      + " table(flatten(input => o.doc, path => 'tags', outer => true)) f"
+                      + " order by o.id"))
+          .containsExactly(List.of("1", "vip", "true"), Arrays.asList("2", null, null));
+      assertThat(
+              rows(
+                  conn,
+                  "select dateadd(day, 30, '2024-02-01'::date)::date,"
+                      + " dateadd('hours', -1, '2024-01-01 00:30:00'::timestamp_ntz),"
+                      + " datediff(month, '2023-12-31'::date, '2024-02-01'::date),"
+                      + " date_trunc(year, '2024-05-06'::date)::date"))
+          .containsExactly(List.of("2024-03-02", "2023-12-31 23:30:00.000", "2", "2024-01-01"));
     }
   }
 

@@ -30,6 +30,9 @@ final class DuckDbFunctions {
           "CREATE OR REPLACE TEMP MACRO to_binary(x) AS unhex(x)",
           "CREATE OR REPLACE TEMP MACRO to_number(x) AS CAST(x AS DECIMAL(38,0))",
           "CREATE OR REPLACE TEMP MACRO sysdate() AS CAST(now() AS TIMESTAMP)",
+          // The translator writes DATEADD's part as a DuckDB part literal ('day', 'month', ...).
+          "CREATE OR REPLACE TEMP MACRO dateadd(part, n, x) AS"
+              + " x + CAST(CAST(n AS VARCHAR) || ' ' || part AS INTERVAL)",
           // TIMESTAMP_TZ values (see SnowflakeType) read as text: {'utc': '...+00', 'tz_minutes':
           // N}
           "CREATE OR REPLACE TEMP MACRO sf_tz_stored_utc(t) AS"

@@ -46,6 +46,10 @@ public final class ExpressionTranslator {
   }
 
   private void step(Token token) {
+    if (i == datePartAt) {
+      emit(Token.duckLiteral(DateParts.duckPart(token)));
+      return;
+    }
     switch (token.kind()) {
       case SPACE, COMMENT -> emitSpace();
       case WORD -> word(token);
@@ -83,9 +87,7 @@ public final class ExpressionTranslator {
       out.add(upper.equals("SYSDATE") ? "CURRENT_TIMESTAMP" : upper);
       return;
     }
-    String renamed = FUNCTION_RENAMES.get(upper);
-    if (renamed != null && nextIsOpenParen()) {
-      emit(renamed);
+    if (functionCall(upper)) {
       return;
     }
     if (upper.equals("VALUES") && lastSignificantOut().equals("FROM")) {
@@ -108,6 +110,88 @@ public final class ExpressionTranslator {
           "ARRAY_CONSTRUCT", "json_array",
           "OBJECT_KEYS", "json_keys",
           "CHECK_JSON", "json_valid");
+
+  /** Rewrites a call of a function that DuckDB names or shapes differently; true if done. */
+  private boolean functionCall(String upper) {
+    if (!nextIsOpenParen()) {
+      return false;
+    }
+    String renamed = FUNCTION_RENAMES.get(upper);
+    if (renamed != null) {
+      emit(renamed);
+      return true;
+    }
+    String datePartFunction = DATE_PART_FUNCTIONS.get(upper);
+    if (datePartFunction != null) {
+      emit(datePartFunction);
+      datePartAt = nextSignificant(nextSignificant(i) + 1);
+      return true;
+    }
+    return tableFunction(upper);
+  }
+
+  /** Functions whose first argument is a date or time part, by the DuckDB function they become. */
+  private static final Map<String, String> DATE_PART_FUNCTIONS =
+      Map.of(
+          "DATEADD", "dateadd",
+          "TIMESTAMPADD", "dateadd",
+          "DATEDIFF", "date_diff",
+          "TIMESTAMPDIFF", "date_diff",
+          "DATE_TRUNC", "date_trunc",
+          "DATE_PART", "date_part");
+
+  /** The token index of a date-part argument to write as a DuckDB part literal, or -1. */
+  private int datePartAt = -1;
+
+  /**
+   * {@code FLATTEN(...)} and {@code TABLE(FLATTEN(...))} become a lateral subquery (see {@link
+   * FlattenCall}); true when the call was consumed.
+   */
+  private boolean tableFunction(String upper) {
+    if (!nextIsOpenParen()) {
+      return false;
+    }
+    int open = nextSignificant(i + 1);
+    if (upper.equals("TABLE")) {
+      int inner = nextSignificant(open + 1);
+      if (inner >= tokens.size() || !tokens.get(inner).isWord("FLATTEN")) {
+        return false;
+      }
+      int close = matchingClose(open);
+      i = inner;
+      flatten();
+      i = close + 1;
+      return true;
+    }
+    if (upper.equals("FLATTEN")) {
+      flatten();
+      return true;
+    }
+    return false;
+  }
+
+  private void flatten() {
+    int open = nextSignificant(i + 1);
+    int close = matchingClose(open);
+    String last = lastSignificantOut();
+    if (!last.equals("LATERAL") && !last.equals("FROM")) {
+      out.add("LATERAL ");
+    }
+    out.add(FlattenCall.toDuckSql(tokens.subList(open + 1, close), session));
+    i = close + 1;
+  }
+
+  private int matchingClose(int open) {
+    int depth = 0;
+    for (int j = open; j < tokens.size(); j++) {
+      if (tokens.get(j).isSymbol("(")) {
+        depth++;
+      } else if (tokens.get(j).isSymbol(")") && --depth == 0) {
+        return j;
+      }
+    }
+    throw SnowflakeSqlException.syntax("unbalanced parentheses");
+  }
 
   private boolean nextIsOpenParen() {
     int j = nextSignificant(i + 1);

@@ -26,6 +26,7 @@ class ExpressionTranslatorTest {
           select parse_json(s):k::string from t      | SELECT json_extract_string(PARSE_JSON(S), '$."k"') FROM T
           select x::variant, y::timestamp_ntz from t | SELECT X::JSON, Y::TIMESTAMP FROM T
           select cast(x as number(10,2)) from t      | SELECT CAST(X AS DECIMAL(10,2)) FROM T
+          select dateadd(day, 3, d), datediff('mins', a, b), date_trunc(mon, d) from t | SELECT dateadd('day', 3, D), date_diff('minute', A, B), date_trunc('month', D) FROM T
           select x::timestamp_tz, cast(y as timestamp_tz) from t | SELECT to_timestamp_tz(X), to_timestamp_tz(Y) FROM T
           select v:at::timestamp_tz from t           | SELECT to_timestamp_tz(json_extract_string(V, '$."at"')) FROM T
           select 'it''s', 'a\\'b'                   | SELECT 'it''s', 'a''b'
