@@ -10,6 +10,7 @@ import io.pgsnow.emulator.engine.SessionState;
 import io.pgsnow.emulator.engine.StatementExecutor;
 import io.pgsnow.emulator.engine.Warehouse;
 import io.pgsnow.emulator.fault.Faults;
+import io.pgsnow.emulator.fault.RequestJournal;
 import io.pgsnow.emulator.http.EmulatorContext;
 import io.pgsnow.emulator.http.HttpRouter;
 import io.pgsnow.emulator.load.LoadRecord;
@@ -51,6 +52,7 @@ public final class SnowflakeEmulator implements AutoCloseable {
   private final UserDirectory users;
   private final SessionRegistry<SessionState> sessions;
   private final Faults faults;
+  private final RequestJournal journal = new RequestJournal();
   private final Optional<Path> temporaryStageRoot;
 
   private SnowflakeEmulator(Builder b) throws IOException, SQLException {
@@ -91,6 +93,7 @@ public final class SnowflakeEmulator implements AutoCloseable {
             stages,
             snowpipe,
             faults,
+            journal,
             this::accountUrl);
     server.createContext("/", new HttpRouter(context));
     server.setExecutor(httpThreads);
@@ -187,6 +190,17 @@ public final class SnowflakeEmulator implements AutoCloseable {
     return faults;
   }
 
+  /**
+   * The requests the emulator handled, oldest first (the last 10,000): endpoint, path, URL
+   * parameters such as a query-request's {@code requestId} and {@code retryCount}, and the HTTP
+   * status of the answer ({@link RequestJournal#NO_RESPONSE} when the connection was closed without
+   * one). Each is recorded just before its answer leaves, so a client that got an answer finds its
+   * request here. The emulator's own {@code /emulator/} API is not recorded.
+   */
+  public List<RequestJournal.RecordedRequest> requests() {
+    return journal.entries();
+  }
+
   /** Makes every open session's token expire, so clients must renew with their master token. */
   public int expireSessions() {
     return sessions.expireAll();
@@ -209,6 +223,7 @@ public final class SnowflakeEmulator implements AutoCloseable {
 
   @Override
   public void close() {
+    faults.clear();
     server.stop(0);
     httpThreads.shutdownNow();
     for (var entry : sessions.all()) {

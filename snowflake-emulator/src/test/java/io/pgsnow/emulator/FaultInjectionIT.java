@@ -147,6 +147,21 @@ class FaultInjectionIT {
     assertThat(armed.statusCode()).isEqualTo(200);
     assertThat(emulator.faults().nextRequestFault(Endpoint.INSERT_REPORT))
         .hasValueSatisfying(f -> assertThat(f.httpStatus()).isEqualTo(500));
+    HttpResponse<String> timeout =
+        http.send(
+            HttpRequest.newBuilder(URI.create(emulator.accountUrl() + "/emulator/faults/requests"))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"endpoint\":\"HEARTBEAT\",\"timeoutMillis\":5000,\"times\":1}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(timeout.statusCode()).isEqualTo(200);
+    assertThat(emulator.faults().nextRequestFault(Endpoint.HEARTBEAT))
+        .hasValueSatisfying(
+            f -> {
+              assertThat(f.unanswered()).isTrue();
+              assertThat(f.delay()).isEqualTo(Duration.ofSeconds(5));
+            });
     HttpResponse<String> expire =
         http.send(
             HttpRequest.newBuilder(URI.create(emulator.accountUrl() + "/emulator/sessions/expire"))

@@ -76,6 +76,10 @@ final class ControlEndpoint {
     if (status > 0) {
       context.faults().failRequests(endpoint, status, times);
     }
+    long hold = body.path("timeoutMillis").asLong(0);
+    if (hold > 0) {
+      context.faults().timeoutRequests(endpoint, Duration.ofMillis(hold), times);
+    }
   }
 
   private ObjectNode loads(String pipe) {

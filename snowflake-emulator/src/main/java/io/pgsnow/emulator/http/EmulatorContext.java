@@ -7,6 +7,7 @@ import io.pgsnow.emulator.engine.SessionState;
 import io.pgsnow.emulator.engine.StatementExecutor;
 import io.pgsnow.emulator.engine.Warehouse;
 import io.pgsnow.emulator.fault.Faults;
+import io.pgsnow.emulator.fault.RequestJournal;
 import io.pgsnow.emulator.load.Snowpipe;
 import io.pgsnow.emulator.stage.StageStore;
 import java.util.function.Supplier;
@@ -21,4 +22,5 @@ public record EmulatorContext(
     StageStore stages,
     Snowpipe snowpipe,
     Faults faults,
+    RequestJournal journal,
     Supplier<String> baseUrl) {}

@@ -4,7 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.pgsnow.emulator.fault.Endpoint;
 import io.pgsnow.emulator.fault.Faults;
+import io.pgsnow.emulator.fault.RequestJournal;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,21 +35,43 @@ public final class HttpRouter implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     JsonExchange ex = new JsonExchange(exchange);
+    String path = ex.path();
+    Endpoint endpoint = endpointOf(path);
+    if (endpoint != null) {
+      ex.beforeResponse(
+          status ->
+              context
+                  .journal()
+                  .record(
+                      new RequestJournal.RecordedRequest(
+                          endpoint, ex.method(), path, ex.query(), status)));
+    }
     try {
-      String path = ex.path();
       LOG.debug("{} {}", ex.method(), path);
-      Endpoint endpoint = endpointOf(path);
-      if (endpoint != null && injectFault(ex, endpoint)) {
+      Optional<Faults.RequestFault> fault =
+          endpoint == null ? Optional.empty() : context.faults().nextRequestFault(endpoint);
+      if (fault.isPresent() && injectFault(ex, endpoint, fault.get())) {
         return;
       }
-      route(ex, path);
+      // A slow query-request is a slow statement: the query endpoint lets it be canceled.
+      Duration slowQuery =
+          endpoint == Endpoint.QUERY
+              ? fault.map(Faults.RequestFault::delay).orElse(Duration.ZERO)
+              : Duration.ZERO;
+      route(ex, path, slowQuery);
     } catch (IOException | RuntimeException e) {
-      LOG.warn("Request {} {} failed", ex.method(), ex.path(), e);
-      ex.send(500, JsonExchange.envelope(false, "000603", String.valueOf(e.getMessage()), null));
+      if (ex.status() != 0) {
+        // The answer was on its way: the client had already given up and closed the connection.
+        LOG.info("Answer to {} {} not delivered: {}", ex.method(), path, e.toString());
+        ex.closeWithoutResponse();
+      } else {
+        LOG.warn("Request {} {} failed", ex.method(), path, e);
+        ex.send(500, JsonExchange.envelope(false, "000603", String.valueOf(e.getMessage()), null));
+      }
     }
   }
 
-  private void route(JsonExchange ex, String path) throws IOException {
+  private void route(JsonExchange ex, String path, Duration slowQuery) throws IOException {
     if (path.startsWith("/gcs/")) {
       stageObjects.handle(ex);
     } else if (path.startsWith("/v1/data/pipes/")) {
@@ -65,8 +89,8 @@ public final class HttpRouter implements HttpHandler {
         case "/session/heartbeat" -> sessions.heartbeat(ex);
         case "/session" -> sessions.logout(ex);
         case "/telemetry/send", "/telemetry/send/sessionless" -> sessions.telemetry(ex);
-        case "/queries/v1/query-request" -> queries.query(ex);
-        case "/queries/v1/abort-request" -> ex.ok(JsonExchange.JSON.nullNode());
+        case "/queries/v1/query-request" -> queries.query(ex, slowQuery);
+        case "/queries/v1/abort-request" -> queries.abort(ex);
         default -> ex.send(404, JsonExchange.envelope(false, "404", "Not found: " + path, null));
       }
     }
@@ -94,29 +118,37 @@ public final class HttpRouter implements HttpHandler {
     };
   }
 
-  /** Returns true when the fault already answered the request. */
-  private boolean injectFault(JsonExchange ex, Endpoint endpoint) throws IOException {
-    Faults faults = context.faults();
-    Optional<Faults.RequestFault> fault = faults.nextRequestFault(endpoint);
-    if (fault.isEmpty()) {
-      return false;
-    }
-    LOG.info("Injecting fault {} into {} {}", fault.get(), ex.method(), ex.path());
-    if (!fault.get().delay().isZero()) {
-      try {
-        Thread.sleep(fault.get().delay().toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (fault.get().httpStatus() > 0) {
-      ex.body();
-      ex.send(
-          fault.get().httpStatus(),
-          JsonExchange.envelope(
-              false, null, "Injected fault: HTTP " + fault.get().httpStatus(), null));
+  /**
+   * Applies a fault; returns true when it already dealt with the request (an error status, or no
+   * answer at all). A plain delay of a query-request is left to the query endpoint.
+   */
+  private boolean injectFault(JsonExchange ex, Endpoint endpoint, Faults.RequestFault fault)
+      throws IOException {
+    LOG.info("Injecting fault {} into {} {}", fault, ex.method(), ex.path());
+    ex.body();
+    if (fault.unanswered()) {
+      pause(fault.delay());
+      ex.closeWithoutResponse();
       return true;
     }
+    if (fault.httpStatus() > 0) {
+      pause(fault.delay());
+      ex.send(
+          fault.httpStatus(),
+          JsonExchange.envelope(false, null, "Injected fault: HTTP " + fault.httpStatus(), null));
+      return true;
+    }
+    if (endpoint != Endpoint.QUERY) {
+      pause(fault.delay());
+    }
     return false;
+  }
+
+  private void pause(Duration time) {
+    try {
+      context.faults().hold(time);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -12,6 +12,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import java.util.zip.GZIPInputStream;
 
 /** Request and response plumbing over {@link HttpExchange}: gzip bodies, query strings, JSON. */
@@ -21,9 +22,25 @@ final class JsonExchange {
 
   private final HttpExchange exchange;
   private byte[] body;
+  private int status;
+  private IntConsumer beforeResponse = s -> {};
 
   JsonExchange(HttpExchange exchange) {
     this.exchange = exchange;
+  }
+
+  /**
+   * Called once with the HTTP status (0 for none) just before the answer leaves, so whatever it
+   * records is visible to a client that got the answer.
+   */
+  void beforeResponse(IntConsumer listener) {
+    this.beforeResponse = listener;
+  }
+
+  private void responding(int httpStatus) {
+    IntConsumer listener = beforeResponse;
+    beforeResponse = s -> {};
+    listener.accept(httpStatus);
   }
 
   String method() {
@@ -111,6 +128,8 @@ final class JsonExchange {
   }
 
   void send(int status, byte[] bytes, String contentType) throws IOException {
+    this.status = status;
+    responding(status);
     exchange.getResponseHeaders().set("Content-Type", contentType);
     if (bytes.length == 0) {
       exchange.sendResponseHeaders(status, -1);
@@ -120,6 +139,17 @@ final class JsonExchange {
         out.write(bytes);
       }
     }
+    exchange.close();
+  }
+
+  /** The HTTP status sent, or 0 while nothing was sent. */
+  int status() {
+    return status;
+  }
+
+  /** Drops the connection without a response, as a network failure or a dead server would. */
+  void closeWithoutResponse() {
+    responding(status);
     exchange.close();
   }
 
@@ -139,8 +169,12 @@ final class JsonExchange {
 
   /** Snowflake reports failures with HTTP 200 and {@code success:false}. */
   void fail(String code, String message, ObjectNode data) throws IOException {
+    send(200, failure(code, message, data));
+  }
+
+  static ObjectNode failure(String code, String message, ObjectNode data) {
     ObjectNode d = data == null ? JSON.createObjectNode() : data;
     d.put("errorCode", code);
-    send(200, envelope(false, code, message, d));
+    return envelope(false, code, message, d);
   }
 }

@@ -14,10 +14,12 @@ import io.pgsnow.emulator.stage.ClientSideEncryption;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -31,63 +33,152 @@ final class QueryEndpoint {
 
   private final EmulatorContext context;
   private final SessionEndpoints sessions;
+  private static final String CANCELED_STATE = "57014";
+
   private final ResultCache results = new ResultCache();
+  private final QueryRequests requests = new QueryRequests();
 
   QueryEndpoint(EmulatorContext context, SessionEndpoints sessions) {
     this.context = context;
     this.sessions = sessions;
   }
 
-  void query(JsonExchange ex) throws IOException {
+  /**
+   * Runs the statement of a query-request, once per request id: a retry of a request the emulator
+   * has seen gets the first attempt's answer. {@code slowness} models a statement that runs that
+   * long: it ends early with Snowflake's errors when the client aborts the request (000604) or the
+   * request's STATEMENT_TIMEOUT_IN_SECONDS passes (000630).
+   */
+  void query(JsonExchange ex, Duration slowness) throws IOException {
     if (!sessions.requireSession(ex)) {
       return;
     }
     SessionState session =
         context.sessions().bySessionToken(ex.snowflakeToken()).orElseThrow().state();
     JsonNode request = ex.json();
+    Map<String, String> parameters = ex.query();
+    String requestId = parameters.getOrDefault("requestId", UUID.randomUUID().toString());
+    QueryRequests.Admission admission = requests.admit(requestId);
+    if (!admission.first()) {
+      LOG.info(
+          "Query-request {} sent again (retryCount {}, retryReason {}): answering with its first"
+              + " execution",
+          requestId,
+          parameters.get("retryCount"),
+          parameters.get("retryReason"));
+      ex.send(200, admission.execution().answer());
+      return;
+    }
+    ObjectNode answer = null;
+    try {
+      answer = answer(session, request, slowness, admission.execution());
+    } finally {
+      if (answer == null) {
+        admission.execution().abandon(new IllegalStateException("query-request failed"));
+      }
+    }
+    admission.execution().complete(answer);
+    ex.send(200, answer);
+  }
+
+  /**
+   * {@code /queries/v1/abort-request}: cancels the running execution the body's requestId names.
+   */
+  void abort(JsonExchange ex) throws IOException {
+    if (!sessions.requireSession(ex)) {
+      return;
+    }
+    String requestId = ex.json().path("requestId").asText("");
+    boolean running = requests.cancel(requestId);
+    LOG.info("Abort of query-request {} ({})", requestId, running ? "known" : "unknown");
+    ex.ok(JsonExchange.JSON.nullNode());
+  }
+
+  private ObjectNode answer(
+      SessionState session,
+      JsonNode request,
+      Duration slowness,
+      QueryRequests.Execution execution) {
     String sql = request.path("sqlText").asText("");
     String queryId = UUID.randomUUID().toString();
     LOG.debug("Query {}: {}", queryId, sql);
     try {
+      Optional<ObjectNode> stopped = runFor(slowness, request, execution, queryId);
+      if (stopped.isPresent()) {
+        return stopped.get();
+      }
       List<BindValue> binds = binds(request.path("bindings"));
       if (request.path("describeOnly").asBoolean(false)) {
-        ex.ok(describeOnly(session, queryId, binds.size()));
-        return;
+        return success(describeOnly(session, queryId, binds.size()));
       }
       List<String> statements = StatementSplitter.split(sql);
       if (statements.size() > 1) {
         int expected = request.path("parameters").path("MULTI_STATEMENT_COUNT").asInt(1);
-        ex.ok(multiStatement(session, statements, expected, queryId));
-        return;
+        return success(multiStatement(session, statements, expected, queryId));
       }
       QueryResult result = context.executor().execute(session, sql, binds);
-      ex.ok(
+      return success(
           result.command() instanceof FileTransfer transfer
               ? transferData(transfer, queryId)
               : resultData(result, session, queryId));
     } catch (SnowflakeSqlException e) {
       LOG.debug("Query {} failed: {}", queryId, e.getMessage());
-      failQuery(ex, queryId, e.errorCode(), e.sqlState(), e.getMessage());
+      return failure(queryId, e.errorCode(), e.sqlState(), e.getMessage());
     } catch (RuntimeException e) {
       // An HTTP 500 would make the driver retry for minutes; a statement error ends it at once.
       LOG.warn("Query {} failed inside the emulator: {}", queryId, sql, e);
-      failQuery(
-          ex,
-          queryId,
-          SnowflakeSqlException.GENERIC,
-          "XX000",
-          "Internal error in the emulator: " + e);
+      return failure(
+          queryId, SnowflakeSqlException.GENERIC, "XX000", "Internal error in the emulator: " + e);
     }
   }
 
-  private static void failQuery(
-      JsonExchange ex, String queryId, String code, String sqlState, String message)
-      throws IOException {
+  /**
+   * Lets a statement run for {@code slowness}; empty when it may go on, or the error that stopped
+   * it first: an abort-request, or the statement timeout the client sent.
+   */
+  private static Optional<ObjectNode> runFor(
+      Duration slowness, JsonNode request, QueryRequests.Execution execution, String queryId) {
+    if (slowness.isZero()) {
+      return Optional.empty();
+    }
+    long timeoutSeconds = request.path("parameters").path("STATEMENT_TIMEOUT_IN_SECONDS").asLong(0);
+    Duration limit = Duration.ofSeconds(timeoutSeconds);
+    boolean timesOut = timeoutSeconds > 0 && limit.compareTo(slowness) < 0;
+    try {
+      if (execution.awaitCancel(timesOut ? limit : slowness)) {
+        return Optional.of(
+            failure(
+                queryId, SnowflakeSqlException.CANCELED, CANCELED_STATE, "SQL execution canceled"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of(
+          failure(
+              queryId, SnowflakeSqlException.CANCELED, CANCELED_STATE, "SQL execution canceled"));
+    }
+    if (timesOut) {
+      return Optional.of(
+          failure(
+              queryId,
+              SnowflakeSqlException.STATEMENT_TIMEOUT,
+              CANCELED_STATE,
+              "Statement reached its statement or warehouse timeout of "
+                  + timeoutSeconds
+                  + " second(s) and was canceled."));
+    }
+    return Optional.empty();
+  }
+
+  private static ObjectNode success(JsonNode data) {
+    return JsonExchange.envelope(true, null, null, data);
+  }
+
+  private static ObjectNode failure(String queryId, String code, String sqlState, String message) {
     ObjectNode data = JsonExchange.JSON.createObjectNode();
     data.put("sqlState", sqlState);
     data.put("queryId", queryId);
     data.put("internalError", false);
-    ex.fail(code, message, data);
+    return JsonExchange.failure(code, message, data);
   }
 
   /**

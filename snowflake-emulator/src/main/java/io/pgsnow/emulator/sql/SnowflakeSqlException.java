@@ -13,6 +13,8 @@ public class SnowflakeSqlException extends RuntimeException {
   public static final String UNSUPPORTED = "002040";
   public static final String DATA_ERROR = "100038";
   public static final String GENERIC = "000603";
+  public static final String CANCELED = "000604";
+  public static final String STATEMENT_TIMEOUT = "000630";
 
   private final String errorCode;
   private final String sqlState;
