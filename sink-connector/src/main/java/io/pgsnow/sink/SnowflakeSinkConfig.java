@@ -49,6 +49,7 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
   public static final String LOAD_CHECK_INTERVAL = "snowflake.load.check.interval.ms";
   public static final String NETWORK_TIMEOUT = "snowflake.network.timeout.ms";
   public static final String LOGIN_TIMEOUT = "snowflake.login.timeout.ms";
+  public static final String STATEMENT_TIMEOUT = "snowflake.statement.timeout.ms";
   public static final String SNOWPIPE_TIMEOUT = "snowflake.snowpipe.request.timeout.ms";
 
   private static final String CONNECTION = "Connection";
@@ -362,8 +363,8 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         Importance.LOW,
         "The JDBC driver's network timeout (also its HTTP socket timeout): how long it keeps"
             + " retrying failed requests of a statement or stage upload before it gives up; the"
-            + " batch is then retried after the back-off. A single slow answer from the service is"
-            + " still waited for by driver 3.24.",
+            + " batch is then retried after the back-off. Driver 3.24 still waits for one slow or"
+            + " missing answer: the login and statement timeouts below bound that.",
         TIMEOUTS,
         ++o,
         Width.SHORT,
@@ -374,12 +375,35 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         60_000L,
         ConfigDef.Range.between(1_000, Integer.MAX_VALUE),
         Importance.LOW,
-        "How long the JDBC driver tries to log in before it gives up (whole seconds, rounded"
-            + " up).",
+        "How long the task waits for a JDBC (key-pair) login. The driver gets it as its login"
+            + " timeout (whole seconds, rounded up), but driver 3.24 retries a key-pair login the"
+            + " service does not answer forever (a new JWT every 10 s), so the task logs in on a"
+            + " separate thread and stops waiting after this long: the batch is retried after the"
+            + " back-off, and the retry waits for that same login again rather than starting"
+            + " another. A session it opens after the task stopped is closed.",
         TIMEOUTS,
         ++o,
         Width.SHORT,
         "Login timeout (ms)");
+    def.define(
+        STATEMENT_TIMEOUT,
+        Type.LONG,
+        120_000L,
+        ConfigDef.Range.between(1_000, Integer.MAX_VALUE),
+        Importance.LOW,
+        "How long one JDBC statement (USE, CREATE, DESC, LIST, ALTER, error-table INSERT) may"
+            + " run: it is the statement's query timeout (whole seconds, rounded up), after which"
+            + " the driver cancels it (Snowflake error 604, SQLSTATE 57014), a transient fault: the"
+            + " batch is retried after the back-off. Driver 3.24 waits minutes for a request the"
+            + " service does not answer at all, so the task stops waiting for a statement or a"
+            + " stage upload (which takes no query timeout) after this plus the network timeout,"
+            + " logs in again for the retry and closes the old session once the abandoned call"
+            + " ends. Offsets are committed only for files Snowpipe loaded, so no retry skips a"
+            + " record.",
+        TIMEOUTS,
+        ++o,
+        Width.SHORT,
+        "Statement timeout (ms)");
     def.define(
         SNOWPIPE_TIMEOUT,
         Type.LONG,
@@ -521,6 +545,10 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
 
   public Duration loginTimeout() {
     return Duration.ofMillis(getLong(LOGIN_TIMEOUT));
+  }
+
+  public Duration statementTimeout() {
+    return Duration.ofMillis(getLong(STATEMENT_TIMEOUT));
   }
 
   public Duration snowpipeRequestTimeout() {

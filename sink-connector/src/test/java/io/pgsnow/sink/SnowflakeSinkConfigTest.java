@@ -53,15 +53,18 @@ class SnowflakeSinkConfigTest {
     SnowflakeSinkConfig defaults = new SnowflakeSinkConfig(minimal());
     assertThat(defaults.networkTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(defaults.loginTimeout()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(defaults.statementTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(defaults.snowpipeRequestTimeout()).isEqualTo(Duration.ofMinutes(2));
 
     Map<String, String> props = minimal();
     props.put("snowflake.network.timeout.ms", "2500");
     props.put("snowflake.login.timeout.ms", "1500");
+    props.put("snowflake.statement.timeout.ms", "2000");
     props.put("snowflake.snowpipe.request.timeout.ms", "3000");
     SnowflakeSinkConfig config = new SnowflakeSinkConfig(props);
     assertThat(config.networkTimeout()).isEqualTo(Duration.ofMillis(2500));
     assertThat(config.loginTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(config.statementTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.snowpipeRequestTimeout()).isEqualTo(Duration.ofSeconds(3));
   }
 
@@ -71,6 +74,7 @@ class SnowflakeSinkConfigTest {
         List.of(
             "snowflake.network.timeout.ms",
             "snowflake.login.timeout.ms",
+            "snowflake.statement.timeout.ms",
             "snowflake.snowpipe.request.timeout.ms")) {
       Map<String, String> props = minimal();
       props.put(key, "999");

@@ -20,6 +20,11 @@ public final class SnowflakeErrors {
       Set.of(
           390100, 390101, 390102, 390144, 390189, 390190, 390201, 390302, 390303, 2003, 2043, 3001);
 
+  /** SQLSTATE "query canceled" and Snowflake's codes for a canceled or timed-out statement. */
+  private static final String CANCELED_STATE = "57014";
+
+  private static final Set<Integer> CANCELED_CODES = Set.of(604, 630);
+
   private SnowflakeErrors() {}
 
   /** The Connect exception for a failure of {@code action}. */
@@ -52,7 +57,7 @@ public final class SnowflakeErrors {
   }
 
   private static boolean isTransient(SQLException e) {
-    if (e instanceof SQLTransientException) {
+    if (e instanceof SQLTransientException || isCanceled(e)) {
       return true;
     }
     if (FATAL_CODES.contains(e.getErrorCode())) {
@@ -61,6 +66,14 @@ public final class SnowflakeErrors {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     // 28xxx: authorization, 42xxx: syntax or access rule, 22xxx: data
     return !(state.startsWith("28") || state.startsWith("42") || state.startsWith("22"));
+  }
+
+  /**
+   * A statement the service canceled: on the driver's abort after the statement's query timeout
+   * (604) or on Snowflake's own statement timeout (630). It did not take effect and may be retried.
+   */
+  private static boolean isCanceled(SQLException e) {
+    return CANCELED_STATE.equals(e.getSQLState()) || CANCELED_CODES.contains(e.getErrorCode());
   }
 
   /** A message without secrets: the exception types and messages. */

@@ -7,19 +7,45 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import net.snowflake.client.jdbc.SnowflakeConnection;
 import net.snowflake.client.jdbc.SnowflakeDriver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One JDBC session: runs the connector's statements and uploads files to stages with the driver's
  * stream upload. Reconnects after a broken connection; the driver renews expired session tokens
  * itself. Callers serialize access.
+ *
+ * <p>Every call is bounded. Driver 3.24 waits minutes for a request the service does not answer
+ * (its socket timeout setting is not applied to statements) and retries an unanswered key-pair
+ * login forever, so logins, statements and uploads run on a call thread and the caller stops
+ * waiting after the login timeout, or after the statement timeout plus the network timeout.
+ * Statements also carry the statement timeout as their query timeout, so the driver cancels them on
+ * the service. An abandoned call keeps its connection, which is closed once the call ends; the
+ * session logs in again for the next call.
  */
 public final class SnowflakeSession implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SnowflakeSession.class);
 
   static {
     // The driver registers itself when loaded; a plugin class loader must load it explicitly.
@@ -30,109 +56,193 @@ public final class SnowflakeSession implements AutoCloseable {
     }
   }
 
+  /** The caller stopped waiting for a call; the call may still complete later. */
+  static final class AbandonedCallException extends SQLTimeoutException {
+    AbandonedCallException(String message) {
+      super(message);
+    }
+  }
+
+  @FunctionalInterface
+  private interface JdbcCall<T> {
+    T run() throws SQLException;
+  }
+
+  @FunctionalInterface
+  private interface ConnectionCall<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
   private final ConnectionSettings settings;
+  private final ClientTimeouts timeouts;
+  private final ExecutorService calls;
   private Connection connection;
+  private CompletableFuture<Connection> pendingLogin;
 
   public SnowflakeSession(ConnectionSettings settings) {
     this.settings = settings;
+    this.timeouts = settings.timeouts();
+    AtomicInteger threads = new AtomicInteger();
+    this.calls =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "pgsnow-snowflake-call-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  private Properties properties() {
+    Properties p = new Properties();
+    p.put("account", settings.url().account());
+    p.put("user", settings.user());
+    p.put("authenticator", "SNOWFLAKE_JWT");
+    p.put("privateKey", settings.privateKey());
+    p.put("db", settings.database().resolved());
+    p.put("schema", settings.schema().resolved());
+    settings.role().ifPresent(r -> p.put("role", r.resolved()));
+    settings.warehouse().ifPresent(w -> p.put("warehouse", w.resolved()));
+    p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
+    p.put("CLIENT_TELEMETRY_ENABLED", "false");
+    // The network timeout bounds the driver's retries of a failed request. The socket timeout is
+    // passed as well, though driver 3.24.2 does not apply it to statements; the call bounds below
+    // cover what neither ends.
+    p.put("loginTimeout", Long.toString(timeouts.loginSeconds()));
+    p.put("networkTimeout", Long.toString(timeouts.network().toMillis()));
+    p.put("HTTP_CLIENT_SOCKET_TIMEOUT", Long.toString(timeouts.network().toMillis()));
+    return p;
   }
 
   private Connection connection() throws SQLException {
     if (connection == null || connection.isClosed()) {
-      Properties p = new Properties();
-      p.put("account", settings.url().account());
-      p.put("user", settings.user());
-      p.put("authenticator", "SNOWFLAKE_JWT");
-      p.put("privateKey", settings.privateKey());
-      p.put("db", settings.database().resolved());
-      p.put("schema", settings.schema().resolved());
-      settings.role().ifPresent(r -> p.put("role", r.resolved()));
-      settings.warehouse().ifPresent(w -> p.put("warehouse", w.resolved()));
-      p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
-      p.put("CLIENT_TELEMETRY_ENABLED", "false");
-      // The network timeout bounds the driver's retries. The socket timeout is passed as well,
-      // but driver 3.24.2 does not apply it to a statement's request, so a statement that gets
-      // no answer can still wait longer than the network timeout.
-      ClientTimeouts timeouts = settings.timeouts();
-      p.put("loginTimeout", Long.toString(timeouts.loginSeconds()));
-      p.put("networkTimeout", Long.toString(timeouts.network().toMillis()));
-      p.put("HTTP_CLIENT_SOCKET_TIMEOUT", Long.toString(timeouts.network().toMillis()));
-      connection = new SnowflakeDriver().connect(settings.url().jdbcUrl(), p);
-      try (Statement st = connection.createStatement()) {
-        st.execute("USE DATABASE " + settings.database().sql());
-        st.execute("USE SCHEMA " + settings.schema().sql());
+      Connection c = login();
+      try {
+        run(c, "USE DATABASE", st -> st.execute("USE DATABASE " + settings.database().sql()));
+        run(c, "USE SCHEMA", st -> st.execute("USE SCHEMA " + settings.schema().sql()));
       } catch (SQLException e) {
-        // A session whose USE timed out is not known to be on the right schema: start over.
-        close();
+        // A session whose USE failed is not known to be on the right schema: start over.
+        if (!(e instanceof AbandonedCallException)) {
+          closeLater(c);
+        }
         throw e;
       }
+      connection = c;
     }
     return connection;
   }
 
-  /** Runs a statement; drops the connection after a failure so the next call reconnects. */
-  public void execute(String sql) throws SQLException {
-    try (Statement st = connection().createStatement()) {
-      st.execute(sql);
-    } catch (SQLException e) {
-      resetIfBroken(e);
+  /**
+   * Logs in on a call thread and waits at most the login timeout. A login still unanswered then is
+   * not abandoned but waited for again by the next call (the driver keeps retrying it with a new
+   * JWT), so an outage does not pile up logins.
+   */
+  private Connection login() throws SQLException {
+    if (pendingLogin == null) {
+      Properties p = properties();
+      String url = settings.url().jdbcUrl();
+      pendingLogin = submit(() -> new SnowflakeDriver().connect(url, p));
+    }
+    try {
+      Connection c = await("the login", timeouts.login(), pendingLogin);
+      pendingLogin = null;
+      return c;
+    } catch (AbandonedCallException e) {
+      throw e;
+    } catch (SQLException | RuntimeException e) {
+      pendingLogin = null;
       throw e;
     }
+  }
+
+  @FunctionalInterface
+  private interface StatementCall {
+    void run(Statement statement) throws SQLException;
+  }
+
+  /** Runs a statement on {@code c} with the statement timeout and the call bound. */
+  private void run(Connection c, String what, StatementCall call) throws SQLException {
+    onConnection(
+        c,
+        what,
+        conn -> {
+          try (Statement st = conn.createStatement()) {
+            st.setQueryTimeout(timeouts.statementSeconds());
+            call.run(st);
+          }
+          return null;
+        });
+  }
+
+  /** Runs a statement; drops the connection after a failure so the next call reconnects. */
+  public void execute(String sql) throws SQLException {
+    withConnection(
+        describe(sql),
+        c -> {
+          try (Statement st = c.createStatement()) {
+            st.setQueryTimeout(timeouts.statementSeconds());
+            st.execute(sql);
+          }
+          return null;
+        });
   }
 
   /** Runs a prepared statement with string or number binds. */
   public int update(String sql, Object... binds) throws SQLException {
-    try (PreparedStatement ps = connection().prepareStatement(sql)) {
-      for (int i = 0; i < binds.length; i++) {
-        ps.setObject(i + 1, binds[i]);
-      }
-      return ps.executeUpdate();
-    } catch (SQLException e) {
-      resetIfBroken(e);
-      throw e;
-    }
+    return withConnection(
+        describe(sql),
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setQueryTimeout(timeouts.statementSeconds());
+            for (int i = 0; i < binds.length; i++) {
+              ps.setObject(i + 1, binds[i]);
+            }
+            return ps.executeUpdate();
+          }
+        });
   }
 
   /** All rows as strings, columns by label (upper case). */
-  public List<java.util.Map<String, String>> query(String sql) throws SQLException {
-    List<java.util.Map<String, String>> rows = new ArrayList<>();
-    try (Statement st = connection().createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        java.util.Map<String, String> row = new java.util.LinkedHashMap<>();
-        for (int c = 1; c <= n; c++) {
-          row.put(
-              rs.getMetaData().getColumnLabel(c).toUpperCase(java.util.Locale.ROOT),
-              rs.getString(c));
-        }
-        rows.add(row);
-      }
-    } catch (SQLException e) {
-      resetIfBroken(e);
-      throw e;
-    }
-    return rows;
+  public List<Map<String, String>> query(String sql) throws SQLException {
+    return withConnection(
+        describe(sql),
+        c -> {
+          List<Map<String, String>> rows = new ArrayList<>();
+          try (Statement st = c.createStatement()) {
+            st.setQueryTimeout(timeouts.statementSeconds());
+            try (ResultSet rs = st.executeQuery(sql)) {
+              int n = rs.getMetaData().getColumnCount();
+              while (rs.next()) {
+                Map<String, String> row = new LinkedHashMap<>();
+                for (int col = 1; col <= n; col++) {
+                  row.put(
+                      rs.getMetaData().getColumnLabel(col).toUpperCase(Locale.ROOT),
+                      rs.getString(col));
+                }
+                rows.add(row);
+              }
+            }
+          }
+          return rows;
+        });
   }
 
   /** Uploads bytes already gzipped to {@code @stage/directory/fileName}, replacing a same name. */
   public void upload(Identifier stage, String directory, String fileName, byte[] gzip)
       throws SQLException {
-    try {
-      connection()
-          .unwrap(SnowflakeConnection.class)
-          .uploadStream(stage.sql(), directory, new ByteArrayInputStream(gzip), fileName, false);
-    } catch (SQLException e) {
-      resetIfBroken(e);
-      throw e;
-    }
+    withConnection(
+        "the upload of " + directory + "/" + fileName,
+        c -> {
+          c.unwrap(SnowflakeConnection.class)
+              .uploadStream(
+                  stage.sql(), directory, new ByteArrayInputStream(gzip), fileName, false);
+          return null;
+        });
   }
 
   /** Paths relative to the stage of the files under {@code directory}. */
   public List<String> list(Identifier stage, String directory) throws SQLException {
     List<String> paths = new ArrayList<>();
-    for (java.util.Map<String, String> row :
-        query("LIST @" + stage.sql() + "/" + directory + "/")) {
+    for (Map<String, String> row : query("LIST @" + stage.sql() + "/" + directory + "/")) {
       String name = row.get("NAME");
       int slash = name == null ? -1 : name.indexOf('/');
       if (slash > 0) {
@@ -142,21 +252,140 @@ public final class SnowflakeSession implements AutoCloseable {
     return paths;
   }
 
-  private void resetIfBroken(SQLException e) {
-    if (SnowflakeErrors.isTransient(e)) {
-      close();
+  private <T> T withConnection(String what, ConnectionCall<T> call) throws SQLException {
+    Connection c = connection();
+    try {
+      return onConnection(c, what, call);
+    } catch (SQLException e) {
+      if (SnowflakeErrors.isTransient(e)) {
+        // The next call logs in again; an abandoned call's connection is closed when it ends.
+        connection = null;
+        if (!(e instanceof AbandonedCallException)) {
+          closeLater(c);
+        }
+      }
+      throw e;
     }
   }
 
+  private <T> T onConnection(Connection c, String what, ConnectionCall<T> call)
+      throws SQLException {
+    return bounded(what, timeouts.callLimit(), () -> call.run(c), late -> closeLater(c));
+  }
+
+  /**
+   * Runs {@code call} on a call thread and waits at most {@code limit}. When the caller stops
+   * waiting, {@code abandoned} gets what the call produces once it ends (null if it fails).
+   */
+  private <T> T bounded(String what, Duration limit, JdbcCall<T> call, Consumer<T> abandoned)
+      throws SQLException {
+    CompletableFuture<T> result = submit(call);
+    try {
+      return await(what, limit, result);
+    } catch (AbandonedCallException e) {
+      result.whenComplete((value, failure) -> abandoned.accept(value));
+      throw e;
+    }
+  }
+
+  private <T> CompletableFuture<T> submit(JdbcCall<T> call) throws SQLException {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    try {
+      calls.execute(
+          () -> {
+            try {
+              result.complete(call.run());
+            } catch (Throwable t) {
+              result.completeExceptionally(t);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      throw new SQLException("The Snowflake session is closed", e);
+    }
+    return result;
+  }
+
+  /** The call's result, or {@link AbandonedCallException} if it takes longer than {@code limit}. */
+  private static <T> T await(String what, Duration limit, CompletableFuture<T> result)
+      throws SQLException {
+    try {
+      return result.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.warn("Snowflake did not answer {} within {} ms", what, limit.toMillis());
+      throw new AbandonedCallException(
+          "Snowflake did not answer " + what + " within " + limit.toMillis() + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AbandonedCallException("Interrupted while waiting for " + what);
+    } catch (ExecutionException e) {
+      throw rethrown(what, e.getCause());
+    }
+  }
+
+  private static SQLException rethrown(String what, Throwable cause) {
+    if (cause instanceof SQLException sql) {
+      return sql;
+    }
+    if (cause instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (cause instanceof Error error) {
+      throw error;
+    }
+    return new SQLException(what + " failed", cause);
+  }
+
+  /** The statement's first words, for messages: never binds or file contents. */
+  private static String describe(String sql) {
+    String head = sql.strip();
+    int end = Math.min(head.length(), 60);
+    return "the statement '" + head.substring(0, end) + (end < head.length() ? "…'" : "'");
+  }
+
+  /** Closes a connection on a call thread: a logout the service does not answer cannot block. */
+  private void closeLater(Connection c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      calls.execute(() -> closeQuietly(c));
+    } catch (RejectedExecutionException e) {
+      closeQuietly(c);
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException | RuntimeException e) {
+      // the session is gone either way
+    }
+  }
+
+  /**
+   * Logs out, waiting at most the network timeout, and stops the call threads; calls abandoned
+   * earlier close their connections when they end.
+   */
   @Override
   public void close() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        // the session is gone either way
-      }
-      connection = null;
+    if (pendingLogin != null) {
+      pendingLogin.whenComplete((late, failure) -> closeLater(late));
+      pendingLogin = null;
     }
+    Connection c = connection;
+    connection = null;
+    CompletableFuture<Void> logout =
+        c == null
+            ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.runAsync(() -> closeQuietly(c), calls);
+    calls.shutdown();
+    try {
+      logout.get(timeouts.network().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.debug("Logout did not complete: {}", e.toString());
+    }
+    calls.shutdownNow();
   }
 }

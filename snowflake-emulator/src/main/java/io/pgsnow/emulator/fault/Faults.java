@@ -99,6 +99,14 @@ public final class Faults {
     }
   }
 
+  /**
+   * How many requests the armed request faults will still affect: zero once every armed fault has
+   * been used (or cleared), so a test knows its own requests no longer meet them.
+   */
+  public synchronized int armedRequests() {
+    return requestFaults.stream().mapToInt(a -> a.remaining).sum();
+  }
+
   /** Consumes one armed fault for a request, if any applies. */
   public synchronized Optional<RequestFault> nextRequestFault(Endpoint endpoint) {
     Iterator<Armed> it = requestFaults.iterator();

@@ -19,6 +19,22 @@ class FaultsTest {
   }
 
   @Test
+  void armedRequestsCountsWhatTheArmedFaultsWillStillAffect() {
+    Faults faults =
+        new Faults()
+            .failRequests(Endpoint.QUERY, 503, 2)
+            .timeoutRequests(Endpoint.LOGIN, Duration.ofSeconds(1), 1);
+    assertThat(faults.armedRequests()).isEqualTo(3);
+    faults.nextRequestFault(Endpoint.QUERY);
+    assertThat(faults.armedRequests()).isEqualTo(2);
+    faults.nextRequestFault(Endpoint.LOGIN);
+    faults.nextRequestFault(Endpoint.QUERY);
+    assertThat(faults.armedRequests()).isZero();
+    faults.failRequests(Endpoint.QUERY, 503, 4).clear();
+    assertThat(faults.armedRequests()).isZero();
+  }
+
+  @Test
   void anyMatchesEveryEndpointAndLoadFailuresMatchPaths() {
     Faults faults = new Faults().failRequests(Endpoint.ANY, 500, 1).failLoads("bad", "boom");
     assertThat(faults.nextRequestFault(Endpoint.INSERT_FILES)).isPresent();
