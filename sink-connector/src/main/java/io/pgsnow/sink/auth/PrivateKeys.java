@@ -1,24 +1,36 @@
 package io.pgsnow.sink.auth;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
-import javax.crypto.Cipher;
-import javax.crypto.EncryptedPrivateKeyInfo;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.pkcs.RSAPrivateKey;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
+import org.bouncycastle.operator.InputDecryptorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.pkcs.PKCSException;
 
 /**
  * An RSA private key from {@code snowflake.private.key}: PEM with or without its header lines, line
  * breaks optional, PKCS#8 (PEM label {@code PRIVATE KEY}), PKCS#1 (label {@code RSA PRIVATE KEY})
- * or encrypted PKCS#8 (label {@code ENCRYPTED PRIVATE KEY}) with a passphrase.
+ * or encrypted PKCS#8 (label {@code ENCRYPTED PRIVATE KEY}) with a passphrase. Encrypted keys are
+ * read with BouncyCastle, which knows every scheme openssl writes, including the {@code -v2 des3}
+ * form of Snowflake's key-pair guide that the JDK cannot decrypt. A key without labels is taken as
+ * plain PKCS#8 when it parses as one, otherwise as encrypted when a passphrase is set.
  */
 public final class PrivateKeys {
   private static final String PKCS1_LABEL = "RSA PRIVATE KEY";
+  private static final String ENCRYPTED_LABEL = "ENCRYPTED PRIVATE KEY";
+  private static final String PASSPHRASE_HINT =
+      "Cannot decrypt the private key: check snowflake.private.key.passphrase";
 
   private PrivateKeys() {}
 
@@ -29,89 +41,66 @@ public final class PrivateKeys {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException("The private key is empty");
     }
-    boolean pkcs1 = text.contains("BEGIN " + PKCS1_LABEL);
-    boolean encrypted = text.contains("ENCRYPTED PRIVATE KEY");
-    String base64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-    byte[] der;
+    byte[] der = decodePem(text);
+    boolean hasPassphrase = passphrase != null && !passphrase.isEmpty();
+    if (text.contains("BEGIN " + PKCS1_LABEL)) {
+      return rsaKey(pkcs1ToPkcs8(der));
+    }
+    if (text.contains("BEGIN " + ENCRYPTED_LABEL)) {
+      if (!hasPassphrase) {
+        throw new IllegalArgumentException(
+            "The private key is encrypted: set snowflake.private.key.passphrase");
+      }
+      return rsaKey(decrypt(der, passphrase));
+    }
     try {
-      der = Base64.getDecoder().decode(base64);
+      return rsaKey(der);
+    } catch (IllegalArgumentException notPlain) {
+      if (!hasPassphrase) {
+        throw notPlain;
+      }
+      return rsaKey(decrypt(der, passphrase));
+    }
+  }
+
+  private static byte[] decodePem(String text) {
+    String base64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    try {
+      return Base64.getDecoder().decode(base64);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("The private key is not base64 PEM text", e);
     }
+  }
+
+  private static PrivateKey rsaKey(byte[] pkcs8) {
     try {
-      if (pkcs1) {
-        der = pkcs1ToPkcs8(der);
-      } else if (encrypted || (passphrase != null && !passphrase.isEmpty())) {
-        der = decrypt(der, passphrase);
-      }
-      return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
-    } catch (GeneralSecurityException | IOException e) {
+      return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+    } catch (GeneralSecurityException | RuntimeException e) {
       throw new IllegalArgumentException(
-          encrypted
-              ? "Cannot decrypt the private key: check snowflake.private.key.passphrase"
-              : "The private key is not an RSA key in PKCS#8 or PKCS#1 form",
-          e);
+          "The private key is not an RSA key in PKCS#8 or PKCS#1 form", e);
     }
   }
 
-  private static byte[] decrypt(byte[] der, String passphrase)
-      throws GeneralSecurityException, IOException {
-    if (passphrase == null || passphrase.isEmpty()) {
-      throw new GeneralSecurityException("encrypted key without passphrase");
+  private static byte[] decrypt(byte[] der, String passphrase) {
+    try {
+      InputDecryptorProvider decryptor =
+          new JceOpenSSLPKCS8DecryptorProviderBuilder()
+              .setProvider(new BouncyCastleProvider())
+              .build(passphrase.toCharArray());
+      return new PKCS8EncryptedPrivateKeyInfo(der).decryptPrivateKeyInfo(decryptor).getEncoded();
+    } catch (IOException | OperatorCreationException | PKCSException | RuntimeException e) {
+      throw new IllegalArgumentException(PASSPHRASE_HINT, e);
     }
-    EncryptedPrivateKeyInfo info = new EncryptedPrivateKeyInfo(der);
-    String algorithm = info.getAlgParameters().toString();
-    SecretKeyFactory factory = SecretKeyFactory.getInstance(algorithm);
-    Cipher cipher = Cipher.getInstance(algorithm);
-    cipher.init(
-        Cipher.DECRYPT_MODE,
-        factory.generateSecret(new PBEKeySpec(passphrase.toCharArray())),
-        info.getAlgParameters());
-    return info.getKeySpec(cipher).getEncoded();
   }
 
   /** Wraps a PKCS#1 RSAPrivateKey into a PKCS#8 PrivateKeyInfo. */
-  private static byte[] pkcs1ToPkcs8(byte[] pkcs1) throws IOException {
-    byte[] rsaAlgorithm = {
-      0x30,
-      0x0d,
-      0x06,
-      0x09,
-      0x2a,
-      (byte) 0x86,
-      0x48,
-      (byte) 0x86,
-      (byte) 0xf7,
-      0x0d,
-      0x01,
-      0x01,
-      0x01,
-      0x05,
-      0x00
-    };
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.write(new byte[] {0x02, 0x01, 0x00});
-    body.write(rsaAlgorithm);
-    body.write(0x04);
-    body.write(length(pkcs1.length));
-    body.write(pkcs1);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(0x30);
-    out.write(length(body.size()));
-    body.writeTo(out);
-    return out.toByteArray();
-  }
-
-  private static byte[] length(int n) {
-    if (n < 0x80) {
-      return new byte[] {(byte) n};
+  private static byte[] pkcs1ToPkcs8(byte[] pkcs1) {
+    try {
+      AlgorithmIdentifier rsa =
+          new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE);
+      return new PrivateKeyInfo(rsa, RSAPrivateKey.getInstance(pkcs1)).getEncoded();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("The private key is not an RSA key in PKCS#1 form", e);
     }
-    if (n < 0x100) {
-      return new byte[] {(byte) 0x81, (byte) n};
-    }
-    if (n < 0x10000) {
-      return new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n};
-    }
-    return new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
   }
 }
