@@ -11,6 +11,7 @@ import io.pgsnow.sink.ingest.ObjectProvisioner;
 import io.pgsnow.sink.ingest.SnowflakeErrors;
 import io.pgsnow.sink.ingest.SnowflakeSession;
 import io.pgsnow.sink.ingest.SnowpipeClient;
+import io.pgsnow.sink.ingest.StagePurge;
 import io.pgsnow.sink.naming.Identifier;
 import io.pgsnow.sink.naming.ObjectNames;
 import io.pgsnow.sink.naming.StageFileName;
@@ -75,6 +76,7 @@ final class SinkPipeline implements AutoCloseable {
   private final Map<TopicPartition, Target> targets = new ConcurrentHashMap<>();
   private final Map<String, LoadStatus> failures = new ConcurrentHashMap<>();
   private final Map<String, Instant> registeredAt = new ConcurrentHashMap<>();
+  private final StagePurge purge = new StagePurge();
   private final AtomicReference<ConnectException> backgroundFailure = new AtomicReference<>();
   private final ScheduledExecutorService background;
   private int consecutiveFailures;
@@ -278,6 +280,12 @@ final class SinkPipeline implements AutoCloseable {
               });
     }
     RecoveryPlan plan = RecoveryPlan.of(staged, historical, history);
+    if (config.purgeLoaded()) {
+      // Loaded files left by an earlier run (or by a run that kept them) go now.
+      staged.stream()
+          .filter(f -> history.containsKey(f.path()) && history.get(f.path()).isLoaded())
+          .forEach(f -> purge.loaded(target.stage(), f));
+    }
     LOG.info(
         "Recovered {}: {} staged files, {} in load history, records through offset {} are already"
             + " in files, {} files await their outcome",
@@ -344,6 +352,7 @@ final class SinkPipeline implements AutoCloseable {
       }
       confirmLoads();
       recordFailures();
+      purge.run(session);
     } catch (RetriableException e) {
       LOG.warn("Transient Snowflake fault in the background flush, retrying: {}", e.getMessage());
     } catch (ConnectException e) {
@@ -407,6 +416,9 @@ final class SinkPipeline implements AutoCloseable {
     registeredAt.remove(path);
     if (status.isLoaded()) {
       state.done(file.name());
+      if (config.purgeLoaded()) {
+        purge.loaded(targetFor(tp).stage(), file.name());
+      }
       metrics.loaded(tp, file.name().endOffset(), status.rowsLoaded());
     } else {
       LOG.warn("Snowpipe could not load {}: {} {}", path, status.status(), status.firstError());

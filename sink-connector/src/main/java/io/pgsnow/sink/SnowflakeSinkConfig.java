@@ -33,6 +33,7 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
   public static final String WAREHOUSE = "snowflake.warehouse.name";
   public static final String TOPIC2TABLE = "snowflake.topic2table.map";
   public static final String PIPE_PER_TABLE = "snowflake.pipe.per.table";
+  public static final String PURGE_LOADED = "snowflake.stage.purge.loaded";
   public static final String SCHEMATIZATION = "snowflake.enable.schematization";
   public static final String BUFFER_COUNT = "buffer.count.records";
   public static final String BUFFER_BYTES = "buffer.size.bytes";
@@ -208,6 +209,19 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         ++o,
         Width.SHORT,
         "One pipe per table");
+    def.define(
+        PURGE_LOADED,
+        Type.BOOLEAN,
+        true,
+        Importance.LOW,
+        "Remove each file from the table's stage once Snowpipe reports it LOADED, so the stage"
+            + " holds only files whose load is still open (and failed ones, which the error table"
+            + " names). A restarting task learns of loaded files from the pipe's load history."
+            + " <code>false</code> keeps every file.",
+        TABLES,
+        ++o,
+        Width.SHORT,
+        "Remove loaded files");
     def.define(
         SCHEMATIZATION,
         Type.BOOLEAN,
@@ -494,6 +508,10 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
 
   public TopicTableMap topicTableMap() {
     return TopicTableMap.parse(getString(TOPIC2TABLE));
+  }
+
+  public boolean purgeLoaded() {
+    return getBoolean(PURGE_LOADED);
   }
 
   public boolean pipePerTable() {

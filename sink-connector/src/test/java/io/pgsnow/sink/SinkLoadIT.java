@@ -94,9 +94,11 @@ class SinkLoadIT {
     try (Connection conn = SinkItSupport.connect(emulator, SinkItSupport.DATABASE)) {
       SinkItSupport.exec(conn, "USE WAREHOUSE COMPUTE_WH");
       assertThat(rows(conn, "DESC STAGE " + stage)).isNotEmpty();
-      assertThat(rows(conn, "LIST @" + stage))
-          .extracting(r -> r.get(0))
-          .anySatisfy(n -> assertThat(n).contains("LCC_PRZ15M/TOPIC_PAYROLL/0/0_4_"));
+      // The loaded file leaves the stage (snowflake.stage.purge.loaded defaults to true).
+      await("the loaded file removed from the stage")
+          .atMost(TIMEOUT)
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> rows(conn, "LIST @" + stage).isEmpty());
       assertThat(rows(conn, "DESC PIPE " + pipe).get(0).get(4))
           .containsIgnoringCase("COPY INTO TOPIC_PAYROLL(RECORD_METADATA, RECORD_CONTENT)");
       SinkItSupport.exec(
@@ -152,6 +154,7 @@ class SinkLoadIT {
     }
     Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, "orders-v1", true);
     config.put("snowflake.topic2table.map", "orders-.*:ORDERS");
+    config.put("snowflake.stage.purge.loaded", "false");
     connect.createConnector("orders_sink", config);
     connect.awaitRunning("orders_sink", 1, TIMEOUT);
     await("rows in ORDERS")
@@ -173,5 +176,10 @@ class SinkLoadIT {
     assertThat(content.get("id").asLong()).isEqualTo(2);
     assertThat(content.get("amount").asDouble()).isEqualTo(2.5);
     assertThat(content.get("note").isNull()).isTrue();
+    // With purging off, the loaded file stays in the stage.
+    assertThat(rows(emulator, "LIST @SNOWFLAKE_KAFKA_CONNECTOR_ORDERS_SINK_STAGE_ORDERS"))
+        .extracting(r -> r.get(0))
+        .singleElement()
+        .satisfies(n -> assertThat(n).contains("ORDERS_SINK/ORDERS/0/0_2_"));
   }
 }
