@@ -86,7 +86,8 @@ public class SourceHotPathBenchmark {
             true,
             new ColumnTypes(DecimalHandling.PRECISE, TypeResolver.NONE),
             relationId -> List.of("id"),
-            new SourceInfo("bench", "pg", "db"));
+            new SourceInfo("bench", "pg", "db"),
+            Long.MAX_VALUE);
     keyConverter = new JsonConverter();
     keyConverter.configure(Map.of("schemas.enable", "true"), true);
     valueConverter = new JsonConverter();

@@ -50,6 +50,7 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
   public static final String POLL_INTERVAL_MS = "poll.interval.ms";
   public static final String STATUS_UPDATE_INTERVAL_MS = "status.update.interval.ms";
   public static final String STREAMING_MODE = "pgoutput.streaming";
+  public static final String STREAMING_MAX_BUFFERED_BYTES = "pgoutput.streaming.max.buffered.bytes";
 
   private static final String GROUP_CONNECTION = "Connection";
   private static final String GROUP_CAPTURE = "Capture";
@@ -351,6 +352,12 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
         ++order,
         Width.SHORT,
         "Publication autocreate mode");
+    defineStreaming(def, order);
+  }
+
+  /** In-progress streaming and status updates, after the replication keys ordered up to here. */
+  private static void defineStreaming(ConfigDef def, int firstOrder) {
+    int order = firstOrder;
     def.define(
         STREAMING_MODE,
         Type.BOOLEAN,
@@ -363,6 +370,21 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
         ++order,
         Width.SHORT,
         "Stream in-progress transactions");
+    def.define(
+        STREAMING_MAX_BUFFERED_BYTES,
+        Type.LONG,
+        128L << 20,
+        ConfigDef.Range.atLeast(1L << 20),
+        Importance.LOW,
+        "The most the task holds of streamed in-progress transactions (their column bytes plus"
+            + " about 100 bytes per change). When a transaction outgrows it, the task drops what it"
+            + " holds and reopens the stream from its last record without in-progress streaming,"
+            + " so PostgreSQL keeps large transactions on its own disk and sends them at commit;"
+            + " nothing is lost or repeated. Counted by the StreamingFallbacks metric.",
+        GROUP_REPLICATION,
+        ++order,
+        Width.SHORT,
+        "In-progress transaction memory");
     def.define(
         STATUS_UPDATE_INTERVAL_MS,
         Type.LONG,
@@ -527,6 +549,10 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
 
   public boolean streamInProgress() {
     return getBoolean(STREAMING_MODE);
+  }
+
+  public long streamingMaxBufferedBytes() {
+    return getLong(STREAMING_MAX_BUFFERED_BYTES);
   }
 
   public Duration statusUpdateInterval() {

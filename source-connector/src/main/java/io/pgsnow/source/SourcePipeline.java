@@ -95,12 +95,13 @@ final class SourcePipeline implements AutoCloseable {
             config.tombstonesOnDelete(),
             new ColumnTypes(config.decimalHandling(), types),
             new CatalogPrimaryKeys(connections),
-            new SourceInfo(Version.get(), config.topicPrefix(), config.dbname()));
+            new SourceInfo(Version.get(), config.topicPrefix(), config.dbname()),
+            config.streamingMaxBufferedBytes());
     BlockingQueue<SourceRecord> queue = new ArrayBlockingQueue<>(config.maxQueueSize());
     SourceTaskMetrics.Counters counters = new SourceTaskMetrics.Counters();
     StreamReader reader =
         new StreamReader(
-            startLsn ->
+            (startLsn, streaming) ->
                 LogicalStream.open(
                     connections,
                     new LogicalStream.Options(
@@ -108,7 +109,7 @@ final class SourcePipeline implements AutoCloseable {
                         config.publicationName(),
                         startLsn,
                         serverVersion,
-                        config.streamInProgress(),
+                        config.streamInProgress() && streaming,
                         config.statusUpdateInterval())),
             resume,
             (resumeAfter, sink) ->

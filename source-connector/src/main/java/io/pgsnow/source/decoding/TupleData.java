@@ -24,6 +24,15 @@ public final class TupleData {
     return kinds.length;
   }
 
+  /** The bytes this row holds: its values and one kind byte per column. */
+  public long byteSize() {
+    long bytes = kinds.length;
+    for (byte[] v : values) {
+      bytes += v == null ? 0 : v.length;
+    }
+    return bytes;
+  }
+
   public byte kind(int column) {
     return kinds[column];
   }

@@ -40,10 +40,14 @@ public final class TransactionAssembler {
       boolean tombstonesOnDelete,
       ColumnTypes columnTypes,
       PrimaryKeys primaryKeys,
-      SourceInfo sourceInfo) {}
+      SourceInfo sourceInfo,
+      long maxStreamedBytes) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(TransactionAssembler.class);
   private static final int LARGE_TRANSACTION = 1 << 17;
+
+  /** Counted per held change besides its column bytes: the decoded message and list entry. */
+  private static final long CHANGE_OVERHEAD_BYTES = 96;
 
   private final Settings settings;
   private final Map<String, ?> partition;
@@ -55,6 +59,7 @@ public final class TransactionAssembler {
   private final Map<Integer, Boolean> included = new HashMap<>();
 
   private final Map<Long, List<Buffered>> streamed = new HashMap<>();
+  private long streamedBytes;
   private SourcePosition resumeAfter;
 
   private long txId;
@@ -89,7 +94,13 @@ public final class TransactionAssembler {
     if (streamXid != 0 && bufferable(message)) {
       long xid = xidOf(message);
       List<Buffered> buffer = streamed.computeIfAbsent(streamXid, x -> new ArrayList<>());
-      buffer.add(new Buffered(message, lsn, xid));
+      long bytes = CHANGE_OVERHEAD_BYTES + byteSize(message);
+      streamedBytes += bytes;
+      if (streamedBytes > settings.maxStreamedBytes()) {
+        throw new StreamedTransactionTooLargeException(
+            streamXid, streamedBytes, settings.maxStreamedBytes());
+      }
+      buffer.add(new Buffered(message, lsn, xid, bytes));
       if (Long.bitCount(buffer.size()) == 1 && buffer.size() >= LARGE_TRANSACTION) {
         // Held in the task's heap until the commit: say so as it grows (at 2^17, 2^18, ...).
         LOG.warn(
@@ -142,6 +153,17 @@ public final class TransactionAssembler {
     return 0L;
   }
 
+  private static long byteSize(PgOutputMessage message) {
+    if (message instanceof PgOutputMessage.Insert m) {
+      return m.newTuple().byteSize();
+    } else if (message instanceof PgOutputMessage.Update m) {
+      return m.newTuple().byteSize() + (m.oldTuple() == null ? 0 : m.oldTuple().byteSize());
+    } else if (message instanceof PgOutputMessage.Delete m) {
+      return m.oldTuple().byteSize();
+    }
+    return 0L;
+  }
+
   private void begin(long xid, long finalLsn, long commitTimeMicros) {
     inTransaction = true;
     txId = xid;
@@ -160,7 +182,7 @@ public final class TransactionAssembler {
   }
 
   private void streamCommit(PgOutputMessage.StreamCommit c) throws InterruptedException {
-    List<Buffered> changes = streamed.remove(c.xid());
+    List<Buffered> changes = release(streamed.remove(c.xid()));
     begin(c.xid(), c.commitLsn(), c.commitTimeMicros());
     if (changes != null) {
       for (Buffered b : changes) {
@@ -172,13 +194,30 @@ public final class TransactionAssembler {
 
   private void streamAbort(PgOutputMessage.StreamAbort a) {
     if (a.xid() == a.subXid()) {
-      streamed.remove(a.xid());
+      release(streamed.remove(a.xid()));
       return;
     }
     List<Buffered> changes = streamed.get(a.xid());
     if (changes != null) {
-      changes.removeIf(b -> b.xid() == a.subXid());
+      changes.removeIf(
+          b -> {
+            if (b.xid() != a.subXid()) {
+              return false;
+            }
+            streamedBytes -= b.bytes();
+            return true;
+          });
     }
+  }
+
+  /** No longer counts a transaction's changes as held; returns them. */
+  private List<Buffered> release(List<Buffered> changes) {
+    if (changes != null) {
+      for (Buffered b : changes) {
+        streamedBytes -= b.bytes();
+      }
+    }
+    return changes;
   }
 
   private void handle(PgOutputMessage message, long lsn) throws InterruptedException {
@@ -355,5 +394,5 @@ public final class TransactionAssembler {
     return resumeAfter != null && position.compareTo(resumeAfter) <= 0;
   }
 
-  private record Buffered(PgOutputMessage message, long lsn, long xid) {}
+  private record Buffered(PgOutputMessage message, long lsn, long xid, long bytes) {}
 }

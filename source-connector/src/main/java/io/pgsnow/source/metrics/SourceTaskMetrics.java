@@ -27,6 +27,7 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoClos
   public static final class Counters {
     private final AtomicLong recordsQueued = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong streamingFallbacks = new AtomicLong();
     private volatile long lastCommitTimeMillis;
 
     public void recordQueued(long commitTimeMillis) {
@@ -36,6 +37,10 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoClos
 
     public void reconnected() {
       reconnects.incrementAndGet();
+    }
+
+    public void streamingFellBack() {
+      streamingFallbacks.incrementAndGet();
     }
   }
 
@@ -99,6 +104,11 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoClos
   @Override
   public long getReconnects() {
     return counters.reconnects.get();
+  }
+
+  @Override
+  public long getStreamingFallbacks() {
+    return counters.streamingFallbacks.get();
   }
 
   /** An LSN as PostgreSQL prints it, e.g. {@code 0/16B3748}. */

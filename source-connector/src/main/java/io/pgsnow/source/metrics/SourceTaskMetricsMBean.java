@@ -22,4 +22,10 @@ public interface SourceTaskMetricsMBean {
 
   /** Reconnections of the replication stream since the task started. */
   long getReconnects();
+
+  /**
+   * Times an in-progress transaction outgrew {@code pgoutput.streaming.max.buffered.bytes} and the
+   * stream was reopened without in-progress streaming.
+   */
+  long getStreamingFallbacks();
 }

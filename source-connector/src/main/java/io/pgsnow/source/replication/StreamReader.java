@@ -1,6 +1,7 @@
 package io.pgsnow.source.replication;
 
 import io.pgsnow.source.decoding.PgOutputDecoder;
+import io.pgsnow.source.events.StreamedTransactionTooLargeException;
 import io.pgsnow.source.events.TransactionAssembler;
 import io.pgsnow.source.metrics.SourceTaskMetrics;
 import io.pgsnow.source.offsets.SourcePosition;
@@ -43,11 +44,12 @@ public final class StreamReader implements Runnable {
   private volatile boolean running = true;
   private volatile Throwable failure;
   private SourcePosition lastQueued;
+  private boolean streamInProgress = true;
 
-  /** Opens a stream from a start LSN. */
+  /** Opens a stream from a start LSN, with in-progress streaming unless told not to. */
   @FunctionalInterface
   public interface StreamOpener {
-    LogicalStream open(long startLsn) throws SQLException;
+    LogicalStream open(long startLsn, boolean streamInProgress) throws SQLException;
   }
 
   /**
@@ -96,6 +98,16 @@ public final class StreamReader implements Runnable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
+      } catch (StreamedTransactionTooLargeException e) {
+        // Nothing of the transaction was emitted: read again from the last record queued and let
+        // PostgreSQL hold large transactions until they commit.
+        LOG.warn(
+            "{}; reopening the stream after {} without in-progress streaming for this task",
+            e.getMessage(),
+            lastQueued);
+        streamInProgress = false;
+        closeStream();
+        metrics.streamingFellBack();
       } catch (SQLException e) {
         if (!running) {
           return;
@@ -124,7 +136,7 @@ public final class StreamReader implements Runnable {
 
   private void readUntilStopped() throws SQLException, InterruptedException {
     long startLsn = lastQueued == null ? 0L : lastQueued.commitLsn();
-    LogicalStream stream = opener.open(startLsn);
+    LogicalStream stream = opener.open(startLsn, streamInProgress);
     current.set(stream);
     PgOutputDecoder decoder = new PgOutputDecoder();
     TransactionAssembler assembler = assemblers.apply(this::enqueue);

@@ -27,6 +27,11 @@ class TransactionAssemblerTest {
 
   private static TransactionAssembler.Settings settings(
       TableFilter filter, Set<Operation> skipped) {
+    return settings(filter, skipped, Long.MAX_VALUE);
+  }
+
+  private static TransactionAssembler.Settings settings(
+      TableFilter filter, Set<Operation> skipped, long maxStreamedBytes) {
     return new TransactionAssembler.Settings(
         "pg",
         filter,
@@ -35,7 +40,8 @@ class TransactionAssemblerTest {
         new ColumnTypes(DecimalHandling.PRECISE, TypeResolver.NONE),
         // full_emp is the REPLICA IDENTITY FULL table of the fixture; its primary key is id.
         relationId -> List.of("id"),
-        new SourceInfo("test", "pg", "db"));
+        new SourceInfo("test", "pg", "db"),
+        maxStreamedBytes);
   }
 
   private static List<SourceRecord> run(
@@ -170,6 +176,17 @@ class TransactionAssemblerTest {
         .containsOnly(((Struct) records.get(0).value()).getStruct("source").getInt64("txId"));
     assertThat(records.get(0).sourceOffset().get("lsn_commit"))
         .isEqualTo(records.get(2001).sourceOffset().get("lsn_commit"));
+  }
+
+  @Test
+  void refusesToHoldMoreOfAStreamedTransactionThanItsBound() throws Exception {
+    // The fixture's streamed transaction holds 2,000+ changes of about 100 bytes each.
+    assertThatThrownBy(() -> run("v2-streamed.hex", settings(ALL, Set.of(), 64 * 1024), null))
+        .isInstanceOf(StreamedTransactionTooLargeException.class)
+        .hasMessageContaining("pgoutput.streaming.max.buffered.bytes=65536");
+    // Within the bound, the same stream goes through whole; what was held is released at commit,
+    // so the bound applies to what is held at once, not to the total streamed.
+    assertThat(run("v2-streamed.hex", settings(ALL, Set.of(), 1L << 20), null)).hasSize(2002);
   }
 
   @Test
