@@ -452,6 +452,50 @@ class JdbcSqlIT {
   }
 
   @Test
+  void dmlResolvesNamesExactlyToo() throws SQLException {
+    try (Connection conn = connect()) {
+      exec(
+          conn,
+          "create or replace table \"dml_case\" (\"lower\" int, upper int, \"Mixed\" int)",
+          "insert into \"dml_case\" (\"lower\", Upper) values (5, 6)",
+          "update \"dml_case\" set \"Mixed\" = \"lower\" + UPPER where \"lower\" = 5",
+          "insert into \"dml_case\" select \"lower\" + 1, upper, \"Mixed\" from \"dml_case\"");
+      assertThat(rows(conn, "select \"lower\", upper, \"Mixed\" from \"dml_case\" order by 1"))
+          .containsExactly(List.of("5", "6", "11"), List.of("6", "6", "11"));
+      List<String> wrong =
+          List.of(
+              "insert into \"dml_case\" (lower) values (1)",
+              "update \"dml_case\" set mixed = 1",
+              "update \"dml_case\" set \"Mixed\" = 1 where lower = 5",
+              "update \"dml_case\" set \"Mixed\" = \"upper\"",
+              "delete from \"dml_case\" where LOWER = 5",
+              "insert into \"dml_case\" select lower, 1, 2 from \"dml_case\"");
+      for (String sql : wrong) {
+        assertThatThrownBy(() -> exec(conn, sql))
+            .as(sql)
+            .isInstanceOfSatisfying(
+                SQLException.class,
+                e -> {
+                  assertThat(e.getErrorCode()).isEqualTo(904);
+                  assertThat(e.getMessage()).contains("invalid identifier");
+                });
+      }
+      for (String sql :
+          List.of(
+              "insert into dml_case values (1, 2, 3)",
+              "update DML_CASE set upper = 1",
+              "delete from Dml_Case")) {
+        assertThatThrownBy(() -> exec(conn, sql))
+            .as(sql)
+            .isInstanceOfSatisfying(
+                SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(2003));
+      }
+      exec(conn, "delete from \"dml_case\" where \"lower\" = 5");
+      assertThat(rows(conn, "select count(*) from \"dml_case\"")).containsExactly(List.of("1"));
+    }
+  }
+
+  @Test
   void flattenAndDateFunctions() throws SQLException {
     try (Connection conn = connect()) {
       exec(

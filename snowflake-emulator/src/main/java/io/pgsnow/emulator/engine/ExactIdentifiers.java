@@ -27,9 +27,9 @@ final class ExactIdentifiers {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PLAIN = Pattern.compile("[A-Z_][A-Z0-9_$]*");
 
-  private record TableRef(String database, String schema, String table) {}
+  record TableRef(String database, String schema, String table) {}
 
-  private record Resolved(String database, String schema, String table) {}
+  record Resolved(String database, String schema, String table) {}
 
   /** What one parse tree names: tables, column references, and names the query defines. */
   private static final class References {
@@ -63,14 +63,18 @@ final class ExactIdentifiers {
         continue;
       }
       if (columns.stream().anyMatch(c -> c.equalsIgnoreCase(column))) {
-        throw new SnowflakeSqlException(
-            SnowflakeSqlException.INVALID_IDENTIFIER,
-            "42000",
-            "SQL compilation error: error line 1 at position 0\ninvalid identifier '"
-                + display(column)
-                + "'");
+        throw invalidIdentifier(column);
       }
     }
+  }
+
+  static SnowflakeSqlException invalidIdentifier(String name) {
+    return new SnowflakeSqlException(
+        SnowflakeSqlException.INVALID_IDENTIFIER,
+        "42000",
+        "SQL compilation error: error line 1 at position 0\ninvalid identifier '"
+            + display(name)
+            + "'");
   }
 
   private static JsonNode parseTree(Connection conn, String sql) throws SQLException {
@@ -117,7 +121,7 @@ final class ExactIdentifiers {
    * The catalog entry a reference names. Null when nothing matches even case-insensitively (DuckDB
    * reports that); an error when entries match only in another case.
    */
-  private static Resolved resolve(Connection conn, TableRef ref) throws SQLException {
+  static Resolved resolve(Connection conn, TableRef ref) throws SQLException {
     List<Resolved> candidates = candidates(conn, ref);
     if (candidates.isEmpty()) {
       return null;
@@ -176,7 +180,7 @@ final class ExactIdentifiers {
     }
   }
 
-  private static List<String> columnsOf(Connection conn, Resolved table) throws SQLException {
+  static List<String> columnsOf(Connection conn, Resolved table) throws SQLException {
     List<String> names = new ArrayList<>();
     try (PreparedStatement ps =
         conn.prepareStatement(
@@ -195,7 +199,7 @@ final class ExactIdentifiers {
   }
 
   /** A name as Snowflake prints it in errors: plain when it needs no quotes. */
-  private static String display(String name) {
+  static String display(String name) {
     return PLAIN.matcher(name).matches() ? name : ObjectName.quote(name);
   }
 }

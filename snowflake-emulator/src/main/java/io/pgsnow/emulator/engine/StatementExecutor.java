@@ -144,16 +144,22 @@ public final class StatementExecutor {
     };
   }
 
+  /** Checks the statement's names as Snowflake resolves them; returns the DuckDB SQL to run. */
+  private static String prepareSql(SessionState s, Sql sql) throws SQLException {
+    switch (sql.kind()) {
+      case QUERY -> ExactIdentifiers.check(s.connection(), sql.duckSql());
+      case INSERT, UPDATE, DELETE -> DmlIdentifiers.check(s.connection(), sql.duckSql());
+      default -> {}
+    }
+    return sql.kind() == Statement.SqlKind.INSERT
+        ? TimestampTzInserts.rewrite(s.connection(), sql.duckSql())
+        : sql.duckSql();
+  }
+
   private QueryResult runSql(SessionState s, Sql sql, List<BindValue> binds) throws SQLException {
-    String duckSql =
-        sql.kind() == Statement.SqlKind.INSERT
-            ? TimestampTzInserts.rewrite(s.connection(), sql.duckSql())
-            : sql.duckSql();
+    String duckSql = prepareSql(s, sql);
     LOG.debug("DuckDB SQL: {}", duckSql);
     int rows = binds.isEmpty() ? 1 : binds.get(0).rows();
-    if (sql.kind() == Statement.SqlKind.QUERY) {
-      ExactIdentifiers.check(s.connection(), duckSql);
-    }
     try (PreparedStatement ps = s.connection().prepareStatement(duckSql)) {
       if (sql.kind() == Statement.SqlKind.QUERY) {
         bindRow(ps, binds, 0);
