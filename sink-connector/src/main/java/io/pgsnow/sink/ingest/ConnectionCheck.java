@@ -40,7 +40,7 @@ public final class ConnectionCheck {
       try {
         session.query("SELECT CURRENT_USER()");
       } catch (SQLException e) {
-        errors.put(loginKey(e), "Cannot log in: " + SnowflakeErrors.describe(e));
+        loginFailure(config, e, errors);
         return errors;
       }
       use(session, "ROLE", config.role(), SnowflakeSinkConfig.ROLE, errors);
@@ -56,16 +56,40 @@ public final class ConnectionCheck {
     return errors;
   }
 
-  private static String loginKey(SQLException e) {
-    String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-    if (message.contains("jwt") || message.contains("key")) {
-      return SnowflakeSinkConfig.PRIVATE_KEY;
+  /**
+   * Puts a failed login on the key it is about. A session starts by using the configured database
+   * and schema, so "does not exist" (002003) is about those; a rejected JWT is about the key pair
+   * (Snowflake does not say whether the user exists, so the message names both).
+   */
+  private static void loginFailure(
+      SnowflakeSinkConfig config, SQLException e, Map<String, String> errors) {
+    String described = SnowflakeErrors.describe(e);
+    String message = String.valueOf(e.getMessage());
+    if (e.getErrorCode() == OBJECT_DOES_NOT_EXIST && message.contains("Database '")) {
+      errors.put(
+          SnowflakeSinkConfig.DATABASE,
+          "Cannot use database " + config.database().sql() + ": " + described);
+    } else if (e.getErrorCode() == OBJECT_DOES_NOT_EXIST && message.contains("Schema '")) {
+      errors.put(
+          SnowflakeSinkConfig.SCHEMA,
+          "Cannot use schema " + config.schema().sql() + ": " + described);
+    } else if (message.toLowerCase(java.util.Locale.ROOT).contains("jwt")) {
+      errors.put(
+          SnowflakeSinkConfig.PRIVATE_KEY,
+          "Cannot log in as "
+              + config.user()
+              + " with this key: "
+              + described
+              + ". The user's RSA_PUBLIC_KEY (or RSA_PUBLIC_KEY_2) must be the public half of"
+              + " this private key.");
+    } else if (SnowflakeErrors.isTransient(e)) {
+      errors.put(SnowflakeSinkConfig.URL, "Cannot reach Snowflake: " + described);
+    } else {
+      errors.put(SnowflakeSinkConfig.USER, "Cannot log in: " + described);
     }
-    if (message.contains("user") || message.contains("password")) {
-      return SnowflakeSinkConfig.USER;
-    }
-    return SnowflakeErrors.isTransient(e) ? SnowflakeSinkConfig.URL : SnowflakeSinkConfig.USER;
   }
+
+  private static final int OBJECT_DOES_NOT_EXIST = 2003;
 
   private static void use(
       SnowflakeSession session,
