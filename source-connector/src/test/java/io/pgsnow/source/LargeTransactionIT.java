@@ -7,7 +7,6 @@ import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.LocalPostgres;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,7 +86,7 @@ class LargeTransactionIT {
       // PostgreSQL did stream the large transaction in progress before the fallback.
       Awaitility.await("streamed transactions counted")
           .atMost(Duration.ofSeconds(30))
-          .until(() -> streamedTransactions(pg) > 0);
+          .until(() -> SourceItSupport.streamedTransactions(pg, DB, DB + "_slot") > 0);
       connect.connect().deleteConnector(DB);
     }
   }
@@ -114,18 +113,6 @@ class LargeTransactionIT {
       large.commit();
     }
     pg.executeIn(DB, "INSERT INTO bulk VALUES (" + (LARGE + 1) + ", 'after')");
-  }
-
-  private static long streamedTransactions(LocalPostgres pg) throws Exception {
-    try (Connection c = pg.connect(DB);
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT stream_txns FROM pg_stat_replication_slots WHERE slot_name = '"
-                    + DB
-                    + "_slot'")) {
-      return rs.next() ? rs.getLong(1) : 0L;
-    }
   }
 
   private static KafkaConsumer<byte[], byte[]> consumer(ConnectCluster connect, String topic) {

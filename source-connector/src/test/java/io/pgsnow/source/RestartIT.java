@@ -99,22 +99,9 @@ class RestartIT {
       // The large transactions really went through pgoutput's in-progress streaming.
       Awaitility.await("streamed transactions counted")
           .atMost(Duration.ofSeconds(30))
-          .until(() -> streamedTransactions(pg, name, name + "_slot") > 0);
+          .until(() -> SourceItSupport.streamedTransactions(pg, name, name + "_slot") > 0);
       connect.connect().deleteConnector(name);
       return seen;
-    }
-  }
-
-  private static long streamedTransactions(LocalPostgres pg, String database, String slot)
-      throws Exception {
-    try (Connection c = pg.connect(database);
-        Statement s = c.createStatement();
-        java.sql.ResultSet rs =
-            s.executeQuery(
-                "SELECT stream_txns FROM pg_stat_replication_slots WHERE slot_name = '"
-                    + slot
-                    + "'")) {
-      return rs.next() ? rs.getLong(1) : 0L;
     }
   }
 

@@ -7,6 +7,10 @@ import io.pgsnow.testkit.LocalPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +26,20 @@ final class SourceItSupport {
 
   static ConnectCluster.Builder cluster() {
     return ConnectCluster.builder().pluginPath(PLUGINS);
+  }
+
+  /** Transactions PostgreSQL has streamed in progress through a slot (its statistics). */
+  static long streamedTransactions(LocalPostgres pg, String database, String slot)
+      throws SQLException {
+    try (Connection c = pg.connect(database);
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT stream_txns FROM pg_stat_replication_slots WHERE slot_name = ?")) {
+      s.setString(1, slot);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
+    }
   }
 
   /** A connector config for {@code database} with the JSON converter and schemas enabled. */
