@@ -530,6 +530,44 @@ class JdbcSqlIT {
   }
 
   @Test
+  void objectAndArrayColumnsAnswerWithTheirOwnRowtype() throws SQLException {
+    try (Connection conn = connect()) {
+      exec(
+          conn,
+          "create or replace table shapes (o object, a array, v variant)",
+          "insert into shapes select parse_json('{\"k\": 1}'), parse_json('[1, 2]'),"
+              + " parse_json('3')");
+      for (String sql :
+          List.of(
+              "select o, a, v from shapes",
+              "select * from shapes",
+              "select s.o, s.a, s.v from shapes s")) {
+        try (Statement st = conn.createStatement();
+            ResultSet rs = st.executeQuery(sql)) {
+          ResultSetMetaData md = rs.getMetaData();
+          assertThat(
+                  List.of(
+                      md.getColumnTypeName(1), md.getColumnTypeName(2), md.getColumnTypeName(3)))
+              .as(sql)
+              .containsExactly("OBJECT", "ARRAY", "VARIANT");
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString(1).replaceAll("\\s", "")).isEqualTo("{\"k\":1}");
+          assertThat(rs.getString(2).replaceAll("\\s", "")).isEqualTo("[1,2]");
+        }
+      }
+      try (Statement st = conn.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "select object_construct('a', 1), array_construct(1, 2), o:k from shapes")) {
+        ResultSetMetaData md = rs.getMetaData();
+        assertThat(md.getColumnTypeName(1)).isEqualTo("OBJECT");
+        assertThat(md.getColumnTypeName(2)).isEqualTo("ARRAY");
+        assertThat(md.getColumnTypeName(3)).isEqualTo("VARIANT");
+      }
+    }
+  }
+
+  @Test
   void closingTheConnectionLogsOut() throws SQLException {
     int before = emulator.openSessions();
     Connection conn = connect();

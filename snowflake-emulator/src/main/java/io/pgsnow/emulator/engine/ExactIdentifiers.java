@@ -9,8 +9,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -40,22 +43,34 @@ final class ExactIdentifiers {
 
   private ExactIdentifiers() {}
 
-  /** Checks a SELECT in DuckDB SQL; other statements and unparsable text pass unchecked. */
-  static void check(Connection conn, String duckSelect) throws SQLException {
+  /**
+   * Checks a SELECT in DuckDB SQL; other statements and unparsable text pass unchecked.
+   *
+   * @return what the query says about its result columns' Snowflake types
+   */
+  static ResultHints check(Connection conn, String duckSelect) throws SQLException {
     JsonNode tree = parseTree(conn, duckSelect);
     if (tree == null || tree.path("error").asBoolean(true)) {
-      return;
+      return ResultHints.NONE;
     }
     References refs = new References();
     collect(tree, refs);
     Set<String> columns = new HashSet<>();
+    Map<String, String> declared = new HashMap<>();
     for (TableRef ref : refs.tables) {
       if (ref.schema().isEmpty() && refs.defined.contains(ref.table())) {
         continue; // a CTE
       }
       Resolved table = resolve(conn, ref);
       if (table != null) {
-        columns.addAll(columnsOf(conn, table));
+        Map<String, String> labels = columnLabels(conn, table);
+        columns.addAll(labels.keySet());
+        labels.forEach(
+            (name, label) -> {
+              if (SEMI_STRUCTURED.containsKey(label)) {
+                declared.put(name, SEMI_STRUCTURED.get(label));
+              }
+            });
       }
     }
     for (String column : refs.columns) {
@@ -65,6 +80,57 @@ final class ExactIdentifiers {
       if (columns.stream().anyMatch(c -> c.equalsIgnoreCase(column))) {
         throw invalidIdentifier(column);
       }
+    }
+    return ResultHints.of(tree.path("statements").path(0).path("node"), declared);
+  }
+
+  /** Declared column labels whose values DuckDB stores as JSON, by the rowtype they answer as. */
+  private static final Map<String, String> SEMI_STRUCTURED =
+      Map.of("OBJECT", "object", "ARRAY", "array");
+
+  /**
+   * The Snowflake rowtype of result columns that DuckDB types as plain JSON: OBJECT and ARRAY
+   * columns (kept as JSON, their declared type in the column comment) and OBJECT_CONSTRUCT /
+   * ARRAY_CONSTRUCT calls (translated to json_object / json_array).
+   */
+  record ResultHints(Map<Integer, String> byPosition, Map<String, String> byName) {
+    static final ResultHints NONE = new ResultHints(Map.of(), Map.of());
+
+    private static final Map<String, String> FUNCTIONS =
+        Map.of("json_object", "object", "json_array", "array");
+
+    static ResultHints of(JsonNode root, Map<String, String> declared) {
+      JsonNode list = root.path("select_list");
+      if (!root.path("type").asText("").equals("SELECT_NODE") || list.isEmpty()) {
+        return NONE;
+      }
+      Map<Integer, String> byPosition = new HashMap<>();
+      for (int i = 0; i < list.size(); i++) {
+        JsonNode entry = list.get(i);
+        String type = entry.path("class").asText("");
+        if (type.equals("STAR")) {
+          return new ResultHints(Map.of(), declared); // columns by name, as * expands them
+        }
+        String kind =
+            switch (type) {
+              case "FUNCTION" -> FUNCTIONS.get(entry.path("function_name").asText(""));
+              case "COLUMN_REF" -> {
+                JsonNode names = entry.path("column_names");
+                yield declared.get(names.get(names.size() - 1).asText());
+              }
+              default -> null;
+            };
+        if (kind != null) {
+          byPosition.put(i, kind);
+        }
+      }
+      return new ResultHints(byPosition, Map.of());
+    }
+
+    /** The rowtype of result column {@code index} (0-based) named {@code name}, if known. */
+    String kindOf(int index, String name) {
+      String kind = byPosition.get(index);
+      return kind != null ? kind : byName.get(name);
     }
   }
 
@@ -181,21 +247,27 @@ final class ExactIdentifiers {
   }
 
   static List<String> columnsOf(Connection conn, Resolved table) throws SQLException {
-    List<String> names = new ArrayList<>();
+    return new ArrayList<>(columnLabels(conn, table).keySet());
+  }
+
+  /** A table's column names in order, with the declared Snowflake type kept in their comment. */
+  private static Map<String, String> columnLabels(Connection conn, Resolved table)
+      throws SQLException {
+    Map<String, String> labels = new LinkedHashMap<>();
     try (PreparedStatement ps =
         conn.prepareStatement(
-            "SELECT column_name FROM duckdb_columns()"
+            "SELECT column_name, coalesce(comment, '') FROM duckdb_columns()"
                 + " WHERE database_name = ? AND schema_name = ? AND table_name = ?")) {
       ps.setString(1, table.database());
       ps.setString(2, table.schema());
       ps.setString(3, table.table());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          names.add(rs.getString(1));
+          labels.put(rs.getString(1), rs.getString(2));
         }
       }
     }
-    return names;
+    return labels;
   }
 
   /** A name as Snowflake prints it in errors: plain when it needs no quotes. */

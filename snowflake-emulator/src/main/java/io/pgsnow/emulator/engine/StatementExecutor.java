@@ -147,7 +147,6 @@ public final class StatementExecutor {
   /** Checks the statement's names as Snowflake resolves them; returns the DuckDB SQL to run. */
   private static String prepareSql(SessionState s, Sql sql) throws SQLException {
     switch (sql.kind()) {
-      case QUERY -> ExactIdentifiers.check(s.connection(), sql.duckSql());
       case INSERT, UPDATE, DELETE -> DmlIdentifiers.check(s.connection(), sql.duckSql());
       default -> {}
     }
@@ -157,6 +156,10 @@ public final class StatementExecutor {
   }
 
   private QueryResult runSql(SessionState s, Sql sql, List<BindValue> binds) throws SQLException {
+    ExactIdentifiers.ResultHints hints =
+        sql.kind() == Statement.SqlKind.QUERY
+            ? ExactIdentifiers.check(s.connection(), sql.duckSql())
+            : ExactIdentifiers.ResultHints.NONE;
     String duckSql = prepareSql(s, sql);
     LOG.debug("DuckDB SQL: {}", duckSql);
     int rows = binds.isEmpty() ? 1 : binds.get(0).rows();
@@ -164,7 +167,7 @@ public final class StatementExecutor {
       if (sql.kind() == Statement.SqlKind.QUERY) {
         bindRow(ps, binds, 0);
         try (ResultSet rs = ps.executeQuery()) {
-          return encode(rs);
+          return encode(rs, hints);
         }
       }
       long count = 0;
@@ -189,14 +192,18 @@ public final class StatementExecutor {
     }
   }
 
-  static QueryResult encode(ResultSet rs) throws SQLException {
+  private static QueryResult encode(ResultSet rs, ExactIdentifiers.ResultHints hints)
+      throws SQLException {
     ResultSetMetaData md = rs.getMetaData();
     int n = md.getColumnCount();
     List<Column> columns = new ArrayList<>(n);
     for (int c = 1; c <= n; c++) {
-      columns.add(
+      Column column =
           ResultEncoder.column(
-              md.getColumnLabel(c), md.getColumnTypeName(c), md.getPrecision(c), md.getScale(c)));
+              md.getColumnLabel(c), md.getColumnTypeName(c), md.getPrecision(c), md.getScale(c));
+      // OBJECT and ARRAY are JSON to DuckDB, like VARIANT: the query tells them apart.
+      String kind = column.type().equals("variant") ? hints.kindOf(c - 1, column.name()) : null;
+      columns.add(kind == null ? column : new Column(column.name(), kind, 0, 0, true));
     }
     List<List<String>> rows = new ArrayList<>();
     while (rs.next()) {
