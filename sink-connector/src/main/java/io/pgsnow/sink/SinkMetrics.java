@@ -61,8 +61,11 @@ final class SinkMetrics implements AutoCloseable {
     m.setProcessedOffset(offset);
   }
 
-  void uploaded(TopicPartition tp, long endOffset) {
-    of(tp).uploaded(endOffset, System.nanoTime());
+  /** A file is in the stage; {@code stillBuffered} records wait for the next one. */
+  void uploaded(TopicPartition tp, long endOffset, int stillBuffered) {
+    PartitionMetrics m = of(tp);
+    m.uploaded(endOffset, System.nanoTime());
+    m.setRecordsBuffered(stillBuffered);
   }
 
   void loaded(TopicPartition tp, long endOffset, long rows) {

@@ -321,7 +321,7 @@ final class SinkPipeline implements AutoCloseable {
     StageFileName name = state.fileName(file);
     session.upload(target.stage(), name.directory(), name.fileName(), file.gzip());
     state.uploaded(file);
-    metrics.uploaded(tp, file.endOffset());
+    metrics.uploaded(tp, file.endOffset(), state.bufferedRecords());
     LOG.debug(
         "Uploaded {} ({} records, {} bytes)", name.path(), file.records(), file.gzip().length);
   }

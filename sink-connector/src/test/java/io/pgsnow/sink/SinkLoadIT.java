@@ -9,12 +9,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.testkit.ConnectCluster;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.AfterAll;
@@ -121,6 +124,21 @@ class SinkLoadIT {
                         o ->
                             Long.valueOf(5)
                                 .equals(((Number) o.offset().get("kafka_offset")).longValue())));
+
+    // The partition's JMX view tells the same story.
+    ObjectName metrics =
+        new ObjectName(
+            "io.pgsnow.sink:type=partition-metrics,connector=\"lcc-prz15m\","
+                + "topic=\"topic_payroll\",partition=0");
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    await("committed offset in JMX")
+        .atMost(TIMEOUT)
+        .until(() -> (Long) server.getAttribute(metrics, "CommittedOffset") == 5L);
+    assertThat((Long) server.getAttribute(metrics, "RowsLoaded")).isEqualTo(5L);
+    assertThat((Long) server.getAttribute(metrics, "FilesLoaded")).isPositive();
+    assertThat((Long) server.getAttribute(metrics, "FilesFailed")).isZero();
+    assertThat((Long) server.getAttribute(metrics, "RecordsBuffered")).isZero();
+    assertThat((Long) server.getAttribute(metrics, "ProcessedOffset")).isEqualTo(4L);
   }
 
   @Test
