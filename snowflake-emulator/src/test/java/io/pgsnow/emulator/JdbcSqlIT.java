@@ -568,6 +568,35 @@ class JdbcSqlIT {
   }
 
   @Test
+  void showScopesAccountDatabaseAndSchema() throws SQLException {
+    try (Connection conn = connect()) {
+      exec(
+          conn,
+          "create database if not exists SHOW_A",
+          "create or replace table SHOW_A.PUBLIC.SCOPED_A (x int)",
+          "create database if not exists SHOW_B",
+          "create schema if not exists SHOW_B.SHOWN",
+          "create or replace table SHOW_B.SHOWN.SCOPED_B (x int)",
+          "use database SQL_DB");
+      assertThat(rows(conn, "show tables like 'SCOPED_%' in account"))
+          .extracting(r -> r.get(2) + "." + r.get(3) + "." + r.get(1))
+          .containsExactly("SHOW_A.PUBLIC.SCOPED_A", "SHOW_B.SHOWN.SCOPED_B");
+      assertThat(rows(conn, "show tables like 'SCOPED_%'")).isEmpty();
+      assertThat(rows(conn, "show tables in database SHOW_B"))
+          .extracting(r -> r.get(1))
+          .containsExactly("SCOPED_B");
+      exec(conn, "use database SHOW_B");
+      assertThat(rows(conn, "show tables in schema SHOWN"))
+          .extracting(r -> r.get(1))
+          .containsExactly("SCOPED_B");
+      assertThat(rows(conn, "show tables in schema PUBLIC")).isEmpty();
+      assertThat(rows(conn, "show schemas like 'SHOWN' in account"))
+          .extracting(r -> r.get(4) + "." + r.get(1))
+          .containsExactly("SHOW_B.SHOWN");
+    }
+  }
+
+  @Test
   void closingTheConnectionLogsOut() throws SQLException {
     int before = emulator.openSessions();
     Connection conn = connect();

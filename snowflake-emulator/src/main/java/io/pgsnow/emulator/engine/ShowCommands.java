@@ -42,6 +42,11 @@ final class ShowCommands {
     return cols;
   }
 
+  /** Whether a DuckDB catalog is a Snowflake database (not DuckDB's own or the emulator's). */
+  private boolean isUserDatabase(String catalog) {
+    return warehouse.databases().contains(catalog);
+  }
+
   private boolean matches(Show show, String name) {
     return show.like().map(p -> LikePattern.of(p).matches(name)).orElse(true);
   }
@@ -69,21 +74,18 @@ final class ShowCommands {
         QueryResult.SHOW);
   }
 
-  /** The database an {@code IN} clause or the session points at. */
-  private static String scopeDatabase(SessionState s, Show show) {
-    return show.in().map(n -> n.schema() != null ? n.schema() : n.name()).orElse(s.database());
-  }
-
   private QueryResult schemas(SessionState s, Show show) throws SQLException {
-    String db = scopeDatabase(s, show);
+    String db = scope(s, show)[0];
     List<List<String>> rows = new ArrayList<>();
     for (List<String> r :
         CatalogReads.strings(
             s.connection(),
-            "SELECT database_name, schema_name FROM"
-                + " duckdb_schemas() WHERE database_name = ? AND schema_name <> 'main' ORDER BY 2",
+            "SELECT database_name, schema_name FROM duckdb_schemas()"
+                + " WHERE (? IS NULL OR database_name = ?) AND schema_name <> 'main'"
+                + " AND NOT internal ORDER BY 1, 2",
+            db,
             db)) {
-      if (matches(show, r.get(1))) {
+      if (matches(show, r.get(1)) && isUserDatabase(r.get(0))) {
         rows.add(
             Arrays.asList(
                 ResultEncoder.timestamp(Instant.EPOCH),
@@ -112,13 +114,24 @@ final class ShowCommands {
         QueryResult.SHOW);
   }
 
-  /** The (database, schema) scope; schema null means the whole database. */
+  /**
+   * The (database, schema) scope; schema null means the whole database, database null the whole
+   * account. {@code IN SCHEMA s} names a schema of the current database; without IN, the scope is
+   * the current schema, or the account when the session has no database.
+   */
   private static String[] scope(SessionState s, Show show) {
+    boolean noDatabase = s.database() == null && show.in().isEmpty();
+    if (show.inKind().equals("ACCOUNT") || noDatabase) {
+      return new String[] {null, null};
+    }
     if (show.in().isPresent()) {
       ObjectName in = show.in().get();
-      return in.schema() == null
-          ? new String[] {in.name(), null}
-          : new String[] {in.schema(), in.name()};
+      if (in.schema() != null) {
+        return new String[] {in.schema(), in.name()};
+      }
+      if (!show.inKind().equals("SCHEMA")) {
+        return new String[] {in.name(), null};
+      }
     }
     if (s.database() == null) {
       throw new SnowflakeSqlException(
@@ -127,7 +140,8 @@ final class ShowCommands {
           "Cannot perform SHOW. This session does not have a current database. Call 'USE"
               + " DATABASE', or use a qualified name.");
     }
-    return new String[] {s.database(), s.schema()};
+    String schema = show.in().map(ObjectName::name).orElse(s.schema());
+    return new String[] {s.database(), schema};
   }
 
   private QueryResult relations(SessionState s, Show show) throws SQLException {
@@ -142,13 +156,16 @@ final class ShowCommands {
     List<List<String>> found =
         CatalogReads.strings(
             s.connection(),
-            source + " AND database_name = ? AND (? IS NULL OR schema_name = ?) ORDER BY 3",
+            source
+                + " AND (? IS NULL OR database_name = ?) AND (? IS NULL OR schema_name = ?)"
+                + " ORDER BY 1, 2, 3",
+            scope[0],
             scope[0],
             scope[1],
             scope[1]);
     List<List<String>> rows = new ArrayList<>();
     for (List<String> r : found) {
-      if (matches(show, r.get(2))) {
+      if (matches(show, r.get(2)) && isUserDatabase(r.get(0))) {
         rows.add(
             Arrays.asList(
                 ResultEncoder.timestamp(Instant.EPOCH),

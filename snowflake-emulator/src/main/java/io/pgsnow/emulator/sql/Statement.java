@@ -71,7 +71,11 @@ public sealed interface Statement {
       implements Statement {}
 
   /** SHOW ... [LIKE '...'] [IN ...]. */
-  record Show(String kind, Optional<String> like, Optional<ObjectName> in) implements Statement {}
+  /**
+   * @param inKind the word after IN: DATABASE, SCHEMA, ACCOUNT, or empty when there is none
+   */
+  record Show(String kind, Optional<String> like, Optional<ObjectName> in, String inKind)
+      implements Statement {}
 
   /** DESC[RIBE] TABLE / VIEW / STAGE / PIPE. */
   record Describe(String kind, ObjectName name) implements Statement {}

@@ -314,20 +314,23 @@ public final class StatementParser {
     }
     Optional<String> like = Optional.empty();
     Optional<ObjectName> in = Optional.empty();
+    String inKind = "";
     while (!cursor.atEnd()) {
       Token t = cursor.next();
       if (t.isWord("LIKE")) {
         like = Optional.of(cursor.stringOrWord());
       } else if (t.isWord("IN")) {
-        cursor.acceptWord("DATABASE");
-        cursor.acceptWord("SCHEMA");
-        cursor.acceptWord("ACCOUNT");
-        if (!cursor.atEnd()) {
+        for (String word : List.of("DATABASE", "SCHEMA", "ACCOUNT")) {
+          if (cursor.acceptWord(word)) {
+            inKind = word;
+          }
+        }
+        if (!cursor.atEnd() && !inKind.equals("ACCOUNT")) {
           in = Optional.of(cursor.objectName());
         }
       }
     }
-    return new Show(kind, like, in);
+    return new Show(kind, like, in, inKind);
   }
 
   private Statement describe() {

@@ -104,7 +104,12 @@ class StatementParserTest {
     assertThat(parse("show tables like 'TOPIC%' in database kafka_db"))
         .isEqualTo(
             new Statement.Show(
-                "TABLES", Optional.of("TOPIC%"), Optional.of(ObjectName.of("KAFKA_DB"))));
+                "TABLES",
+                Optional.of("TOPIC%"),
+                Optional.of(ObjectName.of("KAFKA_DB")),
+                "DATABASE"));
+    assertThat(parse("show schemas in account"))
+        .isEqualTo(new Statement.Show("SCHEMAS", Optional.empty(), Optional.empty(), "ACCOUNT"));
     assertThat(parse("desc pipe p")).isEqualTo(new Statement.Describe("PIPE", ObjectName.of("P")));
     assertThat(parse("describe t")).isEqualTo(new Statement.Describe("TABLE", ObjectName.of("T")));
     assertThat(parse("use kafka_db"))
