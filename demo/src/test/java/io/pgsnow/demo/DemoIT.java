@@ -9,6 +9,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Runs the demo non-interactively, on free ports, exactly as {@code bin/demo} does. */
@@ -44,22 +46,41 @@ class DemoIT {
     assertThat(printed).contains("Kafka Connect REST", "psql -h 127.0.0.1");
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /** Ports handed out so far: the operating system may offer a just-closed port again. */
+  private final Set<Integer> taken = new HashSet<>();
+
+  /** A free port not handed out before in this test. */
+  private int freePort() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int port = probe();
+      if (taken.add(port)) {
+        return port;
+      }
     }
+    throw new IOException("No free port left");
   }
 
   /** A free port whose successor is free too (broker and controller listeners). */
-  private static int freePortPair() throws IOException {
+  private int freePortPair() throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
-      int port = freePort();
+      int port = probe();
+      if (taken.contains(port) || taken.contains(port + 1)) {
+        continue;
+      }
       try (ServerSocket next = new ServerSocket(port + 1)) {
+        taken.add(port);
+        taken.add(port + 1);
         return port;
       } catch (IOException e) {
         // try another
       }
     }
     throw new IOException("No two consecutive free ports");
+  }
+
+  private static int probe() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
   }
 }
