@@ -99,6 +99,8 @@ final class KafkaBrokerProcess implements AutoCloseable {
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx768m",
+                // log4j2's default configuration (console, into the log file) at INFO, not ERROR.
+                "-Dlog4j2.level=INFO",
                 "-cp",
                 libDir.toAbsolutePath() + "/*",
                 mainClass));

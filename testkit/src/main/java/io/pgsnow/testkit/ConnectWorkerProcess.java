@@ -155,6 +155,8 @@ public final class ConnectWorkerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
+        // log4j2's default configuration (console, into worker.log) at INFO, not ERROR.
+        command.add("-Dlog4j2.level=INFO");
         command.add("-cp");
         command.add(libDir.toAbsolutePath() + "/*");
         command.add("org.apache.kafka.connect.cli.ConnectDistributed");
