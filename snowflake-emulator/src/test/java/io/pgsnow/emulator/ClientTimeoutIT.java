@@ -192,7 +192,7 @@ class ClientTimeoutIT {
       SQLException e =
           assertTimeoutPreemptively(
               GENEROUS,
-              () -> catchThrowableOfType(() -> rows(conn, "select 1"), SQLException.class));
+              () -> catchThrowableOfType(SQLException.class, () -> rows(conn, "select 1")));
 
       assertThat(e.getErrorCode()).isEqualTo(200015);
       assertThat(e.getSQLState()).isEqualTo("58030");
@@ -213,8 +213,8 @@ class ClientTimeoutIT {
               GENEROUS,
               () ->
                   catchThrowableOfType(
-                      () -> st.executeUpdate("insert into " + table + " values (1)"),
-                      SQLException.class));
+                      SQLException.class,
+                      () -> st.executeUpdate("insert into " + table + " values (1)")));
 
       // The driver's own timer sent an abort-request; the emulator ended the statement with it.
       assertThat(e.getErrorCode()).isEqualTo(604);
@@ -240,8 +240,8 @@ class ClientTimeoutIT {
               GENEROUS,
               () ->
                   catchThrowableOfType(
-                      () -> st.executeUpdate("insert into " + table + " values (1)"),
-                      SQLException.class));
+                      SQLException.class,
+                      () -> st.executeUpdate("insert into " + table + " values (1)")));
 
       assertThat(e.getErrorCode()).isEqualTo(630);
       assertThat(e.getSQLState()).isEqualTo("57014");
@@ -275,7 +275,7 @@ class ClientTimeoutIT {
     SQLException e =
         assertTimeoutPreemptively(
             GENEROUS,
-            () -> catchThrowableOfType(() -> connect("loginTimeout", "3"), SQLException.class));
+            () -> catchThrowableOfType(SQLException.class, () -> connect("loginTimeout", "3")));
 
     assertThat(e.getErrorCode()).isEqualTo(200015);
     assertThat(e.getSQLState()).isEqualTo("58030");

@@ -57,7 +57,10 @@ public final class PrivateKeys {
       return rsaKey(der);
     } catch (IllegalArgumentException notPlain) {
       if (!hasPassphrase) {
-        throw notPlain;
+        throw new IllegalArgumentException(
+            notPlain.getMessage()
+                + " (if it is an encrypted key, set snowflake.private.key.passphrase)",
+            notPlain.getCause());
       }
       return rsaKey(decrypt(der, passphrase));
     }

@@ -69,6 +69,11 @@ class AuthTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("encrypted")
         .hasMessageContaining("snowflake.private.key.passphrase");
+    // Without its labels, an encrypted key is told apart only by failing as a plain one.
+    String bare = encrypted.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    assertThatThrownBy(() -> PrivateKeys.parse(bare, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("if it is an encrypted key, set snowflake.private.key.passphrase");
     // A passphrase set for a key that is not encrypted is not in the way.
     assertThat(PrivateKeys.parse(resource("rsa_key.p8"), PASSPHRASE)).isNotNull();
   }
