@@ -2,6 +2,7 @@ package io.pgsnow.emulator.engine;
 
 import io.pgsnow.emulator.sql.SqlLexer;
 import io.pgsnow.emulator.sql.Token;
+import io.pgsnow.emulator.sql.TokenLists;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -26,12 +27,7 @@ final class DmlIdentifiers {
     } catch (RuntimeException e) {
       return; // DuckDB reports what cannot be lexed
     }
-    List<Token> t = new ArrayList<>();
-    for (Token token : all) {
-      if (!token.isTrivia() && !token.isSymbol(";")) {
-        t.add(token);
-      }
-    }
+    List<Token> t = TokenLists.significant(all);
     if (t.size() < 3) {
       return;
     }
@@ -60,7 +56,7 @@ final class DmlIdentifiers {
     }
     requireColumns(conn, table, columns);
     if (i < t.size() && (t.get(i).isWord("SELECT") || t.get(i).isWord("WITH"))) {
-      ExactIdentifiers.check(conn, text(all, t.get(i)));
+      ExactIdentifiers.check(conn, TokenLists.textFrom(all, t.get(i)));
     }
   }
 
@@ -87,7 +83,7 @@ final class DmlIdentifiers {
     int assignmentsEnd = rest >= 0 ? rest : where >= 0 ? where : t.size();
     List<String> columns = new ArrayList<>();
     List<String> expressions = new ArrayList<>();
-    for (List<Token> assignment : splitTopLevel(t.subList(set + 1, assignmentsEnd))) {
+    for (List<Token> assignment : TokenLists.splitTopLevel(t.subList(set + 1, assignmentsEnd))) {
       int eq = indexOfSymbol(assignment, "=");
       if (eq <= 0) {
         return;
@@ -177,40 +173,10 @@ final class DmlIdentifiers {
     return -1;
   }
 
-  private static List<List<Token>> splitTopLevel(List<Token> tokens) {
-    List<List<Token>> parts = new ArrayList<>();
-    List<Token> current = new ArrayList<>();
-    int depth = 0;
-    for (Token token : tokens) {
-      depth += token.isSymbol("(") ? 1 : token.isSymbol(")") ? -1 : 0;
-      if (depth == 0 && token.isSymbol(",")) {
-        parts.add(current);
-        current = new ArrayList<>();
-      } else {
-        current.add(token);
-      }
-    }
-    parts.add(current);
-    return parts;
-  }
-
   private static String join(List<Token> tokens) {
     StringBuilder out = new StringBuilder();
     for (Token token : tokens) {
       out.append(out.length() == 0 ? "" : " ").append(token.text());
-    }
-    return out.toString();
-  }
-
-  /** The original text from {@code first} to the end. */
-  private static String text(List<Token> all, Token first) {
-    StringBuilder out = new StringBuilder();
-    boolean started = false;
-    for (Token token : all) {
-      started |= token == first;
-      if (started && !token.isSymbol(";")) {
-        out.append(token.text());
-      }
     }
     return out.toString();
   }

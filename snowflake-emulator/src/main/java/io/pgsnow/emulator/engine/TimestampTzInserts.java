@@ -3,6 +3,7 @@ package io.pgsnow.emulator.engine;
 import io.pgsnow.emulator.sql.SnowflakeType;
 import io.pgsnow.emulator.sql.SqlLexer;
 import io.pgsnow.emulator.sql.Token;
+import io.pgsnow.emulator.sql.TokenLists;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -103,7 +104,7 @@ final class TimestampTzInserts {
 
   /** {@code INSERT INTO name [(columns)] source}, or null for any other shape. */
   private static Target parse(List<Token> all) {
-    List<Token> tokens = significant(all);
+    List<Token> tokens = TokenLists.significant(all);
     if (tokens.size() < 4 || !tokens.get(0).isWord("INSERT") || !tokens.get(1).isWord("INTO")) {
       return null;
     }
@@ -120,7 +121,7 @@ final class TimestampTzInserts {
     if (!startsQuery(tokens, i)) {
       return null;
     }
-    return new Target(table.toString(), columns, text(all, tokens.get(i)));
+    return new Target(table.toString(), columns, TokenLists.textFrom(all, tokens.get(i)));
   }
 
   /** Reads names up to the closing parenthesis; returns the index after it. */
@@ -135,16 +136,6 @@ final class TimestampTzInserts {
     return i + 1;
   }
 
-  private static List<Token> significant(List<Token> all) {
-    List<Token> tokens = new ArrayList<>();
-    for (Token t : all) {
-      if (!t.isTrivia() && !t.isSymbol(";")) {
-        tokens.add(t);
-      }
-    }
-    return tokens;
-  }
-
   private static boolean startsQuery(List<Token> tokens, int i) {
     if (i >= tokens.size()) {
       return false;
@@ -154,22 +145,5 @@ final class TimestampTzInserts {
         || word.equals("SELECT")
         || word.equals("WITH")
         || tokens.get(i).isSymbol("(");
-  }
-
-  /** The original text from {@code first} to the end, trailing semicolons dropped. */
-  private static String text(List<Token> all, Token first) {
-    StringBuilder out = new StringBuilder();
-    boolean started = false;
-    for (Token t : all) {
-      started |= t == first;
-      if (started) {
-        out.append(t.text());
-      }
-    }
-    String source = out.toString().trim();
-    while (source.endsWith(";")) {
-      source = source.substring(0, source.length() - 1).trim();
-    }
-    return source;
   }
 }

@@ -1,6 +1,5 @@
 package io.pgsnow.emulator.sql;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -50,7 +49,7 @@ final class FlattenCall {
     String input = null;
     String path = "";
     boolean outer = false;
-    for (List<Token> arg : splitTopLevel(args)) {
+    for (List<Token> arg : TokenLists.splitTopLevel(args)) {
       List<Token> significant = arg.stream().filter(t -> !t.isTrivia()).toList();
       if (significant.isEmpty()) {
         continue;
@@ -87,26 +86,5 @@ final class FlattenCall {
       }
     }
     return out.toString();
-  }
-
-  private static List<List<Token>> splitTopLevel(List<Token> tokens) {
-    List<List<Token>> args = new ArrayList<>();
-    List<Token> current = new ArrayList<>();
-    int depth = 0;
-    for (Token t : tokens) {
-      if (t.isSymbol("(") || t.isSymbol("[")) {
-        depth++;
-      } else if (t.isSymbol(")") || t.isSymbol("]")) {
-        depth--;
-      }
-      if (depth == 0 && t.isSymbol(",")) {
-        args.add(current);
-        current = new ArrayList<>();
-      } else {
-        current.add(t);
-      }
-    }
-    args.add(current);
-    return args;
   }
 }

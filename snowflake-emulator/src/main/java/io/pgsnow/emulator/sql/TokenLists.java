@@ -1,0 +1,56 @@
+package io.pgsnow.emulator.sql;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small operations on lexed SQL shared by the rewrites that look at statement structure. */
+public final class TokenLists {
+
+  private TokenLists() {}
+
+  /** The tokens without whitespace, comments and statement-ending semicolons. */
+  public static List<Token> significant(List<Token> tokens) {
+    List<Token> out = new ArrayList<>();
+    for (Token t : tokens) {
+      if (!t.isTrivia() && !t.isSymbol(";")) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /** Splits at the commas outside parentheses and brackets. */
+  public static List<List<Token>> splitTopLevel(List<Token> tokens) {
+    List<List<Token>> parts = new ArrayList<>();
+    List<Token> current = new ArrayList<>();
+    int depth = 0;
+    for (Token t : tokens) {
+      if (t.isSymbol("(") || t.isSymbol("[")) {
+        depth++;
+      } else if (t.isSymbol(")") || t.isSymbol("]")) {
+        depth--;
+      }
+      if (depth == 0 && t.isSymbol(",")) {
+        parts.add(current);
+        current = new ArrayList<>();
+      } else {
+        current.add(t);
+      }
+    }
+    parts.add(current);
+    return parts;
+  }
+
+  /** The original text from {@code first} (one of {@code all}) to the end, semicolons dropped. */
+  public static String textFrom(List<Token> all, Token first) {
+    StringBuilder out = new StringBuilder();
+    boolean started = false;
+    for (Token t : all) {
+      started |= t == first;
+      if (started && !t.isSymbol(";")) {
+        out.append(t.text());
+      }
+    }
+    return out.toString().trim();
+  }
+}
