@@ -4,14 +4,12 @@ import io.pgsnow.smt.ConcatTemplate.NullHandling;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
-import org.apache.kafka.connect.transforms.Transformation;
 
 /**
  * Adds a string field computed from fields and literals, e.g. {@code FULL_NAME = first_name + ' ' +
@@ -20,11 +18,10 @@ import org.apache.kafka.connect.transforms.Transformation;
  * @param <R> the record type
  */
 public abstract class ConcatFields<R extends ConnectRecord<R>>
-    implements Transformation<R>, Versioned {
-  private final RecordSide side;
+    extends SideTransformation<R, Schema> {
 
   protected ConcatFields(RecordSide side) {
-    this.side = side;
+    super(side);
   }
 
   public static final String OVERVIEW_DOC =
@@ -33,7 +30,6 @@ public abstract class ConcatFields<R extends ConnectRecord<R>>
   private String field;
   private ConcatTemplate template;
   private NullHandling nulls;
-  private DerivedSchemaCache<Schema> schemas;
 
   @Override
   public void configure(Map<String, ?> props) {
@@ -41,7 +37,7 @@ public abstract class ConcatFields<R extends ConnectRecord<R>>
     field = config.field();
     template = config.template();
     nulls = config.nullHandling();
-    schemas = new DerivedSchemaCache<>(DerivedSchemaCache.DEFAULT_SIZE);
+    newSchemaCache();
   }
 
   @Override
@@ -89,24 +85,9 @@ public abstract class ConcatFields<R extends ConnectRecord<R>>
     return builder.build();
   }
 
-  /** The number of derived schemas held, for tests of the cache. */
-  long cachedSchemas() {
-    return schemas.size();
-  }
-
   @Override
   public ConfigDef config() {
     return ConcatFieldsConfig.CONFIG_DEF;
-  }
-
-  @Override
-  public String version() {
-    return PluginVersion.get();
-  }
-
-  @Override
-  public void close() {
-    schemas = null;
   }
 
   /** Computes a field of the record key. */

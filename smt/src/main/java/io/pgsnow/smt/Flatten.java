@@ -5,13 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.transforms.Transformation;
 
 /**
  * Flattens nested structs into top-level fields named {@code parent<delimiter>child}. Unlike
@@ -19,11 +17,10 @@ import org.apache.kafka.connect.transforms.Transformation;
  *
  * @param <R> the record type
  */
-public abstract class Flatten<R extends ConnectRecord<R>> implements Transformation<R>, Versioned {
-  private final RecordSide side;
+public abstract class Flatten<R extends ConnectRecord<R>> extends SideTransformation<R, Schema> {
 
   protected Flatten(RecordSide side) {
-    this.side = side;
+    super(side);
   }
 
   public static final String OVERVIEW_DOC =
@@ -33,7 +30,6 @@ public abstract class Flatten<R extends ConnectRecord<R>> implements Transformat
   private String delimiter;
   private CollectionMode arrayMode;
   private CollectionMode mapMode;
-  private DerivedSchemaCache<Schema> schemas;
 
   @Override
   public void configure(Map<String, ?> props) {
@@ -41,7 +37,7 @@ public abstract class Flatten<R extends ConnectRecord<R>> implements Transformat
     delimiter = config.delimiter();
     arrayMode = config.arrayMode();
     mapMode = config.mapMode();
-    schemas = new DerivedSchemaCache<>(DerivedSchemaCache.DEFAULT_SIZE);
+    newSchemaCache();
   }
 
   @Override
@@ -147,24 +143,9 @@ public abstract class Flatten<R extends ConnectRecord<R>> implements Transformat
     copyMap(fields, prefix, out);
   }
 
-  /** The number of derived schemas held, for tests of the cache. */
-  long cachedSchemas() {
-    return schemas.size();
-  }
-
   @Override
   public ConfigDef config() {
     return FlattenConfig.CONFIG_DEF;
-  }
-
-  @Override
-  public String version() {
-    return PluginVersion.get();
-  }
-
-  @Override
-  public void close() {
-    schemas = null;
   }
 
   /** Flattens the record key. */

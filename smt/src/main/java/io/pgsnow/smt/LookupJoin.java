@@ -19,7 +19,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -29,7 +28,6 @@ import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.storage.Converter;
-import org.apache.kafka.connect.transforms.Transformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +39,10 @@ import org.slf4j.LoggerFactory;
  * @param <R> the record type
  */
 public abstract class LookupJoin<R extends ConnectRecord<R>>
-    implements Transformation<R>, Versioned {
-  private final RecordSide side;
+    extends SideTransformation<R, LookupJoin.JoinShape> {
 
   protected LookupJoin(RecordSide side) {
-    this.side = side;
+    super(side);
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(LookupJoin.class);
@@ -64,10 +61,9 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
   private LookupSource source;
   private boolean ready;
   private boolean warnedUnknownShape;
-  private DerivedSchemaCache<JoinShape> schemas;
 
   /** What an output schema is derived from. */
-  private record JoinShape(Schema record, Schema row) {}
+  record JoinShape(Schema record, Schema row) {}
 
   @Override
   public void configure(Map<String, ?> props) {
@@ -78,7 +74,7 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
     prefix = config.fieldsPrefix();
     timeout = config.timeout();
     failurePolicy = config.failurePolicy();
-    schemas = new DerivedSchemaCache<>(DerivedSchemaCache.DEFAULT_SIZE);
+    newSchemaCache();
     source = openSource(config);
   }
 
@@ -296,19 +292,9 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
     return source;
   }
 
-  /** The number of derived schemas held, for tests of the cache. */
-  long cachedSchemas() {
-    return schemas.size();
-  }
-
   @Override
   public ConfigDef config() {
     return LookupJoinConfig.CONFIG_DEF;
-  }
-
-  @Override
-  public String version() {
-    return PluginVersion.get();
   }
 
   @Override

@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -18,7 +17,6 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.header.Headers;
-import org.apache.kafka.connect.transforms.Transformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +28,10 @@ import org.slf4j.LoggerFactory;
  * @param <R> the record type
  */
 public abstract class UnwrapChangeEvent<R extends ConnectRecord<R>>
-    implements Transformation<R>, Versioned {
-  private final RecordSide side;
+    extends SideTransformation<R, UnwrapChangeEvent.RowShape> {
 
   protected UnwrapChangeEvent(RecordSide side) {
-    this.side = side;
+    super(side);
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(UnwrapChangeEvent.class);
@@ -55,10 +52,9 @@ public abstract class UnwrapChangeEvent<R extends ConnectRecord<R>>
   private List<EnvelopeField> addFields;
   private List<EnvelopeField> addHeaders;
   private Optional<String> dropFieldsHeader;
-  private DerivedSchemaCache<RowShape> schemas;
 
   /** What an output schema is derived from. */
-  private record RowShape(Schema row, Schema envelope, Set<String> dropped) {}
+  record RowShape(Schema row, Schema envelope, Set<String> dropped) {}
 
   @Override
   public void configure(Map<String, ?> props) {
@@ -67,7 +63,7 @@ public abstract class UnwrapChangeEvent<R extends ConnectRecord<R>>
     addFields = config.addFields();
     addHeaders = config.addHeaders();
     dropFieldsHeader = config.dropFieldsHeader();
-    schemas = new DerivedSchemaCache<>(DerivedSchemaCache.DEFAULT_SIZE);
+    newSchemaCache();
   }
 
   @Override
@@ -231,24 +227,9 @@ public abstract class UnwrapChangeEvent<R extends ConnectRecord<R>>
     return side.newRecord(record, null, null, record.headers());
   }
 
-  /** The number of derived schemas held, for tests of the cache. */
-  long cachedSchemas() {
-    return schemas.size();
-  }
-
   @Override
   public ConfigDef config() {
     return UnwrapChangeEventConfig.CONFIG_DEF;
-  }
-
-  @Override
-  public String version() {
-    return PluginVersion.get();
-  }
-
-  @Override
-  public void close() {
-    schemas = null;
   }
 
   /** Unwraps an envelope carried in the record key. */
