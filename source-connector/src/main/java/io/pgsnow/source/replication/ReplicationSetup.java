@@ -3,6 +3,7 @@ package io.pgsnow.source.replication;
 import io.pgsnow.source.PostgresCdcSourceConfig;
 import io.pgsnow.source.PostgresCdcSourceConfig.PublicationAutocreate;
 import io.pgsnow.source.TableFilter;
+import io.pgsnow.source.naming.TableNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,7 +37,16 @@ public final class ReplicationSetup {
     public String quoted() {
       return quote(schema) + "." + quote(table);
     }
+
+    /** As PostgreSQL prints it: quoted only where SQL needs it. */
+    @Override
+    public String toString() {
+      return TableNames.qualifiedName(schema, table);
+    }
   }
+
+  /** The session that holds a slot active, as {@code pg_stat_activity} shows it. */
+  public record SlotHolder(int pid, String applicationName, String user, String clientAddress) {}
 
   private ReplicationSetup() {}
 
@@ -109,6 +119,10 @@ public final class ReplicationSetup {
           LOG.info("Publication {} covers {} tables: {}", name, tables.size(), list);
       }
     }
+    // validate() refuses these; a publication changed since then must not lose changes unnoticed.
+    for (PublicationCheck.Problem problem : PublicationCheck.problems(c, config)) {
+      LOG.warn("{}", problem.message());
+    }
   }
 
   public static Optional<SlotInfo> slot(Connection c, String slotName) throws SQLException {
@@ -131,6 +145,25 @@ public final class ReplicationSetup {
                 rs.getString(2),
                 activePid,
                 lsn == null ? null : Long.parseUnsignedLong(lsn)));
+      }
+    }
+  }
+
+  /** The session streaming from the slot, if any. */
+  public static Optional<SlotHolder> slotHolder(Connection c, String slotName) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT s.active_pid, a.application_name, a.usename, host(a.client_addr)"
+                + " FROM pg_catalog.pg_replication_slots s"
+                + " LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = s.active_pid"
+                + " WHERE s.slot_name = ? AND s.active_pid IS NOT NULL")) {
+      ps.setString(1, slotName);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new SlotHolder(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4)));
       }
     }
   }
