@@ -78,7 +78,7 @@ final class SourcePipeline implements AutoCloseable {
       // Name every table captured now, so renamed tables are logged and collisions fail the start.
       for (ReplicationSetup.TableName t :
           ReplicationSetup.capturedTables(c, config.tableFilter())) {
-        topics.assign(t.schema(), t.table());
+        topics.assignAtStart(t.schema(), t.table());
       }
       Long confirmed =
           ReplicationSetup.ensureSlot(c, config.slotName(), config.dbname()).confirmedFlushLsn();

@@ -32,6 +32,18 @@ public final class TopicAssignments {
    *     see as the same
    */
   public synchronized TableNames assign(String schema, String table) {
+    return assign(schema, table, true);
+  }
+
+  /**
+   * Names a table the catalog lists when the task starts, as {@link #assign} does; a collision
+   * among these tables is between two tables that both exist.
+   */
+  public synchronized TableNames assignAtStart(String schema, String table) {
+    return assign(schema, table, false);
+  }
+
+  private TableNames assign(String schema, String table, boolean whileRunning) {
     TableNames names = namer.name(schema, table);
     TableNames holder = byCollisionKey.putIfAbsent(TopicNamer.collisionKey(names.topic()), names);
     if (holder == null) {
@@ -47,7 +59,7 @@ public final class TopicAssignments {
       return names;
     }
     if (!holder.sameTable(names)) {
-      throw new TopicCollisionException(new Collision(holder, names));
+      throw new TopicCollisionException(new Collision(holder, names), whileRunning);
     }
     return holder;
   }
