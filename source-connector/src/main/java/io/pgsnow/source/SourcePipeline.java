@@ -83,6 +83,12 @@ final class SourcePipeline implements AutoCloseable {
       Long confirmed =
           ReplicationSetup.ensureSlot(c, config.slotName(), config.dbname()).confirmedFlushLsn();
       slotConfirmed = confirmed == null ? 0L : confirmed;
+      // Fail now, not after a minute of reconnecting, when another client streams from the slot.
+      ReplicationSetup.heldByAnotherClient(c, config.slotName(), config.connectorName())
+          .ifPresent(
+              message -> {
+                throw new ConnectException(message);
+              });
     } catch (SQLException e) {
       throw new ConnectException("Cannot prepare replication from " + connections.url(), e);
     }

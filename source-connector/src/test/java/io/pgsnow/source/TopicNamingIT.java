@@ -1,6 +1,7 @@
 package io.pgsnow.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgsnow.source.SourceItSupport.Event;
 import io.pgsnow.testkit.ConnectCluster;
@@ -8,7 +9,11 @@ import io.pgsnow.testkit.LocalPostgres;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,6 +108,20 @@ class TopicNamingIT {
     assertThat(connect.kafka().endOffset(new TopicPartition("names.public.order_lines", 0)))
         .isEqualTo(1L);
     connect.connect().deleteConnector("names");
+  }
+
+  @Test
+  void kafkaRefusesTopicsThatDifferOnlyInDotVersusUnderscore() throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, connect.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic("probe.a.b", 1, (short) 1))).all().get();
+      assertThatThrownBy(
+              () ->
+                  admin.createTopics(List.of(new NewTopic("probe.a_b", 1, (short) 1))).all().get())
+          .hasCauseInstanceOf(InvalidTopicException.class)
+          .hasMessageContaining("collides with existing topic");
+    }
   }
 
   private static String literal(String text) {

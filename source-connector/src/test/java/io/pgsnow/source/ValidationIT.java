@@ -4,14 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.LocalPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.PGReplicationStream;
 
 /** Bad configs are rejected by the worker's validate endpoint, each on the key it is about. */
 class ValidationIT {
@@ -149,6 +156,57 @@ class ValidationIT {
     } finally {
       connect.connect().deleteConnector("holder");
     }
+  }
+
+  @Test
+  void aTaskWhoseSlotAnotherClientTookFailsAtOnceNamingThatClient() throws Exception {
+    Map<String, String> config = SourceItSupport.connectorConfig(pg, DB, "taken");
+    config.put("name", "taken");
+    config.put("table.include.list", "public\\.orders");
+    connect.createConnector("taken", config);
+    try {
+      connect.awaitRunning("taken", 1, Duration.ofSeconds(60));
+      pg.awaitSlotActive(DB, "taken_slot");
+      connect.connect().stopConnector("taken");
+      Awaitility.await("slot released")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> !pg.slotActive(DB, "taken_slot"));
+
+      // Another client, say pg_recvlogical, streams from the slot while the connector is stopped.
+      try (Connection other = replicationConnection("pg_recvlogical");
+          PGReplicationStream stream =
+              other
+                  .unwrap(PGConnection.class)
+                  .getReplicationAPI()
+                  .replicationStream()
+                  .logical()
+                  .withSlotName("taken_slot")
+                  .withSlotOption("proto_version", 1)
+                  .withSlotOption("publication_names", "taken_pub")
+                  .start()) {
+        pg.awaitSlotActive(DB, "taken_slot");
+        connect.connect().resumeConnector("taken");
+        Awaitility.await("the task fails")
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> !connect.failedTaskTrace("taken").isEmpty());
+        assertThat(connect.failedTaskTrace("taken"))
+            .contains("Slot taken_slot is in use by another client")
+            .contains("application_name 'pg_recvlogical'");
+      }
+    } finally {
+      connect.connect().deleteConnector("taken");
+    }
+  }
+
+  private static Connection replicationConnection(String applicationName) throws Exception {
+    Properties props = new Properties();
+    PGProperty.USER.set(props, LocalPostgres.SUPERUSER);
+    PGProperty.PASSWORD.set(props, LocalPostgres.PASSWORD);
+    PGProperty.REPLICATION.set(props, "database");
+    PGProperty.PREFER_QUERY_MODE.set(props, "simple");
+    PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
+    PGProperty.APPLICATION_NAME.set(props, applicationName);
+    return DriverManager.getConnection(pg.jdbcUrl(DB), props);
   }
 
   @Test

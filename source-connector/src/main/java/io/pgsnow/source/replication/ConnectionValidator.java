@@ -119,29 +119,9 @@ public final class ConnectionValidator {
           PostgresCdcSourceConfig.SLOT_NAME,
           "Slot " + config.slotName() + " exists for database " + slot.get().database());
     }
-    Optional<ReplicationSetup.SlotHolder> holder =
-        ReplicationSetup.slotHolder(c, config.slotName());
-    String ours = PgConnections.applicationName(config.connectorName());
     // The connector's own task holds its slot while its config is updated: that is no conflict.
-    if (holder.isPresent() && !ours.equals(holder.get().applicationName())) {
-      ReplicationSetup.SlotHolder h = holder.get();
-      errors.accept(
-          PostgresCdcSourceConfig.SLOT_NAME,
-          "Slot "
-              + config.slotName()
-              + " is in use by another client (pid "
-              + h.pid()
-              + (h.applicationName() == null || h.applicationName().isEmpty()
-                  ? ""
-                  : ", application_name '" + h.applicationName() + "'")
-              + (h.user() == null ? "" : ", user " + h.user())
-              + (h.clientAddress() == null ? "" : ", from " + h.clientAddress())
-              + "), and a slot streams to one client at a time: give this connector its own"
-              + " slot.name, or stop that client first (for a leftover session: SELECT"
-              + " pg_terminate_backend("
-              + h.pid()
-              + "))");
-    }
+    ReplicationSetup.heldByAnotherClient(c, config.slotName(), config.connectorName())
+        .ifPresent(message -> errors.accept(PostgresCdcSourceConfig.SLOT_NAME, message));
   }
 
   private void checkIncludeList(Connection c) throws SQLException {

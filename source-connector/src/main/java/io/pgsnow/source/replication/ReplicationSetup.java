@@ -168,6 +168,36 @@ public final class ReplicationSetup {
     }
   }
 
+  /**
+   * Why this connector cannot stream from the slot now, if another client does: a session that is
+   * not one of the connector's own (those carry its {@link PgConnections#applicationName}, and may
+   * be the previous session of a restarted task, which lets go of the slot by itself).
+   */
+  public static Optional<String> heldByAnotherClient(
+      Connection c, String slotName, String connectorName) throws SQLException {
+    String ours = PgConnections.applicationName(connectorName);
+    return slotHolder(c, slotName)
+        .filter(h -> !ours.equals(h.applicationName()))
+        .map(h -> slotInUse(slotName, h));
+  }
+
+  private static String slotInUse(String slotName, SlotHolder h) {
+    return "Slot "
+        + slotName
+        + " is in use by another client (pid "
+        + h.pid()
+        + (h.applicationName() == null || h.applicationName().isEmpty()
+            ? ""
+            : ", application_name '" + h.applicationName() + "'")
+        + (h.user() == null ? "" : ", user " + h.user())
+        + (h.clientAddress() == null ? "" : ", from " + h.clientAddress())
+        + "), and a slot streams to one client at a time: give this connector its own"
+        + " slot.name, or stop that client first (for a leftover session: SELECT"
+        + " pg_terminate_backend("
+        + h.pid()
+        + "))";
+  }
+
   /** Creates the slot when missing and checks that an existing one fits. */
   public static SlotInfo ensureSlot(Connection c, String slotName, String database)
       throws SQLException {
