@@ -45,6 +45,15 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
   public static final String TOMBSTONES_ON_DELETE = "tombstones.on.delete";
   public static final String SKIPPED_OPERATIONS = "skipped.operations";
   public static final String DECIMAL_HANDLING = "decimal.handling.mode";
+  public static final String SCHEMA_NAME_ADJUSTMENT = "schema.name.adjustment.mode";
+  public static final String RECORD_SIZE_MAX_BYTES = "record.size.max.bytes";
+
+  /** The producer setting a connector overrides to send larger records. */
+  public static final String PRODUCER_MAX_REQUEST_SIZE = "producer.override.max.request.size";
+
+  /** Kafka's default {@code max.request.size}: the largest record a producer sends. */
+  public static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
+
   public static final String MAX_BATCH_SIZE = "max.batch.size";
   public static final String MAX_QUEUE_SIZE = "max.queue.size";
   public static final String POLL_INTERVAL_MS = "poll.interval.ms";
@@ -63,6 +72,12 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
     PRECISE,
     DOUBLE,
     STRING
+  }
+
+  /** How the names of Connect schemas are made valid for schema registries. */
+  public enum SchemaNameAdjustment {
+    AVRO,
+    NONE
   }
 
   /** What the connector does about the publication at startup. */
@@ -226,8 +241,15 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
         TOPIC_PREFIX,
         Type.STRING,
         "",
+        TopicPrefixValidator.INSTANCE,
         Importance.HIGH,
-        "Prefix of the topic names: changes of table S.T go to <topic.prefix>.S.T. Also names the"
+        "Prefix of the topic names: changes of table S.T go to <topic.prefix>.S.T, where every"
+            + " character a Kafka topic name cannot hold (anything but a-z, A-Z, 0-9, '.', '_' and"
+            + " '-') becomes '_' and names are cut at 249 characters, as Debezium does; the task"
+            + " logs each table it renames. Two tables whose topics would be equal, or differ"
+            + " only in '.' versus '_' (which Kafka cannot hold side by side), are refused by"
+            + " validate() on table.include.list, and at run time when such a table appears. The"
+            + " prefix itself may hold only a-z, A-Z, 0-9, '.', '_' and '-'. Also names the"
             + " source partition of the offsets, so do not change it on a running connector.",
         GROUP_CAPTURE,
         ++order,
@@ -438,6 +460,54 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
         ++order,
         Width.SHORT,
         "Decimal handling");
+    defineRecordShape(def, order);
+  }
+
+  /** Schema names and record sizes, after the event keys ordered up to here. */
+  private static void defineRecordShape(ConfigDef def, int firstOrder) {
+    int order = firstOrder;
+    def.define(
+        SCHEMA_NAME_ADJUSTMENT,
+        Type.STRING,
+        "avro",
+        ConfigDef.CaseInsensitiveValidString.in("avro", "none"),
+        Importance.LOW,
+        "The Connect schemas of a table are named <topic>.Key, <topic>.Value and"
+            + " <topic>.Envelope. avro: make these valid Avro full names, which the Avro and Protobuf"
+            + " converters and their schema registries need ('-' becomes '_', a part"
+            + " starting with a digit gets a leading '_'); names already valid are unchanged."
+            + " none: use the topic name as it is.",
+        GROUP_EVENTS,
+        ++order,
+        Width.SHORT,
+        "Schema name adjustment");
+    def.define(
+        RECORD_SIZE_MAX_BYTES,
+        Type.INT,
+        null,
+        ConfigDef.LambdaValidator.with(
+            (name, value) -> {
+              if (value != null && (Integer) value < 0) {
+                throw new ConfigException(name, value, "Must be 0 (no check) or more");
+              }
+            },
+            () -> "empty, 0 or a positive number of bytes"),
+        Importance.MEDIUM,
+        "The largest record the task hands to Kafka Connect, counted as the bytes of its key,"
+            + " column values and headers: a lower bound of what any converter writes. A larger"
+            + " record fails the task with a message naming the table, the key, the size and the"
+            + " settings to raise, before the producer would refuse it with"
+            + " RecordTooLargeException; nothing is skipped, the task resumes from that change"
+            + " once the limits are raised. Empty: the connector's"
+            + " producer.override.max.request.size when set, otherwise 1048576 (the producer's"
+            + " default max.request.size). Set it when the worker's producer.max.request.size"
+            + " is raised instead; 0 turns the check off. Larger records also need the topic's"
+            + " max.message.bytes raised (topic.creation.default.max.message.bytes for topics"
+            + " the connector creates).",
+        GROUP_EVENTS,
+        ++order,
+        Width.SHORT,
+        "Record size limit");
   }
 
   private static void definePerformance(ConfigDef def) {
@@ -575,6 +645,35 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
     return DecimalHandling.valueOf(getString(DECIMAL_HANDLING).toUpperCase(Locale.ROOT));
   }
 
+  public SchemaNameAdjustment schemaNameAdjustment() {
+    return SchemaNameAdjustment.valueOf(getString(SCHEMA_NAME_ADJUSTMENT).toUpperCase(Locale.ROOT));
+  }
+
+  /**
+   * The largest record to hand to Kafka Connect, and where that limit comes from; a limit of 0
+   * means no check.
+   */
+  public RecordSizeLimitSetting recordSizeLimit() {
+    Integer explicit = getInt(RECORD_SIZE_MAX_BYTES);
+    if (explicit != null) {
+      return new RecordSizeLimitSetting(explicit, RECORD_SIZE_MAX_BYTES);
+    }
+    Object override = originals().get(PRODUCER_MAX_REQUEST_SIZE);
+    if (override != null) {
+      try {
+        return new RecordSizeLimitSetting(
+            Integer.parseInt(override.toString().trim()), PRODUCER_MAX_REQUEST_SIZE);
+      } catch (NumberFormatException e) {
+        // Connect rejects a malformed producer override itself; fall back to the default.
+      }
+    }
+    return new RecordSizeLimitSetting(
+        DEFAULT_MAX_REQUEST_SIZE, "the producer's default max.request.size");
+  }
+
+  /** A record size limit in bytes and the setting it comes from. */
+  public record RecordSizeLimitSetting(int bytes, String source) {}
+
   public int maxBatchSize() {
     return getInt(MAX_BATCH_SIZE);
   }
@@ -609,6 +708,28 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
     @Override
     public String toString() {
       return "comma-separated regular expressions";
+    }
+  }
+
+  /** A topic prefix holds only the characters Kafka allows in topic names. */
+  static final class TopicPrefixValidator implements ConfigDef.Validator {
+    static final TopicPrefixValidator INSTANCE = new TopicPrefixValidator();
+    private static final Pattern VALID = Pattern.compile("[a-zA-Z0-9._-]{0,200}");
+
+    @Override
+    public void ensureValid(String name, Object value) {
+      if (value != null && !VALID.matcher(value.toString()).matches()) {
+        throw new ConfigException(
+            name,
+            value,
+            "A topic prefix may hold only a-z, A-Z, 0-9, '.', '_' and '-', at most 200 of them"
+                + " (Kafka topic names hold at most 249 characters)");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "[a-zA-Z0-9._-]{0,200}";
     }
   }
 

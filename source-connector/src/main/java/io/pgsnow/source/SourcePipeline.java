@@ -1,8 +1,11 @@
 package io.pgsnow.source;
 
+import io.pgsnow.source.events.RecordSizeLimit;
 import io.pgsnow.source.events.SourceInfo;
 import io.pgsnow.source.events.TransactionAssembler;
 import io.pgsnow.source.metrics.SourceTaskMetrics;
+import io.pgsnow.source.naming.TopicAssignments;
+import io.pgsnow.source.naming.TopicNamer;
 import io.pgsnow.source.offsets.FlushPolicy;
 import io.pgsnow.source.offsets.SourcePosition;
 import io.pgsnow.source.replication.CatalogPrimaryKeys;
@@ -40,6 +43,7 @@ final class SourcePipeline implements AutoCloseable {
   private final StreamReader reader;
   private final StatusUpdater status;
   private final SourceTaskMetrics metrics;
+  private final RecordSizeLimit sizeLimit;
   private final Thread readerThread;
   private final Thread statusThread;
 
@@ -56,6 +60,8 @@ final class SourcePipeline implements AutoCloseable {
     this.queue = queue;
     this.reader = reader;
     this.status = status;
+    PostgresCdcSourceConfig.RecordSizeLimitSetting limit = config.recordSizeLimit();
+    this.sizeLimit = new RecordSizeLimit(limit.bytes(), limit.source());
     this.readerThread = new Thread(reader, "pgsnow-source-reader-" + config.slotName());
     this.statusThread = new Thread(status, "pgsnow-source-status-" + config.slotName());
   }
@@ -64,12 +70,25 @@ final class SourcePipeline implements AutoCloseable {
     PgConnections connections = new PgConnections(config);
     int serverVersion;
     long slotConfirmed;
+    TopicAssignments topics =
+        new TopicAssignments(new TopicNamer(config.topicPrefix(), config.schemaNameAdjustment()));
     try (Connection c = connections.regular()) {
       serverVersion = ReplicationSetup.serverVersionNum(c);
       ReplicationSetup.ensurePublication(c, config);
+      // Name every table captured now, so renamed tables are logged and collisions fail the start.
+      for (ReplicationSetup.TableName t :
+          ReplicationSetup.capturedTables(c, config.tableFilter())) {
+        topics.assignAtStart(t.schema(), t.table());
+      }
       Long confirmed =
           ReplicationSetup.ensureSlot(c, config.slotName(), config.dbname()).confirmedFlushLsn();
       slotConfirmed = confirmed == null ? 0L : confirmed;
+      // Fail now, not after a minute of reconnecting, when another client streams from the slot.
+      ReplicationSetup.heldByAnotherClient(c, config.slotName(), config.connectorName())
+          .ifPresent(
+              message -> {
+                throw new ConnectException(message);
+              });
     } catch (SQLException e) {
       throw new ConnectException("Cannot prepare replication from " + connections.url(), e);
     }
@@ -96,7 +115,8 @@ final class SourcePipeline implements AutoCloseable {
             new ColumnTypes(config.decimalHandling(), types),
             new CatalogPrimaryKeys(connections),
             new SourceInfo(Version.get(), config.topicPrefix(), config.dbname()),
-            config.streamingMaxBufferedBytes());
+            config.streamingMaxBufferedBytes(),
+            topics);
     BlockingQueue<SourceRecord> queue = new ArrayBlockingQueue<>(config.maxQueueSize());
     SourceTaskMetrics.Counters counters = new SourceTaskMetrics.Counters();
     StreamReader reader =
@@ -135,6 +155,7 @@ final class SourcePipeline implements AutoCloseable {
   }
 
   List<SourceRecord> poll() throws InterruptedException {
+    sizeLimit.throwIfExceeded();
     Throwable failure = reader.failure();
     if (failure != null && queue.isEmpty()) {
       throw new ConnectException("Replication from " + connections.url() + " failed", failure);
@@ -146,7 +167,7 @@ final class SourcePipeline implements AutoCloseable {
     List<SourceRecord> batch = new ArrayList<>(Math.min(config.maxBatchSize(), queue.size() + 1));
     batch.add(first);
     queue.drainTo(batch, config.maxBatchSize() - 1);
-    return batch;
+    return sizeLimit.admit(batch);
   }
 
   void offsetsCommitted() {

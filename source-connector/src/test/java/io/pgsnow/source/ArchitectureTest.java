@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.junit.jupiter.api.Test;
 
-/** The pure core (decoding, events, schema, offsets) touches no database or network API. */
+/** The pure core (decoding, events, schema, offsets, naming) touches no database or network API. */
 class ArchitectureTest {
   private static final JavaClasses CLASSES =
       new ClassFileImporter()
@@ -27,7 +27,8 @@ class ArchitectureTest {
             "io.pgsnow.source.decoding..",
             "io.pgsnow.source.events..",
             "io.pgsnow.source.schema..",
-            "io.pgsnow.source.offsets..")
+            "io.pgsnow.source.offsets..",
+            "io.pgsnow.source.naming..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("java.sql..", "org.postgresql..", "java.net..")
@@ -39,7 +40,10 @@ class ArchitectureTest {
     noClasses()
         .that()
         .resideInAnyPackage(
-            "io.pgsnow.source.decoding..", "io.pgsnow.source.events..", "io.pgsnow.source.schema..")
+            "io.pgsnow.source.decoding..",
+            "io.pgsnow.source.events..",
+            "io.pgsnow.source.schema..",
+            "io.pgsnow.source.naming..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.pgsnow.source.replication..")

@@ -87,6 +87,52 @@ class PostgresCdcSourceConfigTest {
   }
 
   @Test
+  void theRecordSizeLimitFollowsTheProducerOverrideUnlessSet() {
+    Map<String, String> props = minimal();
+    assertThat(new PostgresCdcSourceConfig(props).recordSizeLimit())
+        .isEqualTo(
+            new PostgresCdcSourceConfig.RecordSizeLimitSetting(
+                1_048_576, "the producer's default max.request.size"));
+    props.put("producer.override.max.request.size", "8388608");
+    assertThat(new PostgresCdcSourceConfig(props).recordSizeLimit())
+        .isEqualTo(
+            new PostgresCdcSourceConfig.RecordSizeLimitSetting(
+                8_388_608, "producer.override.max.request.size"));
+    props.put("record.size.max.bytes", "0");
+    assertThat(new PostgresCdcSourceConfig(props).recordSizeLimit().bytes()).isZero();
+    props.put("record.size.max.bytes", "-1");
+    assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
+        .hasMessageContaining("record.size.max.bytes");
+  }
+
+  @Test
+  void theTopicPrefixHoldsOnlyTopicCharacters() {
+    Map<String, String> props = minimal();
+    props.put("topic.prefix", "prod-db_1.cdc");
+    assertThat(new PostgresCdcSourceConfig(props).topicPrefix()).isEqualTo("prod-db_1.cdc");
+    props.put("topic.prefix", "prod db");
+    assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("topic.prefix");
+    props.put("topic.prefix", "p".repeat(201));
+    assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
+        .hasMessageContaining("topic.prefix");
+  }
+
+  @Test
+  void schemaNamesAreAdjustedForAvroUnlessTurnedOff() {
+    Map<String, String> props = minimal();
+    assertThat(new PostgresCdcSourceConfig(props).schemaNameAdjustment())
+        .isEqualTo(PostgresCdcSourceConfig.SchemaNameAdjustment.AVRO);
+    props.put("schema.name.adjustment.mode", "None");
+    assertThat(new PostgresCdcSourceConfig(props).schemaNameAdjustment())
+        .isEqualTo(PostgresCdcSourceConfig.SchemaNameAdjustment.NONE);
+    props.put("schema.name.adjustment.mode", "avro_unicode");
+    assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
+        .hasMessageContaining("schema.name.adjustment.mode");
+  }
+
+  @Test
   void everyKeyIsDocumentedAndTheDocsAreCurrent() throws Exception {
     ConfigDocs.assertEveryKeyDocumented(DOC);
     ConfigDocs.assertUpToDate(Path.of("docs"), DOC);

@@ -1,6 +1,9 @@
 package io.pgsnow.source.events;
 
+import io.pgsnow.source.PostgresCdcSourceConfig.SchemaNameAdjustment;
 import io.pgsnow.source.decoding.PgOutputMessage;
+import io.pgsnow.source.naming.TableNames;
+import io.pgsnow.source.naming.TopicNamer;
 import io.pgsnow.source.schema.ColumnType;
 import io.pgsnow.source.schema.ColumnTypes;
 import java.util.ArrayList;
@@ -46,20 +49,34 @@ public final class TableSchema {
     this.envelopeSchema = envelopeSchema;
   }
 
+  /** The schemas of a table named by the default rules under {@code topicPrefix}. */
   public static TableSchema of(
       PgOutputMessage.Relation relation,
       String topicPrefix,
       ColumnTypes types,
       PrimaryKeys primaryKeys) {
+    TableNames names =
+        new TopicNamer(topicPrefix, SchemaNameAdjustment.AVRO)
+            .name(relation.namespace(), relation.name());
+    return of(relation, names, types, primaryKeys);
+  }
+
+  /** The schemas of a table whose topic and schema names are already chosen. */
+  public static TableSchema of(
+      PgOutputMessage.Relation relation,
+      TableNames tableNames,
+      ColumnTypes types,
+      PrimaryKeys primaryKeys) {
     // Under REPLICA IDENTITY FULL every column is flagged as key; the real key is the primary key.
     List<String> fullIdentityKey =
         relation.replicaIdentity() == 'f' ? primaryKeys.of(relation.relationId()) : null;
-    String topic = topicPrefix + "." + relation.namespace() + "." + relation.name();
+    String topic = tableNames.topic();
+    String schemaNameBase = tableNames.schemaNameBase();
     List<String> names = new ArrayList<>();
     List<ColumnType> columnTypes = new ArrayList<>();
     List<Integer> keys = new ArrayList<>();
-    SchemaBuilder row = SchemaBuilder.struct().name(topic + ".Value").optional();
-    SchemaBuilder key = SchemaBuilder.struct().name(topic + ".Key");
+    SchemaBuilder row = SchemaBuilder.struct().name(schemaNameBase + ".Value").optional();
+    SchemaBuilder key = SchemaBuilder.struct().name(schemaNameBase + ".Key");
     for (PgOutputMessage.Column column : relation.columns()) {
       boolean isKey =
           fullIdentityKey == null ? column.key() : fullIdentityKey.contains(column.name());
@@ -76,7 +93,7 @@ public final class TableSchema {
     Schema rowSchema = row.build();
     Schema envelope =
         SchemaBuilder.struct()
-            .name(topic + ".Envelope")
+            .name(schemaNameBase + ".Envelope")
             .version(1)
             .field("before", rowSchema)
             .field("after", rowSchema)

@@ -1,9 +1,12 @@
 package io.pgsnow.source.events;
 
 import io.pgsnow.source.PostgresCdcSourceConfig.Operation;
+import io.pgsnow.source.PostgresCdcSourceConfig.SchemaNameAdjustment;
 import io.pgsnow.source.TableFilter;
 import io.pgsnow.source.decoding.PgOutputMessage;
 import io.pgsnow.source.decoding.TupleData;
+import io.pgsnow.source.naming.TopicAssignments;
+import io.pgsnow.source.naming.TopicNamer;
 import io.pgsnow.source.offsets.SourcePosition;
 import io.pgsnow.source.schema.ColumnTypes;
 import java.util.ArrayList;
@@ -32,7 +35,10 @@ public final class TransactionAssembler {
     void accept(SourceRecord record) throws InterruptedException;
   }
 
-  /** The settings of the event shape. */
+  /**
+   * The settings of the event shape. {@code topics} names each captured table's topic and refuses
+   * tables whose topics would collide; it outlives a connection's assembler.
+   */
   public record Settings(
       String topicPrefix,
       TableFilter filter,
@@ -41,7 +47,31 @@ public final class TransactionAssembler {
       ColumnTypes columnTypes,
       PrimaryKeys primaryKeys,
       SourceInfo sourceInfo,
-      long maxStreamedBytes) {}
+      long maxStreamedBytes,
+      TopicAssignments topics) {
+
+    /** Settings whose topics follow the default naming rules under {@code topicPrefix}. */
+    public Settings(
+        String topicPrefix,
+        TableFilter filter,
+        Set<Operation> skipped,
+        boolean tombstonesOnDelete,
+        ColumnTypes columnTypes,
+        PrimaryKeys primaryKeys,
+        SourceInfo sourceInfo,
+        long maxStreamedBytes) {
+      this(
+          topicPrefix,
+          filter,
+          skipped,
+          tombstonesOnDelete,
+          columnTypes,
+          primaryKeys,
+          sourceInfo,
+          maxStreamedBytes,
+          new TopicAssignments(new TopicNamer(topicPrefix, SchemaNameAdjustment.AVRO)));
+    }
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(TransactionAssembler.class);
   private static final int LARGE_TRANSACTION = 1 << 17;
@@ -229,7 +259,10 @@ public final class TransactionAssembler {
         tables.put(
             r.relationId(),
             TableSchema.of(
-                r, settings.topicPrefix(), settings.columnTypes(), settings.primaryKeys()));
+                r,
+                settings.topics().assign(r.namespace(), r.name()),
+                settings.columnTypes(),
+                settings.primaryKeys()));
       }
     } else if (message instanceof PgOutputMessage.Insert i) {
       long index = messageIndex++;

@@ -2,6 +2,9 @@ package io.pgsnow.source.replication;
 
 import io.pgsnow.source.PostgresCdcSourceConfig;
 import io.pgsnow.source.PostgresCdcSourceConfig.PublicationAutocreate;
+import io.pgsnow.source.naming.TableNames;
+import io.pgsnow.source.naming.TopicAssignments;
+import io.pgsnow.source.naming.TopicNamer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,13 +13,20 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The checks of {@code validate()} that need the database: connectivity and credentials, {@code
- * wal_level}, the replication privilege, the publication, the slot and the include list. Each error
- * is reported against the config key it is about.
+ * wal_level}, the replication privilege, the publication (its existence, its tables and
+ * operations), the slot (its plugin, database and whether another client streams from it), the
+ * include list and the topics of the captured tables. Each error is reported against the config key
+ * it is about.
  */
 public final class ConnectionValidator {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectionValidator.class);
+
   private final PostgresCdcSourceConfig config;
   private final BiConsumer<String, String> errors;
 
@@ -67,6 +77,7 @@ public final class ConnectionValidator {
     checkPublication(c, superuser);
     checkSlot(c);
     checkIncludeList(c);
+    checkTopics(c);
   }
 
   private void checkPublication(Connection c, boolean superuser) throws SQLException {
@@ -84,6 +95,9 @@ public final class ConnectionValidator {
           PostgresCdcSourceConfig.PUBLICATION_AUTOCREATE,
           "Creating a publication FOR ALL TABLES needs a superuser; use filtered or create the"
               + " publication beforehand");
+    }
+    for (PublicationCheck.Problem problem : PublicationCheck.problems(c, config)) {
+      errors.accept(problem.key(), problem.message());
     }
   }
 
@@ -105,6 +119,9 @@ public final class ConnectionValidator {
           PostgresCdcSourceConfig.SLOT_NAME,
           "Slot " + config.slotName() + " exists for database " + slot.get().database());
     }
+    // The connector's own task holds its slot while its config is updated: that is no conflict.
+    ReplicationSetup.heldByAnotherClient(c, config.slotName(), config.connectorName())
+        .ifPresent(message -> errors.accept(PostgresCdcSourceConfig.SLOT_NAME, message));
   }
 
   private void checkIncludeList(Connection c) throws SQLException {
@@ -127,6 +144,33 @@ public final class ConnectionValidator {
                 + config.dbname()
                 + " (patterns match schema.table, e.g. public.orders)");
       }
+    }
+  }
+
+  /**
+   * Two captured tables must not share a topic. Renamed tables are no error (Connect's validate has
+   * no warnings); they are logged here and by the task, and the rule is documented.
+   */
+  private void checkTopics(Connection c) throws SQLException {
+    TopicNamer namer = new TopicNamer(config.topicPrefix(), config.schemaNameAdjustment());
+    List<TableNames> names =
+        ReplicationSetup.capturedTables(c, config.tableFilter()).stream()
+            .map(t -> namer.name(t.schema(), t.table()))
+            .toList();
+    for (TopicAssignments.Collision collision : TopicAssignments.collisions(names)) {
+      errors.accept(PostgresCdcSourceConfig.TABLE_INCLUDE, collision.message());
+    }
+    String renamed =
+        names.stream()
+            .filter(TableNames::renamed)
+            .map(n -> n.qualifiedName() + " -> " + n.topic())
+            .collect(Collectors.joining(", "));
+    if (!renamed.isEmpty()) {
+      LOG.info(
+          "Tables whose names Kafka topic names cannot hold go to topics with '{}' in place of"
+              + " each such character: {}",
+          TopicNamer.REPLACEMENT,
+          renamed);
     }
   }
 

@@ -9,6 +9,9 @@ import org.postgresql.PGProperty;
 
 /** Opens the connector's JDBC connections: regular ones and the replication one. */
 public final class PgConnections {
+  /** PostgreSQL keeps at most this many bytes of an application_name. */
+  private static final int MAX_APPLICATION_NAME_BYTES = 63;
+
   private final PostgresCdcSourceConfig config;
 
   public PgConnections(PostgresCdcSourceConfig config) {
@@ -31,13 +34,29 @@ public final class PgConnections {
     return DriverManager.getConnection(url(), props);
   }
 
+  /**
+   * The application_name of a connector's sessions, {@code pgsnow-source:<connector>}: it tells in
+   * {@code pg_stat_activity} which connector holds a replication slot. PostgreSQL keeps 63 bytes of
+   * printable ASCII and alters the rest, so other characters become {@code _} and the name is cut
+   * at 63: the server then shows exactly this name.
+   */
+  public static String applicationName(String connectorName) {
+    String name = "pgsnow-source:" + connectorName;
+    StringBuilder kept = new StringBuilder(MAX_APPLICATION_NAME_BYTES);
+    for (int i = 0; i < name.length() && kept.length() < MAX_APPLICATION_NAME_BYTES; i++) {
+      char c = name.charAt(i);
+      kept.append(c >= ' ' && c <= '~' ? c : '_');
+    }
+    return kept.toString();
+  }
+
   private Properties properties() {
     Properties props = new Properties();
     PGProperty.USER.set(props, config.user());
     config.password().ifPresent(p -> PGProperty.PASSWORD.set(props, p.value()));
     PGProperty.SSL_MODE.set(props, config.sslmode());
     config.sslRootCert().ifPresent(cert -> PGProperty.SSL_ROOT_CERT.set(props, cert));
-    PGProperty.APPLICATION_NAME.set(props, "pgsnow-source");
+    PGProperty.APPLICATION_NAME.set(props, applicationName(config.connectorName()));
     PGProperty.CONNECT_TIMEOUT.set(props, 10);
     PGProperty.TCP_KEEP_ALIVE.set(props, true);
     return props;

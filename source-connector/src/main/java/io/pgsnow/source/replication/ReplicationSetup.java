@@ -3,6 +3,7 @@ package io.pgsnow.source.replication;
 import io.pgsnow.source.PostgresCdcSourceConfig;
 import io.pgsnow.source.PostgresCdcSourceConfig.PublicationAutocreate;
 import io.pgsnow.source.TableFilter;
+import io.pgsnow.source.naming.TableNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,7 +37,16 @@ public final class ReplicationSetup {
     public String quoted() {
       return quote(schema) + "." + quote(table);
     }
+
+    /** As PostgreSQL prints it: quoted only where SQL needs it. */
+    @Override
+    public String toString() {
+      return TableNames.qualifiedName(schema, table);
+    }
   }
+
+  /** The session that holds a slot active, as {@code pg_stat_activity} shows it. */
+  public record SlotHolder(int pid, String applicationName, String user, String clientAddress) {}
 
   private ReplicationSetup() {}
 
@@ -109,6 +119,10 @@ public final class ReplicationSetup {
           LOG.info("Publication {} covers {} tables: {}", name, tables.size(), list);
       }
     }
+    // validate() refuses these; a publication changed since then must not lose changes unnoticed.
+    for (PublicationCheck.Problem problem : PublicationCheck.problems(c, config)) {
+      LOG.warn("{}", problem.message());
+    }
   }
 
   public static Optional<SlotInfo> slot(Connection c, String slotName) throws SQLException {
@@ -133,6 +147,55 @@ public final class ReplicationSetup {
                 lsn == null ? null : Long.parseUnsignedLong(lsn)));
       }
     }
+  }
+
+  /** The session streaming from the slot, if any. */
+  public static Optional<SlotHolder> slotHolder(Connection c, String slotName) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT s.active_pid, a.application_name, a.usename, host(a.client_addr)"
+                + " FROM pg_catalog.pg_replication_slots s"
+                + " LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = s.active_pid"
+                + " WHERE s.slot_name = ? AND s.active_pid IS NOT NULL")) {
+      ps.setString(1, slotName);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new SlotHolder(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+      }
+    }
+  }
+
+  /**
+   * Why this connector cannot stream from the slot now, if another client does: a session that is
+   * not one of the connector's own (those carry its {@link PgConnections#applicationName}, and may
+   * be the previous session of a restarted task, which lets go of the slot by itself).
+   */
+  public static Optional<String> heldByAnotherClient(
+      Connection c, String slotName, String connectorName) throws SQLException {
+    String ours = PgConnections.applicationName(connectorName);
+    return slotHolder(c, slotName)
+        .filter(h -> !ours.equals(h.applicationName()))
+        .map(h -> slotInUse(slotName, h));
+  }
+
+  private static String slotInUse(String slotName, SlotHolder h) {
+    return "Slot "
+        + slotName
+        + " is in use by another client (pid "
+        + h.pid()
+        + (h.applicationName() == null || h.applicationName().isEmpty()
+            ? ""
+            : ", application_name '" + h.applicationName() + "'")
+        + (h.user() == null ? "" : ", user " + h.user())
+        + (h.clientAddress() == null ? "" : ", from " + h.clientAddress())
+        + "), and a slot streams to one client at a time: give this connector its own"
+        + " slot.name, or stop that client first (for a leftover session: SELECT"
+        + " pg_terminate_backend("
+        + h.pid()
+        + "))";
   }
 
   /** Creates the slot when missing and checks that an existing one fits. */
