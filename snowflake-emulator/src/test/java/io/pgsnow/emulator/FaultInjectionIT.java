@@ -133,6 +133,50 @@ class FaultInjectionIT {
     assertThat(record.firstError()).contains("Injected: disk on fire");
   }
 
+  private static void stage(String name, String json) throws Exception {
+    try (Connection conn = EmulatorClients.password(emulator, "FAULT_DB", "PUBLIC")) {
+      conn.unwrap(SnowflakeConnection.class)
+          .uploadStream(
+              "s",
+              "x",
+              new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+              name,
+              false);
+    }
+  }
+
+  private static List<LoadRecord> loads(String path) {
+    return emulator.loadHistory("fault_db.public.p").stream()
+        .filter(r -> r.path().equals(path))
+        .toList();
+  }
+
+  @Test
+  void aFileThatFailedIsNotLoadedAgainUnderItsNameOnlyUnderANewOne() throws Exception {
+    emulator.faults().failLoads("once_failed", "Injected: internal error");
+    String row = "{\"meta\":{},\"content\":{\"tag\":\"reload\"}}";
+    stage("once_failed.json", row);
+    try (SimpleIngestManager ingest = ingest()) {
+      ingest.ingestFile(new StagedFileWrapper("x/once_failed.json", 1L), null);
+      await().atMost(Duration.ofSeconds(10)).until(() -> loads("x/once_failed.json").size() == 1);
+      emulator.faults().clear();
+      ingest.ingestFile(new StagedFileWrapper("x/once_failed.json", 1L), null);
+      stage("once_failed_2.json", row);
+      ingest.ingestFile(new StagedFileWrapper("x/once_failed_2.json", 1L), null);
+      // One loader thread takes files in order: once the new name is loaded, the repeated
+      // registration of the failed name has been handled too.
+      await().atMost(Duration.ofSeconds(10)).until(() -> loads("x/once_failed_2.json").size() == 1);
+    }
+    assertThat(loads("x/once_failed.json"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.status()).isEqualTo("LOAD_FAILED"));
+    assertThat(loads("x/once_failed_2.json").get(0).status()).isEqualTo("LOADED");
+    try (Connection conn = EmulatorClients.password(emulator, "FAULT_DB", "PUBLIC")) {
+      assertThat(rows(conn, "select count(*) from t where c:tag::string = 'reload'"))
+          .containsExactly(List.of("1"));
+    }
+  }
+
   @Test
   void controlApiArmsFaultsOverHttp() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
