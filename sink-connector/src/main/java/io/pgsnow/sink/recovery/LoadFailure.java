@@ -17,13 +17,27 @@ import java.util.Locale;
  *
  * <p>Everything else is transient and the file is loaded again: internal errors, a stage file that
  * could not be read or was not found (an upload not yet visible), access errors, and messages this
- * list does not know, which are retried a bounded number of times before the task fails.
+ * list does not know, which are retried a bounded number of times before the task fails. The
+ * service's words for its own faults ("Internal error", "was not found", …) decide first, so an
+ * internal error that goes on to mention, say, an index out of range stays transient.
  */
 public enum LoadFailure {
   /** The service failed: load the same rows again under a new file name. */
   TRANSIENT,
   /** The file's rows cannot load: follow the task's error tolerance. */
   DATA;
+
+  /** The service's own words for its faults; they win over anything the message goes on with. */
+  private static final List<String> SERVICE_ERRORS =
+      List.of(
+          "internal error",
+          "was not found",
+          "failed to access",
+          "access denied",
+          "please retry",
+          "timed out",
+          "temporarily unavailable",
+          "service unavailable");
 
   private static final List<String> DATA_ERRORS =
       List.of(
@@ -49,6 +63,11 @@ public enum LoadFailure {
       return DATA;
     }
     String error = status.firstError() == null ? "" : status.firstError().toLowerCase(Locale.ROOT);
+    for (String pattern : SERVICE_ERRORS) {
+      if (error.contains(pattern)) {
+        return TRANSIENT;
+      }
+    }
     for (String pattern : DATA_ERRORS) {
       if (error.contains(pattern)) {
         return DATA;

@@ -21,6 +21,7 @@ class LoadFailureTest {
         .isEqualTo(LoadFailure.TRANSIENT);
     assertThat(failed("Failed to access remote file: access denied. Please check your credentials"))
         .isEqualTo(LoadFailure.TRANSIENT);
+    assertThat(failed("Internal error: index 3 out of range")).isEqualTo(LoadFailure.TRANSIENT);
     assertThat(failed(null)).isEqualTo(LoadFailure.TRANSIENT);
     assertThat(failed("something new")).isEqualTo(LoadFailure.TRANSIENT);
   }
