@@ -72,8 +72,19 @@ final class SinkMetrics implements AutoCloseable {
     of(tp).loaded(rows, System.nanoTime());
   }
 
+  /** A file Snowpipe rejected for its data. */
   void failed(TopicPartition tp) {
     of(tp).failed();
+  }
+
+  /** A failed file's offsets are loaded again. */
+  void retried(TopicPartition tp) {
+    of(tp).retried();
+  }
+
+  /** A record was reported as errant. */
+  void errant(TopicPartition tp) {
+    of(tp).errant();
   }
 
   void committed(TopicPartition tp, long offset) {

@@ -18,6 +18,7 @@ import io.pgsnow.sink.naming.StageFileName;
 import io.pgsnow.sink.naming.TopicTableMap;
 import io.pgsnow.sink.partition.FileState;
 import io.pgsnow.sink.partition.PartitionState;
+import io.pgsnow.sink.partition.PartitionState.Replay;
 import io.pgsnow.sink.partition.PartitionState.Tracked;
 import io.pgsnow.sink.recovery.LoadStatus;
 import io.pgsnow.sink.recovery.RecoveryPlan;
@@ -29,8 +30,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -74,8 +78,10 @@ final class SinkPipeline implements AutoCloseable {
   private final ReentrantLock io = new ReentrantLock();
   private final Map<TopicPartition, PartitionState> states = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Target> targets = new ConcurrentHashMap<>();
-  private final Map<String, LoadStatus> failures = new ConcurrentHashMap<>();
   private final Map<String, Instant> registeredAt = new ConcurrentHashMap<>();
+  private final ErrantRecordReporter reporter;
+  private final FailedLoads failedLoads;
+  private final List<Future<Void>> reports = new ArrayList<>();
   private final StagePurge purge = new StagePurge();
   private final AtomicReference<ConnectException> backgroundFailure = new AtomicReference<>();
   private final ScheduledExecutorService background;
@@ -93,6 +99,10 @@ final class SinkPipeline implements AutoCloseable {
     this.snowpipe = new SnowpipeClient(settings);
     this.provisioner = new ObjectProvisioner(session, config.schematization());
     this.metrics = new SinkMetrics(connectorName);
+    this.reporter = config.toleratesBadRecords() ? context.errantRecordReporter() : null;
+    this.failedLoads =
+        new FailedLoads(
+            config, session, provisioner, names.errorTable(), metrics, reporter != null);
     this.background =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -127,6 +137,7 @@ final class SinkPipeline implements AutoCloseable {
       for (SinkRecord record : records) {
         accept(record);
       }
+      finishReplays();
       consecutiveFailures = 0;
     } catch (RetriableException e) {
       consecutiveFailures++;
@@ -145,6 +156,12 @@ final class SinkPipeline implements AutoCloseable {
     TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
     PartitionState state = stateFor(tp);
     long offset = record.kafkaOffset();
+    state.armDue(System.nanoTime(), false);
+    Optional<Replay> replay = state.replayFor(offset);
+    if (replay.isPresent()) {
+      replay(tp, state, replay.get(), record);
+      return;
+    }
     if (!state.isNew(offset)) {
       return;
     }
@@ -165,6 +182,78 @@ final class SinkPipeline implements AutoCloseable {
     metrics.buffered(tp, state.bufferedRecords(), offset);
     if (state.isFull(policy)) {
       flush(tp, state, true);
+    }
+  }
+
+  /**
+   * A record Kafka delivers again for a failed file: into the next attempt's file, or to the errant
+   * record reporter. Records that were not rows of the file (skipped tombstones, bad records
+   * reported when first seen) are passed over again.
+   */
+  private void replay(TopicPartition tp, PartitionState state, Replay replay, SinkRecord record) {
+    long offset = record.kafkaOffset();
+    RowSerializer.Row row = null;
+    if (record.value() != null || config.nullValues() != SnowflakeSinkConfig.NullValues.IGNORE) {
+      try {
+        row = serializer.row(record);
+      } catch (DataException e) {
+        LOG.debug("Record at {} offset {} was reported when first seen", tp, offset);
+      }
+    }
+    if (row == null) {
+      state.replayed(replay, offset);
+    } else if (replay.kind() == PartitionState.ReplayKind.RELOAD) {
+      ensureColumns(tp, row.columns());
+      state.replayed(replay, offset, row.bytes(), System.nanoTime());
+    } else {
+      reports.add(
+          reporter.report(record, new DataException(FailedLoads.rejected(replay.failed()))));
+      metrics.errant(tp);
+      state.replayed(replay, offset);
+    }
+  }
+
+  /**
+   * After a batch: waits until the errant records reported in it are acknowledged, releases the
+   * offsets of files whose records are all reported, and rewinds partitions whose failed files are
+   * due to be read again. Kafka delivers from the rewound offset in the next batch.
+   */
+  private void finishReplays() {
+    awaitReports();
+    long now = System.nanoTime();
+    for (Map.Entry<TopicPartition, PartitionState> e : states.entrySet()) {
+      PartitionState state = e.getValue();
+      for (StageFileName reported : state.reportedFiles()) {
+        state.done(reported);
+        LOG.info(
+            "Reported the records of {} (offsets {}-{} of {}) as errant",
+            reported.path(),
+            reported.startOffset(),
+            reported.endOffset(),
+            e.getKey());
+      }
+      OptionalLong rewind = state.armDue(now, true);
+      if (rewind.isPresent()) {
+        LOG.info(
+            "Reading {} again from offset {} for the records of a failed file",
+            e.getKey(),
+            rewind.getAsLong());
+        context.offset(e.getKey(), rewind.getAsLong());
+      }
+    }
+  }
+
+  private void awaitReports() {
+    try {
+      for (Future<Void> report : reports) {
+        report.get();
+      }
+      reports.clear();
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new RetriableException("Interrupted while reporting errant records", ie);
+    } catch (java.util.concurrent.ExecutionException ee) {
+      throw new ConnectException("Cannot report errant records", ee.getCause());
     }
   }
 
@@ -195,11 +284,11 @@ final class SinkPipeline implements AutoCloseable {
             + record.kafkaPartition()
             + ", offset "
             + record.kafkaOffset();
-    ErrantRecordReporter reporter = context.errantRecordReporter();
-    if (!config.toleratesBadRecords() || reporter == null) {
+    if (reporter == null) {
       throw new DataException("Bad record at " + where + ": " + e.getMessage(), e);
     }
-    LOG.warn("Reporting bad record at {}: {}", where, e.getMessage());
+    LOG.error("Reporting bad record at {} as errant: {}", where, e.getMessage());
+    metrics.errant(new TopicPartition(record.topic(), record.kafkaPartition()));
     try {
       reporter.report(record, e).get();
     } catch (InterruptedException ie) {
@@ -275,7 +364,7 @@ final class SinkPipeline implements AutoCloseable {
                 historical.add(f);
                 history.put(f.path(), status);
                 if (status.isFinal() && !status.isLoaded()) {
-                  failures.put(f.path(), status);
+                  failedLoads.failed(status);
                 }
               });
     }
@@ -305,6 +394,9 @@ final class SinkPipeline implements AutoCloseable {
       var sealed = state.sealIfDue(policy, System.nanoTime(), force);
       if (sealed.isPresent()) {
         upload(tp, state, target, sealed.get());
+      }
+      for (SealedFile again : state.resealed()) {
+        upload(tp, state, target, again);
       }
       register(tp, state, target);
     } catch (ConnectException e) {
@@ -343,7 +435,7 @@ final class SinkPipeline implements AutoCloseable {
   }
 
   private void backgroundTick() {
-    if (!io.tryLock()) {
+    if (backgroundFailure.get() != null || !io.tryLock()) {
       return;
     }
     try {
@@ -351,7 +443,7 @@ final class SinkPipeline implements AutoCloseable {
         flush(e.getKey(), e.getValue(), false);
       }
       confirmLoads();
-      recordFailures();
+      decideFailures();
       purge.run(session);
     } catch (RetriableException e) {
       LOG.warn("Transient Snowflake fault in the background flush, retrying: {}", e.getMessage());
@@ -417,67 +509,45 @@ final class SinkPipeline implements AutoCloseable {
     if (status.isLoaded()) {
       state.done(file.name());
       if (config.purgeLoaded()) {
-        purge.loaded(targetFor(tp).stage(), file.name());
+        // Earlier attempts of the range failed and are never loaded: they go too.
+        for (int attempt = 0; attempt <= file.name().attempt(); attempt++) {
+          purge.loaded(targetFor(tp).stage(), file.name().withAttempt(attempt));
+        }
       }
       metrics.loaded(tp, file.name().endOffset(), status.rowsLoaded());
     } else {
-      LOG.warn("Snowpipe could not load {}: {} {}", path, status.status(), status.firstError());
-      failures.put(path, status);
+      LOG.debug("Snowpipe could not load {}: {} {}", path, status.status(), status.firstError());
+      failedLoads.failed(status);
       state.transition(file.name(), FileState.FAILED);
-      metrics.failed(tp);
     }
   }
 
-  /** Records failed files in the error table; only then are their offsets done. */
-  private void recordFailures() throws Exception {
+  /**
+   * Decides what happens to each failed file (see {@link FailedLoads}). A recovered file waits for
+   * the partition's first record, which tells whether it was handled before the restart.
+   */
+  private void decideFailures() throws Exception {
     for (Map.Entry<TopicPartition, PartitionState> e : states.entrySet()) {
       PartitionState state = e.getValue();
       if (state.committableOffset().isEmpty()) {
         continue;
       }
       for (Tracked t : state.files(FileState.FAILED)) {
-        recordFailure(e.getKey(), t);
-        state.done(t.name());
+        Optional<ConnectException> fatal =
+            failedLoads.decide(e.getKey(), state, targetFor(e.getKey()), t);
+        if (fatal.isPresent()) {
+          backgroundFailure.compareAndSet(null, fatal.get());
+          return;
+        }
       }
     }
   }
 
-  private void recordFailure(TopicPartition tp, Tracked file) throws Exception {
-    Identifier errors = names.errorTable();
-    provisioner.ensureErrorTable(errors);
-    Target target = targetFor(tp);
-    String path = file.name().path();
-    LoadStatus status =
-        failures.getOrDefault(
-            path, new LoadStatus(path, LoadStatus.Status.LOAD_FAILED, 0, 0, "load failed"));
-    session.update(
-        DdlBuilder.insertError(errors),
-        path,
-        target.table().resolved(),
-        target.pipe(),
-        tp.topic(),
-        tp.partition(),
-        file.name().startOffset(),
-        file.name().endOffset(),
-        status.status().name(),
-        status.rowsParsed(),
-        status.rowsLoaded(),
-        String.valueOf(status.firstError()),
-        Instant.now().toString(),
-        path,
-        target.pipe());
-    failures.remove(path);
-    LOG.warn(
-        "Recorded the failed load of {} (offsets {}-{} of {}) in {}",
-        path,
-        file.name().startOffset(),
-        file.name().endOffset(),
-        tp,
-        errors.sql());
-  }
-
+  /**
+   * The offsets whose records are in the table or handled. Also after a failure that stops the
+   * task: they never pass a file whose records are not loaded.
+   */
   Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> current) {
-    throwIfBackgroundFailed();
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
     for (TopicPartition tp : current.keySet()) {
       PartitionState state = states.get(tp);

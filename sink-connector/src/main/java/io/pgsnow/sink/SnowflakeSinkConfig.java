@@ -48,6 +48,8 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
   public static final String RETRY_BACKOFF = "snowflake.retry.backoff.ms";
   public static final String RETRY_MAX = "snowflake.retry.max.attempts";
   public static final String LOAD_CHECK_INTERVAL = "snowflake.load.check.interval.ms";
+  public static final String LOAD_RETRY_MAX = "snowflake.load.retry.max.attempts";
+  public static final String LOAD_RETRY_BACKOFF = "snowflake.load.retry.backoff.ms";
   public static final String NETWORK_TIMEOUT = "snowflake.network.timeout.ms";
   public static final String LOGIN_TIMEOUT = "snowflake.login.timeout.ms";
   public static final String STATEMENT_TIMEOUT = "snowflake.statement.timeout.ms";
@@ -314,10 +316,19 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         "none",
         ConfigDef.CaseInsensitiveValidString.in("none", "all"),
         Importance.MEDIUM,
-        "Bad records (not convertible, invalid JSON, larger than a VARIANT): <code>none</code>"
-            + " fails the task naming topic, partition and offset; <code>all</code> reports them"
-            + " to the errant record reporter (the dead letter queue when one is set) and goes"
-            + " on.",
+        "What happens to records that cannot become rows: records the sink cannot write (an"
+            + " <code>io.debezium.data.Json</code> value that is not JSON, a row larger than a"
+            + " VARIANT) and files Snowpipe rejects for their data (JSON it cannot parse, a value"
+            + " its column cannot take, a value over a size limit; Snowflake's first error tells)."
+            + " <code>none</code> fails the task with a message naming the topic, partition and"
+            + " offsets (for a file: its path and Snowflake's error) and commits no offset from"
+            + " there on. <code>all</code> reports each such record to the errant record reporter"
+            + " (the dead letter queue when one is set, with the original record), counts it in"
+            + " JMX (<code>ErrantRecords</code>, <code>FilesFailed</code>), logs it at ERROR and"
+            + " goes on; a rejected file is also named in the connector's error table. The"
+            + " records of a rejected file are read from Kafka again to be reported. Files that"
+            + " fail for a transient reason are loaded again instead (see"
+            + " <code>snowflake.load.retry.max.attempts</code>).",
         ERRORS,
         ++o,
         Width.SHORT,
@@ -327,7 +338,10 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         Type.STRING,
         "",
         Importance.LOW,
-        "Dead letter queue topic for bad records (handled by the Connect worker).",
+        "Dead letter queue topic for errant records with <code>errors.tolerance=all</code>: records"
+            + " the sink cannot write and the records of files Snowpipe rejected for their data,"
+            + " as they were in Kafka (written by the Connect worker, with its error headers when"
+            + " <code>errors.deadletterqueue.context.headers.enable=true</code>).",
         ERRORS,
         ++o,
         Width.MEDIUM,
@@ -365,6 +379,45 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         ++o,
         Width.SHORT,
         "Load check interval (ms)");
+    defineLoadRetries(def, o);
+  }
+
+  private static void defineLoadRetries(ConfigDef def, int order) {
+    int o = order;
+    def.define(
+        LOAD_RETRY_MAX,
+        Type.INT,
+        10,
+        ConfigDef.Range.between(0, 1_000),
+        Importance.MEDIUM,
+        "How many times the task loads a file's offsets again after Snowpipe reported the file"
+            + " LOAD_FAILED for a transient reason (an internal error, a stage file that could not"
+            + " be read or was not found, an error it does not know as the data's fault)."
+            + " Snowpipe never loads a file name twice, so each attempt is a new file"
+            + " (<code>…_r&lt;n&gt;.json.gz</code>) with the same offsets, written from the records"
+            + " read from Kafka again; an attempt is made only once the one before it failed, so"
+            + " at most one loads. When the attempts are used up the task fails naming the file,"
+            + " its offsets and Snowflake's error, whatever <code>errors.tolerance</code> says, and"
+            + " commits no offset from the file on; a restarted task starts a new round of"
+            + " attempts. 0 fails the task at the first transient load failure.",
+        ERRORS,
+        ++o,
+        Width.SHORT,
+        "Load retry attempts");
+    def.define(
+        LOAD_RETRY_BACKOFF,
+        Type.LONG,
+        5_000L,
+        ConfigDef.Range.between(0, 600_000),
+        Importance.LOW,
+        "Wait before the first new attempt at loading a file that failed for a transient"
+            + " reason; it doubles with each further attempt of the same file, up to 10 minutes."
+            + " With the defaults the attempts span about 40 minutes. Offsets stay uncommitted"
+            + " from the failed file on while the task keeps loading later records.",
+        ERRORS,
+        ++o,
+        Width.SHORT,
+        "Load retry back-off (ms)");
   }
 
   private static void defineTimeouts(ConfigDef def) {
@@ -551,6 +604,14 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
 
   public int retryMaxAttempts() {
     return getInt(RETRY_MAX);
+  }
+
+  public int loadRetryMaxAttempts() {
+    return getInt(LOAD_RETRY_MAX);
+  }
+
+  public Duration loadRetryBackoff() {
+    return Duration.ofMillis(getLong(LOAD_RETRY_BACKOFF));
   }
 
   public Duration loadCheckInterval() {

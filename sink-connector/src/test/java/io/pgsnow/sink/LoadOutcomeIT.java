@@ -8,17 +8,25 @@ import static org.awaitility.Awaitility.await;
 import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.emulator.fault.Endpoint;
 import io.pgsnow.testkit.ConnectCluster;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Idle partitions are written by time; a failed load lands in the error table before its offsets
- * advance; offsets wait for the load to be confirmed.
+ * Idle partitions are written by time; offsets wait for the load to be confirmed; a file Snowpipe
+ * rejects for its data fails the task without tolerance, and with {@code errors.tolerance=all} is
+ * named in the error table while its original records go to the dead letter queue, before its
+ * offsets advance.
  */
 class LoadOutcomeIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
@@ -75,34 +83,93 @@ class LoadOutcomeIT {
   }
 
   @Test
-  void aFailedLoadIsRecordedBeforeItsOffsetsAdvance() throws Exception {
-    emulator.faults().failLoads("^FAILING/", "injected: file could not be parsed");
+  void aFileRejectedForItsDataFailsTheTaskWithoutTolerance() throws Exception {
+    emulator
+        .faults()
+        .failLoads("^FAILING/", "Error parsing JSON: unknown keyword \"broken\", pos 12");
     start("failing", "failing_topic");
-    await("error recorded")
+    await("the task fails")
         .atMost(TIMEOUT)
-        .until(
-            () ->
-                count(
-                        emulator,
-                        "SELECT COUNT(*) FROM SNOWFLAKE_KAFKA_CONNECTOR_FAILING_LOAD_ERRORS WHERE"
-                            + " START_OFFSET = 0 AND END_OFFSET = 2")
-                    == 1);
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> SinkItSupport.taskState(connect, "failing").equals("FAILED"));
+    assertThat(connect.failedTaskTrace("failing"))
+        .contains("Snowpipe could not load FAILING/FAILING_TOPIC/0/0_2_")
+        .contains("offsets 0-2 of failing_topic-0")
+        .contains("Error parsing JSON: unknown keyword")
+        .contains("errors.tolerance=none");
     assertThat(
             rows(
                 emulator,
-                "SELECT TARGET_TABLE, STATUS, FIRST_ERROR FROM"
+                "SELECT TARGET_TABLE, STATUS, FIRST_ERROR, START_OFFSET, END_OFFSET FROM"
                     + " SNOWFLAKE_KAFKA_CONNECTOR_FAILING_LOAD_ERRORS"))
         .singleElement()
         .satisfies(
             r -> {
               assertThat(r.get(0)).isEqualTo("FAILING_TOPIC");
               assertThat(r.get(1)).isEqualTo("LOAD_FAILED");
-              assertThat(r.get(2)).contains("injected");
+              assertThat(r.get(2)).contains("Error parsing JSON");
+              assertThat(r.subList(3, 5)).containsExactly("0", "2");
             });
-    await("offsets advance past the recorded failure")
-        .atMost(TIMEOUT)
-        .until(() -> committed("failing").orElse(-1) == 3);
+    assertThat(committed("failing").orElse(0)).as("nothing committed past the file").isZero();
     assertThat(count(emulator, "SELECT COUNT(*) FROM FAILING_TOPIC")).isZero();
+  }
+
+  @Test
+  void aFileRejectedForItsDataGoesToTheErrorTableAndTheDeadLetterQueueWithTolerance()
+      throws Exception {
+    emulator
+        .faults()
+        .failLoads("^TOLERANT/TOLERANT_TOPIC/0/3_5_", "Numeric value 'abc' is not recognized");
+    connect.kafka().createTopic("tolerant_topic", 1);
+    for (int i = 0; i < 9; i++) {
+      connect.kafka().produce("tolerant_topic", 0, null, "{\"n\":" + i + "}");
+    }
+    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, "tolerant_topic", false);
+    config.put("buffer.count.records", "3");
+    config.put("errors.tolerance", "all");
+    config.put("errors.deadletterqueue.topic.name", "tolerant_dlq");
+    config.put("errors.deadletterqueue.topic.replication.factor", "1");
+    config.put("errors.deadletterqueue.context.headers.enable", "true");
+    connect.createConnector("tolerant", config);
+    connect.awaitRunning("tolerant", 1, TIMEOUT);
+
+    List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+    connect.kafka().consume(3, TIMEOUT.toMillis(), "tolerant_dlq").forEach(dead::add);
+    assertThat(dead)
+        .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+        .containsExactly("{\"n\":3}", "{\"n\":4}", "{\"n\":5}");
+    Map<String, String> headers = new HashMap<>();
+    for (Header h : dead.get(0).headers()) {
+      headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+    }
+    assertThat(headers)
+        .containsEntry("__connect.errors.topic", "tolerant_topic")
+        .containsEntry("__connect.errors.partition", "0")
+        .containsEntry("__connect.errors.offset", "3");
+    assertThat(headers.get("__connect.errors.exception.message"))
+        .contains("TOLERANT/TOLERANT_TOPIC/0/3_5_")
+        .contains("offsets 3-5");
+
+    await("offsets committed past the reported file")
+        .atMost(TIMEOUT)
+        .until(() -> committed("tolerant").orElse(-1) == 9);
+    assertThat(rows(emulator, "SELECT RECORD_CONTENT:n::NUMBER FROM TOLERANT_TOPIC ORDER BY 1"))
+        .extracting(r -> r.get(0))
+        .containsExactly("0", "1", "2", "6", "7", "8");
+    assertThat(
+            rows(
+                emulator,
+                "SELECT STATUS, FIRST_ERROR, START_OFFSET, END_OFFSET FROM"
+                    + " SNOWFLAKE_KAFKA_CONNECTOR_TOLERANT_LOAD_ERRORS"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.get(1)).isEqualTo("Numeric value 'abc' is not recognized");
+              assertThat(r.subList(2, 4)).containsExactly("3", "5");
+            });
+    assertThat(SinkItSupport.metric("tolerant", "tolerant_topic", 1, "FilesFailed")).isEqualTo(1);
+    assertThat(SinkItSupport.metric("tolerant", "tolerant_topic", 1, "ErrantRecords")).isEqualTo(3);
+    assertThat(SinkItSupport.taskState(connect, "tolerant")).isEqualTo("RUNNING");
   }
 
   @Test

@@ -177,4 +177,41 @@ class SchematizationIT {
     assertThat(loaded.get(2).get(2)).isNull();
     assertThat(JSON.readTree(loaded.get(2).get(3)).toString()).isEqualTo("[\"a\",\"b\"]");
   }
+
+  @Test
+  void aValueItsColumnCannotTakeSendsTheRejectedFilesRecordsToTheDeadLetterQueue()
+      throws Exception {
+    connect.kafka().createTopic("typed_amounts", 1);
+    for (String value :
+        List.of(
+            "{\"id\":0,\"qty\":1}",
+            "{\"id\":1,\"qty\":2}",
+            "{\"id\":2,\"qty\":\"abc\"}",
+            "{\"id\":3,\"qty\":4}")) {
+      connect.kafka().produce("typed_amounts", 0, null, value);
+    }
+    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, "typed_amounts", false);
+    config.put("snowflake.enable.schematization", "true");
+    config.put("buffer.count.records", "2");
+    config.put("errors.tolerance", "all");
+    config.put("errors.deadletterqueue.topic.name", "typed_amounts_dlq");
+    config.put("errors.deadletterqueue.topic.replication.factor", "1");
+    connect.createConnector("typed-amounts", config);
+
+    // Snowpipe skips a bad file whole: both records of the rejected file are reported.
+    assertThat(connect.kafka().consume(2, TIMEOUT.toMillis(), "typed_amounts_dlq"))
+        .extracting(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8))
+        .containsExactly("{\"id\":2,\"qty\":\"abc\"}", "{\"id\":3,\"qty\":4}");
+    await("offsets committed past the rejected file")
+        .atMost(TIMEOUT)
+        .until(() -> SinkItSupport.committed(connect, "typed-amounts").equals(Map.of(0, 4L)));
+    assertThat(rows(emulator, "SELECT ID, QTY FROM TYPED_AMOUNTS ORDER BY ID"))
+        .containsExactly(List.of("0", "1"), List.of("1", "2"));
+    assertThat(
+            rows(
+                emulator,
+                "SELECT FIRST_ERROR, START_OFFSET, END_OFFSET FROM"
+                    + " SNOWFLAKE_KAFKA_CONNECTOR_TYPED_AMOUNTS_LOAD_ERRORS"))
+        .containsExactly(List.of("Numeric value 'abc' is not recognized", "2", "3"));
+  }
 }

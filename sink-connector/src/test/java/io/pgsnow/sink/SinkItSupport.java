@@ -117,6 +117,55 @@ final class SinkItSupport {
     return out;
   }
 
+  /** Committed offsets of a sink connector by partition; empty while none are committed. */
+  static Map<Integer, Long> committed(ConnectCluster connect, String connector) {
+    Map<Integer, Long> out = new HashMap<>();
+    try {
+      connect
+          .connect()
+          .connectorOffsets(connector)
+          .offsets()
+          .forEach(
+              o ->
+                  out.put(
+                      ((Number) o.partition().get("kafka_partition")).intValue(),
+                      ((Number) o.offset().get("kafka_offset")).longValue()));
+    } catch (RuntimeException e) {
+      // no offsets yet
+    }
+    return out;
+  }
+
+  /** The state of a connector's first task, or NONE / UNKNOWN. */
+  static String taskState(ConnectCluster connect, String connector) {
+    try {
+      var info = connect.connect().connectorStatus(connector);
+      return info.tasks().isEmpty() ? "NONE" : info.tasks().get(0).state();
+    } catch (RuntimeException e) {
+      return "UNKNOWN";
+    }
+  }
+
+  /** A partition metric of the sink, summed over the given partitions. */
+  static long metric(String connector, String topic, int partitions, String attribute)
+      throws Exception {
+    javax.management.MBeanServer server =
+        java.lang.management.ManagementFactory.getPlatformMBeanServer();
+    long sum = 0;
+    for (int p = 0; p < partitions; p++) {
+      javax.management.ObjectName name =
+          new javax.management.ObjectName(
+              "io.pgsnow.sink:type=partition-metrics,connector="
+                  + javax.management.ObjectName.quote(connector)
+                  + ",topic="
+                  + javax.management.ObjectName.quote(topic)
+                  + ",partition="
+                  + p);
+      sum += (Long) server.getAttribute(name, attribute);
+    }
+    return sum;
+  }
+
   static long count(SnowflakeEmulator emulator, String sql) {
     try {
       return Long.parseLong(rows(emulator, sql).get(0).get(0));

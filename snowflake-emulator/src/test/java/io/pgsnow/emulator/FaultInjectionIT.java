@@ -48,7 +48,10 @@ class FaultInjectionIT {
           "create table t (m variant, c variant)",
           "create stage s",
           "create pipe p as copy into t(m, c) from (select $1:meta, $1:content from @s t)"
-              + " file_format = (type = 'json')");
+              + " file_format = (type = 'json')",
+          "create table typed (n number)",
+          "create pipe typed_pipe as copy into typed from @s/typed file_format = (type = 'json')"
+              + " match_by_column_name = case_insensitive");
     }
   }
 
@@ -131,6 +134,84 @@ class FaultInjectionIT {
             .orElseThrow();
     assertThat(record.status()).isEqualTo("LOAD_FAILED");
     assertThat(record.firstError()).contains("Injected: disk on fire");
+  }
+
+  private static void stage(String name, String json) throws Exception {
+    try (Connection conn = EmulatorClients.password(emulator, "FAULT_DB", "PUBLIC")) {
+      conn.unwrap(SnowflakeConnection.class)
+          .uploadStream(
+              "s",
+              "x",
+              new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+              name,
+              false);
+    }
+  }
+
+  private static List<LoadRecord> loads(String path) {
+    return emulator.loadHistory("fault_db.public.p").stream()
+        .filter(r -> r.path().equals(path))
+        .toList();
+  }
+
+  @Test
+  void aFileThatFailedIsNotLoadedAgainUnderItsNameOnlyUnderANewOne() throws Exception {
+    emulator.faults().failLoads("once_failed", "Injected: internal error");
+    String row = "{\"meta\":{},\"content\":{\"tag\":\"reload\"}}";
+    stage("once_failed.json", row);
+    try (SimpleIngestManager ingest = ingest()) {
+      ingest.ingestFile(new StagedFileWrapper("x/once_failed.json", 1L), null);
+      await().atMost(Duration.ofSeconds(10)).until(() -> loads("x/once_failed.json").size() == 1);
+      emulator.faults().clear();
+      ingest.ingestFile(new StagedFileWrapper("x/once_failed.json", 1L), null);
+      stage("once_failed_2.json", row);
+      ingest.ingestFile(new StagedFileWrapper("x/once_failed_2.json", 1L), null);
+      // One loader thread takes files in order: once the new name is loaded, the repeated
+      // registration of the failed name has been handled too.
+      await().atMost(Duration.ofSeconds(10)).until(() -> loads("x/once_failed_2.json").size() == 1);
+    }
+    assertThat(loads("x/once_failed.json"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.status()).isEqualTo("LOAD_FAILED"));
+    assertThat(loads("x/once_failed_2.json").get(0).status()).isEqualTo("LOADED");
+    try (Connection conn = EmulatorClients.password(emulator, "FAULT_DB", "PUBLIC")) {
+      assertThat(rows(conn, "select count(*) from t where c:tag::string = 'reload'"))
+          .containsExactly(List.of("1"));
+    }
+  }
+
+  @Test
+  void aValueItsColumnCannotTakeFailsTheFileWithSnowflakesMessage() throws Exception {
+    try (Connection conn = EmulatorClients.password(emulator, "FAULT_DB", "PUBLIC")) {
+      conn.unwrap(SnowflakeConnection.class)
+          .uploadStream(
+              "s",
+              "typed",
+              new ByteArrayInputStream(
+                  "{\"n\":1}\n{\"n\":\"abc\"}".getBytes(StandardCharsets.UTF_8)),
+              "mixed.json",
+              false);
+    }
+    try (SimpleIngestManager ingest =
+        new SimpleIngestManager(
+            EmulatorClients.ACCOUNT,
+            EmulatorClients.USER,
+            "FAULT_DB.PUBLIC.TYPED_PIPE",
+            keys.getPrivate(),
+            "http",
+            "127.0.0.1",
+            emulator.port())) {
+      ingest.ingestFile(new StagedFileWrapper("mixed.json", 1L), null);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> !emulator.loadHistory("fault_db.public.typed_pipe").isEmpty());
+    }
+    LoadRecord record = emulator.loadHistory("fault_db.public.typed_pipe").get(0);
+    assertThat(record.status()).isEqualTo("LOAD_FAILED");
+    assertThat(record.firstError()).contains("Numeric value 'abc' is not recognized");
+    try (Connection conn = EmulatorClients.password(emulator, "FAULT_DB", "PUBLIC")) {
+      assertThat(rows(conn, "select count(*) from typed")).containsExactly(List.of("0"));
+    }
   }
 
   @Test

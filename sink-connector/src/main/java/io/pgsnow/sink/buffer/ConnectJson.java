@@ -1,6 +1,7 @@
 package io.pgsnow.sink.buffer;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -25,10 +26,17 @@ import org.apache.kafka.connect.errors.DataException;
 
 /**
  * Connect data (Struct with schema, or schemaless maps, lists and primitives) as JSON for a
- * VARIANT. Text that looks like a JSON document is parsed, so records produced with the
- * StringConverter land as objects; such text that does not parse is a bad record.
+ * VARIANT. Only values that are JSON by their type become JSON objects and arrays: structs, maps
+ * and lists (schemaless ones included), and text of the {@code io.debezium.data.Json} logical type
+ * (a PostgreSQL {@code json}/{@code jsonb} column), which is parsed; such text that is not JSON is
+ * a bad record. Any other text stays the same text, whatever it looks like, as the official
+ * connector writes a string value (a record read with the StringConverter, say): {@code '[1, 2]'}
+ * is a string, not an array.
  */
 final class ConnectJson {
+
+  /** Debezium's logical type for JSON text. */
+  static final String JSON_LOGICAL_TYPE = "io.debezium.data.Json";
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -69,7 +77,7 @@ final class ConnectJson {
 
   private static JsonNode scalar(Schema schema, Object value, ObjectMapper mapper) {
     if (value instanceof String text) {
-      return text(text, mapper);
+      return isJsonText(schema) ? json(text, mapper) : NODES.textNode(text);
     }
     if (value instanceof Date date) {
       return NODES.textNode(temporal(schema, date));
@@ -99,16 +107,24 @@ final class ConnectJson {
     return copy;
   }
 
-  private static JsonNode text(String text, ObjectMapper mapper) {
-    String trimmed = text.stripLeading();
-    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-      try {
-        return mapper.readTree(text);
-      } catch (JsonProcessingException e) {
-        throw new DataException("Invalid JSON for a VARIANT: " + e.getOriginalMessage(), e);
+  static boolean isJsonText(Schema schema) {
+    return schema != null
+        && schema.type() == Schema.Type.STRING
+        && JSON_LOGICAL_TYPE.equals(schema.name());
+  }
+
+  private static JsonNode json(String text, ObjectMapper mapper) {
+    try {
+      JsonNode node =
+          mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
+      if (node == null || node.isMissingNode()) {
+        throw new DataException("Invalid JSON in an " + JSON_LOGICAL_TYPE + " value: no value");
       }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new DataException(
+          "Invalid JSON in an " + JSON_LOGICAL_TYPE + " value: " + e.getOriginalMessage(), e);
     }
-    return NODES.textNode(text);
   }
 
   private static String temporal(Schema schema, Date date) {

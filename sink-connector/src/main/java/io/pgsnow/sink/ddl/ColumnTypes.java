@@ -15,6 +15,9 @@ public final class ColumnTypes {
 
   static final String VARIANT = "VARIANT";
 
+  /** Debezium's logical type for JSON text: its values load as JSON, so the column is a VARIANT. */
+  static final String JSON_LOGICAL_TYPE = "io.debezium.data.Json";
+
   private ColumnTypes() {}
 
   public static String of(Schema schema) {
@@ -52,6 +55,7 @@ public final class ColumnTypes {
       case Date.LOGICAL_NAME -> "DATE";
       case Time.LOGICAL_NAME -> "TIME";
       case Timestamp.LOGICAL_NAME -> "TIMESTAMP_NTZ";
+      case JSON_LOGICAL_TYPE -> VARIANT;
       default -> null;
     };
   }

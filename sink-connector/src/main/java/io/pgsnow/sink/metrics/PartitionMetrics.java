@@ -8,6 +8,8 @@ public final class PartitionMetrics implements PartitionMetricsMBean {
   private final AtomicLong filesUploaded = new AtomicLong();
   private final AtomicLong filesLoaded = new AtomicLong();
   private final AtomicLong filesFailed = new AtomicLong();
+  private final AtomicLong filesRetried = new AtomicLong();
+  private final AtomicLong errantRecords = new AtomicLong();
   private final AtomicLong rowsLoaded = new AtomicLong();
   private final AtomicLong processedOffset = new AtomicLong(-1);
   private final AtomicLong flushedOffset = new AtomicLong(-1);
@@ -33,6 +35,18 @@ public final class PartitionMetrics implements PartitionMetricsMBean {
   @Override
   public long getFilesFailed() {
     return filesFailed.get();
+  }
+
+  /** Attempts at loading a failed file's offsets again (transient load failures). */
+  @Override
+  public long getFilesRetried() {
+    return filesRetried.get();
+  }
+
+  /** Records reported as errant: not writable, or in a file Snowpipe rejected for its data. */
+  @Override
+  public long getErrantRecords() {
+    return errantRecords.get();
   }
 
   @Override
@@ -74,7 +88,7 @@ public final class PartitionMetrics implements PartitionMetricsMBean {
 
   public void uploaded(long endOffset, long nowNanos) {
     filesUploaded.incrementAndGet();
-    flushedOffset.set(endOffset);
+    flushedOffset.accumulateAndGet(endOffset, Math::max);
     lastUploadNanos.set(nowNanos);
   }
 
@@ -86,5 +100,13 @@ public final class PartitionMetrics implements PartitionMetricsMBean {
 
   public void failed() {
     filesFailed.incrementAndGet();
+  }
+
+  public void retried() {
+    filesRetried.incrementAndGet();
+  }
+
+  public void errant() {
+    errantRecords.incrementAndGet();
   }
 }

@@ -10,6 +10,10 @@ public interface PartitionMetricsMBean {
 
   long getFilesFailed();
 
+  long getFilesRetried();
+
+  long getErrantRecords();
+
   long getRowsLoaded();
 
   long getProcessedOffset();

@@ -6,6 +6,10 @@ public enum FileState {
   STAGED,
   /** Named in insertFiles; waiting for the load outcome. */
   REGISTERED,
-  /** Snowpipe reported it failed; the failure is not yet recorded durably. */
-  FAILED
+  /** Snowpipe reported it failed; what to do about it is not decided yet. */
+  FAILED,
+  /** Failed for a transient reason: its records are read again into the next attempt's file. */
+  RETRYING,
+  /** Failed for the data's sake: its records are read again and reported as errant. */
+  REPORTING
 }

@@ -3,6 +3,7 @@ package io.pgsnow.sink.recovery;
 import io.pgsnow.sink.naming.StageFileName;
 import io.pgsnow.sink.partition.FileState;
 import io.pgsnow.sink.partition.PartitionState.Tracked;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,12 @@ import java.util.TreeMap;
  * last offset already written to a file (redelivered records up to it are skipped, so a re-flush
  * never writes them under a new name) and the files whose outcome is still open.
  *
+ * <p>Attempts of one offset range (a file loaded again after a transient failure) count as one
+ * file: if any attempt loaded, the range is done and no later attempt is registered; otherwise the
+ * latest attempt decides, registered again when its outcome is unknown or handled as a failure.
+ *
  * @param skipThrough the highest offset already in a file, or -1
- * @param pending files to re-register (STAGED) or whose failure to record (FAILED)
+ * @param pending files to re-register (STAGED) or whose failure to handle (FAILED)
  */
 public record RecoveryPlan(long skipThrough, List<Tracked> pending) {
 
@@ -28,18 +33,30 @@ public record RecoveryPlan(long skipThrough, List<Tracked> pending) {
       Collection<StageFileName> staged,
       Collection<StageFileName> historical,
       Map<String, LoadStatus> history) {
-    TreeMap<Long, StageFileName> all = new TreeMap<>();
-    staged.forEach(f -> all.put(f.startOffset(), f));
-    historical.forEach(f -> all.putIfAbsent(f.startOffset(), f));
+    TreeMap<Long, List<StageFileName>> ranges = new TreeMap<>();
+    staged.forEach(f -> ranges.computeIfAbsent(f.startOffset(), k -> new ArrayList<>()).add(f));
+    historical.forEach(f -> ranges.computeIfAbsent(f.startOffset(), k -> new ArrayList<>()).add(f));
     long skip = -1;
-    List<Tracked> pending = new java.util.ArrayList<>();
-    for (StageFileName file : all.values()) {
-      skip = Math.max(skip, file.endOffset());
-      LoadStatus status = history.get(file.path());
+    List<Tracked> pending = new ArrayList<>();
+    for (List<StageFileName> attempts : ranges.values()) {
+      StageFileName latest = attempts.get(0);
+      boolean loaded = false;
+      for (StageFileName f : attempts) {
+        skip = Math.max(skip, f.endOffset());
+        LoadStatus status = history.get(f.path());
+        loaded |= status != null && status.isLoaded();
+        if (f.attempt() > latest.attempt()) {
+          latest = f;
+        }
+      }
+      if (loaded) {
+        continue;
+      }
+      LoadStatus status = history.get(latest.path());
       if (status == null || !status.isFinal()) {
-        pending.add(new Tracked(file, FileState.STAGED, 0));
-      } else if (!status.isLoaded()) {
-        pending.add(new Tracked(file, FileState.FAILED, 0));
+        pending.add(new Tracked(latest, FileState.STAGED, 0));
+      } else {
+        pending.add(new Tracked(latest, FileState.FAILED, 0));
       }
     }
     return new RecoveryPlan(skip, List.copyOf(pending));

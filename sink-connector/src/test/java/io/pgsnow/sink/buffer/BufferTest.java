@@ -84,14 +84,51 @@ class BufferTest {
   }
 
   @Test
-  void invalidJsonTextIsABadRecord() {
+  void textStaysTextWhateverItLooksLike() throws Exception {
     RowSerializer serializer = new RowSerializer(MetadataFields.ALL, false);
-    assertThatThrownBy(() -> serializer.serialize(record(null, "{\"a\":", 1)))
-        .isInstanceOf(DataException.class)
-        .hasMessageContaining("Invalid JSON");
+    for (String text : List.of("[1,2", "[1, 2]", "{\"a\":1}", "{", " {\"a\":", "")) {
+      JsonNode content = JSON.readTree(serializer.serialize(record(null, text, 1))).get("content");
+      assertThat(content.isTextual()).as(text).isTrue();
+      assertThat(content.asText()).isEqualTo(text);
+      JsonNode typed =
+          JSON.readTree(serializer.serialize(record(Schema.OPTIONAL_STRING_SCHEMA, text, 1)));
+      assertThat(typed.get("content").asText()).isEqualTo(text);
+    }
+    Schema schema = SchemaBuilder.struct().field("note", Schema.OPTIONAL_STRING_SCHEMA).build();
+    JsonNode row =
+        JSON.readTree(
+            serializer.serialize(record(schema, new Struct(schema).put("note", "[1, 2]"), 1)));
+    assertThat(row.get("content").get("note").isTextual()).isTrue();
+    assertThat(row.get("content").get("note").asText()).isEqualTo("[1, 2]");
+  }
+
+  @Test
+  void jsonTypedTextBecomesJsonAndInvalidJsonTextIsABadRecord() throws Exception {
+    RowSerializer serializer = new RowSerializer(MetadataFields.ALL, false);
+    Schema json = SchemaBuilder.string().name("io.debezium.data.Json").optional().build();
+    Schema schema = SchemaBuilder.struct().field("doc", json).field("tags", json).build();
+    JsonNode row =
+        JSON.readTree(
+            serializer.serialize(
+                record(
+                    schema,
+                    new Struct(schema).put("doc", "{\"a\": [1, 2]}").put("tags", "[\"x\"]"),
+                    1)));
+    assertThat(row.get("content").toString()).isEqualTo("{\"doc\":{\"a\":[1,2]},\"tags\":[\"x\"]}");
+    for (String broken : List.of("{\"a\":", "[1,2", "{} trailing", "")) {
+      assertThatThrownBy(
+              () -> serializer.serialize(record(schema, new Struct(schema).put("doc", broken), 1)))
+          .as(broken)
+          .isInstanceOf(DataException.class)
+          .hasMessageContaining("Invalid JSON");
+    }
+    RowSerializer schematized = new RowSerializer(MetadataFields.ALL, true);
     assertThat(
-            new String(serializer.serialize(record(null, "{\"a\":1}", 1)), StandardCharsets.UTF_8))
-        .contains("\"content\":{\"a\":1}");
+            schematized
+                .row(record(schema, new Struct(schema).put("doc", "{}").put("tags", "[]"), 1))
+                .columns())
+        .extracting(Object::toString)
+        .containsExactly("DOC VARIANT", "TAGS VARIANT");
   }
 
   @Test

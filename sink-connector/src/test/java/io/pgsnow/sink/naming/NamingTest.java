@@ -63,4 +63,17 @@ class NamingTest {
     assertThat(StageFileName.of(dir, "other", 10, 19).path()).isNotEqualTo(a.path());
     assertThat(StageFileName.parse("C/T/3/junk.json")).isEmpty();
   }
+
+  @Test
+  void retriedFilesGetANewNameForTheSameOffsets() {
+    StageFileName first = StageFileName.of("C/T/3", "topic", 10, 19);
+    StageFileName second = first.nextAttempt();
+    assertThat(first.attempt()).isZero();
+    assertThat(second.path()).isEqualTo(first.path().replace(".json.gz", "_r1.json.gz"));
+    assertThat(StageFileName.parse(second.path())).contains(second);
+    assertThat(second.sameRange(first)).isTrue();
+    assertThat(second.nextAttempt().attempt()).isEqualTo(2);
+    assertThat(StageFileName.of("C/T/3", "topic", 10, 20).sameRange(first)).isFalse();
+    assertThat(StageFileName.parse("C/T/3/10_19_0000abcd_rx.json.gz")).isEmpty();
+  }
 }

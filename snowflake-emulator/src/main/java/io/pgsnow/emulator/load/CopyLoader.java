@@ -191,8 +191,10 @@ public final class CopyLoader {
     }
     try (Statement st = conn.createStatement()) {
       st.execute(scratch.append(')').toString());
-      try {
-        appendRows(conn, rows);
+    }
+    try {
+      appendRows(conn, rows);
+      try (Statement st = conn.createStatement()) {
         st.execute(
             insert
                 .append(')')
@@ -200,7 +202,11 @@ public final class CopyLoader {
                 .append(" FROM temp.main.")
                 .append(SCRATCH)
                 .toString());
-      } finally {
+      }
+    } finally {
+      // A fresh statement: DuckDB closes a statement that failed, and the drop must not hide the
+      // failure (a value its column cannot take) that the load reports.
+      try (Statement st = conn.createStatement()) {
         st.execute("DROP TABLE IF EXISTS temp.main." + SCRATCH);
       }
     }

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Snowpipe: files named by insertFiles are queued and loaded asynchronously, one at a time, with
- * the pipe's COPY. Like the real service, a file name already loaded by the pipe is skipped, and a
- * bad file is recorded as LOAD_FAILED (ON_ERROR defaults to SKIP_FILE).
+ * the pipe's COPY. A bad file is recorded as LOAD_FAILED (ON_ERROR defaults to SKIP_FILE). Like the
+ * real service, a file name the pipe has already processed is skipped, whatever the outcome was:
+ * Snowflake's answer to reloading a file Snowpipe processed is to stage it under a new name (or run
+ * a COPY INTO), so a file that failed is not loaded again by naming it in insertFiles again.
  */
 public final class Snowpipe implements AutoCloseable {
 
@@ -93,14 +95,10 @@ public final class Snowpipe implements AutoCloseable {
 
   private void loadOnce(ObjectName pipe, QueuedFile file, Instant received) {
     String key = pipe.display();
-    boolean alreadyLoaded =
-        warehouse.metadata().loads(key).stream()
-            .anyMatch(
-                r ->
-                    r.path().equals(file.path())
-                        && r.result().status() != FileLoadResult.Status.LOAD_FAILED);
-    if (alreadyLoaded) {
-      LOG.debug("Pipe {} skips {}: already loaded", key, file.path());
+    boolean processed =
+        warehouse.metadata().loads(key).stream().anyMatch(r -> r.path().equals(file.path()));
+    if (processed) {
+      LOG.debug("Pipe {} skips {}: already processed", key, file.path());
       return;
     }
     var definition = warehouse.metadata().object("PIPE", pipe);
@@ -139,8 +137,10 @@ public final class Snowpipe implements AutoCloseable {
     String onError = copy.onError().equals("ABORT_STATEMENT") ? "SKIP_FILE" : copy.onError();
     try {
       return CopyLoader.load(connection, copy, bytes.get(), onError);
-    } catch (SQLException | SnowflakeSqlException e) {
+    } catch (SnowflakeSqlException e) {
       return FileLoadResult.failed(e.getMessage(), 0);
+    } catch (SQLException e) {
+      return FileLoadResult.failed(CopyErrors.snowflakeMessage(e.getMessage()), 0);
     }
   }
 
