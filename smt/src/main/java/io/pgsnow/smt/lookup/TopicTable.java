@@ -16,7 +16,6 @@ import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.DataException;
-import org.apache.kafka.connect.storage.Converter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +36,8 @@ public final class TopicTable implements LookupSource {
 
   private final String topic;
   private final Consumer<byte[], byte[]> consumer;
-  private final Converter keyConverter;
-  private final Converter valueConverter;
+  private final TableConverter keyConverter;
+  private final TableConverter valueConverter;
   private final TableRecordDecoder decoder;
   private final TableState state;
   private final CountDownLatch loaded = new CountDownLatch(1);
@@ -58,8 +57,8 @@ public final class TopicTable implements LookupSource {
   public TopicTable(
       String topic,
       Consumer<byte[], byte[]> consumer,
-      Converter keyConverter,
-      Converter valueConverter,
+      TableConverter keyConverter,
+      TableConverter valueConverter,
       List<String> keyFields,
       long maxRows,
       long maxBytes) {
@@ -168,9 +167,26 @@ public final class TopicTable implements LookupSource {
   }
 
   private void apply(ConsumerRecord<byte[], byte[]> record) {
-    SchemaAndValue key = keyConverter.toConnectData(record.topic(), record.headers(), record.key());
-    SchemaAndValue value =
-        valueConverter.toConnectData(record.topic(), record.headers(), record.value());
+    SchemaAndValue key;
+    SchemaAndValue value;
+    try {
+      key = keyConverter.read(record.topic(), record.headers(), record.key());
+      value = valueConverter.read(record.topic(), record.headers(), record.value());
+    } catch (DataException e) {
+      // A row the table cannot read would turn joins into silent misses: fail, and say where.
+      throw new DataException(
+          String.format(
+              "Lookup table %s cannot read the record at %s-%d@%d with its converters (key: %s,"
+                  + " value: %s): %s",
+              topic,
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              keyConverter,
+              valueConverter,
+              e.getMessage()),
+          e);
+    }
     try {
       state.put(decoder.key(key.value()), decoder.row(value.value()));
     } catch (DataException e) {
@@ -211,7 +227,12 @@ public final class TopicTable implements LookupSource {
 
   @Override
   public Optional<Schema> rowSchema() {
-    return state.lastSchema();
+    return state.rowSchema();
+  }
+
+  @Override
+  public InferredRowSchema schemalessRowSchema() {
+    return state.schemaless();
   }
 
   @Override
@@ -223,9 +244,12 @@ public final class TopicTable implements LookupSource {
     if (!isLoaded()) {
       throw new LookupFailedException("Lookup table " + topic + " is not loaded yet");
     }
+    // Held as a rebuild from the topic would read it, so that a restart finds the same rows.
+    Object key = keyConverter.readBack(topic, record.keySchema(), record.key());
+    Object value = valueConverter.readBack(topic, record.valueSchema(), record.value());
     synchronized (writeLock) {
       inline = true;
-      state.put(decoder.key(record.key()), decoder.row(record.value()));
+      state.put(decoder.key(key), decoder.row(value));
     }
     return true;
   }

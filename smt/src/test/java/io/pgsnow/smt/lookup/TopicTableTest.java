@@ -13,7 +13,6 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,10 +25,9 @@ class TopicTableTest {
   private TopicTable table;
   private long offset;
 
-  private static JsonConverter schemaless(boolean isKey) {
-    JsonConverter converter = new JsonConverter();
-    converter.configure(Map.of("schemas.enable", "false"), isKey);
-    return converter;
+  private static TableConverter schemaless(boolean isKey) {
+    return TableConverter.create(
+        TableConverter.JSON_CONVERTER, Map.of("schemas.enable", "false"), isKey);
   }
 
   private void topicWithEndOffset(long end) {
@@ -132,8 +130,9 @@ class TopicTableTest {
     // The consumer now delivers an older change of the same row: it must not roll the row back.
     send("{\"employee_id\":1}", "{\"employee_id\":1,\"first_name\":\"Alice\"}");
     Thread.sleep(600);
+    // Held as the schemaless topic gives it back: integers as longs.
     assertThat(table.lookup(LookupKey.of(1)).orElseThrow())
-        .isEqualTo(Map.of("employee_id", 1, "first_name", "Alicia"));
+        .isEqualTo(Map.of("employee_id", 1L, "first_name", "Alicia"));
   }
 
   @Test
