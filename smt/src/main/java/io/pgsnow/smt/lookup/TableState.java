@@ -2,6 +2,7 @@ package io.pgsnow.smt.lookup;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -27,6 +28,19 @@ final class TableState {
     this.name = name;
     this.maxRows = maxRows;
     this.maxBytes = maxBytes;
+  }
+
+  /**
+   * Writes a row whose unchanged TOAST columns (null in it) keep the values held for its key.
+   * Called by one writer at a time.
+   */
+  synchronized void put(LookupKey key, Object row, Set<String> unchangedToastColumns) {
+    Entry previous = unchangedToastColumns.isEmpty() ? null : rows.get(key);
+    put(
+        key,
+        previous == null
+            ? row
+            : UnchangedToastColumns.carryOver(row, previous.row(), unchangedToastColumns));
   }
 
   /** Writes or (with a null row) deletes the row of a key. Called by one writer at a time. */

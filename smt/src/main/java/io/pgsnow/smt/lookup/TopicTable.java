@@ -1,9 +1,11 @@
 package io.pgsnow.smt.lookup;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -12,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
@@ -187,8 +190,13 @@ public final class TopicTable implements LookupSource {
               e.getMessage()),
           e);
     }
+    Header toast = record.headers().lastHeader(UnchangedToastColumns.HEADER);
+    Set<String> unchanged =
+        toast == null || toast.value() == null
+            ? Set.of()
+            : UnchangedToastColumns.parse(new String(toast.value(), StandardCharsets.UTF_8));
     try {
-      state.put(decoder.key(key.value()), decoder.row(value.value()));
+      state.put(decoder.key(key.value()), decoder.row(value.value()), unchanged);
     } catch (DataException e) {
       // One unusable record (no key) must not take the whole table down.
       LOG.warn(
@@ -247,9 +255,12 @@ public final class TopicTable implements LookupSource {
     // Held as a rebuild from the topic would read it, so that a restart finds the same rows.
     Object key = keyConverter.readBack(topic, record.keySchema(), record.key());
     Object value = valueConverter.readBack(topic, record.valueSchema(), record.value());
+    org.apache.kafka.connect.header.Header toast =
+        record.headers().lastWithName(UnchangedToastColumns.HEADER);
+    Set<String> unchanged = toast == null ? Set.of() : UnchangedToastColumns.parse(toast.value());
     synchronized (writeLock) {
       inline = true;
-      state.put(decoder.key(key), decoder.row(value));
+      state.put(decoder.key(key), decoder.row(value), unchanged);
     }
     return true;
   }

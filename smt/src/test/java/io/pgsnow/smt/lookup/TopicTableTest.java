@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,16 +40,25 @@ class TopicTableTest {
   }
 
   private void send(String key, String value) {
+    send(key, value, null);
+  }
+
+  private void send(String key, String value, String unchangedToastColumns) {
     long at = offset++;
-    consumer.schedulePollTask(
-        () ->
-            consumer.addRecord(
-                new ConsumerRecord<>(
-                    TOPIC,
-                    0,
-                    at,
-                    key.getBytes(StandardCharsets.UTF_8),
-                    value == null ? null : value.getBytes(StandardCharsets.UTF_8))));
+    ConsumerRecord<byte[], byte[]> record =
+        new ConsumerRecord<>(
+            TOPIC,
+            0,
+            at,
+            key.getBytes(StandardCharsets.UTF_8),
+            value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    if (unchangedToastColumns != null) {
+      record
+          .headers()
+          .add(
+              UnchangedToastColumns.HEADER, unchangedToastColumns.getBytes(StandardCharsets.UTF_8));
+    }
+    consumer.schedulePollTask(() -> consumer.addRecord(record));
   }
 
   private TopicTable start(long maxRows) {
@@ -133,6 +143,28 @@ class TopicTableTest {
     // Held as the schemaless topic gives it back: integers as longs.
     assertThat(table.lookup(LookupKey.of(1)).orElseThrow())
         .isEqualTo(Map.of("employee_id", 1L, "first_name", "Alicia"));
+  }
+
+  @Test
+  void unchangedToastColumnsKeepTheValueHeldOnRebuildAndInLine() throws Exception {
+    topicWithEndOffset(2);
+    send("{\"employee_id\":1}", "{\"employee_id\":1,\"bio\":\"a long text\",\"rate\":1}");
+    send("{\"employee_id\":1}", "{\"employee_id\":1,\"bio\":null,\"rate\":2}", "bio");
+    start(100).awaitReady(Duration.ofSeconds(10));
+    assertThat(table.lookup(LookupKey.of(1)).orElseThrow())
+        .isEqualTo(Map.of("employee_id", 1L, "bio", "a long text", "rate", 2L));
+
+    Map<String, Object> update = new HashMap<>();
+    update.put("employee_id", 1);
+    update.put("bio", null);
+    update.put("rate", 3);
+    SourceRecord record =
+        new SourceRecord(
+            Map.of(), Map.of(), TOPIC, null, null, Map.of("employee_id", 1), null, update, 0L);
+    record.headers().addString(UnchangedToastColumns.HEADER, "bio");
+    assertThat(table.absorb(record)).isTrue();
+    assertThat(table.lookup(LookupKey.of(1)).orElseThrow())
+        .isEqualTo(Map.of("employee_id", 1L, "bio", "a long text", "rate", 3L));
   }
 
   @Test
