@@ -2,6 +2,7 @@ package io.pgsnow.smt;
 
 import io.pgsnow.smt.LookupJoinConfig.FailurePolicy;
 import io.pgsnow.smt.LookupJoinConfig.JoinType;
+import io.pgsnow.smt.lookup.InferredRowSchema;
 import io.pgsnow.smt.lookup.JdbcLookup;
 import io.pgsnow.smt.lookup.LookupFailedException;
 import io.pgsnow.smt.lookup.LookupKey;
@@ -188,7 +189,9 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
       return (Struct) row;
     }
     if (row instanceof Map<?, ?> map) {
-      return source.schemalessRowSchema().merge(map).toStruct(map);
+      // A table merges a row's fields into its schema before the row can be found.
+      InferredRowSchema schema = source.schemalessRowSchema();
+      return (schema == InferredRowSchema.EMPTY ? schema.merge(map) : schema).toStruct(map);
     }
     throw new DataException("Lookup rows must be structs or maps, not " + row.getClass());
   }
