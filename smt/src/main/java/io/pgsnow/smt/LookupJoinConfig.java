@@ -138,8 +138,10 @@ public final class LookupJoinConfig extends AbstractConfig {
             30_000L,
             Range.atLeast(1),
             Importance.MEDIUM,
-            "Longest wait of a lookup: for the topic table to load before the first join, for a"
-                + " query (statement timeout) or a connection. Then the failure policy applies.",
+            "Longest wait of a lookup: for a topic table loading before the first join, the"
+                + " longest time without a record read (a big table may take longer to load, and"
+                + " the first join waits while it reads); for a query, its statement timeout; for"
+                + " a connection, the connect timeout. Then the failure policy applies.",
             JOIN,
             ++order,
             Width.SHORT,

@@ -49,7 +49,7 @@ public final class TopicTable implements LookupSource {
   private volatile boolean closed;
   private volatile boolean inline;
   private volatile RuntimeException failure;
-  private long recordsRead;
+  private volatile long recordsRead;
 
   /**
    * Creates the table and starts reading.
@@ -209,12 +209,32 @@ public final class TopicTable implements LookupSource {
     }
   }
 
+  /**
+   * Waits until the table has read to the end offsets it saw at start. A large table may take
+   * longer than the timeout: the wait goes on while the table keeps reading, and fails only after a
+   * whole timeout without a record read, so a restart with a big table does not fail the task.
+   */
   @Override
   public void awaitReady(Duration timeout) throws LookupFailedException {
+    long start = System.nanoTime();
     try {
-      if (!loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new LookupFailedException(
-            "Lookup table " + topic + " not loaded within " + timeout + " (" + rows() + " rows)");
+      long seen = recordsRead;
+      while (!loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        long now = recordsRead;
+        if (now == seen || closed) {
+          throw new LookupFailedException(
+              String.format(
+                  "Lookup table %s read nothing for %s while loading (%d records read, %d rows)",
+                  topic, timeout, now, rows()));
+        }
+        LOG.info(
+            "Lookup table {} still loading after {} s: {} records read, {} rows; the first join"
+                + " waits for it",
+            topic,
+            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start),
+            now,
+            rows());
+        seen = now;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -83,7 +83,7 @@ class TopicTableTest {
     start(100);
     assertThatThrownBy(() -> table.awaitReady(Duration.ofMillis(600)))
         .isInstanceOf(LookupFailedException.class)
-        .hasMessageContaining("not loaded");
+        .hasMessageContaining("read nothing");
     assertThat(table.isLoaded()).isFalse();
 
     send("{\"employee_id\":1}", "{\"employee_id\":1,\"first_name\":\"Alicia\"}");
@@ -109,6 +109,46 @@ class TopicTableTest {
     assertThat(table.lookup(LookupKey.of(1))).isEmpty();
     send("{\"employee_id\":2}", "{\"op\":\"d\",\"before\":{\"employee_id\":2},\"after\":null}");
     await().atMost(Duration.ofSeconds(10)).until(() -> table.rows() == 0);
+  }
+
+  @Test
+  void theFirstJoinWaitsForATableThatKeepsLoadingPastTheTimeout() throws Exception {
+    // One record per poll, a tenth of a second apart: 8 s of loading against a 5 s timeout.
+    int records = 80;
+    MockConsumer<byte[], byte[]> slow =
+        new MockConsumer<>("earliest") {
+          @Override
+          public synchronized org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]>
+              poll(Duration timeout) {
+            try {
+              Thread.sleep(100);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return super.poll(timeout);
+          }
+        };
+    Node node = new Node(0, "localhost", 9092);
+    slow.updatePartitions(
+        TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, new Node[] {node}, new Node[] {node})));
+    slow.updateBeginningOffsets(Map.of(P0, 0L));
+    slow.updateEndOffsets(Map.of(P0, (long) records));
+    for (int i = 0; i < records; i++) {
+      int at = i;
+      slow.schedulePollTask(
+          () ->
+              slow.addRecord(
+                  new ConsumerRecord<>(
+                      TOPIC,
+                      0,
+                      at,
+                      ("{\"employee_id\":" + at + "}").getBytes(StandardCharsets.UTF_8),
+                      ("{\"employee_id\":" + at + "}").getBytes(StandardCharsets.UTF_8))));
+    }
+    table =
+        new TopicTable(TOPIC, slow, schemaless(true), schemaless(false), List.of(), 1000, 1 << 20);
+    table.awaitReady(Duration.ofSeconds(5));
+    assertThat(table.rows()).isEqualTo(records);
   }
 
   @Test
