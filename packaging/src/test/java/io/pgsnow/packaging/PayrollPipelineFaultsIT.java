@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  * their own processes with exactly-once source support, through the week's ordinary faults: the
  * worker killed with SIGKILL and started again, a connector config updated, rebalances (a second
  * worker joins; the first leaves, so the join's task moves to the second; the first comes back and
- * the second leaves, so it moves back). Every fault restarts the join's task, which rebuilds its
- * lookup table from the topic. The warehouse must end up with exactly the oracle's joined rows:
- * none lost, none twice, each with the employee as it was when the bonus committed.
+ * the second leaves, so it moves back), and the broker restarting. Every fault but the last
+ * restarts the join's task, which rebuilds its lookup table from the topic. The warehouse must end
+ * up with exactly the oracle's joined rows: none lost, none twice, each with the employee as it was
+ * when the bonus committed.
  */
 class PayrollPipelineFaultsIT {
   private static final Logger LOG = LoggerFactory.getLogger(PayrollPipelineFaultsIT.class);
@@ -136,7 +137,7 @@ class PayrollPipelineFaultsIT {
   }
 
   @Test
-  void theSeedJoinLandsExactlyTheOracleRowsThroughACrashAConfigUpdateAndARebalance()
+  void theSeedJoinLandsExactlyTheOracleRowsThroughCrashesAConfigUpdateAndRebalances()
       throws Exception {
     ConnectWorkerProcess.Builder builderA = worker("worker-a");
     ConnectWorkerProcess workerA = started(builderA);
@@ -207,6 +208,20 @@ class PayrollPipelineFaultsIT {
           a, "the join's task back on worker A", () -> taskOn(a, "payroll-source", portA));
       awaitAssignment(a, "the sink's task on worker A", () -> taskOn(a, "payroll-sink", portA));
       writing.get(5, TimeUnit.MINUTES);
+      awaitLanded(workload);
+
+      // 4. The broker restarts while changes stream.
+      long beforeBrokerRestart = joinedInKafka();
+      writing = writeAsync(workload, 300);
+      Awaitility.await("joined records streaming before the broker restart")
+          .atMost(Duration.ofMinutes(2))
+          .until(() -> joinedInKafka() >= beforeBrokerRestart + 20);
+      LOG.info("Restarting the broker at {} joined records", joinedInKafka());
+      kafka.stopOnlyBrokers();
+      kafka.restartOnlyBrokers();
+      writing.get(5, TimeUnit.MINUTES);
+      awaitRunning(a, "payroll-source");
+      awaitRunning(a, "payroll-sink");
       workload.write(100);
       awaitLanded(workload);
 
