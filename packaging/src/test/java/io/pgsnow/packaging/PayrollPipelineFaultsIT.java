@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.testkit.ConnectWorkerProcess;
 import io.pgsnow.testkit.LocalPostgres;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
@@ -136,119 +138,142 @@ class PayrollPipelineFaultsIT {
     return worker;
   }
 
+  private ConnectWorkerProcess.Builder builderA;
+  private ConnectWorkerProcess workerA;
+  private PayrollWorkload workload;
+
   @Test
   void theSeedJoinLandsExactlyTheOracleRowsThroughCrashesAConfigUpdateAndRebalances()
       throws Exception {
-    ConnectWorkerProcess.Builder builderA = worker("worker-a");
-    ConnectWorkerProcess workerA = started(builderA);
+    builderA = worker("worker-a");
+    workerA = started(builderA);
     Map<String, String> source = config(SOURCE);
-    Map<String, String> sink = config(SINK);
     put(workerA, "payroll-source", source);
-    put(workerA, "payroll-sink", sink);
+    put(workerA, "payroll-sink", config(SINK));
     awaitRunning(workerA, "payroll-source");
     awaitRunning(workerA, "payroll-sink");
     pg.awaitSlotActive(DATABASE, source.get("slot.name"));
 
     try (Connection db = pg.connect(DATABASE)) {
-      PayrollWorkload workload = new PayrollWorkload(db, 40);
+      workload = new PayrollWorkload(db, 40);
       workload.hireAll();
       workload.write(150);
       awaitLanded(workload);
 
-      // 1. The worker dies with SIGKILL while changes stream, and is started again.
-      long before = joinedInKafka();
-      CompletableFuture<Void> writing = writeAsync(workload, 400);
-      Awaitility.await("joined records streaming before the crash")
-          .atMost(Duration.ofMinutes(2))
-          .until(() -> joinedInKafka() >= before + 40);
-      LOG.info("Killing worker A (SIGKILL) at {} joined records", joinedInKafka());
-      workerA.kill();
-      WORKERS.remove(workerA);
-      // Same worker config, fresh log file (the killed worker's log stays for a post-mortem).
-      workerA = started(builderA.workDirectory(workDir("worker-a-restarted")));
-      awaitRunning(workerA, "payroll-source");
-      awaitRunning(workerA, "payroll-sink");
-      writing.get(5, TimeUnit.MINUTES);
-      awaitLanded(workload);
-
-      // 2. The source's config is updated while changes stream: its task restarts.
-      writing = writeAsync(workload, 300);
-      Map<String, String> updated = new LinkedHashMap<>(source);
-      updated.put("transforms.join.lookup.timeout.ms", "60000");
-      put(workerA, "payroll-source", updated);
-      writing.get(5, TimeUnit.MINUTES);
-      awaitRunning(workerA, "payroll-source");
-      awaitLanded(workload);
-
-      // 3. Rebalances: a second worker joins; the first leaves, so the join's task moves to the
-      // second; the first comes back and the second leaves, so it moves back.
-      ConnectWorkerProcess workerB = started(worker("worker-b"));
-      writing = writeAsync(workload, 200);
-      ConnectWorkerProcess b = workerB;
-      awaitAssignment(b, "some of the work moved to worker B", () -> runsOn(b, b.port()));
-      writing.get(5, TimeUnit.MINUTES);
-      awaitLanded(workload);
-
-      writing = writeAsync(workload, 250);
-      int portA = workerA.port();
-      workerA.close();
-      WORKERS.remove(workerA);
-      awaitAssignment(
-          b, "the join's task on worker B", () -> taskOn(b, "payroll-source", b.port()));
-      writing.get(5, TimeUnit.MINUTES);
-      awaitLanded(workload);
-
-      writing = writeAsync(workload, 250);
-      workerA = started(builderA.workDirectory(workDir("worker-a-rejoined")));
-      workerB.close();
-      WORKERS.remove(workerB);
-      ConnectWorkerProcess a = workerA;
-      assertThat(a.port()).isEqualTo(portA);
-      awaitAssignment(
-          a, "the join's task back on worker A", () -> taskOn(a, "payroll-source", portA));
-      awaitAssignment(a, "the sink's task on worker A", () -> taskOn(a, "payroll-sink", portA));
-      writing.get(5, TimeUnit.MINUTES);
-      awaitLanded(workload);
-
-      // 4. The broker restarts while changes stream.
-      long beforeBrokerRestart = joinedInKafka();
-      writing = writeAsync(workload, 300);
-      Awaitility.await("joined records streaming before the broker restart")
-          .atMost(Duration.ofMinutes(2))
-          .until(() -> joinedInKafka() >= beforeBrokerRestart + 20);
-      LOG.info("Restarting the broker at {} joined records", joinedInKafka());
-      kafka.stopOnlyBrokers();
-      kafka.restartOnlyBrokers();
-      writing.get(5, TimeUnit.MINUTES);
-      awaitRunning(a, "payroll-source");
-      awaitRunning(a, "payroll-sink");
+      killTheWorkerAndStartItAgain();
+      updateTheSourceConfig(source);
+      moveTheJoinToASecondWorkerAndBack();
+      restartTheBroker();
       workload.write(100);
       awaitLanded(workload);
 
-      Map<Long, Map<String, Object>> expected = workload.expectedJoinedRows();
-      // Kafka first: the committed joined records are the oracle's, each once.
-      List<Map<String, Object>> inKafka = committedRecords("payroll_complete");
-      assertThat(byBonusId(inKafka, "payroll_complete")).isEqualTo(expected);
-      // Then the warehouse, once the sink loaded as many rows as Kafka holds.
-      Awaitility.await("the sink loaded every committed record")
-          .atMost(Duration.ofMinutes(5))
-          .pollInterval(Duration.ofSeconds(2))
-          .ignoreExceptions()
-          .until(() -> warehouseCount("PAYROLL_COMPLETE") >= inKafka.size());
-      List<Map<String, Object>> landed = warehouseRows("PAYROLL_COMPLETE");
-      LOG.info("Workload: {}; warehouse: {} joined rows", workload.summary(), landed.size());
-      assertThat(byBonusId(landed, "PAYROLL_COMPLETE")).isEqualTo(expected);
-      int payrollRecords = committedRecords("postgres_cdc.public.payroll").size();
-      assertThat(payrollRecords)
-          .as("employee inserts and updates in the payroll topic, each once")
-          .isEqualTo(workload.payrollChanges());
-      Awaitility.await("TOPIC_PAYROLL loaded")
-          .atMost(Duration.ofMinutes(2))
-          .pollInterval(Duration.ofSeconds(2))
-          .ignoreExceptions()
-          .until(() -> warehouseCount("TOPIC_PAYROLL") >= payrollRecords);
-      assertThat(warehouseCount("TOPIC_PAYROLL")).isEqualTo(payrollRecords);
+      assertKafkaAndTheWarehouseHoldExactlyTheOracle();
     }
+  }
+
+  /** The worker dies with SIGKILL while changes stream, and is started again. */
+  private void killTheWorkerAndStartItAgain() throws Exception {
+    long before = joinedInKafka();
+    CompletableFuture<Void> writing = writeAsync(workload, 400);
+    Awaitility.await("joined records streaming before the crash")
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> joinedInKafka() >= before + 40);
+    LOG.info("Killing worker A (SIGKILL) at {} joined records", joinedInKafka());
+    workerA.kill();
+    WORKERS.remove(workerA);
+    // Same worker config, fresh log file (the killed worker's log stays for a post-mortem).
+    workerA = started(builderA.workDirectory(workDir("worker-a-restarted")));
+    awaitRunning(workerA, "payroll-source");
+    awaitRunning(workerA, "payroll-sink");
+    writing.get(5, TimeUnit.MINUTES);
+    awaitLanded(workload);
+  }
+
+  /** The source's config is updated while changes stream: its task restarts. */
+  private void updateTheSourceConfig(Map<String, String> source) throws Exception {
+    CompletableFuture<Void> writing = writeAsync(workload, 300);
+    Map<String, String> updated = new LinkedHashMap<>(source);
+    updated.put("transforms.join.lookup.timeout.ms", "60000");
+    put(workerA, "payroll-source", updated);
+    writing.get(5, TimeUnit.MINUTES);
+    awaitRunning(workerA, "payroll-source");
+    awaitLanded(workload);
+  }
+
+  /**
+   * Rebalances: a second worker joins; the first leaves, so the join's task moves to the second;
+   * the first comes back and the second leaves, so it moves back.
+   */
+  private void moveTheJoinToASecondWorkerAndBack() throws Exception {
+    ConnectWorkerProcess workerB = started(worker("worker-b"));
+    CompletableFuture<Void> writing = writeAsync(workload, 200);
+    awaitAssignment(workerB, "some work on worker B", () -> runsOn(workerB, workerB.port()));
+    writing.get(5, TimeUnit.MINUTES);
+    awaitLanded(workload);
+
+    writing = writeAsync(workload, 250);
+    int portA = workerA.port();
+    workerA.close();
+    WORKERS.remove(workerA);
+    awaitAssignment(
+        workerB,
+        "the join's task on worker B",
+        () -> taskOn(workerB, "payroll-source", workerB.port()));
+    writing.get(5, TimeUnit.MINUTES);
+    awaitLanded(workload);
+
+    writing = writeAsync(workload, 250);
+    workerA = started(builderA.workDirectory(workDir("worker-a-rejoined")));
+    workerB.close();
+    WORKERS.remove(workerB);
+    ConnectWorkerProcess a = workerA;
+    assertThat(a.port()).isEqualTo(portA);
+    awaitAssignment(
+        a, "the join's task back on worker A", () -> taskOn(a, "payroll-source", portA));
+    awaitAssignment(a, "the sink's task on worker A", () -> taskOn(a, "payroll-sink", portA));
+    writing.get(5, TimeUnit.MINUTES);
+    awaitLanded(workload);
+  }
+
+  /** The broker restarts while changes stream. */
+  private void restartTheBroker() throws Exception {
+    long before = joinedInKafka();
+    CompletableFuture<Void> writing = writeAsync(workload, 300);
+    Awaitility.await("joined records streaming before the broker restart")
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> joinedInKafka() >= before + 20);
+    LOG.info("Restarting the broker at {} joined records", joinedInKafka());
+    kafka.stopOnlyBrokers();
+    kafka.restartOnlyBrokers();
+    writing.get(5, TimeUnit.MINUTES);
+    awaitRunning(workerA, "payroll-source");
+    awaitRunning(workerA, "payroll-sink");
+  }
+
+  private void assertKafkaAndTheWarehouseHoldExactlyTheOracle() throws Exception {
+    Map<Long, Map<String, Object>> expected = workload.expectedJoinedRows();
+    // Kafka first: the committed joined records are the oracle's, each once.
+    List<Map<String, Object>> inKafka = committedRecords("payroll_complete");
+    assertThat(byBonusId(inKafka, "payroll_complete")).isEqualTo(expected);
+    // Then the warehouse, once the sink loaded as many rows as Kafka holds.
+    Awaitility.await("the sink loaded every committed record")
+        .atMost(Duration.ofMinutes(5))
+        .pollInterval(Duration.ofSeconds(2))
+        .ignoreExceptions()
+        .until(() -> warehouseCount("PAYROLL_COMPLETE") >= inKafka.size());
+    List<Map<String, Object>> landed = warehouseRows("PAYROLL_COMPLETE");
+    LOG.info("Workload: {}; warehouse: {} joined rows", workload.summary(), landed.size());
+    assertThat(byBonusId(landed, "PAYROLL_COMPLETE")).isEqualTo(expected);
+    int payrollRecords = committedRecords("postgres_cdc.public.payroll").size();
+    assertThat(payrollRecords)
+        .as("employee inserts and updates in the payroll topic, each once")
+        .isEqualTo(workload.payrollChanges());
+    Awaitility.await("TOPIC_PAYROLL loaded")
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(2))
+        .ignoreExceptions()
+        .until(() -> warehouseCount("TOPIC_PAYROLL") >= payrollRecords);
+    assertThat(warehouseCount("TOPIC_PAYROLL")).isEqualTo(payrollRecords);
   }
 
   /** Rows by bonus id; fails naming any bonus found twice. */
@@ -276,7 +301,7 @@ class PayrollPipelineFaultsIT {
             Map.of(),
             topic)) {
       if (record.value() != null) {
-        values.add(parse(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8)));
+        values.add(parse(new String(record.value(), StandardCharsets.UTF_8)));
       }
     }
     return values;
@@ -363,7 +388,7 @@ class PayrollPipelineFaultsIT {
   }
 
   private static void awaitAssignment(
-      ConnectWorkerProcess worker, String what, java.util.concurrent.Callable<Boolean> done) {
+      ConnectWorkerProcess worker, String what, Callable<Boolean> done) {
     Awaitility.await(what)
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofSeconds(1))
