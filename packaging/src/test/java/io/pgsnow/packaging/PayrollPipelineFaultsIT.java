@@ -29,6 +29,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
@@ -66,7 +67,7 @@ class PayrollPipelineFaultsIT {
   private static LocalPostgres pg;
   private static EmbeddedKafkaCluster kafka;
   private static SnowflakeEmulator emulator;
-  private static final List<ConnectWorkerProcess> WORKERS = new ArrayList<>();
+  private static final List<ConnectWorkerProcess> WORKERS = new CopyOnWriteArrayList<>();
 
   private static KeyPair newKeyPair() {
     try {
@@ -325,14 +326,31 @@ class PayrollPipelineFaultsIT {
         });
   }
 
-  /** Waits until the warehouse holds as many joined rows as the oracle (then compares). */
+  /**
+   * Waits until the warehouse holds as many joined rows as the oracle (the end compares them);
+   * fails at once, with its trace, when a task of the pipeline failed.
+   */
   private static void awaitLanded(PayrollWorkload workload) {
     int expected = workload.expectedJoinedRows().size();
     Awaitility.await("warehouse rows for " + workload.summary())
         .atMost(Duration.ofMinutes(5))
         .pollInterval(Duration.ofSeconds(2))
-        .ignoreExceptions()
-        .until(() -> warehouseCount("PAYROLL_COMPLETE") >= expected);
+        .ignoreExceptionsMatching(e -> !(e instanceof AssertionError))
+        .until(
+            () -> {
+              assertNoTaskFailed();
+              return warehouseCount("PAYROLL_COMPLETE") >= expected;
+            });
+  }
+
+  private static void assertNoTaskFailed() throws Exception {
+    ConnectWorkerProcess worker = WORKERS.get(WORKERS.size() - 1);
+    for (String name : List.of("payroll-source", "payroll-sink")) {
+      JsonNode status = JSON.readTree(worker.get("/connectors/" + name + "/status"));
+      if ("FAILED".equals(status.at("/tasks/0/state").asText())) {
+        throw new AssertionError(name + " failed: " + status.at("/tasks/0/trace").asText());
+      }
+    }
   }
 
   private static long joinedInKafka() throws Exception {
