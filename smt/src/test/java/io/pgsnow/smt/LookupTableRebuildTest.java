@@ -319,6 +319,26 @@ class LookupTableRebuildTest {
   }
 
   @Test
+  void aTableToldNoSchemasForATopicWithSchemasFailsInsteadOfHoldingEnvelopes() throws Exception {
+    Pipeline pipeline =
+        new Pipeline(
+            new Combination(
+                true, Content.ROWS, TableSetting.TOLD, Records.STRUCTS, Records.STRUCTS));
+    pipeline.run(pipeline.join(0), scenario(Content.ROWS).subList(0, 3));
+    Pipeline wrong =
+        new Pipeline(
+            new Combination(
+                false, Content.ROWS, TableSetting.TOLD, Records.STRUCTS, Records.STRUCTS));
+    wrong.log.addAll(pipeline.log);
+    LookupJoin<SourceRecord> join = wrong.join(wrong.log.size());
+    assertThatThrownBy(() -> join.apply(bonus(1, 1, 10)))
+        .isInstanceOf(RetriableException.class)
+        .hasStackTraceContaining("cannot read the record at pg.public.payroll-0@0")
+        .hasStackTraceContaining("schemas.enable=false");
+    join.close();
+  }
+
+  @Test
   void aTableToldTheWrongFormFailsNamingTheRecordAndTheSetting() throws Exception {
     Combination schemaless =
         new Combination(false, Content.ROWS, TableSetting.TOLD, Records.STRUCTS, Records.STRUCTS);

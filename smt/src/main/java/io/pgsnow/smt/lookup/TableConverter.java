@@ -109,6 +109,16 @@ public final class TableConverter {
 
   /** Connect data of one side of a topic record. */
   public SchemaAndValue read(String topic, Headers headers, byte[] bytes) {
+    if (kind == Kind.JSON && Boolean.FALSE.equals(schemas)) {
+      SchemaAndValue data = primary.toConnectData(topic, headers, bytes);
+      if (isEnvelope(data.value())) {
+        // Read as plain JSON, every row would be {schema, payload}: wrong rows, silent misses.
+        throw new DataException(
+            "The record is JSON with a schema (schema and payload), but the table's converter has"
+                + " schemas.enable=false: set it to true, or leave it unset to detect it");
+      }
+      return data;
+    }
     if (kind != Kind.DETECTED_JSON) {
       return primary.toConnectData(topic, headers, bytes);
     }
@@ -125,12 +135,16 @@ public final class TableConverter {
       }
     }
     SchemaAndValue data = plain.toConnectData(topic, headers, bytes);
-    if (data.value() instanceof Map<?, ?> map && map.keySet().equals(ENVELOPE)) {
+    if (isEnvelope(data.value())) {
       schemas = true;
       return primary.toConnectData(topic, headers, bytes);
     }
     schemas = false;
     return data;
+  }
+
+  private static boolean isEnvelope(Object value) {
+    return value instanceof Map<?, ?> map && map.keySet().equals(ENVELOPE);
   }
 
   /**
