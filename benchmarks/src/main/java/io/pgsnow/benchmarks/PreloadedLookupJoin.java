@@ -3,6 +3,7 @@ package io.pgsnow.benchmarks;
 import io.pgsnow.smt.LookupJoin;
 import io.pgsnow.smt.LookupJoinConfig;
 import io.pgsnow.smt.lookup.LookupSource;
+import io.pgsnow.smt.lookup.TableConverter;
 import io.pgsnow.smt.lookup.TopicTable;
 import java.util.HashMap;
 import java.util.List;
@@ -11,7 +12,6 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
@@ -60,9 +60,8 @@ public final class PreloadedLookupJoin extends LookupJoin.Value<SourceRecord> {
         config.topicMaxBytes());
   }
 
-  private static JsonConverter converter(boolean isKey) {
-    JsonConverter converter = new JsonConverter();
-    converter.configure(Map.of("schemas.enable", "true"), isKey);
-    return converter;
+  private static TableConverter converter(boolean isKey) {
+    return TableConverter.create(
+        TableConverter.JSON_CONVERTER, Map.of("schemas.enable", "true"), isKey);
   }
 }

@@ -46,6 +46,7 @@ public final class Demo implements AutoCloseable {
   static final String SINK_CONFIG = "config-examples/pipelines/payroll/payroll-sink.json";
   static final String SNOWFLAKE_USER = "PGSNOW_DEMO";
   static final String DATABASE = "seed";
+  static final String WORKER_GROUP = "pgsnow-demo";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DemoOptions options;
@@ -97,8 +98,11 @@ public final class Demo implements AutoCloseable {
     Files.createDirectories(options.workDir());
     Files.writeString(
         options.workDir().resolve("demo.pid"), Long.toString(ProcessHandle.current().pid()));
-    step("Starting PostgreSQL on port " + options.pgPort());
-    pg = LocalPostgres.builder().port(options.pgPort()).start();
+    step(
+        "Starting PostgreSQL on port "
+            + options.pgPort()
+            + " (durable: fsync, synchronous_commit and full_page_writes on)");
+    pg = LocalPostgres.builder().port(options.pgPort()).durable().start();
     resources.add(pg);
     pg.createDatabase(DATABASE);
     SeedData.createSchema(pg, DATABASE);
@@ -109,14 +113,20 @@ public final class Demo implements AutoCloseable {
         KafkaBrokerProcess.start(
             runtime, freshDir("kafka"), options.kafkaPort(), options.controllerPort());
     resources.add(broker);
-    step("Starting a Kafka Connect distributed worker on port " + options.connectPort());
+    step(
+        "Starting a Kafka Connect distributed worker on port "
+            + options.connectPort()
+            + " with exactly-once source support (exactly.once.source.support=enabled)");
     worker =
         ConnectWorkerProcess.builder(runtime)
             .bootstrapServers(broker.bootstrapServers())
             .pluginPath(installPlugins())
             .property("listeners", "http://127.0.0.1:" + options.connectPort())
-            .property("group.id", "pgsnow-demo")
+            .property("group.id", WORKER_GROUP)
             .property("plugin.discovery", "service_load")
+            // Source records and their offsets are committed in one Kafka transaction: a crash
+            // of the worker or the broker repeats nothing (the source config requires it).
+            .property("exactly.once.source.support", "enabled")
             .workDirectory(options.workDir().resolve("connect"))
             .start();
     resources.add(worker);
@@ -185,10 +195,16 @@ public final class Demo implements AutoCloseable {
             "SNOWFLAKE_URL", snowflakeUrl(),
             "SNOWFLAKE_USER", options.snowflakeUser().orElse(SNOWFLAKE_USER),
             "SNOWFLAKE_PRIVATE_KEY", privateKeyText());
-    step("Creating the source connector from " + SOURCE_CONFIG + " (REST API)");
+    step(
+        "Creating the source connector from "
+            + SOURCE_CONFIG
+            + " (REST API; exactly.once.support=required)");
     put(SOURCE_CONFIG, values);
     if (sinkInstalled && Files.exists(options.root().resolve(SINK_CONFIG))) {
-      step("Creating the Snowflake sink connector from " + SINK_CONFIG + " (REST API)");
+      step(
+          "Creating the Snowflake sink connector from "
+              + SINK_CONFIG
+              + " (REST API; reads committed records only, loads each offset once)");
       put(SINK_CONFIG, values);
     } else {
       step("No Snowflake sink plugin in the archives: rows are shown from the Kafka topic");
@@ -353,6 +369,16 @@ public final class Demo implements AutoCloseable {
       }
     }
     return rows;
+  }
+
+  /** The demo's PostgreSQL server, once started. */
+  LocalPostgres postgres() {
+    return pg;
+  }
+
+  /** The demo's Kafka broker, once started. */
+  String kafkaBootstrapServers() {
+    return broker.bootstrapServers();
   }
 
   Connection snowflake() throws SQLException {

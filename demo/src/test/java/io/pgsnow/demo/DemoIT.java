@@ -9,8 +9,17 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 
 /** Runs the demo non-interactively, on free ports, exactly as {@code bin/demo} does. */
@@ -26,9 +35,13 @@ class DemoIT {
             .withWorkDir(Files.createTempDirectory("pgsnow-demo-it"));
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     Demo.Result result;
+    Map<String, String> pgSettings;
+    Set<String> transactionalIds;
     try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
         Demo demo = new Demo(options, out)) {
       result = demo.run();
+      pgSettings = durabilitySettings(demo);
+      transactionalIds = transactionalIds(demo);
     }
     String printed = log.toString(StandardCharsets.UTF_8);
     assertThat(result.landedRows()).as(printed).isEqualTo(SeedData.expectedJoinedRows(20));
@@ -44,6 +57,44 @@ class DemoIT {
         .doesNotContain(String.valueOf(SeedData.UNKNOWN_EMPLOYEE));
     assertThat(printed).contains("TOPIC_PAYROLL_VIEW", "stage:", "pipe:");
     assertThat(printed).contains("Kafka Connect REST", "psql -h 127.0.0.1");
+
+    // A crash must not lose what PostgreSQL acknowledged: the server's durable defaults.
+    assertThat(pgSettings)
+        .containsEntry("fsync", "on")
+        .containsEntry("synchronous_commit", "on")
+        .containsEntry("full_page_writes", "on");
+    // The source task writes in Kafka transactions (the worker's exactly-once source support):
+    // Connect names its producer's transactional id <group>-<connector>-<task>.
+    assertThat(transactionalIds).contains(Demo.WORKER_GROUP + "-payroll-source-0");
+    assertThat(printed).contains("exactly.once.source.support=enabled", "durable");
+  }
+
+  private static Map<String, String> durabilitySettings(Demo demo) throws Exception {
+    Map<String, String> settings = new HashMap<>();
+    try (Connection c = demo.postgres().connect(Demo.DATABASE);
+        Statement s = c.createStatement()) {
+      for (String name : List.of("fsync", "synchronous_commit", "full_page_writes")) {
+        try (ResultSet rs = s.executeQuery("SHOW " + name)) {
+          rs.next();
+          settings.put(name, rs.getString(1));
+        }
+      }
+    }
+    return settings;
+  }
+
+  private static Set<String> transactionalIds(Demo demo) throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, demo.kafkaBootstrapServers()))) {
+      Set<String> ids = new HashSet<>();
+      admin
+          .listTransactions()
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .forEach(t -> ids.add(t.transactionalId()));
+      return ids;
+    }
   }
 
   /** Ports handed out so far: the operating system may offer a just-closed port again. */

@@ -73,6 +73,8 @@ class ConfigExamplesIT {
             .name("config-examples")
             .pluginPath(PluginArchives.pluginPath())
             .workerProperty("plugin.discovery", "service_load")
+            // The distributed examples require exactly-once source support, as they should.
+            .exactlyOnceSource()
             .start();
     emulator = SnowflakeEmulator.builder().userKey("PGSNOW", KEYS.getPublic()).start();
     try (Connection c = snowflake();

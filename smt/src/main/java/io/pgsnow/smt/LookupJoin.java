@@ -2,10 +2,12 @@ package io.pgsnow.smt;
 
 import io.pgsnow.smt.LookupJoinConfig.FailurePolicy;
 import io.pgsnow.smt.LookupJoinConfig.JoinType;
+import io.pgsnow.smt.lookup.InferredRowSchema;
 import io.pgsnow.smt.lookup.JdbcLookup;
 import io.pgsnow.smt.lookup.LookupFailedException;
 import io.pgsnow.smt.lookup.LookupKey;
 import io.pgsnow.smt.lookup.LookupSource;
+import io.pgsnow.smt.lookup.TableConverter;
 import io.pgsnow.smt.lookup.TopicTable;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,16 +20,13 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
-import org.apache.kafka.connect.storage.Converter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,6 +100,8 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // Only committed rows: with exactly-once sources, an aborted write was never part of the table.
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(
         ConsumerConfig.CLIENT_ID_CONFIG,
         "pgsnow-lookup-" + config.topicName() + "-" + CLIENT_IDS.incrementAndGet());
@@ -108,21 +109,12 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
     return new TopicTable(
         config.topicName(),
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-        converter(config.topicKeyConverter(), config.topicKeyConverterConfig(), true),
-        converter(config.topicValueConverter(), config.topicValueConverterConfig(), false),
+        TableConverter.create(config.topicKeyConverter(), config.topicKeyConverterConfig(), true),
+        TableConverter.create(
+            config.topicValueConverter(), config.topicValueConverterConfig(), false),
         config.topicKeyFields(),
         config.topicMaxRows(),
         config.topicMaxBytes());
-  }
-
-  private static Converter converter(String className, Map<String, Object> props, boolean isKey) {
-    try {
-      Converter converter = Utils.newInstance(className, Converter.class);
-      converter.configure(props, isKey);
-      return converter;
-    } catch (ClassNotFoundException e) {
-      throw new ConnectException("Converter class " + className + " not found", e);
-    }
   }
 
   @Override
@@ -174,7 +166,8 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
     if (schema == null || !(value instanceof Struct struct)) {
       throw new DataException("LookupJoin needs a struct or map value in " + record);
     }
-    Schema rowSchema = rowSchema(row);
+    Struct typedRow = typedRow(row);
+    Schema rowSchema = typedRow == null ? source.rowSchema().orElse(null) : typedRow.schema();
     if (rowSchema == null) {
       if (!warnedUnknownShape) {
         LOG.warn("No lookup row seen yet, so a miss is passed on without the joined fields");
@@ -183,19 +176,24 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
       return record;
     }
     Schema outSchema = schemas.get(new JoinShape(schema, rowSchema), this::deriveSchema);
-    return side.newRecord(record, outSchema, joinedStruct(outSchema, struct, (Struct) row));
+    return side.newRecord(record, outSchema, joinedStruct(outSchema, struct, typedRow));
   }
 
-  private Schema rowSchema(Object row) {
-    if (row == null) {
-      return source.rowSchema().orElse(null);
+  /**
+   * The row as a Struct for a record with a schema: a Struct row as it is; a Map row (a table read
+   * without schemas) typed by the schema inferred from all the table's Map rows, so that the output
+   * has the same shape whether the row was filled in-line or rebuilt from the topic.
+   */
+  private Struct typedRow(Object row) {
+    if (row == null || row instanceof Struct) {
+      return (Struct) row;
     }
-    if (row instanceof Struct struct) {
-      return struct.schema();
+    if (row instanceof Map<?, ?> map) {
+      // A table merges a row's fields into its schema before the row can be found.
+      InferredRowSchema schema = source.schemalessRowSchema();
+      return (schema == InferredRowSchema.EMPTY ? schema.merge(map) : schema).toStruct(map);
     }
-    throw new DataException(
-        "Lookup rows carry no schema but the record does: read the table with a schema'd"
-            + " converter (e.g. JsonConverter with schemas.enable=true)");
+    throw new DataException("Lookup rows must be structs or maps, not " + row.getClass());
   }
 
   private Struct joinedStruct(Schema outSchema, Struct value, Struct row) {

@@ -1,5 +1,6 @@
 package io.pgsnow.smt;
 
+import io.pgsnow.smt.lookup.TableConverter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class LookupJoinConfig extends AbstractConfig {
   public static final String JDBC_CACHE_TTL_MS = "jdbc.cache.ttl.ms";
   public static final String JDBC_NEGATIVE_TTL_MS = "jdbc.cache.negative.ttl.ms";
 
-  static final String JSON_CONVERTER = "org.apache.kafka.connect.json.JsonConverter";
+  static final String JSON_CONVERTER = TableConverter.JSON_CONVERTER;
 
   private static final String JOIN = "Join";
   private static final String TOPIC = "Topic table";
@@ -137,8 +138,10 @@ public final class LookupJoinConfig extends AbstractConfig {
             30_000L,
             Range.atLeast(1),
             Importance.MEDIUM,
-            "Longest wait of a lookup: for the topic table to load before the first join, for a"
-                + " query (statement timeout) or a connection. Then the failure policy applies.",
+            "Longest wait of a lookup: for a topic table loading before the first join, the"
+                + " longest time without a record read (a big table may take longer to load, and"
+                + " the first join waits while it reads); for a query, its statement timeout; for"
+                + " a connection, the connect timeout. Then the failure policy applies.",
             JOIN,
             ++order,
             Width.SHORT,
@@ -181,7 +184,9 @@ public final class LookupJoinConfig extends AbstractConfig {
             "Bootstrap servers of the Kafka cluster holding the table topic. Further consumer"
                 + " settings (security) go under '"
                 + TOPIC_CONSUMER_PREFIX
-                + "'. Required with lookup.source=topic.",
+                + "'. The table reads committed records only (isolation.level=read_committed), so"
+                + " writes of exactly-once sources that were aborted never enter it. Required with"
+                + " lookup.source=topic.",
             TOPIC,
             ++order,
             Width.LONG,
@@ -205,7 +210,8 @@ public final class LookupJoinConfig extends AbstractConfig {
             Importance.MEDIUM,
             "Converter class of the table records' keys; its settings go under '"
                 + TOPIC_KEY_CONVERTER
-                + ".' (e.g. schemas.enable).",
+                + ".' (e.g. schemas.enable). The JsonConverter without schemas.enable set reads"
+                + " each key as it was written, with or without a schema envelope.",
             TOPIC,
             ++order,
             Width.LONG,
@@ -217,7 +223,11 @@ public final class LookupJoinConfig extends AbstractConfig {
             Importance.MEDIUM,
             "Converter class of the table records' values; its settings go under '"
                 + TOPIC_VALUE_CONVERTER
-                + ".'.",
+                + ".'. The JsonConverter without schemas.enable set reads each value as it was"
+                + " written, with or without a schema envelope; set it to the schemas.enable of"
+                + " the converter that writes the topic. Rows of records passing through this"
+                + " chain are held as this converter reads them back from the topic, so a table"
+                + " rebuilt after a restart holds the same rows.",
             TOPIC,
             ++order,
             Width.LONG,

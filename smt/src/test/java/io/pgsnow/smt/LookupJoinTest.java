@@ -174,11 +174,16 @@ class LookupJoinTest {
   }
 
   @Test
-  void schemaRecordsNeedSchemaRows() {
-    table.rows.put(LookupKey.of(1), Map.of("first_name", "Bo"));
-    assertThatThrownBy(() -> join(Map.of()).apply(bonusRow(1, 1)))
-        .isInstanceOf(DataException.class)
-        .hasMessageContaining("schema");
+  void schemaRecordsJoinSchemalessRowsWithInferredTypes() {
+    // A table read without schemas holds maps; a record with a schema still gets a struct.
+    table.rows.put(LookupKey.of(1), Map.of("first_name", "Bo", "age", 40L, "rate", 12.5));
+    LookupJoin<SourceRecord> join = join(Map.of(LookupJoinConfig.FIELDS, "first_name,age,rate"));
+    Struct out = (Struct) join.apply(bonusRow(1, 1)).value();
+    assertThat(out.getString("first_name")).isEqualTo("Bo");
+    assertThat(out.getInt64("age")).isEqualTo(40L);
+    assertThat(out.getFloat64("rate")).isEqualTo(12.5);
+    assertThat(out.getInt32("bonus")).isEqualTo(25);
+    assertThat(out.schema().field("age").schema()).isEqualTo(Schema.OPTIONAL_INT64_SCHEMA);
   }
 
   @Test

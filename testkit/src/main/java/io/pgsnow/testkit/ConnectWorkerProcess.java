@@ -87,6 +87,23 @@ public final class ConnectWorkerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Kills the worker as a crash would (SIGKILL): no task is stopped, no offset flushed, no group
+   * left; returns once the process is gone.
+   */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
   @Override
   public void close() {
     process.destroy();

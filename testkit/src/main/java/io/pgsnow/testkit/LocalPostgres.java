@@ -145,12 +145,24 @@ public final class LocalPostgres implements AutoCloseable {
   public static final class Builder {
     private String walLevel = "logical";
     private int port;
+    private boolean durable;
 
     private Builder() {}
 
     /** A fixed port instead of a free one. */
     public Builder port(int port) {
       this.port = port;
+      return this;
+    }
+
+    /**
+     * A server that keeps what it acknowledged through a crash: the server's defaults for {@code
+     * fsync}, {@code synchronous_commit} and {@code full_page_writes} instead of the test fixture's
+     * faster settings that lose committed transactions when the machine fails. The demo runs one,
+     * so that a fault shown with it means what it would in production.
+     */
+    public Builder durable() {
+      this.durable = true;
       return this;
     }
 
@@ -183,7 +195,7 @@ public final class LocalPostgres implements AutoCloseable {
                   "-c",
                   "max_wal_senders=40",
                   "-c",
-                  "fsync=off");
+                  "fsync=" + (durable ? "on" : "off"));
       container.start();
       LOG.info("Started PostgreSQL container on port {}", container.getFirstMappedPort());
       return new LocalPostgres(
@@ -213,25 +225,28 @@ public final class LocalPostgres implements AutoCloseable {
                 "--auth-host=scram-sha-256",
                 "-E",
                 "UTF8",
-                "--locale=C.UTF-8",
-                "--no-sync"),
-            asPostgresUser);
+                "--locale=C.UTF-8"),
+            asPostgresUser,
+            durable ? List.of() : List.of("--no-sync"));
         int port = this.port > 0 ? this.port : freePort();
-        String options =
-            String.join(
-                " ",
-                "-p " + port,
-                "-k " + dir,
-                "-c listen_addresses=127.0.0.1",
-                "-c wal_level=" + walLevel,
-                "-c max_replication_slots=40",
-                "-c max_wal_senders=40",
-                "-c max_connections=200",
-                "-c fsync=off",
-                "-c synchronous_commit=off",
-                "-c full_page_writes=off",
-                "-c shared_buffers=256MB",
-                "-c wal_sender_timeout=60s");
+        List<String> settings =
+            new ArrayList<>(
+                List.of(
+                    "-p " + port,
+                    "-k " + dir,
+                    "-c listen_addresses=127.0.0.1",
+                    "-c wal_level=" + walLevel,
+                    "-c max_replication_slots=40",
+                    "-c max_wal_senders=40",
+                    "-c max_connections=200",
+                    "-c shared_buffers=256MB",
+                    "-c wal_sender_timeout=60s"));
+        if (!durable) {
+          // Test speed: a crash of the machine may lose acknowledged commits, which tests accept.
+          settings.addAll(
+              List.of("-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"));
+        }
+        String options = String.join(" ", settings);
         Path log = dir.resolve("server.log");
         run(
             List.of(
@@ -247,7 +262,12 @@ public final class LocalPostgres implements AutoCloseable {
                 "60",
                 "start"),
             asPostgresUser);
-        LOG.info("Started PostgreSQL from {} on port {} (wal_level={})", bin, port, walLevel);
+        LOG.info(
+            "Started PostgreSQL from {} on port {} (wal_level={}, {})",
+            bin,
+            port,
+            walLevel,
+            durable ? "durable" : "fsync off");
         Runnable stop =
             () -> {
               try {
@@ -317,11 +337,17 @@ public final class LocalPostgres implements AutoCloseable {
   }
 
   private static void run(List<String> command, boolean asPostgresUser) throws IOException {
+    run(command, asPostgresUser, List.of());
+  }
+
+  private static void run(List<String> command, boolean asPostgresUser, List<String> extraArgs)
+      throws IOException {
     List<String> full = new ArrayList<>();
     if (asPostgresUser) {
       full.addAll(List.of("runuser", "-u", "postgres", "--"));
     }
     full.addAll(command);
+    full.addAll(extraArgs);
     Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
     try {
       // pg_ctl start leaves the server holding stdout only when no -l is given; read to the end.

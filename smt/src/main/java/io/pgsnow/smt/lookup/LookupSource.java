@@ -23,6 +23,11 @@ public interface LookupSource extends AutoCloseable {
   /** The schema of the table's rows when known, used for the null fields of a miss. */
   Optional<Schema> rowSchema();
 
+  /** The schema inferred from the schemaless (Map) rows, for joining them with Struct records. */
+  default InferredRowSchema schemalessRowSchema() {
+    return InferredRowSchema.EMPTY;
+  }
+
   /**
    * Offers a record passing through the transform chain; a source that the record belongs to (the
    * topic table's own topic) applies it and returns true.

@@ -2,6 +2,7 @@ package io.pgsnow.smt.lookup;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -21,11 +22,25 @@ final class TableState {
   private final String name;
   private long bytes;
   private volatile Schema lastSchema;
+  private volatile InferredRowSchema schemaless = InferredRowSchema.EMPTY;
 
   TableState(String name, long maxRows, long maxBytes) {
     this.name = name;
     this.maxRows = maxRows;
     this.maxBytes = maxBytes;
+  }
+
+  /**
+   * Writes a row whose unchanged TOAST columns (null in it) keep the values held for its key.
+   * Called by one writer at a time.
+   */
+  synchronized void put(LookupKey key, Object row, Set<String> unchangedToastColumns) {
+    Entry previous = unchangedToastColumns.isEmpty() ? null : rows.get(key);
+    put(
+        key,
+        previous == null
+            ? row
+            : UnchangedToastColumns.carryOver(row, previous.row(), unchangedToastColumns));
   }
 
   /** Writes or (with a null row) deletes the row of a key. Called by one writer at a time. */
@@ -37,12 +52,15 @@ final class TableState {
       }
       return;
     }
+    // Schemas first: a join that finds the row must find its fields typed.
+    if (row instanceof Struct struct) {
+      lastSchema = struct.schema();
+    } else if (row instanceof Map<?, ?> map) {
+      schemaless = schemaless.merge(map);
+    }
     long size = RowSize.estimate(key.parts()) + RowSize.estimate(row) + 64;
     Entry old = rows.put(key, new Entry(row, size));
     bytes += size - (old == null ? 0 : old.bytes());
-    if (row instanceof Struct struct) {
-      lastSchema = struct.schema();
-    }
     if (rows.size() > maxRows || bytes > maxBytes) {
       throw new ConnectException(
           String.format(
@@ -57,8 +75,18 @@ final class TableState {
     return entry == null ? Optional.empty() : Optional.of(entry.row());
   }
 
-  Optional<Schema> lastSchema() {
-    return Optional.ofNullable(lastSchema);
+  /** The schema of the newest Struct row, or else the schema inferred from the Map rows. */
+  Optional<Schema> rowSchema() {
+    if (lastSchema != null) {
+      return Optional.of(lastSchema);
+    }
+    InferredRowSchema inferred = schemaless;
+    return inferred == InferredRowSchema.EMPTY ? Optional.empty() : Optional.of(inferred.schema());
+  }
+
+  /** The schema inferred from the Map rows held so far. */
+  InferredRowSchema schemaless() {
+    return schemaless;
   }
 
   int rows() {

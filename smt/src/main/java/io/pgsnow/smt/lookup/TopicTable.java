@@ -1,9 +1,11 @@
 package io.pgsnow.smt.lookup;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -12,11 +14,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.DataException;
-import org.apache.kafka.connect.storage.Converter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +39,8 @@ public final class TopicTable implements LookupSource {
 
   private final String topic;
   private final Consumer<byte[], byte[]> consumer;
-  private final Converter keyConverter;
-  private final Converter valueConverter;
+  private final TableConverter keyConverter;
+  private final TableConverter valueConverter;
   private final TableRecordDecoder decoder;
   private final TableState state;
   private final CountDownLatch loaded = new CountDownLatch(1);
@@ -47,7 +49,7 @@ public final class TopicTable implements LookupSource {
   private volatile boolean closed;
   private volatile boolean inline;
   private volatile RuntimeException failure;
-  private long recordsRead;
+  private volatile long recordsRead;
 
   /**
    * Creates the table and starts reading.
@@ -58,8 +60,8 @@ public final class TopicTable implements LookupSource {
   public TopicTable(
       String topic,
       Consumer<byte[], byte[]> consumer,
-      Converter keyConverter,
-      Converter valueConverter,
+      TableConverter keyConverter,
+      TableConverter valueConverter,
       List<String> keyFields,
       long maxRows,
       long maxBytes) {
@@ -168,11 +170,33 @@ public final class TopicTable implements LookupSource {
   }
 
   private void apply(ConsumerRecord<byte[], byte[]> record) {
-    SchemaAndValue key = keyConverter.toConnectData(record.topic(), record.headers(), record.key());
-    SchemaAndValue value =
-        valueConverter.toConnectData(record.topic(), record.headers(), record.value());
+    SchemaAndValue key;
+    SchemaAndValue value;
     try {
-      state.put(decoder.key(key.value()), decoder.row(value.value()));
+      key = keyConverter.read(record.topic(), record.headers(), record.key());
+      value = valueConverter.read(record.topic(), record.headers(), record.value());
+    } catch (DataException e) {
+      // A row the table cannot read would turn joins into silent misses: fail, and say where.
+      throw new DataException(
+          String.format(
+              "Lookup table %s cannot read the record at %s-%d@%d with its converters (key: %s,"
+                  + " value: %s): %s",
+              topic,
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              keyConverter,
+              valueConverter,
+              e.getMessage()),
+          e);
+    }
+    Header toast = record.headers().lastHeader(UnchangedToastColumns.HEADER);
+    Set<String> unchanged =
+        toast == null || toast.value() == null
+            ? Set.of()
+            : UnchangedToastColumns.parse(new String(toast.value(), StandardCharsets.UTF_8));
+    try {
+      state.put(decoder.key(key.value()), decoder.row(value.value()), unchanged);
     } catch (DataException e) {
       // One unusable record (no key) must not take the whole table down.
       LOG.warn(
@@ -185,12 +209,32 @@ public final class TopicTable implements LookupSource {
     }
   }
 
+  /**
+   * Waits until the table has read to the end offsets it saw at start. A large table may take
+   * longer than the timeout: the wait goes on while the table keeps reading, and fails only after a
+   * whole timeout without a record read, so a restart with a big table does not fail the task.
+   */
   @Override
   public void awaitReady(Duration timeout) throws LookupFailedException {
+    long start = System.nanoTime();
     try {
-      if (!loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new LookupFailedException(
-            "Lookup table " + topic + " not loaded within " + timeout + " (" + rows() + " rows)");
+      long seen = recordsRead;
+      while (!loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        long now = recordsRead;
+        if (now == seen || closed) {
+          throw new LookupFailedException(
+              String.format(
+                  "Lookup table %s read nothing for %s while loading (%d records read, %d rows)",
+                  topic, timeout, now, rows()));
+        }
+        LOG.info(
+            "Lookup table {} still loading after {} s: {} records read, {} rows; the first join"
+                + " waits for it",
+            topic,
+            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start),
+            now,
+            rows());
+        seen = now;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -211,7 +255,12 @@ public final class TopicTable implements LookupSource {
 
   @Override
   public Optional<Schema> rowSchema() {
-    return state.lastSchema();
+    return state.rowSchema();
+  }
+
+  @Override
+  public InferredRowSchema schemalessRowSchema() {
+    return state.schemaless();
   }
 
   @Override
@@ -223,9 +272,15 @@ public final class TopicTable implements LookupSource {
     if (!isLoaded()) {
       throw new LookupFailedException("Lookup table " + topic + " is not loaded yet");
     }
+    // Held as a rebuild from the topic would read it, so that a restart finds the same rows.
+    Object key = keyConverter.readBack(topic, record.keySchema(), record.key());
+    Object value = valueConverter.readBack(topic, record.valueSchema(), record.value());
+    org.apache.kafka.connect.header.Header toast =
+        record.headers().lastWithName(UnchangedToastColumns.HEADER);
+    Set<String> unchanged = toast == null ? Set.of() : UnchangedToastColumns.parse(toast.value());
     synchronized (writeLock) {
       inline = true;
-      state.put(decoder.key(record.key()), decoder.row(record.value()));
+      state.put(decoder.key(key), decoder.row(value), unchanged);
     }
     return true;
   }

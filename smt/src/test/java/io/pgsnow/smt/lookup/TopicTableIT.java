@@ -11,6 +11,9 @@ import io.pgsnow.testkit.ConnectCluster;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.json.JsonConverter;
@@ -118,6 +121,53 @@ class TopicTableIT {
         .isEqualTo("Back");
     assertThat(((TopicTable) restarted.source()).rows()).isEqualTo(EMPLOYEES);
     restarted.close();
+  }
+
+  private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String value) {
+    String key = value.replaceAll(".*(\"employee_id\":\\d+).*", "{$1}");
+    producer.send(
+        new ProducerRecord<>(
+            topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void rebuildsSchemalessRowsForStructRecordsAndNeverSeesAbortedWrites() throws Exception {
+    // Plain JSON rows, as a connector with schemas.enable=false writes them, in transactions as
+    // an exactly-once source writes them; one transaction is aborted, as a crash leaves it.
+    String topic = "plain.public.payroll";
+    cluster.kafka().createTopic(topic, 2, 1, Map.of());
+    try (KafkaProducer<byte[], byte[]> producer =
+        cluster
+            .kafka()
+            .createProducer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "payroll-writer"))) {
+      producer.initTransactions();
+      producer.beginTransaction();
+      send(producer, topic, "{\"employee_id\":1,\"first_name\":\"Ann\",\"hourly_rate\":20}");
+      send(producer, topic, "{\"employee_id\":2,\"first_name\":\"Bob\",\"hourly_rate\":null}");
+      producer.commitTransaction();
+      producer.beginTransaction();
+      send(producer, topic, "{\"employee_id\":1,\"first_name\":\"Aborted\",\"hourly_rate\":1}");
+      send(producer, topic, "{\"employee_id\":3,\"first_name\":\"Cy\",\"hourly_rate\":30}");
+      producer.flush();
+      producer.abortTransaction();
+      producer.beginTransaction();
+      send(producer, topic, "{\"employee_id\":2,\"first_name\":\"Bobby\",\"hourly_rate\":25}");
+      producer.commitTransaction();
+    }
+    // The table's converters are left to detect that the topic holds plain JSON.
+    LookupJoin<SourceRecord> join = join(topic, 100);
+    Struct ann = (Struct) join.apply(bonus(1)).value();
+    assertThat(ann.getString("first_name")).isEqualTo("Ann");
+    assertThat(ann.getInt64("hourly_rate")).isEqualTo(20L);
+    assertThat(ann.getInt32("bonus")).isEqualTo(10);
+    Struct bob = (Struct) join.apply(bonus(2)).value();
+    assertThat(bob.getString("first_name")).isEqualTo("Bobby");
+    assertThat(bob.schema()).isSameAs(ann.schema());
+    assertThat(join.apply(bonus(3)))
+        .as("employee 3 was only written in an aborted transaction")
+        .isNull();
+    assertThat(((TopicTable) join.source()).rows()).isEqualTo(2);
+    join.close();
   }
 
   @Test
