@@ -20,6 +20,8 @@ public final class SourceInfo {
           .field("table", Schema.STRING_SCHEMA)
           .field("txId", Schema.OPTIONAL_INT64_SCHEMA)
           .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
+          .field("commit_lsn", Schema.OPTIONAL_INT64_SCHEMA)
+          .field("event_index", Schema.OPTIONAL_INT64_SCHEMA)
           .build();
 
   private final String version;
@@ -34,7 +36,8 @@ public final class SourceInfo {
 
   /**
    * {@code sequence} is {@code ["<commit lsn>","<event>"]}: unique and ordered over the whole
-   * stream, so a consumer can deduplicate replays.
+   * stream, so a consumer can deduplicate replays. {@code commit_lsn} and {@code event_index} carry
+   * the same position as numbers, so a consumer can order changes by them.
    */
   public Struct struct(
       String schema,
@@ -55,6 +58,8 @@ public final class SourceInfo {
         .put("schema", schema)
         .put("table", table)
         .put("txId", txId)
-        .put("lsn", lsn);
+        .put("lsn", lsn)
+        .put("commit_lsn", commitLsn)
+        .put("event_index", event);
   }
 }
