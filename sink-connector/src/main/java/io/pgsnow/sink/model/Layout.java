@@ -57,7 +57,8 @@ public record Layout(
   }
 
   private String sourceField(String name) {
-    return top("source") + ":" + FieldRef.pathKey(name) + "::NUMBER";
+    // A path goes on with a dot; a column starts one with a colon.
+    return top("source") + (schematized ? ":" : ".") + FieldRef.pathKey(name) + "::NUMBER";
   }
 
   /** The row of an envelope: {@code before} for a delete, {@code after} otherwise. */

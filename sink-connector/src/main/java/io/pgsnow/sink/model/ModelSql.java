@@ -192,7 +192,7 @@ public final class ModelSql {
     }
     select.add("TO_JSON(RECORD_METADATA:\"key\") AS " + KEY);
     select.add(
-        "RECORD_METADATA:\"headers\":"
+        "RECORD_METADATA:\"headers\"."
             + FieldRef.pathKey(UNCHANGED_TOAST_HEADER)
             + "::VARCHAR AS "
             + UNCHANGED);
