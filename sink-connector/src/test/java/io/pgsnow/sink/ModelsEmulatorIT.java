@@ -38,7 +38,8 @@ class ModelsEmulatorIT {
               "amount", Decimal.builder(2).parameter("connect.decimal.precision", "12").optional())
           .field("name", Schema.OPTIONAL_STRING_SCHEMA)
           .field("born", SchemaBuilder.int32().name("io.debezium.time.Date").optional().build())
-          .field("clock", SchemaBuilder.int64().name("io.debezium.time.MicroTime").optional().build())
+          .field(
+              "clock", SchemaBuilder.int64().name("io.debezium.time.MicroTime").optional().build())
           .field(
               "seen",
               SchemaBuilder.int64().name("io.debezium.time.MicroTimestamp").optional().build())
@@ -163,7 +164,8 @@ class ModelsEmulatorIT {
         ModelSql.current(table, shape(), asView)
             .replace("VIEW EVENTS_CURRENT ", "VIEW EVENTS_CURRENT_AS_VIEW "));
     for (String current : List.of("EVENTS_CURRENT", "EVENTS_CURRENT_AS_VIEW")) {
-      assertThat(SinkItSupport.rows(conn, "SELECT ID, NAME, AMOUNT FROM " + current + " ORDER BY ID"))
+      assertThat(
+              SinkItSupport.rows(conn, "SELECT ID, NAME, AMOUNT FROM " + current + " ORDER BY ID"))
           .as(current)
           .containsExactly(
               List.of("5", "five", "12.30"),
