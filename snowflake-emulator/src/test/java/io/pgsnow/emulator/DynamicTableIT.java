@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Dynamic tables and the SQL of the sink's current-state models: CREATE OR REPLACE DYNAMIC TABLE
  * with TARGET_LAG and WAREHOUSE, refreshed after the base table changes; window functions with
- * frames over VARIANT paths, QUALIFY mixing a window with a plain predicate, dotted and quoted
- * path keys, BASE64_DECODE_BINARY, DATEADD on TIME and TIMESTAMP, CONTAINS, TO_JSON.
+ * frames over VARIANT paths, QUALIFY mixing a window with a plain predicate, dotted and quoted path
+ * keys, BASE64_DECODE_BINARY, DATEADD on TIME and TIMESTAMP, CONTAINS, TO_JSON.
  */
 class DynamicTableIT {
 
@@ -52,7 +52,8 @@ class DynamicTableIT {
             + "}"
             + (unchanged == null ? "" : ", \"headers\": {\"a.b\": \"" + unchanged + "\"}")
             + "}";
-    String row = "{\"id\": " + id + ", \"name\": " + (name == null ? "null" : '"' + name + '"') + "}";
+    String row =
+        "{\"id\": " + id + ", \"name\": " + (name == null ? "null" : '"' + name + '"') + "}";
     return "SELECT PARSE_JSON('"
         + meta
         + "'), PARSE_JSON('{\"op\": \""
