@@ -134,7 +134,7 @@ class CurrentStateModelsIT {
   private static Map<String, String> sink(String topics, String tables) {
     Map<String, String> config = new HashMap<>();
     config.put("connector.class", "io.pgsnow.sink.SnowflakeSinkConnector");
-    config.put("tasks.max", "2");
+    config.put("tasks.max", "1");
     config.put("topics", topics);
     config.put("snowflake.topic2table.map", tables);
     config.put("snowflake.url.name", emulator.accountUrl());
@@ -171,8 +171,8 @@ class CurrentStateModelsIT {
     unwrapped.put("snowflake.model.current_state", "view");
     connect.createConnector("mdl-sink-unwrapped", unwrapped);
     connect.awaitRunning("mdl-source", 1, Duration.ofSeconds(60));
-    connect.awaitRunning("mdl-sink", 2, Duration.ofSeconds(60));
-    connect.awaitRunning("mdl-sink-unwrapped", 2, Duration.ofSeconds(60));
+    connect.awaitRunning("mdl-sink", 1, Duration.ofSeconds(60));
+    connect.awaitRunning("mdl-sink-unwrapped", 1, Duration.ofSeconds(60));
     pg.awaitSlotActive(DB, PREFIX + "_slot");
 
     try (Connection db = pg.connect(DB)) {
@@ -259,7 +259,23 @@ class CurrentStateModelsIT {
         .until(() -> snowflakeRows(snowflakeQuery).size() == expected.size());
     List<List<Object>> actual = snowflakeRows(snowflakeQuery);
     for (int i = 0; i < expected.size(); i++) {
-      assertThat(actual.get(i)).as("row %d of %s", i, snowflakeQuery).isEqualTo(expected.get(i));
+      List<Object> want = expected.get(i);
+      List<Object> got = actual.get(i);
+      assertThat(got).as("row %d of %s", i, snowflakeQuery).hasSameSizeAs(want);
+      for (int c = 0; c < want.size(); c++) {
+        Object w = want.get(c);
+        Object g = got.get(c);
+        assertThat(g)
+            .as(
+                "row %d (key %s) column %d of %s: %s vs %s",
+                i,
+                want.get(0),
+                c + 1,
+                snowflakeQuery,
+                w == null ? null : w.getClass(),
+                g == null ? null : g.getClass())
+            .isEqualTo(w);
+      }
     }
     assertThat(actual).hasSameSizeAs(expected);
   }

@@ -7,7 +7,9 @@ import io.pgsnow.sink.model.ModelSql;
 import io.pgsnow.sink.model.UnwrapCheck;
 import io.pgsnow.sink.naming.Identifier;
 import java.sql.SQLException;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +35,9 @@ public final class ModelProvisioner {
   private final Map<Identifier, ModelShape> applied = new ConcurrentHashMap<>();
   private final Set<Identifier> unkeyedWarned = ConcurrentHashMap.newKeySet();
 
+  /** Shape objects (cached per schema) already covered, so known records cost one lookup. */
+  private final Map<Identifier, Set<ModelShape>> covered = new ConcurrentHashMap<>();
+
   public ModelProvisioner(SnowflakeSession session, ModelSettings settings) {
     this.session = session;
     this.settings = settings;
@@ -40,8 +45,20 @@ public final class ModelProvisioner {
 
   /** Whether {@code shape} needs DDL for {@code table}; cheap, for every record. */
   public boolean needs(Identifier table, ModelShape shape) {
+    Set<ModelShape> seen =
+        covered.computeIfAbsent(
+            table,
+            t -> Collections.newSetFromMap(Collections.synchronizedMap(new IdentityHashMap<>())));
+    if (seen.contains(shape)) {
+      return false;
+    }
     ModelShape known = applied.get(table);
-    return known == null || known.lacksColumnsOf(shape) || (shape.keyed() && !known.keyed());
+    boolean needed =
+        known == null || known.lacksColumnsOf(shape) || (shape.keyed() && !known.keyed());
+    if (!needed && seen.size() < 1024) {
+      seen.add(shape);
+    }
+    return needed;
   }
 
   /**
