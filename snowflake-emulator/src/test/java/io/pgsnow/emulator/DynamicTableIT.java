@@ -124,6 +124,13 @@ class DynamicTableIT {
                       + " DATEDIFF(MICROSECOND, '00:00:00'::TIME, DATEADD(MICROSECOND, 3723000001,"
                       + " '00:00:00'::TIME(6))::TIME(6))"))
           .containsExactly(List.of("010203", "2022-01-08", "TRUE", "3723000001"));
+      assertThat(
+              rows(
+                  conn,
+                  "SELECT STRIP_NULL_VALUE(PARSE_JSON('{\"a\": null}'):\"a\") IS NULL,"
+                      + " PARSE_JSON('{\"a\": null}'):\"a\" IS NULL,"
+                      + " STRIP_NULL_VALUE(PARSE_JSON('{\"a\": [1]}'):\"a\")"))
+          .containsExactly(List.of("TRUE", "FALSE", "[1]"));
     }
   }
 }

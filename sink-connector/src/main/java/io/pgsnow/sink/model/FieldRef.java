@@ -47,7 +47,8 @@ record FieldRef(String base, String field, boolean typedColumn) {
               + ", '1970-01-01'::TIMESTAMP_NTZ(3))::TIMESTAMP_NTZ(3)";
       case CAST_TEXT -> as(type.sqlType());
       case ZONED_TEXT -> "TO_TIMESTAMP_TZ(" + as("VARCHAR") + ")";
-      case VARIANT -> raw();
+      // A JSON null in the row is SQL NULL in the model, as the column is in PostgreSQL.
+      case VARIANT -> "STRIP_NULL_VALUE(" + raw() + ")";
     };
   }
 }
