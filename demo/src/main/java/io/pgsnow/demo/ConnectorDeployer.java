@@ -3,6 +3,7 @@ package io.pgsnow.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgsnow.testkit.ConnectWorkerProcess;
+import io.pgsnow.testkit.ExampleSecrets;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,13 +27,19 @@ final class ConnectorDeployer {
   private final ConnectWorkerProcess worker;
   private final Path root;
   private final Map<String, String> values;
+  private final ExampleSecrets secrets;
   private final PrintStream out;
 
   ConnectorDeployer(
-      ConnectWorkerProcess worker, Path root, Map<String, String> values, PrintStream out) {
+      ConnectWorkerProcess worker,
+      Path root,
+      Map<String, String> values,
+      ExampleSecrets secrets,
+      PrintStream out) {
     this.worker = worker;
     this.root = root;
     this.values = values;
+    this.secrets = secrets;
     this.out = out;
   }
 
@@ -41,7 +48,7 @@ final class ConnectorDeployer {
    * {@code slot.name}, until {@code slotActive} says its replication slot is in use.
    */
   void deploy(String file, Predicate<String> slotActive) throws IOException {
-    String text = Files.readString(root.resolve(file), StandardCharsets.UTF_8);
+    String text = secrets.resolvePath(Files.readString(root.resolve(file), StandardCharsets.UTF_8));
     for (Map.Entry<String, String> v : values.entrySet()) {
       text =
           text.replace(

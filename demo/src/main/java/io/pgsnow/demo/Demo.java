@@ -1,6 +1,7 @@
 package io.pgsnow.demo;
 
 import io.pgsnow.testkit.ConnectWorkerProcess;
+import io.pgsnow.testkit.ExampleSecrets;
 import io.pgsnow.testkit.LocalPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,6 +42,7 @@ public final class Demo implements AutoCloseable {
   private KafkaBrokerProcess broker;
   private ConnectWorkerProcess worker;
   private Warehouse warehouse;
+  private ExampleSecrets secrets;
   private boolean sinkInstalled;
 
   Demo(DemoOptions options, PrintStream out) {
@@ -91,6 +93,14 @@ public final class Demo implements AutoCloseable {
     pg.createDatabase(DATABASE);
     SeedData.createSchema(pg, DATABASE);
     startWarehouse();
+    secrets =
+        ExampleSecrets.write(
+            options.workDir(),
+            Map.of(
+                "database.password",
+                LocalPostgres.PASSWORD,
+                "snowflake.private.key",
+                warehouse.privateKeyText()));
     step("Starting a Kafka broker (KRaft) on port " + options.kafkaPort());
     Path runtime = options.root().resolve("packaging/runtimes/kafka-4.3.1/target/lib");
     broker =
@@ -111,6 +121,12 @@ public final class Demo implements AutoCloseable {
             // Source records and their offsets are committed in one Kafka transaction: a crash
             // of the worker or the broker repeats nothing (the source config requires it).
             .property("exactly.once.source.support", "enabled")
+            // Connector configs name their secrets as ${file:<secrets file>:<key>}: the worker
+            // reads them when it starts a task, so no secret is in the config topic or in REST.
+            .property("config.providers", "file")
+            .property(
+                "config.providers.file.class",
+                ExampleSecrets.WORKER_PROPERTIES.get("config.providers.file.class"))
             .workDirectory(options.workDir().resolve("connect"))
             .start();
     resources.add(worker);
@@ -154,13 +170,12 @@ public final class Demo implements AutoCloseable {
             "PG_HOST", pg.host(),
             "PG_PORT", Integer.toString(pg.port()),
             "PG_USER", LocalPostgres.SUPERUSER,
-            "PG_PASSWORD", LocalPostgres.PASSWORD,
             "PG_DATABASE", DATABASE,
             "KAFKA_BOOTSTRAP", broker.bootstrapServers(),
             "SNOWFLAKE_URL", warehouse.accountUrl(),
-            "SNOWFLAKE_USER", warehouse.user(),
-            "SNOWFLAKE_PRIVATE_KEY", warehouse.privateKeyText());
-    ConnectorDeployer deployer = new ConnectorDeployer(worker, options.root(), values, out);
+            "SNOWFLAKE_USER", warehouse.user());
+    ConnectorDeployer deployer =
+        new ConnectorDeployer(worker, options.root(), values, secrets, out);
     step(
         "Creating the source connector from "
             + SOURCE_CONFIG
@@ -216,8 +231,8 @@ public final class Demo implements AutoCloseable {
             + pg.port()
             + " -U postgres "
             + DATABASE
-            + "   (password "
-            + LocalPostgres.PASSWORD
+            + "   (password: database.password in "
+            + secrets.file()
             + ")");
     out.println("  Kafka:        bootstrap servers " + broker.bootstrapServers());
     out.println("  Kafka Connect REST: " + worker.restUrl() + "/connectors");
@@ -239,6 +254,16 @@ public final class Demo implements AutoCloseable {
   /** The demo's PostgreSQL server, once started. */
   LocalPostgres postgres() {
     return pg;
+  }
+
+  /** The file the connectors read their secrets from, once written. */
+  ExampleSecrets secrets() {
+    return secrets;
+  }
+
+  /** The demo's Connect worker, once started. */
+  ConnectWorkerProcess worker() {
+    return worker;
   }
 
   /** The demo's Kafka broker, once started. */
