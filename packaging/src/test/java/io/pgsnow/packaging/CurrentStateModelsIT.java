@@ -451,7 +451,7 @@ class CurrentStateModelsIT {
         .containsEntry("SALARY", "NUMBER(12,2)")
         .containsEntry("BONUS_RATE", "NUMBER(20,6)")
         .containsEntry("ACTIVE", "BOOLEAN")
-        .containsEntry("PHOTO", "BINARY")
+        .hasEntrySatisfying("PHOTO", t -> assertThat(t).startsWith("BINARY"))
         .containsEntry("PROFILE", "VARIANT")
         .containsKeys("HIRED", "UPDATED", "UPDATED_TZ", "CREATED_AT", "_KAFKA_OFFSET");
     // The latest change of each live employee, read from the view, is the current row.

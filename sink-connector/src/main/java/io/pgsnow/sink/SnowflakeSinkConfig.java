@@ -573,8 +573,9 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         "Keep <code>&lt;TABLE&gt;_CURRENT</code> over each table whose records have a key: one"
             + " row per key with its latest state, chosen by the source position (commit LSN,"
             + " then the change's index in its transaction), never by Kafka offset or arrival."
-            + " A delete removes the key, a truncate every earlier row, an unchanged TOAST value"
-            + " keeps the previous one. 'dynamic_table' refreshes on a warehouse within"
+            + " A delete removes the key, a truncate (emitted by the source with"
+            + " skipped.operations=none) every earlier row, an unchanged TOAST value keeps the"
+            + " previous one. 'dynamic_table' refreshes on a warehouse within"
             + " <code>"
             + MODEL_TARGET_LAG
             + "</code> (it costs warehouse time per refresh); 'view' computes it at each query"

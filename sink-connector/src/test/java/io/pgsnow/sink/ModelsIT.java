@@ -111,7 +111,9 @@ class ModelsIT {
     await("the new column")
         .atMost(TIMEOUT)
         .ignoreExceptions()
-        .until(() -> count(emulator, "SELECT COUNT(*) FROM CUSTOMERS_CURRENT") == 2);
+        .until(
+            () ->
+                count(emulator, "SELECT COUNT(*) FROM CUSTOMERS_VIEW WHERE _COMMIT_LSN = 50") == 1);
     assertThat(rows(emulator, "SELECT * FROM CUSTOMERS_CURRENT ORDER BY ID"))
         .containsExactly(Arrays.asList("1", "one again", null), List.of("3", "three", "SAVE10"));
     assertThat(rows(emulator, "SELECT COUPON FROM CUSTOMERS_VIEW WHERE ID = 3"))
