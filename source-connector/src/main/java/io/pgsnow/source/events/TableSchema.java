@@ -18,6 +18,23 @@ import org.apache.kafka.connect.data.SchemaBuilder;
  * effect without a restart.
  */
 public final class TableSchema {
+  /** The version of Debezium's envelope schema that this shape follows. */
+  public static final int ENVELOPE_VERSION = 2;
+
+  /**
+   * Debezium's {@code transaction} block; null on every event, as Debezium writes it without {@code
+   * provide.transaction.metadata}.
+   */
+  public static final Schema TRANSACTION_BLOCK =
+      SchemaBuilder.struct()
+          .name("event.block")
+          .version(1)
+          .optional()
+          .field("id", Schema.STRING_SCHEMA)
+          .field("total_order", Schema.INT64_SCHEMA)
+          .field("data_collection_order", Schema.INT64_SCHEMA)
+          .build();
+
   private final String schemaName;
   private final String tableName;
   private final String topic;
@@ -94,12 +111,15 @@ public final class TableSchema {
     Schema envelope =
         SchemaBuilder.struct()
             .name(schemaNameBase + ".Envelope")
-            .version(1)
+            .version(ENVELOPE_VERSION)
             .field("before", rowSchema)
             .field("after", rowSchema)
             .field("source", SourceInfo.SCHEMA)
             .field("op", Schema.STRING_SCHEMA)
             .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("ts_ns", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("transaction", TRANSACTION_BLOCK)
             .build();
     return new TableSchema(
         relation.namespace(),
