@@ -60,12 +60,12 @@ final class DebeziumDifferences {
   }
 
   /** Adds to {@code out} the path of every leaf where {@code a} and {@code b} differ. */
-  static void compare(String path, JsonNode a, JsonNode b, Set<String> out) {
+  static void compare(String path, JsonNode a, JsonNode b, Map<String, String> out) {
     if (a == null || b == null || a.isNull() || b.isNull()) {
       boolean aNull = a == null || a.isNull();
       boolean bNull = b == null || b.isNull();
       if (aNull != bNull) {
-        out.add(path);
+        out.put(path, "pgsnow " + a + ", Debezium " + b);
       }
       return;
     }
@@ -84,12 +84,12 @@ final class DebeziumDifferences {
       return;
     }
     if (!a.equals(b)) {
-      out.add(path);
+      out.put(path, "pgsnow " + a + ", Debezium " + b);
     }
   }
 
   /** Struct schemas: fields compared by name, and their order. */
-  private static void compareFields(String path, JsonNode a, JsonNode b, Set<String> out) {
+  private static void compareFields(String path, JsonNode a, JsonNode b, Map<String, String> out) {
     Map<String, JsonNode> fa = byName(a.get("fields"));
     Map<String, JsonNode> fb = byName(b.get("fields"));
     List<String> orderA = new ArrayList<>(fa.keySet());
@@ -97,7 +97,7 @@ final class DebeziumDifferences {
     orderA.retainAll(fb.keySet());
     orderB.retainAll(fa.keySet());
     if (!orderA.equals(orderB)) {
-      out.add(path + ".fields-order");
+      out.put(path + ".fields-order", "pgsnow " + orderA + ", Debezium " + orderB);
     }
     Set<String> names = new LinkedHashSet<>(fa.keySet());
     names.addAll(fb.keySet());

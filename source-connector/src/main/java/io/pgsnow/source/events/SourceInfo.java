@@ -127,8 +127,8 @@ public final class SourceInfo {
   }
 
   /**
-   * The transaction an event belongs to: its id, commit LSN and commit time, and the commit LSN of
-   * the transaction committed before it (null when unknown).
+   * The transaction an event belongs to: its id, commit LSN and commit time, and the end LSN of the
+   * transaction committed before it (null when unknown).
    */
   public record Transaction(
       long txId, long commitLsn, long commitTimeMicros, Long lastCommittedLsn) {}

@@ -115,11 +115,11 @@ public final class TableSchema {
             .field("before", rowSchema)
             .field("after", rowSchema)
             .field("source", SourceInfo.SCHEMA)
+            .field("transaction", TRANSACTION_BLOCK)
             .field("op", Schema.STRING_SCHEMA)
             .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
             .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
             .field("ts_ns", Schema.OPTIONAL_INT64_SCHEMA)
-            .field("transaction", TRANSACTION_BLOCK)
             .build();
     return new TableSchema(
         relation.namespace(),

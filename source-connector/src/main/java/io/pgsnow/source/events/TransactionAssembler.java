@@ -208,7 +208,7 @@ public final class TransactionAssembler {
   private void commit(long endLsn) {
     inTransaction = false;
     lastCommitEndLsn = endLsn;
-    lastCommittedLsn = commitLsn;
+    lastCommittedLsn = endLsn;
     if (resumeAfter != null && Long.compareUnsigned(commitLsn, resumeAfter.commitLsn()) >= 0) {
       // Past the resume point: nothing further can be a replay.
       resumeAfter = null;

@@ -96,7 +96,8 @@ public final class ColumnTypes {
         return hstore(optional);
       }
       if (t.isArray()) {
-        return array(forColumn(t.elementOid(), -1, true), optional);
+        // An array column's typmod is its element's (numeric(6,2)[] holds numeric(6,2)).
+        return array(forColumn(t.elementOid(), typmod, true), optional);
       }
     }
     return text(optional);
@@ -132,7 +133,7 @@ public final class ColumnTypes {
       case 1114: // timestamp
         return encoded(temporal.timestamp(typmod), optional);
       case 1184: // timestamptz
-        return encoded(temporal.zonedTimestamp(), optional);
+        return encoded(temporal.zonedTimestamp(typmod), optional);
       case 1266: // timetz
         return encoded(temporal.zonedTime(), optional);
       case 2950: // uuid

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
 import java.util.function.Function;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -25,8 +27,7 @@ final class TemporalTypes {
   static final String ZONED_TIMESTAMP = "io.debezium.time.ZonedTimestamp";
   static final String ZONED_TIME = "io.debezium.time.ZonedTime";
 
-  private static final DateTimeFormatter ZONED_TIMESTAMP_FORMAT =
-      DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter[] ZONED_TIMESTAMP_FORMATS = zonedTimestampFormats();
 
   private final TimePrecision mode;
 
@@ -63,26 +64,30 @@ final class TemporalTypes {
 
   Encoding timestamp(int precision) {
     if (mode == TimePrecision.CONNECT) {
-      return new Encoding(
-          Timestamp.builder(), s -> new java.util.Date(Math.floorDiv(micros(s), 1000L)));
+      return new Encoding(Timestamp.builder(), s -> new java.util.Date(millis(s)));
     }
     if (precision >= 0 && precision <= 3) {
-      return new Encoding(
-          SchemaBuilder.int64().name(TIMESTAMP).version(1), s -> Math.floorDiv(micros(s), 1000L));
+      return new Encoding(SchemaBuilder.int64().name(TIMESTAMP).version(1), TemporalTypes::millis);
     }
     return new Encoding(
         SchemaBuilder.int64().name(MICRO_TIMESTAMP).version(1), TemporalTypes::micros);
   }
 
-  Encoding zonedTimestamp() {
+  /** ISO-8601 in UTC with as many fraction digits as the column's precision, as Debezium. */
+  Encoding zonedTimestamp(int precision) {
+    DateTimeFormatter format =
+        ZONED_TIMESTAMP_FORMATS[precision < 0 || precision > 6 ? 6 : precision];
     return new Encoding(
-        SchemaBuilder.string().name(ZONED_TIMESTAMP).version(1), TemporalTypes::zonedTimestamp);
+        SchemaBuilder.string().name(ZONED_TIMESTAMP).version(1), s -> zonedTimestamp(s, format));
   }
 
   Encoding zonedTime() {
     return new Encoding(
         SchemaBuilder.string().name(ZONED_TIME).version(1),
-        s -> LocalTime.ofNanoOfDay(TemporalText.utcMicrosOfDay(s) * 1000L) + "Z");
+        s ->
+            DateTimeFormatter.ISO_LOCAL_TIME.format(
+                    LocalTime.ofNanoOfDay(TemporalText.utcMicrosOfDay(s) * 1000L))
+                + "Z");
   }
 
   static int dateDays(String text) {
@@ -93,6 +98,14 @@ final class TemporalTypes {
       return Integer.MIN_VALUE;
     }
     return Math.toIntExact(TemporalText.epochDay(text));
+  }
+
+  /** Milliseconds since the epoch; infinities are the largest and smallest int64. */
+  static long millis(String text) {
+    long micros = micros(text);
+    return micros == Long.MAX_VALUE || micros == Long.MIN_VALUE
+        ? micros
+        : Math.floorDiv(micros, 1000L);
   }
 
   static long micros(String text) {
@@ -109,11 +122,27 @@ final class TemporalTypes {
     }
   }
 
-  static String zonedTimestamp(String text) {
+  static String zonedTimestamp(String text, DateTimeFormatter format) {
     if ("infinity".equals(text) || "-infinity".equals(text)) {
       return text;
     }
     Instant instant = TemporalText.instant(text);
-    return ZONED_TIMESTAMP_FORMAT.format(instant);
+    return format.format(instant);
+  }
+
+  private static DateTimeFormatter[] zonedTimestampFormats() {
+    DateTimeFormatter[] formats = new DateTimeFormatter[7];
+    for (int digits = 0; digits <= 6; digits++) {
+      DateTimeFormatterBuilder builder =
+          new DateTimeFormatterBuilder()
+              .append(DateTimeFormatter.ISO_LOCAL_DATE)
+              .appendLiteral('T')
+              .appendPattern("HH:mm:ss");
+      if (digits > 0) {
+        builder.appendFraction(ChronoField.NANO_OF_SECOND, digits, digits, true);
+      }
+      formats[digits] = builder.appendOffsetId().toFormatter().withZone(ZoneOffset.UTC);
+    }
+    return formats;
   }
 }
