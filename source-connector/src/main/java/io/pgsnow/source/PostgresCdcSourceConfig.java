@@ -1,6 +1,7 @@
 package io.pgsnow.source;
 
 import io.pgsnow.source.config.TypeOptions;
+import io.pgsnow.source.config.UnsupportedDebeziumKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -121,6 +122,12 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
 
   public PostgresCdcSourceConfig(Map<String, String> props) {
     super(CONFIG_DEF, withAliases(props), false);
+    UnsupportedDebeziumKeys.errors(props, CONFIG_DEF).entrySet().stream()
+        .findFirst()
+        .ifPresent(
+            e -> {
+              throw new ConfigException(e.getKey(), props.get(e.getKey()), e.getValue());
+            });
     if (topicPrefix().isBlank()) {
       throw new ConfigException(
           TOPIC_PREFIX, "", "Set topic.prefix (or its alias database.server.name)");

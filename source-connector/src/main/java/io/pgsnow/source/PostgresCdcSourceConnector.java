@@ -1,5 +1,6 @@
 package io.pgsnow.source;
 
+import io.pgsnow.source.config.UnsupportedDebeziumKeys;
 import io.pgsnow.source.replication.ConnectionValidator;
 import java.util.HashMap;
 import java.util.List;
@@ -76,6 +77,15 @@ public class PostgresCdcSourceConnector extends SourceConnector {
     for (ConfigValue v : result.configValues()) {
       values.put(v.name(), v);
     }
+    UnsupportedDebeziumKeys.errors(connectorConfigs, PostgresCdcSourceConfig.CONFIG_DEF)
+        .forEach(
+            (key, message) -> {
+              ConfigValue value =
+                  new ConfigValue(key, connectorConfigs.get(key), List.of(), List.of());
+              value.addErrorMessage(message);
+              result.configValues().add(value);
+              values.put(key, value);
+            });
     String prefix = withAliases.get(PostgresCdcSourceConfig.TOPIC_PREFIX);
     if (prefix == null || prefix.isBlank()) {
       values
