@@ -2,6 +2,7 @@ package io.pgsnow.source;
 
 import io.pgsnow.source.config.UnsupportedDebeziumKeys;
 import io.pgsnow.source.replication.ConnectionValidator;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,9 @@ public class PostgresCdcSourceConnector extends SourceConnector {
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
     Map<String, String> withAliases = PostgresCdcSourceConfig.withAliases(connectorConfigs);
-    Config result = super.validate(withAliases);
+    Config validated = super.validate(withAliases);
+    List<ConfigValue> all = new ArrayList<>(validated.configValues());
+    Config result = new Config(all);
     Map<String, ConfigValue> values = new HashMap<>();
     for (ConfigValue v : result.configValues()) {
       values.put(v.name(), v);
@@ -81,9 +84,9 @@ public class PostgresCdcSourceConnector extends SourceConnector {
         .forEach(
             (key, message) -> {
               ConfigValue value =
-                  new ConfigValue(key, connectorConfigs.get(key), List.of(), List.of());
+                  new ConfigValue(key, connectorConfigs.get(key), List.of(), new ArrayList<>());
               value.addErrorMessage(message);
-              result.configValues().add(value);
+              all.add(value);
               values.put(key, value);
             });
     String prefix = withAliases.get(PostgresCdcSourceConfig.TOPIC_PREFIX);
