@@ -13,7 +13,7 @@ public final class PgConnections {
   private static final int MAX_APPLICATION_NAME_BYTES = 63;
 
   /** The session settings that fix the text form of dates, intervals and money. */
-  static final String SESSION_OPTIONS =
+  public static final String SESSION_OPTIONS =
       "-c DateStyle=ISO -c IntervalStyle=iso_8601 -c lc_monetary=C -c extra_float_digits=3";
 
   private final PostgresCdcSourceConfig config;
