@@ -77,17 +77,25 @@ class DebeziumDifferentialIT {
     pgsnow.put("publication.autocreate.mode", "filtered");
     pgsnow.put("skipped.operations", "none");
     connect.createConnector("pgs", pgsnow);
+    Map<String, String> placeholder = SourceItSupport.connectorConfig(pg, DB, "pgt");
+    // The same tables as Debezium, so that both see the same commits (source.sequence).
+    placeholder.put("table.include.list", TABLES);
+    placeholder.put("publication.autocreate.mode", "filtered");
+    placeholder.put("skipped.operations", "none");
+    placeholder.put("toast.handling.mode", "placeholder");
+    connect.createConnector("pgt", placeholder);
     connect.createConnector("ref", debeziumConfig());
     connect.awaitRunning("pgs", 1, Duration.ofSeconds(60));
     connect.awaitRunning("ref", 1, Duration.ofSeconds(120));
     pg.awaitSlotActive(DB, "pgs_slot");
+    pg.awaitSlotActive(DB, "pgt_slot");
     pg.awaitSlotActive(DB, "ref_slot");
 
     writeChanges();
 
     TreeMap<String, String> found = new TreeMap<>();
-    compareTopic("types", 11, found);
-    compareTopic("toasty", 3, found);
+    compareTopic("pgs", "types", 11, found);
+    compareTopic("pgs", "toasty", 3, found);
     assertThat(found.keySet())
         .as(
             "differences from Debezium (list the allowed ones in %s): %s",
@@ -99,6 +107,15 @@ class DebeziumDifferentialIT {
     assertThat(header(extremes, "pgsnow.special.c_numeric_free")).isEqualTo("NaN");
     ConsumerRecord<byte[], byte[]> toastUpdate = records("pgs.public.toasty", 3).get(1);
     assertThat(header(toastUpdate, "pgsnow.unchanged.toast.columns")).isEqualTo("big");
+
+    // With toast.handling.mode=placeholder the TOAST table's events are Debezium's, header added.
+    TreeMap<String, String> placeholderDifferences = new TreeMap<>();
+    compareTopic("pgt", "toasty", 3, placeholderDifferences);
+    assertThat(placeholderDifferences.keySet())
+        .as("%s", placeholderDifferences)
+        .containsExactly("envelope.source.commit_lsn", "envelope.source.event_index");
+    assertThat(header(records("pgt.public.toasty", 3).get(1), "pgsnow.unchanged.toast.columns"))
+        .isEqualTo("big");
 
     // A row read by a query, as a snapshot reads it, encodes exactly as its streamed image.
     Map<Integer, JsonNode> streamedAfter = new HashMap<>();
@@ -163,9 +180,9 @@ class DebeziumDifferentialIT {
     return config;
   }
 
-  private static void compareTopic(String table, int count, TreeMap<String, String> found)
-      throws Exception {
-    List<ConsumerRecord<byte[], byte[]>> ours = records("pgs.public." + table, count);
+  private static void compareTopic(
+      String prefix, String table, int count, TreeMap<String, String> found) throws Exception {
+    List<ConsumerRecord<byte[], byte[]>> ours = records(prefix + ".public." + table, count);
     List<ConsumerRecord<byte[], byte[]>> theirs = records("ref.public." + table, count);
     for (int i = 0; i < count; i++) {
       JsonNode ourKey = json(ours.get(i).key());
@@ -206,7 +223,9 @@ class DebeziumDifferentialIT {
     String text =
         new String(bytes, StandardCharsets.UTF_8)
             .replace("\"ref.", "\"pgs.")
-            .replace("\"ref\"", "\"pgs\"");
+            .replace("\"ref\"", "\"pgs\"")
+            .replace("\"pgt.", "\"pgs.")
+            .replace("\"pgt\"", "\"pgs\"");
     return SourceItSupport.JSON.readTree(text);
   }
 

@@ -18,13 +18,16 @@ public record TypeOptions(
     IntervalHandling intervalHandling,
     BinaryHandling binaryHandling,
     HstoreHandling hstoreHandling,
-    int moneyFractionDigits) {
+    int moneyFractionDigits,
+    String toastPlaceholder) {
 
   public static final String TIME_PRECISION_MODE = "time.precision.mode";
   public static final String INTERVAL_HANDLING_MODE = "interval.handling.mode";
   public static final String BINARY_HANDLING_MODE = "binary.handling.mode";
   public static final String HSTORE_HANDLING_MODE = "hstore.handling.mode";
   public static final String MONEY_FRACTION_DIGITS = "money.fraction.digits";
+  public static final String TOAST_HANDLING_MODE = "toast.handling.mode";
+  public static final String UNAVAILABLE_VALUE_PLACEHOLDER = "unavailable.value.placeholder";
 
   private static final String GROUP = "Types";
 
@@ -35,7 +38,8 @@ public record TypeOptions(
           IntervalHandling.NUMERIC,
           BinaryHandling.BYTES,
           HstoreHandling.JSON,
-          2);
+          2,
+          null);
 
   /** {@code time.precision.mode}. */
   public enum TimePrecision {
@@ -133,6 +137,33 @@ public record TypeOptions(
         ++order,
         Width.SHORT,
         "Money fraction digits");
+    def.define(
+        TOAST_HANDLING_MODE,
+        Type.STRING,
+        "null",
+        ConfigDef.CaseInsensitiveValidString.in("null", "placeholder"),
+        Importance.MEDIUM,
+        "What a change event holds for an unchanged TOASTed value that PostgreSQL did not send"
+            + " (an update that leaves a large value alone, on a table without REPLICA IDENTITY"
+            + " FULL). null: null in the field. placeholder: Debezium's behaviour, the"
+            + " unavailable.value.placeholder in the column's type (the string, its UTF-8 bytes for"
+            + " bytea, an array of it for arrays; null for other types). Either way the header"
+            + " pgsnow.unchanged.toast.columns names the columns, so consumers can tell the value"
+            + " from a real one.",
+        GROUP,
+        ++order,
+        Width.SHORT,
+        "TOAST handling mode");
+    def.define(
+        UNAVAILABLE_VALUE_PLACEHOLDER,
+        Type.STRING,
+        "__debezium_unavailable_value",
+        Importance.LOW,
+        "The placeholder of toast.handling.mode=placeholder (Debezium's default).",
+        GROUP,
+        ++order,
+        Width.MEDIUM,
+        "Unavailable value placeholder");
     return def;
   }
 
@@ -143,7 +174,10 @@ public record TypeOptions(
         IntervalHandling.valueOf(upper(config.getString(INTERVAL_HANDLING_MODE))),
         BinaryHandling.valueOf(upper(config.getString(BINARY_HANDLING_MODE)).replace('-', '_')),
         HstoreHandling.valueOf(upper(config.getString(HSTORE_HANDLING_MODE))),
-        config.getShort(MONEY_FRACTION_DIGITS));
+        config.getShort(MONEY_FRACTION_DIGITS),
+        "placeholder".equalsIgnoreCase(config.getString(TOAST_HANDLING_MODE))
+            ? config.getString(UNAVAILABLE_VALUE_PLACEHOLDER)
+            : null);
   }
 
   /** The options of raw properties, for tests. */

@@ -57,7 +57,6 @@ public final class UnsupportedDebeziumKeys {
             "datatype.propagate.source.type",
             "converters",
             "post.processors",
-            "unavailable.value.placeholder",
             "schema.refresh.mode",
             "slot.stream.params",
             "publish.via.partition.root",

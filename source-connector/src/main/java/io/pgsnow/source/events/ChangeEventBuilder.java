@@ -41,6 +41,7 @@ public final class ChangeEventBuilder {
             unchanged = new ArrayList<>();
           }
           unchanged.add(table.columnName(i));
+          struct.put(table.columnName(i), table.toastPlaceholder(i));
           continue;
         }
       }

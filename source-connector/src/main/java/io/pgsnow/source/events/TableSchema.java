@@ -44,19 +44,20 @@ public final class TableSchema {
   private final Schema keySchema;
   private final Schema rowSchema;
   private final Schema envelopeSchema;
+  private final Object[] toastPlaceholders;
 
   private TableSchema(
-      String schemaName,
-      String tableName,
+      PgOutputMessage.Relation relation,
       String topic,
       List<String> columnNames,
       List<ColumnType> columnTypes,
       int[] keyColumns,
       Schema keySchema,
       Schema rowSchema,
-      Schema envelopeSchema) {
-    this.schemaName = schemaName;
-    this.tableName = tableName;
+      Schema envelopeSchema,
+      Object[] toastPlaceholders) {
+    this.schemaName = relation.namespace();
+    this.tableName = relation.name();
     this.topic = topic;
     this.columnNames = columnNames;
     this.columnTypes = columnTypes;
@@ -64,6 +65,7 @@ public final class TableSchema {
     this.keySchema = keySchema;
     this.rowSchema = rowSchema;
     this.envelopeSchema = envelopeSchema;
+    this.toastPlaceholders = toastPlaceholders;
   }
 
   /** The schemas of a table named by the default rules under {@code topicPrefix}. */
@@ -122,15 +124,15 @@ public final class TableSchema {
             .field("ts_ns", Schema.OPTIONAL_INT64_SCHEMA)
             .build();
     return new TableSchema(
-        relation.namespace(),
-        relation.name(),
+        relation,
         topic,
         List.copyOf(names),
         List.copyOf(columnTypes),
         keys.stream().mapToInt(Integer::intValue).toArray(),
         keys.isEmpty() ? null : key.build(),
         rowSchema,
-        envelope);
+        envelope,
+        columnTypes.stream().map(c -> types.toastPlaceholder(c.schema())).toArray());
   }
 
   public String schemaName() {
@@ -151,6 +153,11 @@ public final class TableSchema {
 
   public String columnName(int index) {
     return columnNames.get(index);
+  }
+
+  /** What an unchanged TOAST value of the column is sent as: null or the placeholder. */
+  public Object toastPlaceholder(int index) {
+    return toastPlaceholders[index];
   }
 
   public ColumnType columnType(int index) {

@@ -68,6 +68,29 @@ public final class ColumnTypes {
     this.types = types;
   }
 
+  /**
+   * The value of an unchanged TOAST column of {@code schema}, or null (see toast.handling.mode).
+   */
+  public Object toastPlaceholder(Schema schema) {
+    String placeholder = options.toastPlaceholder();
+    if (placeholder == null) {
+      return null;
+    }
+    switch (schema.type()) {
+      case STRING:
+        return placeholder;
+      case BYTES:
+        return schema.name() == null
+            ? placeholder.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+            : null;
+      case ARRAY:
+        Object element = toastPlaceholder(schema.valueSchema());
+        return element == null ? null : List.of(element);
+      default:
+        return null;
+    }
+  }
+
   /** Where the values no representation holds are counted. */
   public SpecialValues specialValues() {
     return specialValues;
