@@ -152,6 +152,42 @@ class ColumnTypesTest {
   }
 
   @Test
+  void hstoreBinaryAndToastPlaceholderOptions() {
+    TypeResolver hstore =
+        oid ->
+            oid == 30000
+                ? Optional.of(new PgType(30000, "hstore", 'b', 'U', 0, 0))
+                : Optional.empty();
+    ColumnTypes json = new ColumnTypes(DecimalHandling.PRECISE, hstore);
+    assertThat(json.forColumn(30000, -1, true).fromText("\"a\"=>\"1\", \"b \\\"q\"=>NULL"))
+        .isEqualTo("{\"a\":\"1\",\"b \\\"q\":null}");
+    ColumnTypes map =
+        new ColumnTypes(
+            DecimalHandling.PRECISE,
+            TypeOptions.of(
+                Map.of(
+                    "hstore.handling.mode", "map",
+                    "binary.handling.mode", "base64",
+                    "toast.handling.mode", "placeholder")),
+            hstore);
+    java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put("a", "1");
+    expected.put("b", null);
+    assertThat(map.forColumn(30000, -1, true).fromText("\"a\"=>\"1\", \"b\"=>NULL"))
+        .isEqualTo(expected);
+    assertThat(map.forColumn(17, -1, true).fromText("\\xdeadbeef")).isEqualTo("3q2+7w==");
+    assertThat(map.toastPlaceholder(Schema.OPTIONAL_STRING_SCHEMA))
+        .isEqualTo("__debezium_unavailable_value");
+    assertThat(map.toastPlaceholder(Schema.OPTIONAL_INT32_SCHEMA)).isNull();
+    assertThat(
+            map.toastPlaceholder(
+                org.apache.kafka.connect.data.SchemaBuilder.array(Schema.OPTIONAL_STRING_SCHEMA)
+                    .build()))
+        .isEqualTo(List.of("__debezium_unavailable_value"));
+    assertThat(json.toastPlaceholder(Schema.OPTIONAL_STRING_SCHEMA)).isNull();
+  }
+
+  @Test
   void arraysWithQuotesNullsAndNesting() {
     ColumnTypes withCatalog =
         new ColumnTypes(
