@@ -106,19 +106,22 @@ final class SourcePipeline implements AutoCloseable {
             ? "the slot's confirmed position " + Long.toUnsignedString(slotConfirmed)
             : "after " + resume);
 
+    ColumnTypes columnTypes =
+        new ColumnTypes(config.decimalHandling(), config.typeOptions(), types);
     TransactionAssembler.Settings settings =
         new TransactionAssembler.Settings(
             config.topicPrefix(),
             config.tableFilter(),
             config.skippedOperations(),
             config.tombstonesOnDelete(),
-            new ColumnTypes(config.decimalHandling(), types),
+            columnTypes,
             new CatalogPrimaryKeys(connections),
             new SourceInfo(Version.get(), config.topicPrefix(), config.dbname()),
             config.streamingMaxBufferedBytes(),
             topics);
     BlockingQueue<SourceRecord> queue = new ArrayBlockingQueue<>(config.maxQueueSize());
     SourceTaskMetrics.Counters counters = new SourceTaskMetrics.Counters();
+    counters.countSpecialValues(columnTypes.specialValues()::count);
     StreamReader reader =
         new StreamReader(
             (startLsn, streaming) ->
