@@ -1,5 +1,6 @@
 package io.pgsnow.source;
 
+import io.pgsnow.source.snapshot.SnapshotConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -117,6 +118,7 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
   public static final ConfigDef CONFIG_DEF = configDef();
 
   private final TableFilter tableFilter;
+  private final SnapshotConfig snapshot;
 
   public PostgresCdcSourceConfig(Map<String, String> props) {
     super(CONFIG_DEF, withAliases(props), false);
@@ -130,6 +132,11 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
             patterns(SCHEMA_EXCLUDE),
             patterns(TABLE_INCLUDE),
             patterns(TABLE_EXCLUDE));
+    this.snapshot = new SnapshotConfig(this);
+  }
+
+  public SnapshotConfig snapshot() {
+    return snapshot;
   }
 
   /** {@code database.server.name} is the pre-2.0 Debezium name of {@code topic.prefix}. */
@@ -149,6 +156,7 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
     defineReplication(def);
     defineEvents(def);
     definePerformance(def);
+    SnapshotConfig.define(def);
     return def;
   }
 

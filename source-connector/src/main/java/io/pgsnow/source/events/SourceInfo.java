@@ -57,4 +57,25 @@ public final class SourceInfo {
         .put("txId", txId)
         .put("lsn", lsn);
   }
+
+  /**
+   * The source block of a snapshot row: {@code snapshot} is Debezium's marker ({@code first},
+   * {@code true}, {@code last}, {@code incremental}); {@code lsn} is the stream position the row is
+   * consistent with (the slot's consistent point, or a chunk's high watermark) and {@code event}
+   * the row's ordinal there, so rows order against streamed changes.
+   */
+  public Struct snapshotStruct(
+      String schema, String table, long readTimeMillis, String snapshot, long lsn, long event) {
+    return new Struct(SCHEMA)
+        .put("version", version)
+        .put("connector", "postgresql")
+        .put("name", serverName)
+        .put("ts_ms", readTimeMillis)
+        .put("snapshot", snapshot)
+        .put("db", database)
+        .put("sequence", "[\"" + Long.toUnsignedString(lsn) + "\",\"" + event + "\"]")
+        .put("schema", schema)
+        .put("table", table)
+        .put("lsn", lsn);
+  }
 }
