@@ -9,8 +9,8 @@ import java.util.BitSet;
  * blocks added since the plan are read too.
  */
 public final class ChunkPlanner {
-  /** Small tables are one chunk: 1,024 blocks are 8 MiB with the default block size. */
-  static final long MIN_CHUNK_BLOCKS = 1024;
+  /** Small tables are one chunk: 256 blocks are 2 MiB with the default block size. */
+  static final long MIN_CHUNK_BLOCKS = 256;
 
   /** A chunk's rows stream to Kafka as they are read, but a restart re-reads a whole chunk. */
   static final long MAX_CHUNK_BLOCKS = 16_384;
