@@ -28,6 +28,7 @@ public final class InitialSnapshot {
   private static final Logger LOG = LoggerFactory.getLogger(InitialSnapshot.class);
   private static final String UNDEFINED_TABLE = "42P01";
   private static final String INSUFFICIENT_PRIVILEGE = "42501";
+  private static final int PROGRESS_EVERY = 1024;
 
   private final PgConnections connections;
   private final SnapshotConfig config;
@@ -164,10 +165,14 @@ public final class InitialSnapshot {
                 c,
                 select,
                 columns,
-                tuple ->
-                    emitter.put(records.row(table, tuple, readMillis, "true", lsn, ordinal[0]++)));
+                tuple -> {
+                  emitter.put(records.row(table, tuple, readMillis, "true", lsn, ordinal[0]++));
+                  if ((ordinal[0] & (PROGRESS_EVERY - 1)) == 0) {
+                    metrics.rowsRead(PROGRESS_EVERY);
+                  }
+                });
         c.releaseSavepoint(savepoint);
-        metrics.rowsRead(rows);
+        metrics.rowsRead(rows & (PROGRESS_EVERY - 1));
       } catch (SQLException e) {
         if (!UNDEFINED_TABLE.equals(e.getSQLState())) {
           throw failure(table, e);
