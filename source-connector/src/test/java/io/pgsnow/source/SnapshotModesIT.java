@@ -210,6 +210,41 @@ class SnapshotModesIT {
     connect.connect().deleteConnector(db);
   }
 
+  @Test
+  void aTableTheUserMayNotReadFailsTheTaskBeforeTheSlotExists() throws Exception {
+    String db = database("snap_no_select", 10);
+    pg.executeIn(
+        db,
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'snap_reader') THEN"
+            + " CREATE ROLE snap_reader LOGIN REPLICATION PASSWORD 'reader-pw'; END IF; END $$",
+        "GRANT SELECT ON payroll TO snap_reader",
+        "CREATE PUBLICATION snap_no_select_pub FOR ALL TABLES");
+    Map<String, String> config = config(db, "initial");
+    config.put("database.user", "snap_reader");
+    config.put("database.password", "reader-pw");
+    config.put("publication.autocreate.mode", "disabled");
+    connect.createConnector(db, config);
+    Awaitility.await("the task fails")
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(() -> !connect.failedTaskTrace(db).isEmpty());
+    assertThat(connect.failedTaskTrace(db))
+        .contains("cannot read table public.plain")
+        .contains("lacks SELECT on it")
+        .contains("GRANT SELECT ON public.plain")
+        .contains("snapshot.include.collection.list");
+    assertThat(pg.slotActive(db, db + "_slot")).isFalse();
+    try (var c = pg.connect(db);
+        var s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + db + "_slot'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isZero();
+    }
+    connect.connect().deleteConnector(db);
+  }
+
   private static long endOffset(String topic) throws Exception {
     return connect.kafka().endOffset(new TopicPartition(topic, 0));
   }
