@@ -1,35 +1,23 @@
 package io.pgsnow.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.testkit.ConnectWorkerProcess;
+import io.pgsnow.testkit.ExampleSecrets;
 import io.pgsnow.testkit.LocalPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -44,10 +32,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class Demo implements AutoCloseable {
   static final String SOURCE_CONFIG = "config-examples/pipelines/payroll/payroll-source-join.json";
   static final String SINK_CONFIG = "config-examples/pipelines/payroll/payroll-sink.json";
-  static final String SNOWFLAKE_USER = "PGSNOW_DEMO";
   static final String DATABASE = "seed";
   static final String WORKER_GROUP = "pgsnow-demo";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final DemoOptions options;
   private final PrintStream out;
@@ -55,8 +41,8 @@ public final class Demo implements AutoCloseable {
   private LocalPostgres pg;
   private KafkaBrokerProcess broker;
   private ConnectWorkerProcess worker;
-  private SnowflakeEmulator emulator;
-  private KeyPair keys;
+  private Warehouse warehouse;
+  private ExampleSecrets secrets;
   private boolean sinkInstalled;
 
   Demo(DemoOptions options, PrintStream out) {
@@ -107,6 +93,14 @@ public final class Demo implements AutoCloseable {
     pg.createDatabase(DATABASE);
     SeedData.createSchema(pg, DATABASE);
     startWarehouse();
+    secrets =
+        ExampleSecrets.write(
+            options.workDir(),
+            Map.of(
+                "database.password",
+                LocalPostgres.PASSWORD,
+                "snowflake.private.key",
+                warehouse.privateKeyText()));
     step("Starting a Kafka broker (KRaft) on port " + options.kafkaPort());
     Path runtime = options.root().resolve("packaging/runtimes/kafka-4.3.1/target/lib");
     broker =
@@ -127,6 +121,12 @@ public final class Demo implements AutoCloseable {
             // Source records and their offsets are committed in one Kafka transaction: a crash
             // of the worker or the broker repeats nothing (the source config requires it).
             .property("exactly.once.source.support", "enabled")
+            // Connector configs name their secrets as ${file:<secrets file>:<key>}: the worker
+            // reads them when it starts a task, so no secret is in the config topic or in REST.
+            .property("config.providers", "file")
+            .property(
+                "config.providers.file.class",
+                ExampleSecrets.WORKER_PROPERTIES.get("config.providers.file.class"))
             .workDirectory(options.workDir().resolve("connect"))
             .start();
     resources.add(worker);
@@ -154,37 +154,18 @@ public final class Demo implements AutoCloseable {
   }
 
   private void startWarehouse() throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
     if (options.snowflakeUrl().isPresent()) {
       step("Using the Snowflake account at " + options.snowflakeUrl().get());
-      return;
+    } else {
+      step("Starting the Snowflake emulator on port " + options.emulatorPort());
     }
-    keys = generator.generateKeyPair();
-    step("Starting the Snowflake emulator on port " + options.emulatorPort());
-    emulator =
-        SnowflakeEmulator.builder()
-            .port(options.emulatorPort())
-            .userKey(SNOWFLAKE_USER, keys.getPublic())
-            .dataDirectory(freshDir("warehouse"))
-            .start();
-    resources.add(emulator);
-    try (Connection c = snowflake();
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE IF NOT EXISTS KAFKA_DB");
-      s.execute("CREATE SCHEMA IF NOT EXISTS KAFKA_DB.PUBLIC");
-    }
+    warehouse = Warehouse.start(options, freshDir("warehouse"));
+    resources.add(warehouse);
   }
 
   private Path installPlugins() throws IOException {
     Path plugins = freshDir("plugins");
-    Path zips = options.root().resolve("packaging/target/zips");
-    try (var files = Files.list(zips)) {
-      for (Path zip : files.filter(p -> p.toString().endsWith(".zip")).toList()) {
-        unzip(zip, plugins);
-        out.println("  installed " + zip.getFileName() + " into " + plugins);
-      }
-    }
+    Directories.installPlugins(options.root().resolve("packaging/target/zips"), plugins, out);
     return plugins;
   }
 
@@ -194,63 +175,27 @@ public final class Demo implements AutoCloseable {
             "PG_HOST", pg.host(),
             "PG_PORT", Integer.toString(pg.port()),
             "PG_USER", LocalPostgres.SUPERUSER,
-            "PG_PASSWORD", LocalPostgres.PASSWORD,
             "PG_DATABASE", DATABASE,
             "KAFKA_BOOTSTRAP", broker.bootstrapServers(),
-            "SNOWFLAKE_URL", snowflakeUrl(),
-            "SNOWFLAKE_USER", options.snowflakeUser().orElse(SNOWFLAKE_USER),
-            "SNOWFLAKE_PRIVATE_KEY", privateKeyText());
+            "SNOWFLAKE_URL", warehouse.accountUrl(),
+            "SNOWFLAKE_USER", warehouse.user());
+    ConnectorDeployer deployer =
+        new ConnectorDeployer(worker, options.root(), values, secrets, out);
     step(
         "Creating the source connector from "
             + SOURCE_CONFIG
             + " (REST API; exactly.once.support=required)");
-    put(SOURCE_CONFIG, values);
+    deployer.deploy(SOURCE_CONFIG, slot -> pg.slotActive(DATABASE, slot));
     if (sinkInstalled && Files.exists(options.root().resolve(SINK_CONFIG))) {
       step(
           "Creating the Snowflake sink connector from "
               + SINK_CONFIG
               + " (REST API; reads committed records only, loads each offset once)");
-      put(SINK_CONFIG, values);
+      deployer.deploy(SINK_CONFIG, slot -> true);
     } else {
       step("No Snowflake sink plugin in the archives: rows are shown from the Kafka topic");
       sinkInstalled = false;
     }
-  }
-
-  private void put(String file, Map<String, String> values) throws IOException {
-    String text = Files.readString(options.root().resolve(file), StandardCharsets.UTF_8);
-    for (Map.Entry<String, String> v : values.entrySet()) {
-      text =
-          text.replace(
-              "${" + v.getKey() + "}",
-              JSON.writeValueAsString(v.getValue()).replaceAll("^\"|\"$", ""));
-    }
-    JsonNode root = JSON.readTree(text);
-    String name = root.get("name").asText();
-    worker.put("/connectors/" + name + "/config", JSON.writeValueAsString(root.get("config")));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      JsonNode status;
-      try {
-        status = JSON.readTree(worker.get("/connectors/" + name + "/status"));
-      } catch (IllegalStateException e) {
-        // 404 until the herder has written the connector's first status
-        sleep(Duration.ofMillis(300));
-        continue;
-      }
-      String state = status.at("/tasks/0/state").asText();
-      String slot = root.get("config").path("slot.name").asText("");
-      // A source connector streams once its replication slot is in use.
-      if ("RUNNING".equals(state) && (slot.isEmpty() || pg.slotActive(DATABASE, slot))) {
-        out.println("  " + name + ": RUNNING");
-        return;
-      }
-      if ("FAILED".equals(state)) {
-        throw new IllegalStateException(name + " failed: " + status.at("/tasks/0/trace").asText());
-      }
-      sleep(Duration.ofMillis(300));
-    }
-    throw new IllegalStateException(name + " did not start within 90 s");
   }
 
   private Result awaitRows(int expected) throws Exception {
@@ -261,7 +206,7 @@ public final class Demo implements AutoCloseable {
       while (System.nanoTime() < deadline) {
         long captured = count(pg, "SELECT count(*) FROM payroll_bonus");
         long inKafka = endOffset(consumer, "payroll_complete");
-        landed = sinkInstalled ? landedRows() : (int) inKafka;
+        landed = sinkInstalled ? warehouse.count(SeedQueries.COMPLETE_TABLE) : (int) inKafka;
         out.printf(
             "  PostgreSQL: %d bonus rows | Kafka payroll_complete: %d records | %s: %d rows%n",
             captured, inKafka, sinkInstalled ? "Snowflake PAYROLL_COMPLETE" : "joined", landed);
@@ -271,29 +216,9 @@ public final class Demo implements AutoCloseable {
         sleep(Duration.ofSeconds(2));
       }
     }
-    List<List<String>> rows = sinkInstalled ? completeRows() : List.of();
+    List<List<String>> rows =
+        sinkInstalled ? new SeedQueries(warehouse, out).completeRows() : List.of();
     return new Result(expected, landed, rows, landed == expected);
-  }
-
-  private int landedRows() {
-    try (Connection c = snowflake();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM KAFKA_DB.PUBLIC.PAYROLL_COMPLETE")) {
-      rs.next();
-      return rs.getInt(1);
-    } catch (SQLException e) {
-      return 0; // the table appears with the sink's first flush
-    }
-  }
-
-  private List<List<String>> completeRows() throws SQLException {
-    return query(
-        "SELECT RECORD_CONTENT:employee_id::NUMBER AS EMPLOYEE_ID,"
-            + " RECORD_CONTENT:FULL_NAME::STRING AS FULL_NAME,"
-            + " RECORD_CONTENT:bonus::NUMBER AS BONUS,"
-            + " RECORD_CONTENT:hourly_rate::NUMBER AS HOURLY_RATE"
-            + " FROM KAFKA_DB.PUBLIC.PAYROLL_COMPLETE"
-            + " ORDER BY RECORD_METADATA:offset::NUMBER");
   }
 
   private void printWarehouse() throws SQLException {
@@ -301,31 +226,7 @@ public final class Demo implements AutoCloseable {
       return;
     }
     step("The seed's Snowflake queries, through the Snowflake JDBC driver");
-    List<List<String>> rows = completeRows();
-    printTable(
-        "SELECT ... FROM PAYROLL_COMPLETE (first 10 of " + rows.size() + ")",
-        List.of("EMPLOYEE_ID", "FULL_NAME", "BONUS", "HOURLY_RATE"),
-        rows.subList(0, Math.min(10, rows.size())));
-    try (Connection c = snowflake();
-        Statement s = c.createStatement()) {
-      s.execute(
-          "CREATE OR REPLACE VIEW KAFKA_DB.PUBLIC.TOPIC_PAYROLL_VIEW AS SELECT RECORD_CONTENT,"
-              + " RECORD_CONTENT:employee_id::NUMBER AS EMPLOYEE_ID,"
-              + " TO_TIMESTAMP_NTZ(RECORD_METADATA:CreateTime::VARCHAR) AS CREATED_AT"
-              + " FROM KAFKA_DB.PUBLIC.TOPIC_PAYROLL");
-    }
-    printTable(
-        "SELECT * FROM TOPIC_PAYROLL_VIEW ORDER BY CREATED_AT DESC (first 5)",
-        List.of("EMPLOYEE_ID", "CREATED_AT"),
-        query(
-            "SELECT EMPLOYEE_ID, CREATED_AT FROM KAFKA_DB.PUBLIC.TOPIC_PAYROLL_VIEW"
-                + " ORDER BY CREATED_AT DESC LIMIT 5"));
-    for (List<String> stage : query("SHOW STAGES IN SCHEMA KAFKA_DB.PUBLIC")) {
-      out.println("  stage: " + String.join(" | ", stage.subList(0, Math.min(4, stage.size()))));
-    }
-    for (List<String> pipe : query("SHOW PIPES IN SCHEMA KAFKA_DB.PUBLIC")) {
-      out.println("  pipe:  " + String.join(" | ", pipe.subList(0, Math.min(4, pipe.size()))));
-    }
+    new SeedQueries(warehouse, out).print();
   }
 
   private void printConnectionInfo() {
@@ -335,50 +236,39 @@ public final class Demo implements AutoCloseable {
             + pg.port()
             + " -U postgres "
             + DATABASE
-            + "   (password "
-            + LocalPostgres.PASSWORD
+            + "   (password: database.password in "
+            + secrets.file()
             + ")");
     out.println("  Kafka:        bootstrap servers " + broker.bootstrapServers());
     out.println("  Kafka Connect REST: " + worker.restUrl() + "/connectors");
-    if (emulator != null) {
-      out.println(
-          "  Snowflake emulator JDBC: "
-              + emulator.jdbcUrl()
-              + "  (user "
-              + SNOWFLAKE_USER
-              + ", key pair in "
-              + options.workDir().resolve("snowflake_key.p8")
-              + ")");
-    }
+    warehouse
+        .emulator()
+        .ifPresent(
+            emulator ->
+                out.println(
+                    "  Snowflake emulator JDBC: "
+                        + emulator.jdbcUrl()
+                        + "  (user "
+                        + warehouse.user()
+                        + ", key pair in "
+                        + warehouse.keyFile()
+                        + ")"));
     out.println("  Logs: " + options.workDir());
-  }
-
-  private void printTable(String title, List<String> header, List<List<String>> rows) {
-    out.println("\n  " + title);
-    out.println("  " + String.join(" | ", header));
-    rows.forEach(r -> out.println("  " + String.join(" | ", r)));
-  }
-
-  private List<List<String>> query(String sql) throws SQLException {
-    List<List<String>> rows = new ArrayList<>();
-    try (Connection c = snowflake();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<String> row = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-          row.add(rs.getString(i));
-        }
-        rows.add(row);
-      }
-    }
-    return rows;
   }
 
   /** The demo's PostgreSQL server, once started. */
   LocalPostgres postgres() {
     return pg;
+  }
+
+  /** The file the connectors read their secrets from, once written. */
+  ExampleSecrets secrets() {
+    return secrets;
+  }
+
+  /** The demo's Connect worker, once started. */
+  ConnectWorkerProcess worker() {
+    return worker;
   }
 
   /** The demo's Kafka broker, once started. */
@@ -387,57 +277,7 @@ public final class Demo implements AutoCloseable {
   }
 
   Connection snowflake() throws SQLException {
-    Properties p = new Properties();
-    p.put("user", options.snowflakeUser().orElse(SNOWFLAKE_USER));
-    p.put("authenticator", "SNOWFLAKE_JWT");
-    p.put("privateKey", privateKey());
-    p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
-    String url;
-    if (emulator != null) {
-      p.put("account", "DEMO");
-      url = emulator.jdbcUrl();
-    } else {
-      url =
-          "jdbc:snowflake://" + options.snowflakeUrl().orElseThrow().replaceFirst("^https?://", "");
-    }
-    return DriverManager.getConnection(url, p);
-  }
-
-  private String snowflakeUrl() {
-    return options.snowflakeUrl().orElseGet(() -> emulator.accountUrl());
-  }
-
-  private PrivateKey privateKey() {
-    if (keys != null) {
-      return keys.getPrivate();
-    }
-    try {
-      byte[] der = Base64.getDecoder().decode(privateKeyText());
-      return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
-    } catch (Exception e) {
-      throw new IllegalStateException("Cannot read the private key (PKCS#8 PEM expected)", e);
-    }
-  }
-
-  /** The private key as the sink's {@code snowflake.private.key} wants it: base64 PKCS#8. */
-  private String privateKeyText() {
-    try {
-      if (keys != null) {
-        String text = Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded());
-        Files.writeString(options.workDir().resolve("snowflake_key.p8"), pem("PRIVATE KEY", text));
-        return text;
-      }
-      return Files.readString(options.privateKeyFile().orElseThrow())
-          .replaceAll("-----[A-Z ]+-----", "")
-          .replaceAll("\\s", "");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** PEM text of a base64 DER body, e.g. the PKCS#8 key a Snowflake client reads. */
-  private static String pem(String label, String base64) {
-    return "-----BEGIN " + label + "-----\n" + base64 + "\n-----END " + label + "-----\n";
+    return warehouse.connect();
   }
 
   private KafkaConsumer<byte[], byte[]> consumer() {
@@ -489,31 +329,7 @@ public final class Demo implements AutoCloseable {
   }
 
   private Path freshDir(String name) throws IOException {
-    Path dir = options.workDir().resolve(name);
-    if (Files.exists(dir)) {
-      try (var paths = Files.walk(dir)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-    Files.createDirectories(dir);
-    return dir;
-  }
-
-  private static void unzip(Path zip, Path target) throws IOException {
-    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
-        Path outPath = target.resolve(e.getName()).normalize();
-        if (!outPath.startsWith(target)) {
-          throw new IOException("Bad entry " + e.getName());
-        }
-        if (e.isDirectory()) {
-          Files.createDirectories(outPath);
-        } else {
-          Files.createDirectories(outPath.getParent());
-          Files.copy(in, outPath, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
+    return Directories.fresh(options.workDir(), name);
   }
 
   private void step(String message) {

@@ -12,14 +12,21 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 /** Runs the demo non-interactively, on free ports, exactly as {@code bin/demo} does. */
@@ -37,11 +44,13 @@ class DemoIT {
     Demo.Result result;
     Map<String, String> pgSettings;
     Set<String> transactionalIds;
+    List<String> secretsSeen;
     try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
         Demo demo = new Demo(options, out)) {
       result = demo.run();
       pgSettings = durabilitySettings(demo);
       transactionalIds = transactionalIds(demo);
+      secretsSeen = secretsSeen(demo, log);
     }
     String printed = log.toString(StandardCharsets.UTF_8);
     assertThat(result.landedRows()).as(printed).isEqualTo(SeedData.expectedJoinedRows(20));
@@ -67,6 +76,67 @@ class DemoIT {
     // Connect names its producer's transactional id <group>-<connector>-<task>.
     assertThat(transactionalIds).contains(Demo.WORKER_GROUP + "-payroll-source-0");
     assertThat(printed).contains("exactly.once.source.support=enabled", "durable");
+    // Secrets reach the connectors through the worker's file config provider only.
+    assertThat(secretsSeen).isEmpty();
+  }
+
+  /**
+   * Where the demo's secrets can be seen although they should not: the connectors' configs as the
+   * REST API answers them, every record of the worker's config topic, the worker's log and what the
+   * demo printed. Each finding names the place and the secret.
+   */
+  private static List<String> secretsSeen(Demo demo, ByteArrayOutputStream printed)
+      throws Exception {
+    Properties secretFile = new Properties();
+    try (var in = Files.newInputStream(demo.secrets().file())) {
+      secretFile.load(in);
+    }
+    assertThat(secretFile).containsKeys("database.password", "snowflake.private.key");
+    Map<String, String> places = new HashMap<>();
+    for (String name : List.of("payroll-source", "payroll-sink")) {
+      places.put(
+          "GET /connectors/" + name + "/config",
+          demo.worker().get("/connectors/" + name + "/config"));
+    }
+    places.put("worker log", Files.readString(demo.worker().log()));
+    places.put("demo output", printed.toString(StandardCharsets.UTF_8));
+    places.put("config topic", configTopic(demo));
+    List<String> seen = new ArrayList<>();
+    places.forEach(
+        (place, text) ->
+            secretFile.forEach(
+                (key, secret) -> {
+                  if (text.contains(secret.toString())) {
+                    seen.add(key + " in " + place);
+                  }
+                }));
+    return seen;
+  }
+
+  private static String configTopic(Demo demo) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, demo.kafkaBootstrapServers());
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    StringBuilder text = new StringBuilder();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+      TopicPartition configs = new TopicPartition("pgsnow-worker-configs", 0);
+      consumer.assign(List.of(configs));
+      consumer.seekToBeginning(List.of(configs));
+      long end = consumer.endOffsets(List.of(configs)).get(configs);
+      assertThat(end).as("records in the worker's config topic").isPositive();
+      while (consumer.position(configs) < end) {
+        for (var record : consumer.poll(Duration.ofSeconds(1))) {
+          if (record.value() != null) {
+            text.append(new String(record.value(), StandardCharsets.UTF_8)).append('\n');
+          }
+        }
+      }
+    }
+    assertThat(text)
+        .as("the config topic holds the connectors' configs")
+        .contains("database.password");
+    return text.toString();
   }
 
   private static Map<String, String> durabilitySettings(Demo demo) throws Exception {

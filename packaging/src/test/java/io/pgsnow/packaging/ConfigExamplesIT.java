@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.testkit.ConnectCluster;
+import io.pgsnow.testkit.ExampleSecrets;
 import io.pgsnow.testkit.LocalPostgres;
 import java.io.IOException;
 import java.io.Reader;
@@ -40,6 +41,7 @@ class ConfigExamplesIT {
       Path.of(System.getProperty("pgsnow.config.examples", "../config-examples"));
   private static final ObjectMapper JSON = new ObjectMapper();
   private static ConnectCluster connect;
+  private static ExampleSecrets secrets;
   private static Map<String, String> placeholders;
   private static SnowflakeEmulator emulator;
   private static final KeyPair KEYS = newKeyPair();
@@ -73,6 +75,11 @@ class ConfigExamplesIT {
             .name("config-examples")
             .pluginPath(PluginArchives.pluginPath())
             .workerProperty("plugin.discovery", "service_load")
+            // The examples read their secrets through the worker's file config provider.
+            .workerProperty("config.providers", "file")
+            .workerProperty(
+                "config.providers.file.class",
+                ExampleSecrets.WORKER_PROPERTIES.get("config.providers.file.class"))
             // The distributed examples require exactly-once source support, as they should.
             .exactlyOnceSource()
             .start();
@@ -82,6 +89,14 @@ class ConfigExamplesIT {
       st.execute("CREATE DATABASE IF NOT EXISTS KAFKA_DB");
       st.execute("CREATE SCHEMA IF NOT EXISTS KAFKA_DB.PUBLIC");
     }
+    secrets =
+        ExampleSecrets.write(
+            Files.createTempDirectory("pgsnow-example-secrets"),
+            Map.of(
+                "database.password",
+                LocalPostgres.PASSWORD,
+                "snowflake.private.key",
+                Base64.getEncoder().encodeToString(KEYS.getPrivate().getEncoded())));
     placeholders = new HashMap<>();
     placeholders.put("PG_HOST", pg.host());
     placeholders.put("PG_PORT", Integer.toString(pg.port()));
@@ -146,6 +161,32 @@ class ConfigExamplesIT {
     assertThat(errors).as(example.toString()).isEmpty();
   }
 
+  /**
+   * Secrets travel through the worker's config providers, so they never sit in clear text in the
+   * config topic or in {@code GET /connectors/<name>/config}. (Confluent Cloud custom connectors
+   * have no config providers: they declare the keys as sensitive properties instead.)
+   */
+  @ParameterizedTest
+  @MethodSource("examples")
+  void readsSecretsThroughAConfigProvider(Path example) throws Exception {
+    if (example.getFileName().toString().contains("ccloud")) {
+      return;
+    }
+    Map<String, String> secretValues = new LinkedHashMap<>();
+    load(example)
+        .forEach(
+            (key, value) -> {
+              if (key.endsWith("password")
+                  || key.endsWith("passphrase")
+                  || key.equals("snowflake.private.key")) {
+                secretValues.put(key, value);
+              }
+            });
+    assertThat(secretValues)
+        .as(example.toString())
+        .allSatisfy((key, value) -> assertThat(value).matches("\\$\\{(file|directory|env):[^}]+}"));
+  }
+
   private static Map<String, String> load(Path example) throws IOException {
     Map<String, String> config = new LinkedHashMap<>();
     if (example.toString().endsWith(".properties")) {
@@ -165,11 +206,13 @@ class ConfigExamplesIT {
   }
 
   private static String fill(String value) {
-    String result = value;
+    String result = secrets.resolvePath(value);
     for (Map.Entry<String, String> p : placeholders.entrySet()) {
       result = result.replace("${" + p.getKey() + "}", p.getValue());
     }
-    assertThat(result).as("unknown placeholder in %s", value).doesNotContain("${");
+    assertThat(result.replaceAll("\\$\\{file:[^}]+}", ""))
+        .as("unknown placeholder in %s", value)
+        .doesNotContain("${");
     return result;
   }
 }

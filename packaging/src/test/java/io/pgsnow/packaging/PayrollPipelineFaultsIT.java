@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.testkit.ConnectWorkerProcess;
+import io.pgsnow.testkit.ExampleSecrets;
 import io.pgsnow.testkit.LocalPostgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -128,6 +129,10 @@ class PayrollPipelineFaultsIT {
         .property("plugin.discovery", "service_load")
         .property("group.id", GROUP)
         .property("exactly.once.source.support", "enabled")
+        .property("config.providers", "file")
+        .property(
+            "config.providers.file.class",
+            ExampleSecrets.WORKER_PROPERTIES.get("config.providers.file.class"))
         // Hand the tasks of a worker that left to the others soon, not after five minutes.
         .property("scheduled.rebalance.max.delay.ms", "5000")
         .workDirectory(workDir(name));
@@ -441,27 +446,32 @@ class PayrollPipelineFaultsIT {
     values.put("PG_HOST", pg.host());
     values.put("PG_PORT", Integer.toString(pg.port()));
     values.put("PG_USER", LocalPostgres.SUPERUSER);
-    values.put("PG_PASSWORD", LocalPostgres.PASSWORD);
     values.put("PG_DATABASE", DATABASE);
     values.put("KAFKA_BOOTSTRAP", kafka.bootstrapServers());
     values.put("SNOWFLAKE_URL", emulator.accountUrl());
     values.put("SNOWFLAKE_USER", "PGSNOW");
-    values.put(
-        "SNOWFLAKE_PRIVATE_KEY",
-        Base64.getEncoder().encodeToString(KEYS.getPrivate().getEncoded()));
+    ExampleSecrets secrets =
+        ExampleSecrets.write(
+            workDir("secrets"),
+            Map.of(
+                "database.password",
+                LocalPostgres.PASSWORD,
+                "snowflake.private.key",
+                Base64.getEncoder().encodeToString(KEYS.getPrivate().getEncoded())));
     JsonNode root = JSON.readTree(EXAMPLES.resolve(file).toFile());
     Map<String, String> config = new LinkedHashMap<>();
     root.get("config")
         .fields()
         .forEachRemaining(
             e -> {
-              String value = e.getValue().asText();
+              String value = secrets.resolvePath(e.getValue().asText());
               for (Map.Entry<String, String> v : values.entrySet()) {
                 value = value.replace("${" + v.getKey() + "}", v.getValue());
               }
               config.put(e.getKey(), value);
             });
-    assertThat(config.values()).noneMatch(v -> v.contains("${"));
+    assertThat(config.values())
+        .noneMatch(v -> v.replaceAll("\\$\\{file:[^}]+}", "").contains("${"));
     return config;
   }
 

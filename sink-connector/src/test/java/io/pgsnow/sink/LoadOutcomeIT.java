@@ -172,6 +172,12 @@ class LoadOutcomeIT {
     assertThat(SinkItSupport.taskState(connect, "tolerant")).isEqualTo("RUNNING");
   }
 
+  private static long refusedReports() {
+    return emulator.requests().stream()
+        .filter(r -> r.endpoint() == Endpoint.INSERT_REPORT && r.status() == 503)
+        .count();
+  }
+
   @Test
   void offsetsWaitUntilTheLoadIsConfirmed() throws Exception {
     emulator.faults().failRequests(Endpoint.INSERT_REPORT, 503, 1_000_000);
@@ -180,7 +186,12 @@ class LoadOutcomeIT {
       await("rows loaded by Snowpipe")
           .atMost(TIMEOUT)
           .until(() -> count(emulator, "SELECT COUNT(*) FROM UNCONFIRMED_TOPIC") == 3);
-      Thread.sleep(3_000);
+      // Rows are queryable, but the load is not confirmed while every report is refused: however
+      // often the sink asks again (and the worker commits offsets every half second), none move.
+      long refused = refusedReports();
+      await("the sink asks for the load report again and is refused")
+          .atMost(TIMEOUT)
+          .until(() -> refusedReports() >= refused + 3);
       assertThat(committed("unconfirmed").orElse(0)).isZero();
     } finally {
       emulator.faults().clear();

@@ -1,5 +1,7 @@
 package io.pgsnow.source;
 
+import io.pgsnow.source.config.TypeOptions;
+import io.pgsnow.source.config.UnsupportedDebeziumKeys;
 import io.pgsnow.source.snapshot.SnapshotConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,6 +124,12 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
 
   public PostgresCdcSourceConfig(Map<String, String> props) {
     super(CONFIG_DEF, withAliases(props), false);
+    UnsupportedDebeziumKeys.errors(props, CONFIG_DEF).entrySet().stream()
+        .findFirst()
+        .ifPresent(
+            e -> {
+              throw new ConfigException(e.getKey(), props.get(e.getKey()), e.getValue());
+            });
     if (topicPrefix().isBlank()) {
       throw new ConfigException(
           TOPIC_PREFIX, "", "Set topic.prefix (or its alias database.server.name)");
@@ -156,6 +164,7 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
     defineReplication(def);
     defineEvents(def);
     definePerformance(def);
+    TypeOptions.define(def);
     SnapshotConfig.define(def);
     return def;
   }
@@ -460,10 +469,12 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
         "precise",
         ConfigDef.CaseInsensitiveValidString.in("precise", "double", "string"),
         Importance.MEDIUM,
-        "precise: numeric as Connect Decimal (unconstrained numeric as a {scale, value} struct)."
-            + " double: as float64. string: as its exact text. NaN and Infinity, which a"
-            + " Decimal cannot hold, need double or string: in precise mode they fail the task"
-            + " with a message naming the column instead of turning into null.",
+        "precise: numeric as Connect Decimal (unconstrained numeric as a {scale, value} struct),"
+            + " money as a Decimal of scale money.fraction.digits. double: as float64. string: as"
+            + " its exact text. NaN and Infinity, which a Decimal cannot hold, are sent in"
+            + " precise mode as null with the value's text in header pgsnow.special.<column>,"
+            + " counted by the SpecialValues metric and logged once per column; double and"
+            + " string hold them.",
         GROUP_EVENTS,
         ++order,
         Width.SHORT,
@@ -651,6 +662,10 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
 
   public DecimalHandling decimalHandling() {
     return DecimalHandling.valueOf(getString(DECIMAL_HANDLING).toUpperCase(Locale.ROOT));
+  }
+
+  public TypeOptions typeOptions() {
+    return TypeOptions.of(this);
   }
 
   public SchemaNameAdjustment schemaNameAdjustment() {

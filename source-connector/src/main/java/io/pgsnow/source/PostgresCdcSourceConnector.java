@@ -1,6 +1,8 @@
 package io.pgsnow.source;
 
+import io.pgsnow.source.config.UnsupportedDebeziumKeys;
 import io.pgsnow.source.replication.ConnectionValidator;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,11 +73,22 @@ public class PostgresCdcSourceConnector extends SourceConnector {
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
     Map<String, String> withAliases = PostgresCdcSourceConfig.withAliases(connectorConfigs);
-    Config result = super.validate(withAliases);
+    Config validated = super.validate(withAliases);
+    List<ConfigValue> all = new ArrayList<>(validated.configValues());
+    Config result = new Config(all);
     Map<String, ConfigValue> values = new HashMap<>();
     for (ConfigValue v : result.configValues()) {
       values.put(v.name(), v);
     }
+    UnsupportedDebeziumKeys.errors(connectorConfigs, PostgresCdcSourceConfig.CONFIG_DEF)
+        .forEach(
+            (key, message) -> {
+              ConfigValue value =
+                  new ConfigValue(key, connectorConfigs.get(key), List.of(), new ArrayList<>());
+              value.addErrorMessage(message);
+              all.add(value);
+              values.put(key, value);
+            });
     String prefix = withAliases.get(PostgresCdcSourceConfig.TOPIC_PREFIX);
     if (prefix == null || prefix.isBlank()) {
       values

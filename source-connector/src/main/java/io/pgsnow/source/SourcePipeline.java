@@ -80,7 +80,6 @@ final class SourcePipeline implements AutoCloseable {
     try (Connection c = connections.regular()) {
       serverVersion = ReplicationSetup.serverVersionNum(c);
       ReplicationSetup.ensurePublication(c, config);
-      SnapshotPhase.publishSignalTable(c, config);
       // Name every table captured now, so renamed tables are logged and collisions fail the start.
       List<ReplicationSetup.TableName> captured =
           ReplicationSetup.capturedTables(c, config.tableFilter());
@@ -114,19 +113,22 @@ final class SourcePipeline implements AutoCloseable {
             ? "the slot's confirmed position " + Long.toUnsignedString(slotConfirmed)
             : "after " + resume);
 
+    ColumnTypes columnTypes =
+        new ColumnTypes(config.decimalHandling(), config.typeOptions(), types);
     TransactionAssembler.Settings settings =
         new TransactionAssembler.Settings(
             config.topicPrefix(),
             config.tableFilter(),
             config.skippedOperations(),
             config.tombstonesOnDelete(),
-            new ColumnTypes(config.decimalHandling(), types),
+            columnTypes,
             new CatalogPrimaryKeys(connections),
             new SourceInfo(Version.get(), config.topicPrefix(), config.dbname()),
             config.streamingMaxBufferedBytes(),
             topics);
     BlockingQueue<SourceRecord> queue = new ArrayBlockingQueue<>(config.maxQueueSize());
     SourceTaskMetrics.Counters counters = new SourceTaskMetrics.Counters();
+    counters.countSpecialValues(columnTypes.specialValues()::count);
     StreamReader reader =
         new StreamReader(
             (startLsn, streaming) ->
@@ -177,6 +179,7 @@ final class SourcePipeline implements AutoCloseable {
       Map<String, Object> offset,
       List<ReplicationSetup.TableName> captured)
       throws SQLException {
+    SnapshotPhase.publishSignalTable(c, config);
     return SnapshotPhase.prepare(
         connections,
         config.snapshot(),

@@ -46,6 +46,47 @@ class PostgresCdcSourceConfigTest {
   }
 
   @Test
+  void debeziumKeysNotImplementedAreRefusedOnTheirKey() {
+    Map<String, String> props = minimal();
+    props.put("snapshot.locking.mode", "shared");
+    props.put("heartbeat.interval.ms", "0");
+    props.put("column.mask.with.10.chars", "public.t.c");
+    assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("pgsnow does not implement Debezium's");
+    org.apache.kafka.common.config.Config result = new PostgresCdcSourceConnector().validate(props);
+    Map<String, List<String>> errors = new HashMap<>();
+    result.configValues().forEach(v -> errors.put(v.name(), v.errorMessages()));
+    assertThat(errors.get("snapshot.locking.mode"))
+        .singleElement()
+        .asString()
+        .contains("snapshot.locking.mode");
+    assertThat(errors.get("column.mask.with.10.chars")).hasSize(1);
+    assertThat(errors.get("heartbeat.interval.ms")).isNull();
+
+    props.remove("column.mask.with.10.chars");
+    props.remove("snapshot.locking.mode");
+    props.put("snapshot.mode", "no_data");
+    assertThat(new PostgresCdcSourceConfig(props).topicPrefix()).isEqualTo("pg");
+  }
+
+  @Test
+  void typeOptionsHaveDebeziumsDefaultsAndRefuseOtherValues() {
+    PostgresCdcSourceConfig config = new PostgresCdcSourceConfig(minimal());
+    assertThat(config.typeOptions()).isEqualTo(io.pgsnow.source.config.TypeOptions.DEFAULTS);
+    Map<String, String> props = minimal();
+    props.put("time.precision.mode", "nanos");
+    org.apache.kafka.common.config.Config result = new PostgresCdcSourceConnector().validate(props);
+    assertThat(
+            result.configValues().stream()
+                .filter(v -> v.name().equals("time.precision.mode"))
+                .findFirst()
+                .orElseThrow()
+                .errorMessages())
+        .hasSize(1);
+  }
+
+  @Test
   void acceptsDatabaseServerNameAsTheTopicPrefix() {
     Map<String, String> props = minimal();
     props.remove("topic.prefix");

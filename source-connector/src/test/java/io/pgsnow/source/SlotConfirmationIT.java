@@ -124,11 +124,10 @@ class SlotConfirmationIT {
     }
   }
 
-  /** The commit LSN of the first record of a topic, from its {@code source.sequence}. */
+  /** The commit LSN of the first record of a topic, from its {@code source.commit_lsn}. */
   private static long firstCommitLsn(ConnectCluster connect, String topic) throws Exception {
     byte[] value = connect.kafka().consume(1, 30_000, topic).iterator().next().value();
-    String sequence = SourceItSupport.JSON.readTree(value).at("/payload/source/sequence").asText();
-    return Long.parseUnsignedLong(SourceItSupport.JSON.readTree(sequence).get(0).asText());
+    return SourceItSupport.JSON.readTree(value).at("/payload/source/commit_lsn").asLong();
   }
 
   private static long committedCommitLsn(ConnectCluster connect, String connector) {

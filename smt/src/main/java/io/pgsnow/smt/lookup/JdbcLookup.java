@@ -3,6 +3,7 @@ package io.pgsnow.smt.lookup;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -49,6 +50,20 @@ public final class JdbcLookup implements LookupSource {
       long cacheSize,
       Duration ttl,
       Duration negativeTtl) {
+    this(url, user, password, query, timeout, cacheSize, ttl, negativeTtl, Ticker.systemTicker());
+  }
+
+  /** As above, with the clock the cache's TTLs are measured on. */
+  public JdbcLookup(
+      String url,
+      String user,
+      String password,
+      String query,
+      Duration timeout,
+      long cacheSize,
+      Duration ttl,
+      Duration negativeTtl,
+      Ticker ticker) {
     this.url = url;
     this.query = query;
     this.timeout = timeout;
@@ -57,6 +72,7 @@ public final class JdbcLookup implements LookupSource {
         Caffeine.newBuilder()
             .maximumSize(cacheSize)
             .executor(Runnable::run)
+            .ticker(ticker)
             .expireAfter(
                 Expiry.<LookupKey, Optional<Object>>creating(
                     (key, row) -> row.isPresent() ? ttl : negativeTtl))

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -70,14 +71,31 @@ class JdbcLookupIT {
   }
 
   @Test
-  void cachesRowsAndMissesForTheirTtls() throws Exception {
+  void cachesRowsAndMissesForTheirTtls() {
     pg.executeIn(DB, "INSERT INTO payroll VALUES (1, 'Ann', 'Lee', 30, 'x', 40, 'f', 'a@b')");
+    AtomicLong nanos = new AtomicLong();
     LookupJoin<SourceRecord> join =
-        join(
+        new LookupJoin.Value<>() {
+          @Override
+          protected LookupSource openSource(LookupJoinConfig config) {
+            return new JdbcLookup(
+                config.jdbcUrl(),
+                config.jdbcUser(),
+                config.jdbcPassword().value(),
+                config.jdbcQuery(),
+                config.timeout(),
+                config.jdbcCacheSize(),
+                config.jdbcCacheTtl(),
+                config.jdbcNegativeTtl(),
+                nanos::get);
+          }
+        };
+    join.configure(
+        props(
             QUERY,
             Map.of(
                 LookupJoinConfig.JDBC_CACHE_TTL_MS, "1500",
-                LookupJoinConfig.JDBC_NEGATIVE_TTL_MS, "1500"));
+                LookupJoinConfig.JDBC_NEGATIVE_TTL_MS, "1500")));
     JdbcLookup source = (JdbcLookup) join.source();
     assertThat(field(join.apply(bonus(1)), "last_name")).isEqualTo("Lee");
     assertThat(join.apply(bonus(2))).isNull();
@@ -90,7 +108,10 @@ class JdbcLookupIT {
     assertThat(field(join.apply(bonus(1)), "last_name")).isEqualTo("Lee");
     assertThat(join.apply(bonus(2))).isNull();
     assertThat(source.queries()).isEqualTo(queries);
-    Thread.sleep(1_700);
+    nanos.addAndGet(Duration.ofMillis(1_499).toNanos());
+    assertThat(field(join.apply(bonus(1)), "last_name")).isEqualTo("Lee");
+    assertThat(source.queries()).isEqualTo(queries);
+    nanos.addAndGet(Duration.ofMillis(2).toNanos());
     assertThat(field(join.apply(bonus(1)), "last_name")).isEqualTo("Lee-Park");
     assertThat(field(join.apply(bonus(2)), "first_name")).isEqualTo("Bo");
     assertThat(source.queries()).isEqualTo(queries + 2);

@@ -3,6 +3,8 @@ package io.pgsnow.smt.payroll;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.SourceConnector;
@@ -51,6 +53,7 @@ public class PayrollChangesConnector extends SourceConnector {
 
   /** Emits the events in one batch, then idles. */
   public static class ChangesTask extends SourceTask {
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private List<SourceRecord> pending = Collections.emptyList();
 
     @Override
@@ -65,7 +68,8 @@ public class PayrollChangesConnector extends SourceConnector {
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
       if (pending.isEmpty()) {
-        Thread.sleep(200);
+        // Nothing more to send: idle without spinning until the worker stops the task.
+        stopped.await(200, TimeUnit.MILLISECONDS);
         return null;
       }
       List<SourceRecord> batch = pending;
@@ -74,7 +78,9 @@ public class PayrollChangesConnector extends SourceConnector {
     }
 
     @Override
-    public void stop() {}
+    public void stop() {
+      stopped.countDown();
+    }
 
     @Override
     public String version() {

@@ -1,9 +1,13 @@
 package io.pgsnow.source.events;
 
 import io.pgsnow.source.decoding.TupleData;
+import io.pgsnow.source.schema.SpecialValueException;
+import io.pgsnow.source.schema.SpecialValues;
 import io.pgsnow.source.schema.ValueConversionException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
@@ -23,6 +27,7 @@ public final class ChangeEventBuilder {
   public static RowImage row(TableSchema table, TupleData tuple, TupleData fallback) {
     Struct struct = new Struct(table.rowSchema());
     List<String> unchanged = null;
+    Map<String, String> special = null;
     int count = Math.min(tuple.size(), table.columnCount());
     for (int i = 0; i < count; i++) {
       TupleData source = tuple;
@@ -36,14 +41,23 @@ public final class ChangeEventBuilder {
             unchanged = new ArrayList<>();
           }
           unchanged.add(table.columnName(i));
+          struct.put(table.columnName(i), table.toastPlaceholder(i));
           continue;
         }
       }
       if (!source.isNull(i)) {
-        struct.put(table.columnName(i), convert(table, i, source.text(i)));
+        try {
+          struct.put(table.columnName(i), convert(table, i, source.text(i)));
+        } catch (SpecialValueException e) {
+          if (special == null) {
+            special = new LinkedHashMap<>();
+          }
+          special.put(table.columnName(i), e.text());
+        }
       }
     }
-    return new RowImage(struct, unchanged == null ? List.of() : unchanged);
+    return new RowImage(
+        struct, unchanged == null ? List.of() : unchanged, special == null ? Map.of() : special);
   }
 
   /** The key Struct of a row image, or null for a table without key columns. */
@@ -70,20 +84,32 @@ public final class ChangeEventBuilder {
         .put("after", after)
         .put("source", source)
         .put("op", op)
-        .put("ts_ms", nowMillis);
+        .put("ts_ms", nowMillis)
+        .put("ts_us", nowMillis * 1000L)
+        .put("ts_ns", nowMillis * 1_000_000L);
   }
 
   public static ConnectHeaders headers(RowImage image) {
     ConnectHeaders headers = new ConnectHeaders();
+    addSpecialValues(headers, image);
     if (!image.unchangedToastColumns().isEmpty()) {
       headers.addString(UNCHANGED_TOAST_HEADER, String.join(",", image.unchangedToastColumns()));
     }
     return headers;
   }
 
+  /** Adds a {@code pgsnow.special.<column>} header per value its field could not hold. */
+  public static void addSpecialValues(ConnectHeaders headers, RowImage image) {
+    image
+        .specialValues()
+        .forEach((column, text) -> headers.addString(SpecialValues.HEADER_PREFIX + column, text));
+  }
+
   private static Object convert(TableSchema table, int column, String text) {
     try {
       return table.columnType(column).fromText(text);
+    } catch (SpecialValueException e) {
+      throw e;
     } catch (ValueConversionException | IllegalArgumentException | ArithmeticException e) {
       throw new DataException(
           "Cannot convert column "
@@ -99,5 +125,6 @@ public final class ChangeEventBuilder {
   }
 
   /** A converted row and the columns it lacks because their TOASTed value was not sent. */
-  public record RowImage(Struct struct, List<String> unchangedToastColumns) {}
+  public record RowImage(
+      Struct struct, List<String> unchangedToastColumns, Map<String, String> specialValues) {}
 }

@@ -1,25 +1,60 @@
 package io.pgsnow.source.events;
 
+import java.util.List;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 
-/** The {@code source} block of the change event envelope, in Debezium's shape. */
+/**
+ * The {@code source} block of the change event envelope, in the shape of Debezium 3.x's PostgreSQL
+ * connector, followed by two pgsnow fields that give each event its exact place in the stream:
+ * {@code commit_lsn} (the commit LSN of its transaction, or a snapshot's consistent LSN) and {@code
+ * event_index} (its 0-based order within that transaction). Ordering by the pair orders events as
+ * PostgreSQL committed them, which {@code lsn} alone does not.
+ */
 public final class SourceInfo {
+  public static final String SCHEMA_NAME = "io.debezium.connector.postgresql.Source";
+
+  /** The values of {@code source.snapshot}, Debezium's {@code SnapshotRecord} in its order. */
+  public static final List<String> SNAPSHOT_VALUES =
+      List.of(
+          "true",
+          "first",
+          "first_in_data_collection",
+          "last_in_data_collection",
+          "last",
+          "false",
+          "incremental");
+
+  public static final Schema SNAPSHOT_SCHEMA =
+      SchemaBuilder.string()
+          .name("io.debezium.data.Enum")
+          .version(1)
+          .parameter("allowed", String.join(",", SNAPSHOT_VALUES))
+          .defaultValue("false")
+          .optional()
+          .build();
+
   public static final Schema SCHEMA =
       SchemaBuilder.struct()
-          .name("io.debezium.connector.postgresql.Source")
+          .name(SCHEMA_NAME)
+          .version(1)
           .field("version", Schema.STRING_SCHEMA)
           .field("connector", Schema.STRING_SCHEMA)
           .field("name", Schema.STRING_SCHEMA)
           .field("ts_ms", Schema.INT64_SCHEMA)
-          .field("snapshot", SchemaBuilder.string().optional().defaultValue("false").build())
+          .field("snapshot", SNAPSHOT_SCHEMA)
           .field("db", Schema.STRING_SCHEMA)
           .field("sequence", Schema.OPTIONAL_STRING_SCHEMA)
+          .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
+          .field("ts_ns", Schema.OPTIONAL_INT64_SCHEMA)
           .field("schema", Schema.STRING_SCHEMA)
           .field("table", Schema.STRING_SCHEMA)
           .field("txId", Schema.OPTIONAL_INT64_SCHEMA)
           .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
+          .field("xmin", Schema.OPTIONAL_INT64_SCHEMA)
+          .field("commit_lsn", Schema.OPTIONAL_INT64_SCHEMA)
+          .field("event_index", Schema.OPTIONAL_INT64_SCHEMA)
           .build();
 
   private final String version;
@@ -33,49 +68,68 @@ public final class SourceInfo {
   }
 
   /**
-   * {@code sequence} is {@code ["<commit lsn>","<event>"]}: unique and ordered over the whole
-   * stream, so a consumer can deduplicate replays.
+   * The block of a streamed change. {@code sequence} is Debezium's {@code ["<commit LSN of the last
+   * committed transaction>","<lsn of this event>"]} (the first element null when no transaction was
+   * committed before in this stream); {@code xmin} is always null, as with Debezium's default
+   * {@code xmin.fetch.interval.ms=0}.
    */
-  public Struct struct(
-      String schema,
-      String table,
-      long commitTimeMillis,
-      long txId,
-      long lsn,
-      long commitLsn,
-      long event) {
-    return new Struct(SCHEMA)
-        .put("version", version)
-        .put("connector", "postgresql")
-        .put("name", serverName)
-        .put("ts_ms", commitTimeMillis)
-        .put("snapshot", "false")
-        .put("db", database)
-        .put("sequence", "[\"" + Long.toUnsignedString(commitLsn) + "\",\"" + event + "\"]")
-        .put("schema", schema)
-        .put("table", table)
-        .put("txId", txId)
-        .put("lsn", lsn);
+  public Struct streamed(String schema, String table, Transaction tx, long lsn, long eventIndex) {
+    return base(schema, table, tx.commitTimeMicros(), "false")
+        .put(
+            "sequence",
+            "[" + quotedLsn(tx.lastCommittedLsn()) + ",\"" + Long.toUnsignedString(lsn) + "\"]")
+        .put("txId", tx.txId())
+        .put("lsn", lsn)
+        .put("commit_lsn", tx.commitLsn())
+        .put("event_index", eventIndex);
   }
 
   /**
-   * The source block of a snapshot row: {@code snapshot} is Debezium's marker ({@code first},
-   * {@code true}, {@code last}, {@code incremental}); {@code lsn} is the stream position the row is
-   * consistent with (the slot's consistent point, or a chunk's high watermark) and {@code event}
-   * the row's ordinal there, so rows order against streamed changes.
+   * The block of a snapshot record: {@code snapshot} is one of {@link #SNAPSHOT_VALUES}, {@code
+   * lsn} and {@code commit_lsn} are the snapshot's consistent LSN, {@code event_index} the row's
+   * 0-based order in the snapshot, {@code txId} the snapshot transaction's id when known.
    */
-  public Struct snapshotStruct(
-      String schema, String table, long readTimeMillis, String snapshot, long lsn, long event) {
+  public Struct snapshot(
+      String schema,
+      String table,
+      String snapshotMarker,
+      long readTimeMicros,
+      Long txId,
+      long consistentLsn,
+      long rowIndex) {
+    if (!SNAPSHOT_VALUES.contains(snapshotMarker)) {
+      throw new IllegalArgumentException("Not a snapshot marker: " + snapshotMarker);
+    }
+    return base(schema, table, readTimeMicros, snapshotMarker)
+        .put("sequence", "[null,\"" + Long.toUnsignedString(consistentLsn) + "\"]")
+        .put("txId", txId)
+        .put("lsn", consistentLsn)
+        .put("commit_lsn", consistentLsn)
+        .put("event_index", rowIndex);
+  }
+
+  private Struct base(String schema, String table, long timeMicros, String snapshot) {
     return new Struct(SCHEMA)
         .put("version", version)
         .put("connector", "postgresql")
         .put("name", serverName)
-        .put("ts_ms", readTimeMillis)
+        .put("ts_ms", Math.floorDiv(timeMicros, 1000L))
         .put("snapshot", snapshot)
         .put("db", database)
-        .put("sequence", "[\"" + Long.toUnsignedString(lsn) + "\",\"" + event + "\"]")
+        .put("ts_us", timeMicros)
+        .put("ts_ns", timeMicros * 1000L)
         .put("schema", schema)
-        .put("table", table)
-        .put("lsn", lsn);
+        .put("table", table);
   }
+
+  private static String quotedLsn(Long lsn) {
+    return lsn == null ? "null" : "\"" + Long.toUnsignedString(lsn) + "\"";
+  }
+
+  /**
+   * The transaction an event belongs to: its id, commit LSN and commit time, and the end LSN of the
+   * transaction committed before it (null when unknown).
+   */
+  public record Transaction(
+      long txId, long commitLsn, long commitTimeMicros, Long lastCommittedLsn) {}
 }

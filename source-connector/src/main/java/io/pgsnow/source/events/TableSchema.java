@@ -18,6 +18,23 @@ import org.apache.kafka.connect.data.SchemaBuilder;
  * effect without a restart.
  */
 public final class TableSchema {
+  /** The version of Debezium's envelope schema that this shape follows. */
+  public static final int ENVELOPE_VERSION = 2;
+
+  /**
+   * Debezium's {@code transaction} block; null on every event, as Debezium writes it without {@code
+   * provide.transaction.metadata}.
+   */
+  public static final Schema TRANSACTION_BLOCK =
+      SchemaBuilder.struct()
+          .name("event.block")
+          .version(1)
+          .optional()
+          .field("id", Schema.STRING_SCHEMA)
+          .field("total_order", Schema.INT64_SCHEMA)
+          .field("data_collection_order", Schema.INT64_SCHEMA)
+          .build();
+
   private final String schemaName;
   private final String tableName;
   private final String topic;
@@ -27,19 +44,20 @@ public final class TableSchema {
   private final Schema keySchema;
   private final Schema rowSchema;
   private final Schema envelopeSchema;
+  private final Object[] toastPlaceholders;
 
   private TableSchema(
-      String schemaName,
-      String tableName,
+      PgOutputMessage.Relation relation,
       String topic,
       List<String> columnNames,
       List<ColumnType> columnTypes,
       int[] keyColumns,
       Schema keySchema,
       Schema rowSchema,
-      Schema envelopeSchema) {
-    this.schemaName = schemaName;
-    this.tableName = tableName;
+      Schema envelopeSchema,
+      Object[] toastPlaceholders) {
+    this.schemaName = relation.namespace();
+    this.tableName = relation.name();
     this.topic = topic;
     this.columnNames = columnNames;
     this.columnTypes = columnTypes;
@@ -47,6 +65,7 @@ public final class TableSchema {
     this.keySchema = keySchema;
     this.rowSchema = rowSchema;
     this.envelopeSchema = envelopeSchema;
+    this.toastPlaceholders = toastPlaceholders;
   }
 
   /** The schemas of a table named by the default rules under {@code topicPrefix}. */
@@ -94,23 +113,26 @@ public final class TableSchema {
     Schema envelope =
         SchemaBuilder.struct()
             .name(schemaNameBase + ".Envelope")
-            .version(1)
+            .version(ENVELOPE_VERSION)
             .field("before", rowSchema)
             .field("after", rowSchema)
             .field("source", SourceInfo.SCHEMA)
+            .field("transaction", TRANSACTION_BLOCK)
             .field("op", Schema.STRING_SCHEMA)
             .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
+            .field("ts_ns", Schema.OPTIONAL_INT64_SCHEMA)
             .build();
     return new TableSchema(
-        relation.namespace(),
-        relation.name(),
+        relation,
         topic,
         List.copyOf(names),
         List.copyOf(columnTypes),
         keys.stream().mapToInt(Integer::intValue).toArray(),
         keys.isEmpty() ? null : key.build(),
         rowSchema,
-        envelope);
+        envelope,
+        columnTypes.stream().map(c -> types.toastPlaceholder(c.schema())).toArray());
   }
 
   public String schemaName() {
@@ -131,6 +153,11 @@ public final class TableSchema {
 
   public String columnName(int index) {
     return columnNames.get(index);
+  }
+
+  /** What an unchanged TOAST value of the column is sent as: null or the placeholder. */
+  public Object toastPlaceholder(int index) {
+    return toastPlaceholders[index];
   }
 
   public ColumnType columnType(int index) {

@@ -95,6 +95,8 @@ public final class TransactionAssembler {
   private long txId;
   private long commitLsn;
   private long commitTimeMillis;
+  private SourceInfo.Transaction transaction;
+  private Long lastCommittedLsn;
   private long messageIndex;
   private boolean inTransaction;
   private long streamXid;
@@ -199,12 +201,14 @@ public final class TransactionAssembler {
     txId = xid;
     commitLsn = finalLsn;
     commitTimeMillis = Math.floorDiv(commitTimeMicros, 1000L);
+    transaction = new SourceInfo.Transaction(xid, finalLsn, commitTimeMicros, lastCommittedLsn);
     messageIndex = 0;
   }
 
   private void commit(long endLsn) {
     inTransaction = false;
     lastCommitEndLsn = endLsn;
+    lastCommittedLsn = endLsn;
     if (resumeAfter != null && Long.compareUnsigned(commitLsn, resumeAfter.commitLsn()) >= 0) {
       // Past the resume point: nothing further can be a replay.
       resumeAfter = null;
@@ -268,7 +272,14 @@ public final class TransactionAssembler {
       long index = messageIndex++;
       TableSchema t = captured(i.relationId());
       if (t != null) {
-        emitChange(t, null, ChangeEventBuilder.row(t, i.newTuple(), null), "c", lsn, index, 0);
+        emitChange(
+            t,
+            null,
+            reported(t, ChangeEventBuilder.row(t, i.newTuple(), null)),
+            "c",
+            lsn,
+            index,
+            0);
       }
     } else if (message instanceof PgOutputMessage.Update u) {
       update(u, lsn, messageIndex++);
@@ -276,7 +287,7 @@ public final class TransactionAssembler {
       long index = messageIndex++;
       TableSchema t = captured(d.relationId());
       if (t != null) {
-        emitDelete(t, ChangeEventBuilder.row(t, d.oldTuple(), null).struct(), lsn, index, 0);
+        emitDelete(t, reported(t, ChangeEventBuilder.row(t, d.oldTuple(), null)), lsn, index, 0);
       }
     } else if (message instanceof PgOutputMessage.Truncate tr) {
       truncate(tr, lsn, messageIndex++);
@@ -291,13 +302,17 @@ public final class TransactionAssembler {
     }
     TupleData old = u.oldTuple();
     ChangeEventBuilder.RowImage after =
-        ChangeEventBuilder.row(t, u.newTuple(), old != null && !u.oldIsKeyOnly() ? old : null);
-    Struct before = old == null ? null : ChangeEventBuilder.row(t, old, null).struct();
+        reported(
+            t,
+            ChangeEventBuilder.row(t, u.newTuple(), old != null && !u.oldIsKeyOnly() ? old : null));
+    ChangeEventBuilder.RowImage beforeImage =
+        old == null ? null : reported(t, ChangeEventBuilder.row(t, old, null));
+    Struct before = beforeImage == null ? null : beforeImage.struct();
     Struct newKey = ChangeEventBuilder.key(t, after.struct());
     if (before != null && !ChangeEventBuilder.sameKey(ChangeEventBuilder.key(t, before), newKey)) {
       // A primary key change is a delete of the old key and a create of the new one, so that
       // keyed consumers and compaction see both rows.
-      emitDelete(t, before, lsn, index, 0);
+      emitDelete(t, beforeImage, lsn, index, 0);
       emitChange(t, null, after, "c", lsn, index, 2);
       return;
     }
@@ -317,6 +332,19 @@ public final class TransactionAssembler {
       }
       sub++;
     }
+  }
+
+  /** Counts and logs the image's values that their fields cannot hold. */
+  private ChangeEventBuilder.RowImage reported(TableSchema t, ChangeEventBuilder.RowImage image) {
+    image
+        .specialValues()
+        .forEach(
+            (column, text) ->
+                settings
+                    .columnTypes()
+                    .specialValues()
+                    .report(t.schemaName(), t.tableName(), column, text));
+    return image;
   }
 
   private TableSchema captured(int relationId) {
@@ -341,13 +369,17 @@ public final class TransactionAssembler {
     emit(t, key, before, after.struct(), op, lsn, index, sub, ChangeEventBuilder.headers(after));
   }
 
-  private void emitDelete(TableSchema t, Struct before, long lsn, long index, int sub)
+  private void emitDelete(
+      TableSchema t, ChangeEventBuilder.RowImage beforeImage, long lsn, long index, int sub)
       throws InterruptedException {
     if (settings.skipped().contains(Operation.DELETE)) {
       return;
     }
+    Struct before = beforeImage.struct();
     Struct key = ChangeEventBuilder.key(t, before);
-    emit(t, key, before, null, "d", lsn, index, sub, new ConnectHeaders());
+    ConnectHeaders headers = new ConnectHeaders();
+    ChangeEventBuilder.addSpecialValues(headers, beforeImage);
+    emit(t, key, before, null, "d", lsn, index, sub, headers);
     if (settings.tombstonesOnDelete() && key != null) {
       SourcePosition position = position(index, sub + 1);
       if (!replayed(position)) {
@@ -384,14 +416,7 @@ public final class TransactionAssembler {
     Struct source =
         settings
             .sourceInfo()
-            .struct(
-                t.schemaName(),
-                t.tableName(),
-                commitTimeMillis,
-                txId,
-                lsn,
-                commitLsn,
-                position.event());
+            .streamed(t.schemaName(), t.tableName(), transaction, lsn, position.event());
     Struct value = ChangeEventBuilder.envelope(t, before, after, source, op, clock.getAsLong());
     sink.accept(
         new SourceRecord(

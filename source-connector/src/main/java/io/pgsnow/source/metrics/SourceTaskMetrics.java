@@ -29,6 +29,12 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoClos
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong streamingFallbacks = new AtomicLong();
     private volatile long lastCommitTimeMillis;
+    private volatile LongSupplier specialValues = () -> 0L;
+
+    /** Where the special values are counted. */
+    public void countSpecialValues(LongSupplier count) {
+      this.specialValues = count;
+    }
 
     public void recordQueued(long commitTimeMillis) {
       recordsQueued.incrementAndGet();
@@ -109,6 +115,11 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoClos
   @Override
   public long getStreamingFallbacks() {
     return counters.streamingFallbacks.get();
+  }
+
+  @Override
+  public long getSpecialValues() {
+    return counters.specialValues.getAsLong();
   }
 
   /** An LSN as PostgreSQL prints it, e.g. {@code 0/16B3748}. */

@@ -28,4 +28,10 @@ public interface SourceTaskMetricsMBean {
    * stream was reopened without in-progress streaming.
    */
   long getStreamingFallbacks();
+
+  /**
+   * Values their column's representation cannot hold (numeric NaN or infinity in precise mode, a
+   * timestamp past the 64-bit microsecond range), sent as null with a pgsnow.special.* header.
+   */
+  long getSpecialValues();
 }

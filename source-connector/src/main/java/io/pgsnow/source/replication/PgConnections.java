@@ -12,6 +12,10 @@ public final class PgConnections {
   /** PostgreSQL keeps at most this many bytes of an application_name. */
   private static final int MAX_APPLICATION_NAME_BYTES = 63;
 
+  /** The session settings that fix the text form of dates, intervals and money. */
+  public static final String SESSION_OPTIONS =
+      "-c DateStyle=ISO -c IntervalStyle=iso_8601 -c lc_monetary=C -c extra_float_digits=3";
+
   private final PostgresCdcSourceConfig config;
 
   public PgConnections(PostgresCdcSourceConfig config) {
@@ -59,6 +63,8 @@ public final class PgConnections {
     PGProperty.APPLICATION_NAME.set(props, applicationName(config.connectorName()));
     PGProperty.CONNECT_TIMEOUT.set(props, 10);
     PGProperty.TCP_KEEP_ALIVE.set(props, true);
+    // Values are read from their text, so the sessions fix the settings that shape it.
+    PGProperty.OPTIONS.set(props, SESSION_OPTIONS);
     return props;
   }
 }

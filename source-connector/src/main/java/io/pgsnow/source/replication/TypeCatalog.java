@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +21,10 @@ import org.slf4j.LoggerFactory;
 public final class TypeCatalog implements TypeResolver {
   private static final Logger LOG = LoggerFactory.getLogger(TypeCatalog.class);
   private static final String QUERY =
-      "SELECT oid, typname, typtype, typcategory, typelem, typbasetype FROM pg_catalog.pg_type";
+      "SELECT t.oid, t.typname, t.typtype, t.typcategory, t.typelem, t.typbasetype,"
+          + " (SELECT string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder)"
+          + " FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid)"
+          + " FROM pg_catalog.pg_type t";
 
   private final PgConnections connections;
   private final Map<Integer, PgType> types = new ConcurrentHashMap<>();
@@ -41,7 +45,8 @@ public final class TypeCatalog implements TypeResolver {
                 rs.getString(3).charAt(0),
                 rs.getString(4).charAt(0),
                 (int) rs.getLong(5),
-                (int) rs.getLong(6));
+                (int) rs.getLong(6),
+                rs.getString(7) == null ? List.of() : List.of(rs.getString(7).split(",", -1)));
         types.put(t.oid(), t);
       }
     }

@@ -1,15 +1,12 @@
 package io.pgsnow.source.schema;
 
 import io.pgsnow.source.PostgresCdcSourceConfig.DecimalHandling;
+import io.pgsnow.source.config.TypeOptions;
+import io.pgsnow.source.config.TypeOptions.HstoreHandling;
+import io.pgsnow.source.config.TypeOptions.IntervalHandling;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -29,22 +26,23 @@ import org.apache.kafka.connect.data.Struct;
  * (documented), and numeric NaN/Infinity in precise mode fail with a message naming the value.
  */
 public final class ColumnTypes {
-  public static final String DATE = "io.debezium.time.Date";
-  public static final String MICRO_TIME = "io.debezium.time.MicroTime";
-  public static final String MICRO_TIMESTAMP = "io.debezium.time.MicroTimestamp";
-  public static final String ZONED_TIMESTAMP = "io.debezium.time.ZonedTimestamp";
-  public static final String ZONED_TIME = "io.debezium.time.ZonedTime";
+  public static final String DATE = TemporalTypes.DATE;
+  public static final String MICRO_TIME = TemporalTypes.MICRO_TIME;
+  public static final String MICRO_TIMESTAMP = TemporalTypes.MICRO_TIMESTAMP;
+  public static final String ZONED_TIMESTAMP = TemporalTypes.ZONED_TIMESTAMP;
+  public static final String ZONED_TIME = TemporalTypes.ZONED_TIME;
   public static final String UUID = "io.debezium.data.Uuid";
   public static final String JSON = "io.debezium.data.Json";
   public static final String XML = "io.debezium.data.Xml";
   public static final String ENUM = "io.debezium.data.Enum";
   public static final String VARIABLE_SCALE_DECIMAL = "io.debezium.data.VariableScaleDecimal";
+  public static final String MICRO_DURATION = "io.debezium.time.MicroDuration";
+  public static final String INTERVAL = "io.debezium.time.Interval";
 
-  private static final DateTimeFormatter ZONED_TIMESTAMP_FORMAT =
-      DateTimeFormatter.ISO_OFFSET_DATE_TIME.withZone(ZoneOffset.UTC);
   private static final Schema VARIABLE_DECIMAL_SCHEMA =
       SchemaBuilder.struct()
           .name(VARIABLE_SCALE_DECIMAL)
+          .version(1)
           .doc("Variable scaled decimal")
           .field("scale", Schema.INT32_SCHEMA)
           .field("value", Schema.BYTES_SCHEMA)
@@ -54,11 +52,48 @@ public final class ColumnTypes {
   private static final Function<String, Object> TEXT = s -> s;
 
   private final DecimalHandling decimalHandling;
+  private final TypeOptions options;
+  private final TemporalTypes temporal;
   private final TypeResolver types;
+  private final SpecialValues specialValues = new SpecialValues();
 
   public ColumnTypes(DecimalHandling decimalHandling, TypeResolver types) {
+    this(decimalHandling, TypeOptions.DEFAULTS, types);
+  }
+
+  public ColumnTypes(DecimalHandling decimalHandling, TypeOptions options, TypeResolver types) {
     this.decimalHandling = decimalHandling;
+    this.options = options;
+    this.temporal = new TemporalTypes(options.timePrecision());
     this.types = types;
+  }
+
+  /**
+   * The value of an unchanged TOAST column of {@code schema}, or null (see toast.handling.mode).
+   */
+  public Object toastPlaceholder(Schema schema) {
+    String placeholder = options.toastPlaceholder();
+    if (placeholder == null) {
+      return null;
+    }
+    switch (schema.type()) {
+      case STRING:
+        return placeholder;
+      case BYTES:
+        return schema.name() == null
+            ? placeholder.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+            : null;
+      case ARRAY:
+        Object element = toastPlaceholder(schema.valueSchema());
+        return element == null ? null : List.of(element);
+      default:
+        return null;
+    }
+  }
+
+  /** Where the values no representation holds are counted. */
+  public SpecialValues specialValues() {
+    return specialValues;
   }
 
   /** The representation of a column of type {@code oid} with modifier {@code typmod}. */
@@ -74,10 +109,18 @@ public final class ColumnTypes {
         return forColumn(t.baseOid(), typmod, optional);
       }
       if (t.isEnum()) {
-        return simple(SchemaBuilder.string().name(ENUM), optional, TEXT);
+        SchemaBuilder builder = SchemaBuilder.string().name(ENUM).version(1);
+        if (!t.enumLabels().isEmpty()) {
+          builder.parameter("allowed", String.join(",", t.enumLabels()));
+        }
+        return simple(builder, optional, TEXT);
+      }
+      if ("hstore".equals(t.name())) {
+        return hstore(optional);
       }
       if (t.isArray()) {
-        return array(forColumn(t.elementOid(), -1, true), optional);
+        // An array column's typmod is its element's (numeric(6,2)[] holds numeric(6,2)).
+        return array(forColumn(t.elementOid(), typmod, true), optional);
       }
     }
     return text(optional);
@@ -88,7 +131,7 @@ public final class ColumnTypes {
       case 16: // bool
         return simple(SchemaBuilder.bool(), optional, s -> "t".equals(s));
       case 17: // bytea
-        return simple(SchemaBuilder.bytes(), optional, ColumnTypes::bytea);
+        return bytea(optional);
       case 21: // int2
         return simple(SchemaBuilder.int16(), optional, Short::valueOf);
       case 23: // int4
@@ -102,24 +145,20 @@ public final class ColumnTypes {
         return simple(SchemaBuilder.float64(), optional, Double::valueOf);
       case 1700: // numeric
         return numeric(typmod, optional);
+      case 790: // money
+        return money(optional);
+      case 1186: // interval
+        return interval(optional);
       case 1082: // date
-        return simple(SchemaBuilder.int32().name(DATE).version(1), optional, ColumnTypes::date);
+        return encoded(temporal.date(), optional);
       case 1083: // time
-        return simple(
-            SchemaBuilder.int64().name(MICRO_TIME).version(1), optional, TemporalText::microsOfDay);
+        return encoded(temporal.time(typmod), optional);
       case 1114: // timestamp
-        return simple(
-            SchemaBuilder.int64().name(MICRO_TIMESTAMP).version(1),
-            optional,
-            ColumnTypes::timestamp);
+        return encoded(temporal.timestamp(typmod), optional);
       case 1184: // timestamptz
-        return simple(
-            SchemaBuilder.string().name(ZONED_TIMESTAMP).version(1),
-            optional,
-            ColumnTypes::zonedTimestamp);
+        return encoded(temporal.zonedTimestamp(typmod), optional);
       case 1266: // timetz
-        return simple(
-            SchemaBuilder.string().name(ZONED_TIME).version(1), optional, ColumnTypes::zonedTime);
+        return encoded(temporal.zonedTime(), optional);
       case 2950: // uuid
         return simple(SchemaBuilder.string().name(UUID).version(1), optional, TEXT);
       case 114: // json
@@ -161,19 +200,73 @@ public final class ColumnTypes {
         builder, optional, s -> preciseDecimal(s).setScale(scale, RoundingMode.UNNECESSARY));
   }
 
+  private ColumnType money(boolean optional) {
+    int scale = options.moneyFractionDigits();
+    switch (decimalHandling) {
+      case DOUBLE:
+        return simple(
+            SchemaBuilder.float64(), optional, s -> TextValues.money(s, scale).doubleValue());
+      case STRING:
+        return simple(
+            SchemaBuilder.string(), optional, s -> TextValues.money(s, scale).toPlainString());
+      default:
+        return simple(Decimal.builder(scale), optional, s -> TextValues.money(s, scale));
+    }
+  }
+
+  private ColumnType interval(boolean optional) {
+    if (options.intervalHandling() == IntervalHandling.STRING) {
+      return simple(
+          SchemaBuilder.string().name(INTERVAL).version(1),
+          optional,
+          s -> IntervalText.parse(s).isoString());
+    }
+    return simple(
+        SchemaBuilder.int64().name(MICRO_DURATION).version(1),
+        optional,
+        s -> IntervalText.parse(s).durationMicros());
+  }
+
+  private ColumnType bytea(boolean optional) {
+    switch (options.binaryHandling()) {
+      case BASE64:
+        return simple(SchemaBuilder.string(), optional, TextValues::base64);
+      case BASE64_URL_SAFE:
+        return simple(SchemaBuilder.string(), optional, TextValues::base64UrlSafe);
+      case HEX:
+        return simple(SchemaBuilder.string(), optional, TextValues::hex);
+      default:
+        return simple(SchemaBuilder.bytes(), optional, TextValues::bytea);
+    }
+  }
+
+  private ColumnType hstore(boolean optional) {
+    if (options.hstoreHandling() == HstoreHandling.MAP) {
+      return simple(
+          SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.OPTIONAL_STRING_SCHEMA),
+          optional,
+          s -> TextValues.hstore(s));
+    }
+    return simple(
+        SchemaBuilder.string().name(JSON).version(1),
+        optional,
+        s -> TextValues.json(TextValues.hstore(s)));
+  }
+
+  private static ColumnType encoded(TemporalTypes.Encoding encoding, boolean optional) {
+    return simple(encoding.builder(), optional, encoding.converter());
+  }
+
   private static Schema requiredCopy(Schema struct) {
-    SchemaBuilder b = SchemaBuilder.struct().name(struct.name()).doc(struct.doc());
+    SchemaBuilder b =
+        SchemaBuilder.struct().name(struct.name()).version(struct.version()).doc(struct.doc());
     struct.fields().forEach(f -> b.field(f.name(), f.schema()));
     return b.build();
   }
 
   private static BigDecimal preciseDecimal(String text) {
     if ("NaN".equals(text) || text.endsWith("Infinity")) {
-      throw new ValueConversionException(
-          "numeric value "
-              + text
-              + " cannot be represented as a Connect Decimal; set decimal.handling.mode to"
-              + " double or string");
+      throw new SpecialValueException(text);
     }
     return new BigDecimal(text);
   }
@@ -185,7 +278,12 @@ public final class ColumnTypes {
         optional,
         s -> {
           List<Object> values = new ArrayList<>();
-          flatten(ArrayText.parse(s, ','), element, values);
+          try {
+            flatten(ArrayText.parse(s, ','), element, values);
+          } catch (SpecialValueException e) {
+            // One element the representation cannot hold: the whole array's text is kept.
+            throw new SpecialValueException(s);
+          }
           return values;
         });
   }
@@ -216,58 +314,6 @@ public final class ColumnTypes {
       builder.optional();
     }
     return new Simple(builder.build(), converter);
-  }
-
-  static byte[] bytea(String text) {
-    if (text.startsWith("\\x")) {
-      return HexFormat.of().parseHex(text, 2, text.length());
-    }
-    return text.getBytes(StandardCharsets.UTF_8);
-  }
-
-  static Object date(String text) {
-    if ("infinity".equals(text)) {
-      return Integer.MAX_VALUE;
-    }
-    if ("-infinity".equals(text)) {
-      return Integer.MIN_VALUE;
-    }
-    return Math.toIntExact(TemporalText.epochDay(text));
-  }
-
-  static Object timestamp(String text) {
-    if ("infinity".equals(text)) {
-      return Long.MAX_VALUE;
-    }
-    if ("-infinity".equals(text)) {
-      return Long.MIN_VALUE;
-    }
-    try {
-      return TemporalText.epochMicros(text);
-    } catch (ArithmeticException e) {
-      return text.endsWith(" BC") ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-  }
-
-  static Object zonedTimestamp(String text) {
-    if ("infinity".equals(text) || "-infinity".equals(text)) {
-      return text;
-    }
-    long micros;
-    try {
-      micros = TemporalText.epochMicros(text);
-    } catch (ArithmeticException e) {
-      return text;
-    }
-    Instant instant =
-        Instant.ofEpochSecond(
-            Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
-    return ZONED_TIMESTAMP_FORMAT.format(instant);
-  }
-
-  static Object zonedTime(String text) {
-    long micros = TemporalText.utcMicrosOfDay(text);
-    return LocalTime.ofNanoOfDay(micros * 1000L) + "Z";
   }
 
   private record Simple(Schema schema, Function<String, Object> converter) implements ColumnType {

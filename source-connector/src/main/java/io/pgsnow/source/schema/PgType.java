@@ -5,7 +5,18 @@ package io.pgsnow.source.schema;
  * domain, e enum, c composite, r range), {@code category} is {@code typcategory} (A array, ...),
  * {@code elementOid} is an array's element type, {@code baseOid} a domain's base type.
  */
-public record PgType(int oid, String name, char type, char category, int elementOid, int baseOid) {
+public record PgType(
+    int oid,
+    String name,
+    char type,
+    char category,
+    int elementOid,
+    int baseOid,
+    java.util.List<String> enumLabels) {
+
+  public PgType(int oid, String name, char type, char category, int elementOid, int baseOid) {
+    this(oid, name, type, category, elementOid, baseOid, java.util.List.of());
+  }
 
   public boolean isArray() {
     return category == 'A' && elementOid != 0;

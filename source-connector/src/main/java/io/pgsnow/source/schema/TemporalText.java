@@ -32,6 +32,20 @@ final class TemporalText {
         Math.addExact(Math.multiplyExact(day, MICROS_PER_DAY), micros), offsetSeconds * 1_000_000L);
   }
 
+  /**
+   * A {@code timestamptz} as an Instant, which holds every year PostgreSQL can store (the 64-bit
+   * microsecond count does not).
+   */
+  static java.time.Instant instant(String text) {
+    Cursor c = new Cursor(text);
+    long day = c.date();
+    c.expect(' ');
+    long micros = c.timeOfDay();
+    long offsetSeconds = c.offsetSeconds();
+    long seconds = day * 86_400L + Math.floorDiv(micros, 1_000_000L) - offsetSeconds;
+    return java.time.Instant.ofEpochSecond(seconds, Math.floorMod(micros, 1_000_000L) * 1000L);
+  }
+
   /** A {@code time} as microseconds since midnight. */
   static long microsOfDay(String text) {
     return new Cursor(text).timeOfDay();

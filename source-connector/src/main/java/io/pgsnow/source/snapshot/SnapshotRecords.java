@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.source.SourceRecord;
 
 /**
@@ -41,7 +42,8 @@ public final class SnapshotRecords {
   }
 
   /** A row read by a snapshot, not yet given its offset. */
-  public record Row(TableSchema table, Struct key, Struct value, long timestamp) {
+  public record Row(
+      TableSchema table, Struct key, Struct value, long timestamp, ConnectHeaders headers) {
     /** Debezium's {@code source.snapshot} marker of this row. */
     public void mark(String snapshot) {
       ((Struct) value.get("source")).put("snapshot", snapshot);
@@ -51,7 +53,9 @@ public final class SnapshotRecords {
     public void at(long lsn, long event) {
       ((Struct) value.get("source"))
           .put("lsn", lsn)
-          .put("sequence", "[\"" + Long.toUnsignedString(lsn) + "\",\"" + event + "\"]");
+          .put("commit_lsn", lsn)
+          .put("event_index", event)
+          .put("sequence", "[null,\"" + Long.toUnsignedString(lsn) + "\"]");
     }
 
     public SourceRecord toRecord(Map<String, ?> partition, Map<String, ?> offset) {
@@ -64,7 +68,8 @@ public final class SnapshotRecords {
           key,
           table.envelopeSchema(),
           value,
-          timestamp);
+          timestamp,
+          headers);
     }
   }
 
@@ -81,14 +86,22 @@ public final class SnapshotRecords {
       long lsn,
       long event) {
     TableSchema t = schema(table);
-    Struct after = ChangeEventBuilder.row(t, tuple, null).struct();
+    ChangeEventBuilder.RowImage image = ChangeEventBuilder.row(t, tuple, null);
+    Struct after = image.struct();
     Struct source =
         settings
             .sourceInfo()
-            .snapshotStruct(
-                table.name().schema(), table.name().table(), readMillis, snapshot, lsn, event);
+            .snapshot(
+                table.name().schema(),
+                table.name().table(),
+                snapshot,
+                readMillis * 1000L,
+                null,
+                lsn,
+                event);
     Struct value = ChangeEventBuilder.envelope(t, null, after, source, "r", clock.getAsLong());
-    return new Row(t, ChangeEventBuilder.key(t, after), value, readMillis);
+    return new Row(
+        t, ChangeEventBuilder.key(t, after), value, readMillis, ChangeEventBuilder.headers(image));
   }
 
   public Map<String, ?> partition() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgsnow.source.PostgresCdcSourceConfig.DecimalHandling;
+import io.pgsnow.source.config.TypeOptions;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -65,12 +66,13 @@ class ColumnTypesTest {
   }
 
   @Test
-  void numericNanFailsInPreciseModeButNotOtherwise() {
+  void numericNanIsASpecialValueInPreciseModeButNotOtherwise() {
     assertThatThrownBy(() -> precise.forColumn(1700, NUMERIC_10_2, true).fromText("NaN"))
-        .isInstanceOf(ValueConversionException.class)
-        .hasMessageContaining("decimal.handling.mode");
+        .isInstanceOf(SpecialValueException.class)
+        .hasMessage("NaN");
     assertThatThrownBy(() -> precise.forColumn(1700, -1, true).fromText("Infinity"))
-        .isInstanceOf(ValueConversionException.class);
+        .isInstanceOf(SpecialValueException.class)
+        .hasMessage("Infinity");
     ColumnTypes doubles = new ColumnTypes(DecimalHandling.DOUBLE, TypeResolver.NONE);
     assertThat(doubles.forColumn(1700, NUMERIC_10_2, true).fromText("NaN")).isEqualTo(Double.NaN);
     assertThat(doubles.forColumn(1700, -1, true).fromText("-Infinity"))
@@ -100,19 +102,89 @@ class ColumnTypesTest {
                 + ((12 * 60 + 34) * 60 + 56) * 1_000_000L
                 + 123_456L);
     // PostgreSQL's largest timestamp does not fit 64-bit microseconds since 1970.
-    assertThat(convert(1114, "294276-12-31 23:59:59.999999")).isEqualTo(Long.MAX_VALUE);
+    assertThatThrownBy(() -> convert(1114, "294276-12-31 23:59:59.999999"))
+        .isInstanceOf(SpecialValueException.class)
+        .hasMessage("294276-12-31 23:59:59.999999");
     assertThat(convert(1114, "infinity")).isEqualTo(Long.MAX_VALUE);
     assertThat(convert(1114, "-infinity")).isEqualTo(Long.MIN_VALUE);
   }
 
   @Test
   void zonedValuesAreNormalisedToUtc() {
-    assertThat(convert(1184, "2024-01-31 12:34:56.5+02")).isEqualTo("2024-01-31T10:34:56.5Z");
-    assertThat(convert(1184, "2024-01-31 00:00:00-03:30")).isEqualTo("2024-01-31T03:30:00Z");
+    assertThat(convert(1184, "2024-01-31 12:34:56.5+02")).isEqualTo("2024-01-31T10:34:56.500000Z");
+    assertThat(precise.forColumn(1184, 0, true).fromText("2024-01-31 00:00:00-03:30"))
+        .isEqualTo("2024-01-31T03:30:00Z");
     assertThat(convert(1184, "infinity")).isEqualTo("infinity");
-    assertThat(convert(1266, "12:00:00+05:30")).isEqualTo("06:30Z");
+    assertThat(convert(1266, "12:00:00+05:30")).isEqualTo("06:30:00Z");
     assertThat(convert(1083, "24:00:00")).isEqualTo(86_400_000_000L);
     assertThat(convert(1083, "08:30:00.25")).isEqualTo((8 * 3600 + 1800) * 1_000_000L + 250_000L);
+  }
+
+  @Test
+  void typeOptionsFollowDebezium() {
+    ColumnTypes connect =
+        new ColumnTypes(
+            DecimalHandling.PRECISE,
+            TypeOptions.of(
+                Map.of(
+                    "time.precision.mode", "connect",
+                    "interval.handling.mode", "string",
+                    "binary.handling.mode", "hex",
+                    "money.fraction.digits", "3")),
+            TypeResolver.NONE);
+    assertThat(connect.forColumn(1114, -1, true).fromText("1970-01-01 00:00:01.5"))
+        .isEqualTo(new java.util.Date(1500));
+    assertThat(connect.forColumn(1186, -1, true).fromText("P1Y2M3DT4H5M6.5S"))
+        .isEqualTo("P1Y2M3DT4H5M6.5S");
+    assertThat(connect.forColumn(1186, -1, true).fromText("-1 days +02:03:00.5"))
+        .isEqualTo("P0Y0M-1DT2H3M0.5S");
+    assertThat(connect.forColumn(17, -1, true).fromText("\\xdeadbeef")).isEqualTo("deadbeef");
+    assertThat(connect.forColumn(790, -1, true).fromText("-$1,234.56"))
+        .isEqualTo(new BigDecimal("-1234.560"));
+    // adaptive, Debezium's default: millisecond types for precision 0-3.
+    assertThat(precise.forColumn(1114, 3, true).schema().name())
+        .isEqualTo("io.debezium.time.Timestamp");
+    assertThat(precise.forColumn(1114, 3, true).fromText("1970-01-01 00:00:01.5")).isEqualTo(1500L);
+    assertThat(precise.forColumn(1083, 3, true).fromText("00:00:01.5")).isEqualTo(1500);
+    assertThat(convert(1186, "P1D")).isEqualTo(86_400_000_000L);
+    assertThat(convert(1186, "P1M")).isEqualTo((long) (30.4375 * 86_400_000_000L));
+    assertThat(convert(1184, "10000-01-01 00:00:00+00")).isEqualTo("+10000-01-01T00:00:00.000000Z");
+  }
+
+  @Test
+  void hstoreBinaryAndToastPlaceholderOptions() {
+    TypeResolver hstore =
+        oid ->
+            oid == 30000
+                ? Optional.of(new PgType(30000, "hstore", 'b', 'U', 0, 0))
+                : Optional.empty();
+    ColumnTypes json = new ColumnTypes(DecimalHandling.PRECISE, hstore);
+    assertThat(json.forColumn(30000, -1, true).fromText("\"a\"=>\"1\", \"b \\\"q\"=>NULL"))
+        .isEqualTo("{\"a\":\"1\",\"b \\\"q\":null}");
+    ColumnTypes map =
+        new ColumnTypes(
+            DecimalHandling.PRECISE,
+            TypeOptions.of(
+                Map.of(
+                    "hstore.handling.mode", "map",
+                    "binary.handling.mode", "base64",
+                    "toast.handling.mode", "placeholder")),
+            hstore);
+    java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put("a", "1");
+    expected.put("b", null);
+    assertThat(map.forColumn(30000, -1, true).fromText("\"a\"=>\"1\", \"b\"=>NULL"))
+        .isEqualTo(expected);
+    assertThat(map.forColumn(17, -1, true).fromText("\\xdeadbeef")).isEqualTo("3q2+7w==");
+    assertThat(map.toastPlaceholder(Schema.OPTIONAL_STRING_SCHEMA))
+        .isEqualTo("__debezium_unavailable_value");
+    assertThat(map.toastPlaceholder(Schema.OPTIONAL_INT32_SCHEMA)).isNull();
+    assertThat(
+            map.toastPlaceholder(
+                org.apache.kafka.connect.data.SchemaBuilder.array(Schema.OPTIONAL_STRING_SCHEMA)
+                    .build()))
+        .isEqualTo(List.of("__debezium_unavailable_value"));
+    assertThat(json.toastPlaceholder(Schema.OPTIONAL_STRING_SCHEMA)).isNull();
   }
 
   @Test
