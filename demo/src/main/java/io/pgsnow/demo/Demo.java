@@ -131,15 +131,20 @@ public final class Demo implements AutoCloseable {
             .start();
     resources.add(worker);
     sinkInstalled = worker.get("/connector-plugins").contains("SnowflakeSinkConnector");
-    createConnectors();
-    // The source streams changes from its slot on: the employees are written after it started.
+    // The employees exist before the source starts: its initial snapshot copies them (op=r),
+    // consistent with the changes it streams afterwards.
     step(
         "Writing "
             + SeedData.EMPLOYEES
-            + " employees, then bonuses, a raise, a deleted employee"
-            + " and an unknown employee's bonus");
+            + " employees before the source connector starts (its initial snapshot copies them)");
     try (Connection c = pg.connect(DATABASE)) {
       SeedData.insertEmployees(c);
+    }
+    createConnectors();
+    step(
+        "Writing bonuses, a raise, a deleted employee and an unknown employee's bonus"
+            + " (streamed as they commit)");
+    try (Connection c = pg.connect(DATABASE)) {
       SeedData.generateChanges(c, options.bonuses());
     }
     Result result = awaitRows(SeedData.expectedJoinedRows(options.bonuses()));

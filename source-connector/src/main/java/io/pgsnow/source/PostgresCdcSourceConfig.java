@@ -2,6 +2,7 @@ package io.pgsnow.source;
 
 import io.pgsnow.source.config.TypeOptions;
 import io.pgsnow.source.config.UnsupportedDebeziumKeys;
+import io.pgsnow.source.snapshot.SnapshotConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -119,6 +120,7 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
   public static final ConfigDef CONFIG_DEF = configDef();
 
   private final TableFilter tableFilter;
+  private final SnapshotConfig snapshot;
 
   public PostgresCdcSourceConfig(Map<String, String> props) {
     super(CONFIG_DEF, withAliases(props), false);
@@ -138,6 +140,11 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
             patterns(SCHEMA_EXCLUDE),
             patterns(TABLE_INCLUDE),
             patterns(TABLE_EXCLUDE));
+    this.snapshot = new SnapshotConfig(this);
+  }
+
+  public SnapshotConfig snapshot() {
+    return snapshot;
   }
 
   /** {@code database.server.name} is the pre-2.0 Debezium name of {@code topic.prefix}. */
@@ -158,6 +165,7 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
     defineEvents(def);
     definePerformance(def);
     TypeOptions.define(def);
+    SnapshotConfig.define(def);
     return def;
   }
 

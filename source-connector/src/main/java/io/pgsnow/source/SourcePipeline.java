@@ -16,6 +16,7 @@ import io.pgsnow.source.replication.StatusUpdater;
 import io.pgsnow.source.replication.StreamReader;
 import io.pgsnow.source.replication.TypeCatalog;
 import io.pgsnow.source.schema.ColumnTypes;
+import io.pgsnow.source.snapshot.SnapshotPhase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -46,6 +47,7 @@ final class SourcePipeline implements AutoCloseable {
   private final RecordSizeLimit sizeLimit;
   private final Thread readerThread;
   private final Thread statusThread;
+  private SnapshotPhase snapshot;
 
   private SourcePipeline(
       PostgresCdcSourceConfig config,
@@ -72,14 +74,19 @@ final class SourcePipeline implements AutoCloseable {
     long slotConfirmed;
     TopicAssignments topics =
         new TopicAssignments(new TopicNamer(config.topicPrefix(), config.schemaNameAdjustment()));
+    Map<String, Object> partition = SourcePosition.partition(config.topicPrefix());
+    Map<String, Object> offset = offsets.offset(partition);
+    SnapshotPhase snapshot;
     try (Connection c = connections.regular()) {
       serverVersion = ReplicationSetup.serverVersionNum(c);
       ReplicationSetup.ensurePublication(c, config);
       // Name every table captured now, so renamed tables are logged and collisions fail the start.
-      for (ReplicationSetup.TableName t :
-          ReplicationSetup.capturedTables(c, config.tableFilter())) {
+      List<ReplicationSetup.TableName> captured =
+          ReplicationSetup.capturedTables(c, config.tableFilter());
+      for (ReplicationSetup.TableName t : captured) {
         topics.assignAtStart(t.schema(), t.table());
       }
+      snapshot = prepareSnapshot(c, connections, config, offset, captured);
       Long confirmed =
           ReplicationSetup.ensureSlot(c, config.slotName(), config.dbname()).confirmedFlushLsn();
       slotConfirmed = confirmed == null ? 0L : confirmed;
@@ -98,8 +105,8 @@ final class SourcePipeline implements AutoCloseable {
     } catch (SQLException e) {
       throw new ConnectException("Cannot read pg_type from " + connections.url(), e);
     }
-    Map<String, Object> partition = SourcePosition.partition(config.topicPrefix());
-    SourcePosition resume = SourcePosition.fromOffset(offsets.offset(partition)).orElse(null);
+    SourcePosition resume =
+        snapshot.streamsFromNewSlot() ? null : SourcePosition.fromOffset(offset).orElse(null);
     LOG.info(
         "Starting from {}",
         resume == null
@@ -152,13 +159,45 @@ final class SourcePipeline implements AutoCloseable {
             config.statusUpdateInterval());
     SourcePipeline pipeline =
         new SourcePipeline(config, connections, queue, reader, status, metrics);
-    pipeline.readerThread.start();
-    pipeline.statusThread.start();
+    pipeline.snapshot = snapshot;
+    snapshot.start(
+        settings,
+        queue,
+        reader,
+        serverVersion,
+        () -> {
+          pipeline.readerThread.start();
+          pipeline.statusThread.start();
+        });
     return pipeline;
+  }
+
+  private static SnapshotPhase prepareSnapshot(
+      Connection c,
+      PgConnections connections,
+      PostgresCdcSourceConfig config,
+      Map<String, Object> offset,
+      List<ReplicationSetup.TableName> captured)
+      throws SQLException {
+    SnapshotPhase.publishSignalTable(c, config);
+    return SnapshotPhase.prepare(
+        connections,
+        config.snapshot(),
+        config.slotName(),
+        config.connectorName(),
+        offset,
+        captured,
+        ReplicationSetup.slot(c, config.slotName()).isPresent());
   }
 
   List<SourceRecord> poll() throws InterruptedException {
     sizeLimit.throwIfExceeded();
+    Throwable snapshotFailure = snapshot.failure();
+    if (snapshotFailure != null && queue.isEmpty()) {
+      throw snapshotFailure instanceof ConnectException ce
+          ? ce
+          : new ConnectException("Snapshot failed", snapshotFailure);
+    }
     Throwable failure = reader.failure();
     if (failure != null && queue.isEmpty()) {
       throw new ConnectException("Replication from " + connections.url() + " failed", failure);
@@ -179,6 +218,9 @@ final class SourcePipeline implements AutoCloseable {
 
   @Override
   public void close() {
+    if (snapshot != null) {
+      snapshot.close();
+    }
     status.stop();
     reader.stop();
     join(readerThread);

@@ -48,7 +48,7 @@ class PostgresCdcSourceConfigTest {
   @Test
   void debeziumKeysNotImplementedAreRefusedOnTheirKey() {
     Map<String, String> props = minimal();
-    props.put("snapshot.mode", "initial");
+    props.put("snapshot.locking.mode", "shared");
     props.put("heartbeat.interval.ms", "0");
     props.put("column.mask.with.10.chars", "public.t.c");
     assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
@@ -57,11 +57,15 @@ class PostgresCdcSourceConfigTest {
     org.apache.kafka.common.config.Config result = new PostgresCdcSourceConnector().validate(props);
     Map<String, List<String>> errors = new HashMap<>();
     result.configValues().forEach(v -> errors.put(v.name(), v.errorMessages()));
-    assertThat(errors.get("snapshot.mode")).singleElement().asString().contains("snapshot.mode");
+    assertThat(errors.get("snapshot.locking.mode"))
+        .singleElement()
+        .asString()
+        .contains("snapshot.locking.mode");
     assertThat(errors.get("column.mask.with.10.chars")).hasSize(1);
     assertThat(errors.get("heartbeat.interval.ms")).isNull();
 
     props.remove("column.mask.with.10.chars");
+    props.remove("snapshot.locking.mode");
     props.put("snapshot.mode", "no_data");
     assertThat(new PostgresCdcSourceConfig(props).topicPrefix()).isEqualTo("pg");
   }

@@ -23,30 +23,21 @@ public final class UnsupportedDebeziumKeys {
           "column.mask.with.",
           "column.mask.hash.",
           "column.truncate.to.",
-          "snapshot.select.statement.overrides.",
           "schema.history.internal.");
 
   private UnsupportedDebeziumKeys() {}
 
   private static Map<String, Set<String>> keys() {
     Map<String, Set<String>> keys = new LinkedHashMap<>();
-    // pgsnow streams from the slot's creation on; an initial snapshot is not implemented yet.
-    keys.put("snapshot.mode", Set.of("no_data", "never"));
     for (String key :
         List.of(
             "snapshot.locking.mode",
             "snapshot.isolation.mode",
             "snapshot.query.mode",
-            "snapshot.include.collection.list",
             "snapshot.lock.timeout.ms",
-            "snapshot.fetch.size",
-            "snapshot.max.threads",
             "snapshot.delay.ms",
             "snapshot.tables.order.by.row.count",
-            "snapshot.select.statement.overrides",
-            "incremental.snapshot.chunk.size",
             "incremental.snapshot.watermarking.strategy",
-            "signal.data.collection",
             "signal.enabled.channels",
             "notification.enabled.channels",
             "topic.heartbeat.prefix",

@@ -61,6 +61,10 @@ public final class LogicalStream implements AutoCloseable {
                   "publication_names", ReplicationSetup.quote(options.publicationName()))
               .withStatusInterval(
                   (int) Math.max(1, options.statusInterval().toMillis()), TimeUnit.MILLISECONDS);
+      if (protocol >= 2) {
+        // Watermarks of snapshots taken while streaming are logical messages.
+        builder.withSlotOption("messages", true);
+      }
       if (protocol >= 2 && options.streamInProgress()) {
         builder.withSlotOption("streaming", "on");
       }

@@ -1,6 +1,7 @@
 package io.pgsnow.source.replication;
 
 import io.pgsnow.source.decoding.PgOutputDecoder;
+import io.pgsnow.source.decoding.PgOutputMessage;
 import io.pgsnow.source.events.StreamedTransactionTooLargeException;
 import io.pgsnow.source.events.TransactionAssembler;
 import io.pgsnow.source.metrics.SourceTaskMetrics;
@@ -45,6 +46,7 @@ public final class StreamReader implements Runnable {
   private volatile Throwable failure;
   private SourcePosition lastQueued;
   private boolean streamInProgress = true;
+  private volatile StreamObserver observer = StreamObserver.NONE;
 
   /** Opens a stream from a start LSN, with in-progress streaming unless told not to. */
   @FunctionalInterface
@@ -74,6 +76,11 @@ public final class StreamReader implements Runnable {
   @FunctionalInterface
   public interface AssemblerFactory {
     TransactionAssembler create(SourcePosition resumeAfter, TransactionAssembler.RecordSink sink);
+  }
+
+  /** Lets {@code observer} see the stream from the next message on. */
+  public void observe(StreamObserver observer) {
+    this.observer = observer;
   }
 
   public State state() {
@@ -152,13 +159,16 @@ public final class StreamReader implements Runnable {
         continue;
       }
       idleParkNanos = 0;
-      assembler.accept(decoder.decode(received.payload()), received.lsn());
+      PgOutputMessage message = decoder.decode(received.payload());
+      observer.message(message, received.lsn(), this::enqueue);
+      assembler.accept(message, received.lsn());
       State previous = state.get();
       state.set(new State(lastQueued, previous.caughtUpLsn(), assembler.inTransaction()));
     }
   }
 
-  private void enqueue(SourceRecord record) throws InterruptedException {
+  private void enqueue(SourceRecord queued) throws InterruptedException {
+    SourceRecord record = observer.queued(queued);
     while (!queue.offer(record, 100, TimeUnit.MILLISECONDS)) {
       if (!running) {
         throw new InterruptedException("Stopping");

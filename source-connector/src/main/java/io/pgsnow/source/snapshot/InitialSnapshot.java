@@ -1,0 +1,234 @@
+package io.pgsnow.source.snapshot;
+
+import io.pgsnow.source.replication.PgConnections;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies the tables under the slot's exported snapshot: every reader imports the snapshot, so all
+ * of them see the database exactly as of the slot's consistent point, and reads block-range chunks
+ * of any table with COPY until none is left. Rows go straight to the bounded queue, so memory does
+ * not grow with the table.
+ */
+public final class InitialSnapshot {
+  private static final Logger LOG = LoggerFactory.getLogger(InitialSnapshot.class);
+  private static final String UNDEFINED_TABLE = "42P01";
+  private static final String INSUFFICIENT_PRIVILEGE = "42501";
+  private static final int PROGRESS_EVERY = 1024;
+
+  private final PgConnections connections;
+  private final SnapshotConfig config;
+  private final SnapshotRecords records;
+  private final SnapshotMetrics metrics;
+  private final SnapshotEmitter emitter;
+  private final SnapshotProgress progress;
+
+  private record Work(SnapshotTable table, SnapshotProgress.TablePlan plan, int chunk) {}
+
+  public InitialSnapshot(
+      PgConnections connections,
+      SnapshotConfig config,
+      SnapshotRecords records,
+      SnapshotMetrics metrics,
+      SnapshotEmitter emitter,
+      SnapshotProgress progress) {
+    this.connections = connections;
+    this.config = config;
+    this.records = records;
+    this.metrics = metrics;
+    this.emitter = emitter;
+    this.progress = progress;
+  }
+
+  /** Plans the chunks of {@code tables} into the progress. */
+  public static void plan(
+      SnapshotProgress progress, List<SnapshotTable> tables, SnapshotConfig config) {
+    for (SnapshotTable t : tables) {
+      boolean overridden = config.override(t.name().schema(), t.name().table()).isPresent();
+      progress.addPlan(ChunkPlanner.plan(t, config.maxThreads(), overridden));
+    }
+  }
+
+  /** Prepares a reader's transaction before its first chunk. */
+  @FunctionalInterface
+  public interface ReaderSetup {
+    void prepare(Connection reader) throws SQLException;
+  }
+
+  /**
+   * Reads every planned chunk of {@code tables} not done yet, each reader prepared by {@code setup}
+   * (importing the exported snapshot), rows marked as consistent with {@code lsn}.
+   */
+  public void run(ReaderSetup setup, long lsn, List<SnapshotTable> tables)
+      throws InterruptedException {
+    ConcurrentLinkedQueue<Work> work = new ConcurrentLinkedQueue<>();
+    Map<SnapshotProgress.TablePlan, AtomicInteger> chunksLeft = new ConcurrentHashMap<>();
+    long estimated = 0;
+    for (SnapshotProgress.TablePlan plan : progress.plans()) {
+      SnapshotTable table = find(tables, plan);
+      estimated += table.estimatedRows();
+      AtomicInteger left = new AtomicInteger();
+      chunksLeft.put(plan, left);
+      for (int chunk = 0; chunk < plan.chunks(); chunk++) {
+        if (!plan.isDone(chunk)) {
+          work.add(new Work(table, plan, chunk));
+          left.incrementAndGet();
+        }
+      }
+    }
+    metrics.started(tables.size(), estimated);
+    int threads = Math.max(1, Math.min(config.maxThreads(), work.size()));
+    LOG.info(
+        "Snapshot of {} tables (about {} rows) in {} chunks with {} threads, consistent with {}",
+        tables.size(),
+        estimated,
+        work.size(),
+        threads,
+        Long.toUnsignedString(lsn));
+    List<Connection> readers = new ArrayList<>();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(threads, r -> new Thread(r, "pgsnow-snapshot-reader"));
+    try {
+      // Every reader imports the snapshot while the exporting session is open and idle.
+      for (int i = 0; i < threads; i++) {
+        Connection c = connections.regular();
+        readers.add(c);
+        setup.prepare(c);
+      }
+      List<Future<Void>> futures = new ArrayList<>();
+      for (Connection c : readers) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  readAll(c, work, chunksLeft, lsn);
+                  return null;
+                }));
+      }
+      for (Future<Void> f : futures) {
+        f.get();
+      }
+      emitter.finish();
+      metrics.finished();
+    } catch (SQLException e) {
+      throw new ConnectException("Cannot start the snapshot's readers: " + e.getMessage(), e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof InterruptedException ie) {
+        throw ie;
+      }
+      throw cause instanceof ConnectException ce
+          ? ce
+          : new ConnectException("Snapshot failed: " + cause.getMessage(), cause);
+    } finally {
+      pool.shutdownNow();
+      for (Connection c : readers) {
+        close(c);
+      }
+    }
+  }
+
+  private void readAll(
+      Connection c,
+      ConcurrentLinkedQueue<Work> work,
+      Map<SnapshotProgress.TablePlan, AtomicInteger> chunksLeft,
+      long lsn)
+      throws SQLException, InterruptedException {
+    Work w;
+    while ((w = work.poll()) != null) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedException();
+      }
+      SnapshotTable table = w.table();
+      String override = config.override(table.name().schema(), table.name().table()).orElse(null);
+      String select = ChunkPlanner.select(table, w.plan(), w.chunk(), override);
+      long readMillis = System.currentTimeMillis();
+      long[] ordinal = {0};
+      int columns = table.relation().columns().size();
+      Savepoint savepoint = c.setSavepoint();
+      try {
+        long rows =
+            ChunkReader.copy(
+                c,
+                select,
+                columns,
+                tuple -> {
+                  emitter.put(records.row(table, tuple, readMillis, "true", lsn, ordinal[0]++));
+                  if ((ordinal[0] & (PROGRESS_EVERY - 1)) == 0) {
+                    metrics.rowsRead(PROGRESS_EVERY);
+                  }
+                });
+        c.releaseSavepoint(savepoint);
+        metrics.rowsRead(rows & (PROGRESS_EVERY - 1));
+      } catch (SQLException e) {
+        if (!UNDEFINED_TABLE.equals(e.getSQLState())) {
+          throw failure(table, e);
+        }
+        c.rollback(savepoint);
+        LOG.warn(
+            "Table {} was dropped during the snapshot; it is left out (its topic holds the rows"
+                + " copied before the drop)",
+            table.name());
+      }
+      emitter.chunkDone(w.plan(), w.chunk());
+      metrics.chunkCompleted();
+      if (chunksLeft.get(w.plan()).decrementAndGet() == 0) {
+        metrics.tableCompleted();
+      }
+    }
+  }
+
+  /** A reader with a snapshot of its own, for {@code initial_only} after a restart. */
+  static void plainReader(Connection c) throws SQLException {
+    c.setAutoCommit(false);
+    try (java.sql.Statement s = c.createStatement()) {
+      s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    }
+  }
+
+  static ConnectException failure(SnapshotTable table, SQLException e) {
+    if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+      return new ConnectException(
+          "The snapshot cannot read table "
+              + table.name()
+              + ": the connector's database.user lacks SELECT on it. GRANT SELECT ON "
+              + table.name()
+              + " to it, or leave the table out with table.include.list or"
+              + " snapshot.include.collection.list",
+          e);
+    }
+    return new ConnectException(
+        "The snapshot of table " + table.name() + " failed: " + e.getMessage(), e);
+  }
+
+  private static SnapshotTable find(List<SnapshotTable> tables, SnapshotProgress.TablePlan plan) {
+    for (SnapshotTable t : tables) {
+      if (t.name().schema().equals(plan.schema()) && t.name().table().equals(plan.table())) {
+        return t;
+      }
+    }
+    throw new IllegalStateException("No table for plan " + plan.schema() + "." + plan.table());
+  }
+
+  private static void close(Connection c) {
+    try {
+      c.rollback();
+      c.close();
+    } catch (SQLException e) {
+      LOG.debug("Closing a snapshot reader failed", e);
+    }
+  }
+}

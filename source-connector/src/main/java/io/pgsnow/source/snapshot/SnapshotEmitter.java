@@ -1,0 +1,78 @@
+package io.pgsnow.source.snapshot;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Puts the rows of parallel snapshot readers on the task's queue, one at a time. Each record's
+ * offset holds the snapshot's progress as of that record: a chunk counts as done only in the
+ * offsets of records queued after all its rows, so a committed offset never claims a chunk whose
+ * rows are not all in Kafka. The latest row is held back until the next one comes so that the very
+ * last row of the snapshot can be marked {@code last}, the first one {@code first}.
+ */
+final class SnapshotEmitter {
+  static final String MODE_KEY = "snapshot";
+
+  private final BlockingQueue<SourceRecord> queue;
+  private final SnapshotRecords records;
+  private final SnapshotProgress progress;
+  private final BooleanSupplier running;
+  private final Map<String, ?> extraOffset;
+  private SnapshotRecords.Row pending;
+  private boolean first = true;
+
+  SnapshotEmitter(
+      BlockingQueue<SourceRecord> queue,
+      SnapshotRecords records,
+      SnapshotProgress progress,
+      BooleanSupplier running,
+      Map<String, ?> extraOffset) {
+    this.queue = queue;
+    this.extraOffset = extraOffset;
+    this.records = records;
+    this.progress = progress;
+    this.running = running;
+  }
+
+  synchronized void put(SnapshotRecords.Row row) throws InterruptedException {
+    if (pending != null) {
+      pending.mark(first ? "first" : "true");
+      first = false;
+      flush(pending);
+    }
+    pending = row;
+  }
+
+  synchronized void chunkDone(SnapshotProgress.TablePlan plan, int chunk) {
+    progress.chunkDone(plan, chunk);
+  }
+
+  /** Queues the held-back row as the snapshot's last one. */
+  synchronized void finish() throws InterruptedException {
+    if (pending != null) {
+      pending.mark("last");
+      flush(pending);
+      pending = null;
+    }
+  }
+
+  private void flush(SnapshotRecords.Row row) throws InterruptedException {
+    SourceRecord record = row.toRecord(records.partition(), offset());
+    while (!queue.offer(record, 100, TimeUnit.MILLISECONDS)) {
+      if (!running.getAsBoolean()) {
+        throw new InterruptedException("Stopping");
+      }
+    }
+  }
+
+  private Map<String, Object> offset() {
+    Map<String, Object> offset = new HashMap<>(extraOffset);
+    offset.put(MODE_KEY, "initial");
+    offset.put(SnapshotProgress.OFFSET_KEY, progress.encode());
+    return offset;
+  }
+}

@@ -1,0 +1,390 @@
+package io.pgsnow.source.snapshot;
+
+import io.pgsnow.source.PostgresCdcSourceConfig;
+import io.pgsnow.source.events.TransactionAssembler;
+import io.pgsnow.source.replication.PgConnections;
+import io.pgsnow.source.replication.ReplicationSetup.TableName;
+import io.pgsnow.source.replication.StreamReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.stream.Collectors;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides at start what to snapshot ({@code snapshot.mode}, the offsets, the slot) and runs it: a
+ * slot created with an exported snapshot whose tables are copied before streaming starts at the
+ * slot's consistent point; or chunks read between watermarks while streaming (an interrupted
+ * snapshot's rest, {@code always} on an existing slot, incremental snapshots).
+ */
+public final class SnapshotPhase implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotPhase.class);
+
+  /** How the snapshot of this start is read. */
+  enum Kind {
+    NONE,
+    EXPORTED,
+    WATERMARK,
+    PLAIN
+  }
+
+  private final Kind kind;
+  private final SnapshotConfig config;
+  private final PgConnections connections;
+  private final String slotName;
+  private final SnapshotProgress progress;
+  private final List<SnapshotTable> tables;
+  private final List<TableName> captured;
+  private final String tableList;
+  private final ExportedSnapshot exported;
+  private final SnapshotMetrics metrics;
+  private volatile Throwable failure;
+  private volatile boolean running = true;
+  private Thread thread;
+  private WatermarkSnapshotter watermarks;
+
+  private SnapshotPhase(
+      Kind kind,
+      SnapshotConfig config,
+      PgConnections connections,
+      String slotName,
+      SnapshotProgress progress,
+      List<SnapshotTable> tables,
+      List<TableName> captured,
+      ExportedSnapshot exported,
+      String connectorName) {
+    this.kind = kind;
+    this.config = config;
+    this.connections = connections;
+    this.slotName = slotName;
+    this.progress = progress;
+    this.tables = tables;
+    this.captured = captured;
+    this.tableList =
+        captured.stream().map(t -> t.schema() + "." + t.table()).collect(Collectors.joining(","));
+    this.exported = exported;
+    this.metrics = new SnapshotMetrics().register(connectorName);
+  }
+
+  /**
+   * Decides what to snapshot and, when a snapshot is due and the slot does not exist yet, creates
+   * the slot with an exported snapshot.
+   *
+   * @param offset the task's committed offset, or null
+   * @param captured the tables the connector captures
+   */
+  public static SnapshotPhase prepare(
+      PgConnections connections,
+      SnapshotConfig config,
+      String slotName,
+      String connectorName,
+      Map<String, ?> offset,
+      List<TableName> captured,
+      boolean slotExists)
+      throws SQLException {
+    List<TableName> eligible = eligible(config, captured);
+    SnapshotConfig.Mode mode = config.mode();
+    boolean all = snapshotsAll(mode, offset == null || offset.isEmpty(), slotExists);
+    Optional<SnapshotProgress> stored = SnapshotProgress.fromOffset(offset);
+    SnapshotProgress progress = new SnapshotProgress();
+    List<SnapshotTable> tables = new ArrayList<>();
+    Kind kind = Kind.NONE;
+    ExportedSnapshot exported = null;
+    if (all) {
+      tables.addAll(loadSelectable(connections, eligible));
+      InitialSnapshot.plan(progress, tables, config);
+      if (!slotExists) {
+        kind = Kind.EXPORTED;
+        exported = ExportedSnapshot.createSlot(connections, slotName);
+      } else {
+        kind = mode == SnapshotConfig.Mode.INITIAL_ONLY ? Kind.PLAIN : Kind.WATERMARK;
+        LOG.info(
+            "Slot {} exists already, so the snapshot ({}) is read in chunks between watermarks"
+                + " while streaming",
+            slotName,
+            mode.name().toLowerCase(java.util.Locale.ROOT));
+      }
+    } else if (stored.isPresent() && !stored.get().complete()) {
+      progress = stored.get();
+      kind = mode == SnapshotConfig.Mode.INITIAL_ONLY ? Kind.PLAIN : Kind.WATERMARK;
+      LOG.info(
+          "Resuming an unfinished snapshot: the chunks not yet in Kafka are read {}",
+          kind == Kind.PLAIN ? "again" : "between watermarks while streaming");
+      if (kind == Kind.PLAIN) {
+        tables.addAll(load(connections, progress));
+      }
+    } else if (mode != SnapshotConfig.Mode.NO_DATA
+        && offset != null
+        && offset.get(WatermarkWindow.TABLES_KEY) instanceof String known) {
+      addNewTables(progress, eligible, known);
+      kind = progress.complete() ? Kind.NONE : Kind.WATERMARK;
+    }
+    return new SnapshotPhase(
+        kind, config, connections, slotName, progress, tables, captured, exported, connectorName);
+  }
+
+  private static List<TableName> eligible(SnapshotConfig config, List<TableName> captured) {
+    List<TableName> eligible = new ArrayList<>();
+    String signal = config.signalTable().orElse("");
+    for (TableName t : captured) {
+      if (config.snapshots(t.schema(), t.table()) && !signal.equals(t.schema() + "." + t.table())) {
+        eligible.add(t);
+      }
+    }
+    return eligible;
+  }
+
+  private static boolean snapshotsAll(
+      SnapshotConfig.Mode mode, boolean noOffset, boolean slotExists) {
+    return switch (mode) {
+      case INITIAL, INITIAL_ONLY -> noOffset;
+      case WHEN_NEEDED -> noOffset || !slotExists;
+      case ALWAYS -> true;
+      case NO_DATA -> false;
+    };
+  }
+
+  private static List<SnapshotTable> loadSelectable(
+      PgConnections connections, List<TableName> names) throws SQLException {
+    List<SnapshotTable> tables = new ArrayList<>();
+    try (Connection c = connections.regular()) {
+      for (TableName name : names) {
+        SnapshotTable t = SnapshotTable.load(c, name).orElse(null);
+        if (t == null) {
+          continue;
+        }
+        if (!t.selectable()) {
+          throw InitialSnapshot.failure(
+              t, new SQLException("permission denied for table " + name, "42501"));
+        }
+        tables.add(t);
+      }
+    }
+    return tables;
+  }
+
+  private static void addNewTables(
+      SnapshotProgress progress, List<TableName> eligible, String known) {
+    Set<String> before = new HashSet<>(Arrays.asList(known.split(",")));
+    for (TableName t : eligible) {
+      if (!before.contains(t.schema() + "." + t.table())) {
+        progress.addKeyed(t.schema(), t.table());
+        LOG.info("Table {} is captured since the last run: it gets an incremental snapshot", t);
+      }
+    }
+  }
+
+  private static List<SnapshotTable> load(PgConnections connections, SnapshotProgress progress)
+      throws SQLException {
+    List<SnapshotTable> tables = new ArrayList<>();
+    try (Connection c = connections.regular()) {
+      for (SnapshotProgress.TablePlan plan : progress.plans()) {
+        Optional<SnapshotTable> t =
+            SnapshotTable.load(c, new TableName(plan.schema(), plan.table()));
+        if (t.isPresent()) {
+          tables.add(t.get());
+        } else {
+          for (int i = 0; i < plan.chunks(); i++) {
+            progress.chunkDone(plan, i);
+          }
+        }
+      }
+    }
+    return tables;
+  }
+
+  /**
+   * Adds the signal table to a publication whose table list the connector sets ({@code filtered});
+   * a {@code FOR ALL TABLES} one has it already, a user-managed one must have it.
+   */
+  public static void publishSignalTable(Connection c, PostgresCdcSourceConfig config)
+      throws SQLException {
+    Optional<String> signal = config.snapshot().signalTable();
+    if (signal.isEmpty()
+        || config.publicationAutocreate()
+            != PostgresCdcSourceConfig.PublicationAutocreate.FILTERED) {
+      return;
+    }
+    String[] parts = signal.get().split("\\.", 2);
+    TableName name = new TableName(parts[0], parts[1]);
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT 1 FROM pg_catalog.pg_publication_tables"
+                + " WHERE pubname = ? AND schemaname = ? AND tablename = ?")) {
+      ps.setString(1, config.publicationName());
+      ps.setString(2, parts[0]);
+      ps.setString(3, parts[1]);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return;
+        }
+      }
+    }
+    try (java.sql.Statement s = c.createStatement()) {
+      s.execute(
+          "ALTER PUBLICATION "
+              + SnapshotTable.quote(config.publicationName())
+              + " ADD TABLE "
+              + name.quoted());
+    } catch (SQLException e) {
+      throw new ConnectException(
+          "Cannot add the signal table "
+              + name
+              + " (signal.data.collection) to publication "
+              + config.publicationName()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Whether this start created the slot (with its exported snapshot). */
+  public boolean createdSlot() {
+    return exported != null;
+  }
+
+  /** Whether the stream starts at the new slot's consistent point, not at the offsets. */
+  public boolean streamsFromNewSlot() {
+    return kind == Kind.EXPORTED;
+  }
+
+  /**
+   * Starts the snapshot's thread: it copies the tables first when the slot was created with an
+   * exported snapshot, then calls {@code startStreaming} (not for {@code initial_only}), then reads
+   * chunks between watermarks for as long as the task runs.
+   */
+  public void start(
+      TransactionAssembler.Settings settings,
+      BlockingQueue<SourceRecord> queue,
+      StreamReader reader,
+      int serverVersionNum,
+      Runnable startStreaming) {
+    SnapshotRecords records = new SnapshotRecords(settings, System::currentTimeMillis);
+    TableName signal =
+        config
+            .signalTable()
+            .map(
+                s -> new TableName(s.substring(0, s.indexOf('.')), s.substring(s.indexOf('.') + 1)))
+            .orElse(null);
+    WatermarkWriter writer = new WatermarkWriter(connections, serverVersionNum, signal);
+    WatermarkWindow[] window = new WatermarkWindow[1];
+    WatermarkSnapshotter[] snapshotter = new WatermarkSnapshotter[1];
+    window[0] =
+        new WatermarkWindow(
+            records,
+            progress,
+            tableList,
+            config.signalTable().orElse(null),
+            (type, data) -> snapshotter[0].signal(type, data));
+    snapshotter[0] =
+        new WatermarkSnapshotter(
+            connections, config, records, progress, window[0], writer, metrics, () -> captured);
+    watermarks = snapshotter[0];
+    reader.observe(window[0]);
+    if ((kind == Kind.WATERMARK) && !writer.available()) {
+      throw new ConnectException(
+          "A snapshot while streaming needs watermarks: PostgreSQL before 14 does not pass"
+              + " logical messages through pgoutput, so set signal.data.collection to a signal"
+              + " table the connector can insert into");
+    }
+    thread = new Thread(() -> run(records, queue, startStreaming), "pgsnow-snapshot-" + slotName);
+    thread.start();
+  }
+
+  private void run(
+      SnapshotRecords records, BlockingQueue<SourceRecord> queue, Runnable startStreaming) {
+    try {
+      if (kind == Kind.EXPORTED || kind == Kind.PLAIN) {
+        SnapshotEmitter emitter =
+            new SnapshotEmitter(
+                queue,
+                records,
+                progress,
+                () -> running,
+                Map.of(WatermarkWindow.TABLES_KEY, tableList));
+        InitialSnapshot snapshot =
+            new InitialSnapshot(connections, config, records, metrics, emitter, progress);
+        if (kind == Kind.EXPORTED) {
+          snapshot.run(exported::importInto, exported.consistentPoint(), tables);
+          exported.close();
+          checkSlotKeptWal();
+        } else {
+          snapshot.run(InitialSnapshot::plainReader, 0L, tables);
+        }
+      }
+      if (config.mode() == SnapshotConfig.Mode.INITIAL_ONLY) {
+        LOG.info("snapshot.mode=initial_only: the snapshot is done and nothing is streamed");
+        return;
+      }
+      startStreaming.run();
+      watermarks.run();
+      if (watermarks.failure() != null) {
+        failure = watermarks.failure();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable e) {
+      if (running) {
+        LOG.error("Snapshot failed", e);
+        failure = e;
+      }
+    }
+  }
+
+  private void checkSlotKeptWal() throws SQLException {
+    try (Connection c = connections.regular();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT wal_status FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+      ps.setString(1, slotName);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next() && "lost".equals(rs.getString(1))) {
+          throw new ConnectException(
+              "Replication slot "
+                  + slotName
+                  + " lost WAL it needed while the snapshot ran (its wal_status is lost):"
+                  + " max_slot_wal_keep_size is smaller than the WAL written during the"
+                  + " snapshot. Raise it (or set it to -1), drop the slot and restart the"
+                  + " connector to take the snapshot again; snapshot.max.threads makes it shorter");
+        }
+      }
+    }
+  }
+
+  /** Why the snapshot failed, or null. */
+  public Throwable failure() {
+    return failure;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (watermarks != null) {
+      watermarks.stop();
+    }
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (exported != null) {
+      exported.close();
+    }
+    metrics.close();
+  }
+}
