@@ -2,6 +2,7 @@ package io.pgsnow.source;
 
 import io.pgsnow.source.config.TypeOptions;
 import io.pgsnow.source.config.UnsupportedDebeziumKeys;
+import io.pgsnow.source.heartbeat.HeartbeatOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -158,6 +159,7 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
     defineEvents(def);
     definePerformance(def);
     TypeOptions.define(def);
+    HeartbeatOptions.define(def);
     return def;
   }
 
@@ -658,6 +660,10 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
 
   public TypeOptions typeOptions() {
     return TypeOptions.of(this);
+  }
+
+  public HeartbeatOptions heartbeatOptions() {
+    return HeartbeatOptions.of(this);
   }
 
   public SchemaNameAdjustment schemaNameAdjustment() {

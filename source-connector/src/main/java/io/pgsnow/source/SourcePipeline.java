@@ -3,6 +3,8 @@ package io.pgsnow.source;
 import io.pgsnow.source.events.RecordSizeLimit;
 import io.pgsnow.source.events.SourceInfo;
 import io.pgsnow.source.events.TransactionAssembler;
+import io.pgsnow.source.heartbeat.Heartbeat;
+import io.pgsnow.source.heartbeat.Heartbeats;
 import io.pgsnow.source.metrics.SourceTaskMetrics;
 import io.pgsnow.source.naming.TopicAssignments;
 import io.pgsnow.source.naming.TopicNamer;
@@ -46,6 +48,7 @@ final class SourcePipeline implements AutoCloseable {
   private final RecordSizeLimit sizeLimit;
   private final Thread readerThread;
   private final Thread statusThread;
+  private final Heartbeat heartbeat;
 
   private SourcePipeline(
       PostgresCdcSourceConfig config,
@@ -53,8 +56,10 @@ final class SourcePipeline implements AutoCloseable {
       BlockingQueue<SourceRecord> queue,
       StreamReader reader,
       StatusUpdater status,
-      SourceTaskMetrics metrics) {
+      SourceTaskMetrics metrics,
+      Heartbeat heartbeat) {
     this.config = config;
+    this.heartbeat = heartbeat;
     this.metrics = metrics;
     this.connections = connections;
     this.queue = queue;
@@ -139,6 +144,8 @@ final class SourcePipeline implements AutoCloseable {
                 new TransactionAssembler(settings, resumeAfter, sink, System::currentTimeMillis),
             queue,
             counters);
+    Heartbeat heartbeat = Heartbeats.create(config, connections);
+    reader.heartbeat(heartbeat);
     FlushPolicy policy = new FlushPolicy(slotConfirmed);
     SourceTaskMetrics metrics =
         new SourceTaskMetrics(
@@ -151,7 +158,7 @@ final class SourcePipeline implements AutoCloseable {
             policy,
             config.statusUpdateInterval());
     SourcePipeline pipeline =
-        new SourcePipeline(config, connections, queue, reader, status, metrics);
+        new SourcePipeline(config, connections, queue, reader, status, metrics, heartbeat);
     pipeline.readerThread.start();
     pipeline.statusThread.start();
     return pipeline;
@@ -184,6 +191,7 @@ final class SourcePipeline implements AutoCloseable {
     join(readerThread);
     join(statusThread);
     metrics.close();
+    heartbeat.close();
     if (config.dropSlotOnStop()) {
       try (Connection c = connections.regular()) {
         ReplicationSetup.dropSlot(c, config.slotName());

@@ -49,8 +49,6 @@ public final class UnsupportedDebeziumKeys {
             "signal.data.collection",
             "signal.enabled.channels",
             "notification.enabled.channels",
-            "topic.heartbeat.prefix",
-            "heartbeat.action.query",
             "topic.transaction",
             "message.key.columns",
             "column.propagate.source.type",
@@ -68,7 +66,6 @@ public final class UnsupportedDebeziumKeys {
             "read.only")) {
       keys.put(key, Set.of());
     }
-    keys.put("heartbeat.interval.ms", Set.of("0"));
     keys.put("provide.transaction.metadata", Set.of("false"));
     keys.put("xmin.fetch.interval.ms", Set.of("0"));
     keys.put("column.include.list", Set.of(""));
