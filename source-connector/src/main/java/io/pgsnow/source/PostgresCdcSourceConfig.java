@@ -1,5 +1,6 @@
 package io.pgsnow.source;
 
+import io.pgsnow.source.config.ColumnFilterKeys;
 import io.pgsnow.source.config.TypeOptions;
 import io.pgsnow.source.config.UnsupportedDebeziumKeys;
 import io.pgsnow.source.heartbeat.HeartbeatOptions;
@@ -135,10 +136,17 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
     }
     this.tableFilter =
         new TableFilter(
-            patterns(SCHEMA_INCLUDE),
-            patterns(SCHEMA_EXCLUDE),
-            patterns(TABLE_INCLUDE),
-            patterns(TABLE_EXCLUDE));
+                patterns(SCHEMA_INCLUDE),
+                patterns(SCHEMA_EXCLUDE),
+                patterns(TABLE_INCLUDE),
+                patterns(TABLE_EXCLUDE))
+            .withColumns(patterns(ColumnFilterKeys.INCLUDE), patterns(ColumnFilterKeys.EXCLUDE));
+    ColumnFilterKeys.errors(props).entrySet().stream()
+        .findFirst()
+        .ifPresent(
+            e -> {
+              throw new ConfigException(e.getKey(), props.get(e.getKey()), e.getValue());
+            });
   }
 
   /** {@code database.server.name} is the pre-2.0 Debezium name of {@code topic.prefix}. */
@@ -322,6 +330,7 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
         ++order,
         Width.LONG,
         "Tables to exclude");
+    ColumnFilterKeys.define(def, RegexListValidator.INSTANCE, GROUP_CAPTURE, ++order);
   }
 
   private static void defineReplication(ConfigDef def) {

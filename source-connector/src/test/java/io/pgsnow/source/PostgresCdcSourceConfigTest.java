@@ -174,4 +174,28 @@ class PostgresCdcSourceConfigTest {
     ConfigDocs.assertEveryKeyDocumented(DOC);
     ConfigDocs.assertUpToDate(Path.of("docs"), DOC);
   }
+
+  @Test
+  void columnIncludeAndExcludeListsAreMutuallyExclusive() {
+    Map<String, String> props = minimal();
+    props.put("column.include.list", "public\\.t\\.a");
+    assertThat(new PostgresCdcSourceConfig(props).tableFilter().includesColumn("public", "t", "b"))
+        .isFalse();
+    props.put("column.exclude.list", "public\\.t\\.b");
+    assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("column.exclude.list");
+    org.apache.kafka.common.config.Config result = new PostgresCdcSourceConnector().validate(props);
+    Map<String, List<String>> errors = new HashMap<>();
+    result.configValues().forEach(v -> errors.put(v.name(), v.errorMessages()));
+    assertThat(errors.get("column.exclude.list"))
+        .singleElement()
+        .asString()
+        .contains("cannot be used together");
+    props.remove("column.include.list");
+    assertThat(new PostgresCdcSourceConfig(props).tableFilter().includesColumn("public", "t", "b"))
+        .isFalse();
+    assertThat(new PostgresCdcSourceConfig(props).tableFilter().includesColumn("public", "t", "a"))
+        .isTrue();
+  }
 }

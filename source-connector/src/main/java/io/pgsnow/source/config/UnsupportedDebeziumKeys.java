@@ -68,8 +68,6 @@ public final class UnsupportedDebeziumKeys {
     }
     keys.put("provide.transaction.metadata", Set.of("false"));
     keys.put("xmin.fetch.interval.ms", Set.of("0"));
-    keys.put("column.include.list", Set.of(""));
-    keys.put("column.exclude.list", Set.of(""));
     keys.put("include.unknown.datatypes", Set.of("true"));
     keys.put("event.processing.failure.handling.mode", Set.of("fail"));
     return keys;
