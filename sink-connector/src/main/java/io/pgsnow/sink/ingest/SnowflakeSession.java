@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import net.snowflake.client.jdbc.SnowflakeConnection;
-import net.snowflake.client.jdbc.SnowflakeDriver;
+import net.snowflake.client.api.connection.SnowflakeConnection;
+import net.snowflake.client.api.connection.UploadStreamConfig;
+import net.snowflake.client.api.driver.SnowflakeDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -234,7 +235,13 @@ public final class SnowflakeSession implements AutoCloseable {
         c -> {
           c.unwrap(SnowflakeConnection.class)
               .uploadStream(
-                  stage.sql(), directory, new ByteArrayInputStream(gzip), fileName, false);
+                  stage.sql(),
+                  fileName,
+                  new ByteArrayInputStream(gzip),
+                  UploadStreamConfig.builder()
+                      .setDestPrefix(directory)
+                      .setCompressData(false)
+                      .build());
           return null;
         });
   }
