@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.snowflake.client.jdbc.SnowflakeConnection;
 import net.snowflake.ingest.SimpleIngestManager;
 import net.snowflake.ingest.connection.IngestResponse;
 import net.snowflake.ingest.utils.StagedFileWrapper;
@@ -323,14 +322,14 @@ class ClientTimeoutIT {
   @Test
   void ingestSdkSendsAnUnansweredInsertFilesAgain() throws Exception {
     try (Connection conn = connect()) {
-      conn.unwrap(SnowflakeConnection.class)
-          .uploadStream(
-              "s",
-              "retry",
-              new ByteArrayInputStream(
-                  "{\"meta\":{},\"content\":{\"a\":1}}".getBytes(StandardCharsets.UTF_8)),
-              "once.json",
-              false);
+      DriverApi.uploadStream(
+          conn,
+          "s",
+          "retry",
+          new ByteArrayInputStream(
+              "{\"meta\":{},\"content\":{\"a\":1}}".getBytes(StandardCharsets.UTF_8)),
+          "once.json",
+          false);
     }
     int from = emulator.requests().size();
     emulator.faults().timeoutRequests(Endpoint.INSERT_FILES, Duration.ofSeconds(1), 1);
