@@ -387,6 +387,7 @@ public final class Demo implements AutoCloseable {
     p.put("authenticator", "SNOWFLAKE_JWT");
     p.put("privateKey", privateKey());
     p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
+    p.put("disablePlatformDetection", "true");
     String url;
     if (emulator != null) {
       p.put("account", "DEMO");

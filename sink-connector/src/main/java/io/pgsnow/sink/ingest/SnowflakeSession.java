@@ -105,6 +105,8 @@ public final class SnowflakeSession implements AutoCloseable {
     settings.warehouse().ifPresent(w -> p.put("warehouse", w.resolved()));
     p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
     p.put("CLIENT_TELEMETRY_ENABLED", "false");
+    // No calls home: driver 4.x would otherwise probe the cloud metadata endpoints at each login.
+    p.put("disablePlatformDetection", "true");
     // The network timeout bounds the driver's retries of a failed request. The socket timeout is
     // passed as well, though driver 3.24.2 does not apply it to statements; the call bounds below
     // cover what neither ends.
