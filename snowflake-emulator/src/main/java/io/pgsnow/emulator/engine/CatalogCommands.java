@@ -160,6 +160,9 @@ final class CatalogCommands {
     if (exists && !ct.orReplace()) {
       throw alreadyExists(table.name());
     }
+    if (exists) {
+      new LoadMetadata(warehouse).reset(table);
+    }
     String create = ct.orReplace() ? "CREATE OR REPLACE TABLE " : "CREATE TABLE ";
     if (ct.asSelect().isPresent()) {
       ExactIdentifiers.check(s.connection(), ct.asSelect().get());
@@ -276,6 +279,9 @@ final class CatalogCommands {
     }
     String kind = drop.kind().equals("VIEW") ? "VIEW" : "TABLE";
     exec(s.connection(), "DROP " + kind + " " + name.toDuckSql());
+    if (kind.equals("TABLE")) {
+      new LoadMetadata(warehouse).reset(name);
+    }
     if (drop.kind().equals("DYNAMIC TABLE")) {
       dynamicTables.drop(name);
     }
@@ -287,8 +293,8 @@ final class CatalogCommands {
     List<List<String>> columns =
         CatalogReads.strings(
             s.connection(),
-            "SELECT column_name, data_type, is_nullable, column_default, comment FROM duckdb_columns()"
-                + " WHERE database_name = ? AND schema_name = ? AND table_name = ?"
+            "SELECT column_name, data_type, is_nullable, column_default, comment FROM"
+                + " duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name = ?"
                 + " ORDER BY column_index",
             name.database(),
             name.schema(),

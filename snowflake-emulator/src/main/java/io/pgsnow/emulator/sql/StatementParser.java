@@ -66,7 +66,7 @@ public final class StatementParser {
       case "UPDATE" -> passthrough(SqlKind.UPDATE);
       case "DELETE" -> passthrough(SqlKind.DELETE);
       case "MERGE" -> passthrough(SqlKind.MERGE);
-      case "TRUNCATE" -> passthrough(SqlKind.DDL);
+      case "TRUNCATE" -> truncate();
       default -> {
         if (Unsupported.KNOWN_STATEMENTS.contains(first)) {
           throw Unsupported.feature(first + " statement");
@@ -217,6 +217,13 @@ public final class StatementParser {
     cursor.expectWord("AS");
     return new CreateDynamicTable(
         name, orReplace, targetLag, ExpressionTranslator.translate(cursor.rest(), session));
+  }
+
+  private Statement truncate() {
+    cursor.expectWord("TRUNCATE");
+    cursor.acceptWord("TABLE");
+    ObjectName table = nameAfterIf("EXISTS");
+    return new Statement.Truncate(table, lastIf);
   }
 
   private Statement drop() {
