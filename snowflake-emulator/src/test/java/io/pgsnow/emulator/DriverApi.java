@@ -4,8 +4,10 @@ import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.sql.Connection;
+import java.sql.Driver;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 
 /**
  * The driver's own API, as the ITs need it, for both client generations the emulator is tested
@@ -22,6 +24,31 @@ final class DriverApi {
   /** {@code true} when the ITs run against the current (4.x) driver. */
   static boolean current() {
     return CURRENT;
+  }
+
+  /**
+   * A connection from the driver generation under test. Not through {@code DriverManager}: the
+   * ingest SDK 4.x jar registers its own embedded copy of driver 3.25 as a {@code java.sql.Driver},
+   * which would otherwise answer some of the connections.
+   */
+  static Connection connect(String url, Properties properties) throws SQLException {
+    Driver driver;
+    try {
+      driver =
+          (Driver)
+              type(CURRENT
+                      ? "net.snowflake.client.api.driver.SnowflakeDriver"
+                      : "net.snowflake.client.jdbc.SnowflakeDriver")
+                  .getConstructor()
+                  .newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+    Connection connection = driver.connect(url, properties);
+    if (connection == null) {
+      throw new SQLException("The Snowflake driver does not accept " + url);
+    }
+    return connection;
   }
 
   /** Uploads a stream to {@code @stage/prefix/name}, compressing it when asked. */
