@@ -36,10 +36,11 @@ import org.slf4j.LoggerFactory;
  * stream upload. Reconnects after a broken connection; the driver renews expired session tokens
  * itself. Callers serialize access.
  *
- * <p>Every call is bounded. Driver 3.24 waits minutes for a request the service does not answer
- * (its socket timeout setting is not applied to statements) and retries an unanswered key-pair
- * login forever, so logins, statements and uploads run on a call thread and the caller stops
- * waiting after the login timeout, or after the statement timeout plus the network timeout.
+ * <p>Every call is bounded. The driver (3.24 and 4.4 alike: the emulator's ClientTimeoutIT runs
+ * against both) waits minutes for a request the service does not answer (its socket timeout setting
+ * is not applied to statements) and waits out or retries an unanswered key-pair login without end
+ * (4.4 waits, 3.24 retries), so logins, statements and uploads run on a call thread and the caller
+ * stops waiting after the login timeout, or after the statement timeout plus the network timeout.
  * Statements also carry the statement timeout as their query timeout, so the driver cancels them on
  * the service. An abandoned call keeps its connection, which is closed once the call ends; the
  * session logs in again for the next call.
