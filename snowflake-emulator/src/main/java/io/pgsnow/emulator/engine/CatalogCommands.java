@@ -293,8 +293,8 @@ final class CatalogCommands {
     List<List<String>> columns =
         CatalogReads.strings(
             s.connection(),
-            "SELECT column_name, data_type, is_nullable, column_default, comment FROM"
-                + " duckdb_columns() WHERE database_name = ? AND schema_name = ? AND table_name = ?"
+            "SELECT column_name, data_type, is_nullable, column_default, comment FROM duckdb_columns()"
+                + " WHERE database_name = ? AND schema_name = ? AND table_name = ?"
                 + " ORDER BY column_index",
             name.database(),
             name.schema(),
