@@ -49,6 +49,9 @@ public final class SnowflakeSession implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SnowflakeSession.class);
 
+  /** How long one login attempt may stay unanswered before a new one replaces it. */
+  static final Duration LOGIN_ATTEMPT_LIMIT = Duration.ofSeconds(10);
+
   static {
     // The driver registers itself when loaded; a plugin class loader must load it explicitly.
     try {
@@ -80,6 +83,7 @@ public final class SnowflakeSession implements AutoCloseable {
   private final ExecutorService calls;
   private Connection connection;
   private CompletableFuture<Connection> pendingLogin;
+  private long pendingLoginSince;
 
   public SnowflakeSession(ConnectionSettings settings) {
     this.settings = settings;
@@ -137,13 +141,28 @@ public final class SnowflakeSession implements AutoCloseable {
 
   /**
    * Logs in on a call thread and waits at most the login timeout. A login still unanswered then is
-   * not abandoned but waited for again by the next call (the driver keeps retrying it with a new
-   * JWT), so an outage does not pile up logins.
+   * waited for again by the next call, so an outage does not pile up logins, until it is {@link
+   * #LOGIN_ATTEMPT_LIMIT} old: driver 4.x never gives up on an unanswered key-pair login (3.x
+   * retried it after 10 s), so then the attempt is abandoned and a new one starts.
    */
   private Connection login() throws SQLException {
+    if (pendingLogin != null
+        && System.nanoTime() - pendingLoginSince > LOGIN_ATTEMPT_LIMIT.toNanos()) {
+      LOG.warn(
+          "Abandoning a login unanswered for {} s; logging in again",
+          LOGIN_ATTEMPT_LIMIT.toSeconds());
+      pendingLogin.whenComplete(
+          (late, failure) -> {
+            if (late != null) {
+              closeLater(late);
+            }
+          });
+      pendingLogin = null;
+    }
     if (pendingLogin == null) {
       Properties p = properties();
       String url = settings.url().jdbcUrl();
+      pendingLoginSince = System.nanoTime();
       pendingLogin = submit(() -> new SnowflakeDriver().connect(url, p));
     }
     try {
