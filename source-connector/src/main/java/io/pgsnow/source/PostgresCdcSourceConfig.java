@@ -1,7 +1,9 @@
 package io.pgsnow.source;
 
+import io.pgsnow.source.config.ColumnFilterKeys;
 import io.pgsnow.source.config.TypeOptions;
 import io.pgsnow.source.config.UnsupportedDebeziumKeys;
+import io.pgsnow.source.heartbeat.HeartbeatOptions;
 import io.pgsnow.source.snapshot.SnapshotConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,10 +138,17 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
     }
     this.tableFilter =
         new TableFilter(
-            patterns(SCHEMA_INCLUDE),
-            patterns(SCHEMA_EXCLUDE),
-            patterns(TABLE_INCLUDE),
-            patterns(TABLE_EXCLUDE));
+                patterns(SCHEMA_INCLUDE),
+                patterns(SCHEMA_EXCLUDE),
+                patterns(TABLE_INCLUDE),
+                patterns(TABLE_EXCLUDE))
+            .withColumns(patterns(ColumnFilterKeys.INCLUDE), patterns(ColumnFilterKeys.EXCLUDE));
+    ColumnFilterKeys.errors(props).entrySet().stream()
+        .findFirst()
+        .ifPresent(
+            e -> {
+              throw new ConfigException(e.getKey(), props.get(e.getKey()), e.getValue());
+            });
     this.snapshot = new SnapshotConfig(this);
   }
 
@@ -166,6 +175,7 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
     definePerformance(def);
     TypeOptions.define(def);
     SnapshotConfig.define(def);
+    HeartbeatOptions.define(def);
     return def;
   }
 
@@ -328,6 +338,7 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
         ++order,
         Width.LONG,
         "Tables to exclude");
+    ColumnFilterKeys.define(def, RegexListValidator.INSTANCE, GROUP_CAPTURE, ++order);
   }
 
   private static void defineReplication(ConfigDef def) {
@@ -666,6 +677,10 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
 
   public TypeOptions typeOptions() {
     return TypeOptions.of(this);
+  }
+
+  public HeartbeatOptions heartbeatOptions() {
+    return HeartbeatOptions.of(this);
   }
 
   public SchemaNameAdjustment schemaNameAdjustment() {

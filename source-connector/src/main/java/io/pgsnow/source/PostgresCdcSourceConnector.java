@@ -1,9 +1,11 @@
 package io.pgsnow.source;
 
+import io.pgsnow.source.config.ColumnFilterKeys;
 import io.pgsnow.source.config.UnsupportedDebeziumKeys;
 import io.pgsnow.source.replication.ConnectionValidator;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,15 +82,20 @@ public class PostgresCdcSourceConnector extends SourceConnector {
     for (ConfigValue v : result.configValues()) {
       values.put(v.name(), v);
     }
-    UnsupportedDebeziumKeys.errors(connectorConfigs, PostgresCdcSourceConfig.CONFIG_DEF)
-        .forEach(
-            (key, message) -> {
-              ConfigValue value =
-                  new ConfigValue(key, connectorConfigs.get(key), List.of(), new ArrayList<>());
-              value.addErrorMessage(message);
-              all.add(value);
-              values.put(key, value);
-            });
+    Map<String, String> refused =
+        new LinkedHashMap<>(
+            UnsupportedDebeziumKeys.errors(connectorConfigs, PostgresCdcSourceConfig.CONFIG_DEF));
+    ColumnFilterKeys.errors(connectorConfigs).forEach(refused::putIfAbsent);
+    refused.forEach(
+        (key, message) -> {
+          ConfigValue value = values.get(key);
+          if (value == null) {
+            value = new ConfigValue(key, connectorConfigs.get(key), List.of(), new ArrayList<>());
+            all.add(value);
+            values.put(key, value);
+          }
+          value.addErrorMessage(message);
+        });
     String prefix = withAliases.get(PostgresCdcSourceConfig.TOPIC_PREFIX);
     if (prefix == null || prefix.isBlank()) {
       values

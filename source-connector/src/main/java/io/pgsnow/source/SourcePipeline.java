@@ -3,6 +3,8 @@ package io.pgsnow.source;
 import io.pgsnow.source.events.RecordSizeLimit;
 import io.pgsnow.source.events.SourceInfo;
 import io.pgsnow.source.events.TransactionAssembler;
+import io.pgsnow.source.heartbeat.Heartbeat;
+import io.pgsnow.source.heartbeat.Heartbeats;
 import io.pgsnow.source.metrics.SourceTaskMetrics;
 import io.pgsnow.source.naming.TopicAssignments;
 import io.pgsnow.source.naming.TopicNamer;
@@ -48,6 +50,7 @@ final class SourcePipeline implements AutoCloseable {
   private final Thread readerThread;
   private final Thread statusThread;
   private SnapshotPhase snapshot;
+  private final Heartbeat heartbeat;
 
   private SourcePipeline(
       PostgresCdcSourceConfig config,
@@ -55,8 +58,10 @@ final class SourcePipeline implements AutoCloseable {
       BlockingQueue<SourceRecord> queue,
       StreamReader reader,
       StatusUpdater status,
-      SourceTaskMetrics metrics) {
+      SourceTaskMetrics metrics,
+      Heartbeat heartbeat) {
     this.config = config;
+    this.heartbeat = heartbeat;
     this.metrics = metrics;
     this.connections = connections;
     this.queue = queue;
@@ -115,17 +120,7 @@ final class SourcePipeline implements AutoCloseable {
 
     ColumnTypes columnTypes =
         new ColumnTypes(config.decimalHandling(), config.typeOptions(), types);
-    TransactionAssembler.Settings settings =
-        new TransactionAssembler.Settings(
-            config.topicPrefix(),
-            config.tableFilter(),
-            config.skippedOperations(),
-            config.tombstonesOnDelete(),
-            columnTypes,
-            new CatalogPrimaryKeys(connections),
-            new SourceInfo(Version.get(), config.topicPrefix(), config.dbname()),
-            config.streamingMaxBufferedBytes(),
-            topics);
+    TransactionAssembler.Settings settings = settings(config, connections, columnTypes, topics);
     BlockingQueue<SourceRecord> queue = new ArrayBlockingQueue<>(config.maxQueueSize());
     SourceTaskMetrics.Counters counters = new SourceTaskMetrics.Counters();
     counters.countSpecialValues(columnTypes.specialValues()::count);
@@ -146,6 +141,8 @@ final class SourcePipeline implements AutoCloseable {
                 new TransactionAssembler(settings, resumeAfter, sink, System::currentTimeMillis),
             queue,
             counters);
+    Heartbeat heartbeat = Heartbeats.create(config, connections);
+    reader.heartbeat(heartbeat);
     FlushPolicy policy = new FlushPolicy(slotConfirmed);
     SourceTaskMetrics metrics =
         new SourceTaskMetrics(
@@ -158,7 +155,7 @@ final class SourcePipeline implements AutoCloseable {
             policy,
             config.statusUpdateInterval());
     SourcePipeline pipeline =
-        new SourcePipeline(config, connections, queue, reader, status, metrics);
+        new SourcePipeline(config, connections, queue, reader, status, metrics, heartbeat);
     pipeline.snapshot = snapshot;
     snapshot.start(
         settings,
@@ -170,6 +167,23 @@ final class SourcePipeline implements AutoCloseable {
           pipeline.statusThread.start();
         });
     return pipeline;
+  }
+
+  private static TransactionAssembler.Settings settings(
+      PostgresCdcSourceConfig config,
+      PgConnections connections,
+      ColumnTypes columnTypes,
+      TopicAssignments topics) {
+    return new TransactionAssembler.Settings(
+        config.topicPrefix(),
+        config.tableFilter(),
+        config.skippedOperations(),
+        config.tombstonesOnDelete(),
+        columnTypes,
+        new CatalogPrimaryKeys(connections),
+        new SourceInfo(Version.get(), config.topicPrefix(), config.dbname()),
+        config.streamingMaxBufferedBytes(),
+        topics);
   }
 
   private static SnapshotPhase prepareSnapshot(
@@ -226,6 +240,7 @@ final class SourcePipeline implements AutoCloseable {
     join(readerThread);
     join(statusThread);
     metrics.close();
+    heartbeat.close();
     if (config.dropSlotOnStop()) {
       try (Connection c = connections.regular()) {
         ReplicationSetup.dropSlot(c, config.slotName());

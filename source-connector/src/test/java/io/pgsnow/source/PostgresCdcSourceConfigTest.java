@@ -62,7 +62,7 @@ class PostgresCdcSourceConfigTest {
         .asString()
         .contains("snapshot.locking.mode");
     assertThat(errors.get("column.mask.with.10.chars")).hasSize(1);
-    assertThat(errors.get("heartbeat.interval.ms")).isNull();
+    assertThat(errors.get("heartbeat.interval.ms")).isNullOrEmpty();
 
     props.remove("column.mask.with.10.chars");
     props.remove("snapshot.locking.mode");
@@ -177,5 +177,29 @@ class PostgresCdcSourceConfigTest {
   void everyKeyIsDocumentedAndTheDocsAreCurrent() throws Exception {
     ConfigDocs.assertEveryKeyDocumented(DOC);
     ConfigDocs.assertUpToDate(Path.of("docs"), DOC);
+  }
+
+  @Test
+  void columnIncludeAndExcludeListsAreMutuallyExclusive() {
+    Map<String, String> props = minimal();
+    props.put("column.include.list", "public\\.t\\.a");
+    assertThat(new PostgresCdcSourceConfig(props).tableFilter().includesColumn("public", "t", "b"))
+        .isFalse();
+    props.put("column.exclude.list", "public\\.t\\.b");
+    assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("column.exclude.list");
+    org.apache.kafka.common.config.Config result = new PostgresCdcSourceConnector().validate(props);
+    Map<String, List<String>> errors = new HashMap<>();
+    result.configValues().forEach(v -> errors.put(v.name(), v.errorMessages()));
+    assertThat(errors.get("column.exclude.list"))
+        .singleElement()
+        .asString()
+        .contains("cannot be used together");
+    props.remove("column.include.list");
+    assertThat(new PostgresCdcSourceConfig(props).tableFilter().includesColumn("public", "t", "b"))
+        .isFalse();
+    assertThat(new PostgresCdcSourceConfig(props).tableFilter().includesColumn("public", "t", "a"))
+        .isTrue();
   }
 }

@@ -40,8 +40,6 @@ public final class UnsupportedDebeziumKeys {
             "incremental.snapshot.watermarking.strategy",
             "signal.enabled.channels",
             "notification.enabled.channels",
-            "topic.heartbeat.prefix",
-            "heartbeat.action.query",
             "topic.transaction",
             "message.key.columns",
             "column.propagate.source.type",
@@ -59,11 +57,8 @@ public final class UnsupportedDebeziumKeys {
             "read.only")) {
       keys.put(key, Set.of());
     }
-    keys.put("heartbeat.interval.ms", Set.of("0"));
     keys.put("provide.transaction.metadata", Set.of("false"));
     keys.put("xmin.fetch.interval.ms", Set.of("0"));
-    keys.put("column.include.list", Set.of(""));
-    keys.put("column.exclude.list", Set.of(""));
     keys.put("include.unknown.datatypes", Set.of("true"));
     keys.put("event.processing.failure.handling.mode", Set.of("fail"));
     return keys;

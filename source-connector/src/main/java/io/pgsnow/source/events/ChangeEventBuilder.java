@@ -25,11 +25,14 @@ public final class ChangeEventBuilder {
 
   /** A row image; {@code fallback} fills unchanged TOAST columns when it has their value. */
   public static RowImage row(TableSchema table, TupleData tuple, TupleData fallback) {
-    Struct struct = new Struct(table.rowSchema());
+    Struct struct = new Struct(table.fullRowSchema());
     List<String> unchanged = null;
     Map<String, String> special = null;
     int count = Math.min(tuple.size(), table.columnCount());
     for (int i = 0; i < count; i++) {
+      if (!table.emitted(i) && !table.isKeyColumn(i)) {
+        continue;
+      }
       TupleData source = tuple;
       if (tuple.isUnchangedToast(i)) {
         if (fallback != null
@@ -80,8 +83,8 @@ public final class ChangeEventBuilder {
   public static Struct envelope(
       TableSchema table, Struct before, Struct after, Struct source, String op, long nowMillis) {
     return new Struct(table.envelopeSchema())
-        .put("before", before)
-        .put("after", after)
+        .put("before", table.emittedRow(before))
+        .put("after", table.emittedRow(after))
         .put("source", source)
         .put("op", op)
         .put("ts_ms", nowMillis)

@@ -1,6 +1,7 @@
 package io.pgsnow.source.events;
 
 import io.pgsnow.source.PostgresCdcSourceConfig.SchemaNameAdjustment;
+import io.pgsnow.source.TableFilter;
 import io.pgsnow.source.decoding.PgOutputMessage;
 import io.pgsnow.source.naming.TableNames;
 import io.pgsnow.source.naming.TopicNamer;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
 
 /**
  * The Connect schemas of one table, derived from a pgoutput Relation message: the key (the
@@ -45,6 +47,8 @@ public final class TableSchema {
   private final Schema rowSchema;
   private final Schema envelopeSchema;
   private final Object[] toastPlaceholders;
+  private final Schema fullRowSchema;
+  private final boolean[] emitted;
 
   private TableSchema(
       PgOutputMessage.Relation relation,
@@ -53,7 +57,7 @@ public final class TableSchema {
       List<ColumnType> columnTypes,
       int[] keyColumns,
       Schema keySchema,
-      Schema rowSchema,
+      Rows rows,
       Schema envelopeSchema,
       Object[] toastPlaceholders) {
     this.schemaName = relation.namespace();
@@ -63,10 +67,15 @@ public final class TableSchema {
     this.columnTypes = columnTypes;
     this.keyColumns = keyColumns;
     this.keySchema = keySchema;
-    this.rowSchema = rowSchema;
+    this.rowSchema = rows.schema();
     this.envelopeSchema = envelopeSchema;
     this.toastPlaceholders = toastPlaceholders;
+    this.fullRowSchema = rows.full();
+    this.emitted = rows.emitted();
   }
+
+  /** The emitted row schema, the schema with every column, and which columns are emitted. */
+  private record Rows(Schema schema, Schema full, boolean[] emitted) {}
 
   /** The schemas of a table named by the default rules under {@code topicPrefix}. */
   public static TableSchema of(
@@ -86,6 +95,19 @@ public final class TableSchema {
       TableNames tableNames,
       ColumnTypes types,
       PrimaryKeys primaryKeys) {
+    return of(relation, tableNames, types, primaryKeys, null);
+  }
+
+  /**
+   * The schemas of a table whose topic and schema names are already chosen; {@code columns} (null:
+   * all) decides which columns the row images carry. Key columns stay in the key either way.
+   */
+  public static TableSchema of(
+      PgOutputMessage.Relation relation,
+      TableNames tableNames,
+      ColumnTypes types,
+      PrimaryKeys primaryKeys,
+      TableFilter columns) {
     // Under REPLICA IDENTITY FULL every column is flagged as key; the real key is the primary key.
     List<String> fullIdentityKey =
         relation.replicaIdentity() == 'f' ? primaryKeys.of(relation.relationId()) : null;
@@ -95,6 +117,9 @@ public final class TableSchema {
     List<ColumnType> columnTypes = new ArrayList<>();
     List<Integer> keys = new ArrayList<>();
     SchemaBuilder row = SchemaBuilder.struct().name(schemaNameBase + ".Value").optional();
+    SchemaBuilder full = SchemaBuilder.struct().name(schemaNameBase + ".Value").optional();
+    boolean[] emitted = new boolean[relation.columns().size()];
+    boolean allEmitted = true;
     SchemaBuilder key = SchemaBuilder.struct().name(schemaNameBase + ".Key");
     for (PgOutputMessage.Column column : relation.columns()) {
       boolean isKey =
@@ -105,9 +130,16 @@ public final class TableSchema {
         keys.add(names.size());
         key.field(column.name(), type.schema());
       }
+      emitted[names.size()] =
+          columns == null
+              || columns.includesColumn(relation.namespace(), relation.name(), column.name());
+      allEmitted &= emitted[names.size()];
+      if (emitted[names.size()]) {
+        row.field(column.name(), type.schema());
+      }
+      full.field(column.name(), type.schema());
       names.add(column.name());
       columnTypes.add(type);
-      row.field(column.name(), type.schema());
     }
     Schema rowSchema = row.build();
     Schema envelope =
@@ -130,7 +162,7 @@ public final class TableSchema {
         List.copyOf(columnTypes),
         keys.stream().mapToInt(Integer::intValue).toArray(),
         keys.isEmpty() ? null : key.build(),
-        rowSchema,
+        new Rows(rowSchema, allEmitted ? rowSchema : full.build(), emitted),
         envelope,
         columnTypes.stream().map(c -> types.toastPlaceholder(c.schema())).toArray());
   }
@@ -184,6 +216,28 @@ public final class TableSchema {
 
   public Schema rowSchema() {
     return rowSchema;
+  }
+
+  /** The schema row images are built in: every column, key columns left out of the rows too. */
+  Schema fullRowSchema() {
+    return fullRowSchema;
+  }
+
+  /** Whether the column is in the emitted rows (column.include.list / column.exclude.list). */
+  boolean emitted(int index) {
+    return emitted[index];
+  }
+
+  /** A row image as emitted: without the columns left out of the rows. */
+  Struct emittedRow(Struct image) {
+    if (image == null || image.schema() == rowSchema) {
+      return image;
+    }
+    Struct row = new Struct(rowSchema);
+    for (org.apache.kafka.connect.data.Field f : rowSchema.fields()) {
+      row.put(f, image.get(f.name()));
+    }
+    return row;
   }
 
   public Schema envelopeSchema() {

@@ -266,7 +266,8 @@ public final class TransactionAssembler {
                 r,
                 settings.topics().assign(r.namespace(), r.name()),
                 settings.columnTypes(),
-                settings.primaryKeys()));
+                settings.primaryKeys(),
+                settings.filter()));
       }
     } else if (message instanceof PgOutputMessage.Insert i) {
       long index = messageIndex++;

@@ -47,6 +47,17 @@ public final class StreamReader implements Runnable {
   private SourcePosition lastQueued;
   private boolean streamInProgress = true;
   private volatile StreamObserver observer = StreamObserver.NONE;
+  private Beat beat = position -> null;
+
+  /** Heartbeats, asked between transactions whether one is due. */
+  @FunctionalInterface
+  public interface Beat {
+    /**
+     * @param position the position a heartbeat may claim: everything up to it is queued
+     * @return the record to queue, or null when none is due
+     */
+    SourceRecord due(SourcePosition position);
+  }
 
   /** Opens a stream from a start LSN, with in-progress streaming unless told not to. */
   @FunctionalInterface
@@ -81,6 +92,11 @@ public final class StreamReader implements Runnable {
   /** Lets {@code observer} see the stream from the next message on. */
   public void observe(StreamObserver observer) {
     this.observer = observer;
+  }
+
+  /** Sets the heartbeats; call before the thread starts. */
+  public void heartbeat(Beat beat) {
+    this.beat = beat;
   }
 
   public State state() {
@@ -153,6 +169,7 @@ public final class StreamReader implements Runnable {
       if (received.payload() == null) {
         if (!assembler.inTransaction()) {
           state.set(new State(lastQueued, received.lsn(), false));
+          beatIfDue(received.lsn());
         }
         idleParkNanos = Math.min(MAX_IDLE_PARK_NANOS, Math.max(50_000L, idleParkNanos * 2));
         LockSupport.parkNanos(idleParkNanos);
@@ -164,18 +181,51 @@ public final class StreamReader implements Runnable {
       assembler.accept(message, received.lsn());
       State previous = state.get();
       state.set(new State(lastQueued, previous.caughtUpLsn(), assembler.inTransaction()));
+      if (!assembler.inTransaction()) {
+        beatIfDue(previous.caughtUpLsn());
+      }
     }
+  }
+
+  /**
+   * Queues a heartbeat when one is due. Its offset claims the position read up to with nothing
+   * pending ({@code caughtUpLsn}, from outside any transaction) when that lies past the last record
+   * queued: once Kafka Connect commits it, every record before it is committed too, and a restart
+   * from there still receives every transaction committing at or after it (event -1 sorts before
+   * all records of a transaction committing exactly there).
+   */
+  private void beatIfDue(long caughtUpLsn) throws InterruptedException {
+    SourcePosition position = lastQueued;
+    if (caughtUpLsn != 0
+        && (position == null || Long.compareUnsigned(caughtUpLsn, position.commitLsn()) > 0)) {
+      position = new SourcePosition(caughtUpLsn, -1L, 0L);
+    }
+    if (position == null) {
+      return;
+    }
+    SourceRecord record = beat.due(position);
+    if (record == null) {
+      return;
+    }
+    // Through the observer like any record: the heartbeat's offset carries the snapshot's state.
+    offer(observer.queued(record));
+    lastQueued = position;
+    state.set(new State(lastQueued, state.get().caughtUpLsn(), false));
   }
 
   private void enqueue(SourceRecord queued) throws InterruptedException {
     SourceRecord record = observer.queued(queued);
+    offer(record);
+    lastQueued = SourcePosition.fromOffset(record.sourceOffset()).orElseThrow();
+    metrics.recordQueued(record.timestamp());
+  }
+
+  private void offer(SourceRecord record) throws InterruptedException {
     while (!queue.offer(record, 100, TimeUnit.MILLISECONDS)) {
       if (!running) {
         throw new InterruptedException("Stopping");
       }
     }
-    lastQueued = SourcePosition.fromOffset(record.sourceOffset()).orElseThrow();
-    metrics.recordQueued(record.timestamp());
   }
 
   private static boolean isTransient(SQLException e) {

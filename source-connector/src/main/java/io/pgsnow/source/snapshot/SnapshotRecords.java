@@ -38,7 +38,8 @@ public final class SnapshotRecords {
                 table.relation(),
                 settings.topics().assign(table.name().schema(), table.name().table()),
                 settings.columnTypes(),
-                settings.primaryKeys()));
+                settings.primaryKeys(),
+                settings.filter()));
   }
 
   /** A row read by a snapshot, not yet given its offset. */

@@ -211,4 +211,35 @@ class TransactionAssemblerTest {
             })
         .hasMessageContaining("before its Relation");
   }
+
+  @Test
+  void columnListsShapeTheRowsButNeverTheKey() throws Exception {
+    TableFilter withoutName =
+        ALL.withColumns(List.of(), List.of(Pattern.compile("public\\.emp\\.name")));
+    SourceRecord create = run("v1-changes.hex", settings(withoutName, Set.of()), null).get(0);
+    Struct after = ((Struct) create.value()).getStruct("after");
+    assertThat(after.schema().field("name")).isNull();
+    assertThat(after.get("id")).isEqualTo(1);
+
+    TableFilter onlyName =
+        ALL.withColumns(List.of(Pattern.compile("public\\.emp\\.name")), List.of());
+    create = run("v1-changes.hex", settings(onlyName, Set.of()), null).get(0);
+    after = ((Struct) create.value()).getStruct("after");
+    assertThat(after.schema().fields()).extracting(f -> f.name()).containsExactly("name");
+    assertThat(((Struct) create.key()).get("id")).as("the key keeps its columns").isEqualTo(1);
+    assertThat(((Struct) create.value()).schema().field("before").schema())
+        .isSameAs(after.schema());
+  }
+
+  @Test
+  void aHeartbeatPositionBeforeACommitSkipsNothingOfThatTransaction() throws Exception {
+    List<SourceRecord> all = run("v1-changes.hex", settings(ALL, Set.of()), null);
+    long firstCommit =
+        SourcePosition.fromOffset(all.get(0).sourceOffset()).orElseThrow().commitLsn();
+    List<SourceRecord> resumed =
+        run("v1-changes.hex", settings(ALL, Set.of()), new SourcePosition(firstCommit, -1L, 0L));
+    assertThat(resumed)
+        .extracting(SourceRecord::sourceOffset)
+        .isEqualTo(all.stream().map(SourceRecord::sourceOffset).toList());
+  }
 }

@@ -1,0 +1,167 @@
+package io.pgsnow.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgsnow.testkit.ConnectCluster;
+import io.pgsnow.testkit.LocalPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Heartbeats on Debezium's heartbeat topic, and the slot of an idle database while only another
+ * database on the same server writes: with heartbeats the retained WAL stays bounded and the
+ * committed offset follows; without them the slot still advances (from the server's keepalives) but
+ * the committed offset stays at the last captured change.
+ */
+class HeartbeatIT {
+  private static final int ROUNDS = 4;
+
+  /** WAL one round of writes in the other database produces, roughly. */
+  private static final long ROUND_WAL_BYTES = 3L << 20;
+
+  @Test
+  void heartbeatsKeepTheSlotAndOffsetMovingWhileAnotherDatabaseWrites() throws Exception {
+    LocalPostgres pg = LocalPostgres.shared();
+    String beating = pg.createDatabase("hb_beating");
+    String quiet = pg.createDatabase("hb_quiet");
+    String other = pg.createDatabase("hb_other");
+    for (String db : List.of(beating, quiet)) {
+      pg.executeIn(
+          db,
+          "CREATE TABLE t (id int PRIMARY KEY)",
+          "CREATE TABLE heartbeat_log (at timestamptz NOT NULL)");
+    }
+    pg.executeIn(other, "CREATE TABLE busy (id int, filler text)");
+
+    try (ConnectCluster connect = SourceItSupport.cluster().name("hb").start()) {
+      Map<String, String> withBeats = SourceItSupport.connectorConfig(pg, beating, "beating");
+      withBeats.put("table.include.list", "public\\.t");
+      withBeats.put("heartbeat.interval.ms", "300");
+      withBeats.put("heartbeat.action.query", "INSERT INTO heartbeat_log VALUES (now())");
+      Map<String, String> without = SourceItSupport.connectorConfig(pg, quiet, "quiet");
+      without.put("table.include.list", "public\\.t");
+      connect.createConnector("beating", withBeats);
+      connect.createConnector("quiet", without);
+      connect.awaitRunning("beating", 1, Duration.ofSeconds(60));
+      connect.awaitRunning("quiet", 1, Duration.ofSeconds(60));
+      pg.awaitSlotActive(beating, "beating_slot");
+      pg.awaitSlotActive(quiet, "quiet_slot");
+      pg.executeIn(beating, "INSERT INTO t VALUES (1)");
+      pg.executeIn(quiet, "INSERT INTO t VALUES (1)");
+      awaitRecords(connect, "beating.public.t", 1);
+      awaitRecords(connect, "quiet.public.t", 1);
+      Awaitility.await("quiet's first offset committed")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> committedCommitLsn(connect, "quiet") != 0);
+      long quietCommitted = committedCommitLsn(connect, "quiet");
+
+      long afterWrites = 0;
+      for (int round = 1; round <= ROUNDS; round++) {
+        pg.executeIn(
+            other, "INSERT INTO busy SELECT g, repeat('x', 100) FROM generate_series(1, 20000) g");
+        afterWrites = SlotConfirmationIT.currentLsn(pg, other);
+        long target = afterWrites;
+        for (String[] slot :
+            List.of(new String[] {beating, "beating_slot"}, new String[] {quiet, "quiet_slot"})) {
+          Awaitility.await(slot[1] + " passes round " + round)
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () ->
+                      Long.compareUnsigned(
+                              SlotConfirmationIT.confirmedFlush(pg, slot[0], slot[1]), target)
+                          >= 0);
+          assertThat(retainedBytes(pg, slot[0], slot[1]))
+              .as("WAL %s retains after round %d", slot[1], round)
+              .isLessThan(ROUND_WAL_BYTES);
+        }
+      }
+      assertThat(SlotConfirmationIT.currentLsn(pg, other) - quietCommitted)
+          .as("the other database wrote more than any slot retained")
+          .isGreaterThan(ROUNDS * ROUND_WAL_BYTES / 2);
+
+      // With heartbeats, the committed offset passes the other database's WAL too.
+      long written = afterWrites;
+      Awaitility.await("a heartbeat offset past the writes is committed")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Long.compareUnsigned(committedCommitLsn(connect, "beating"), written) >= 0);
+      // Without, it stays at the last captured change.
+      assertThat(committedCommitLsn(connect, "quiet")).isEqualTo(quietCommitted);
+
+      List<SourceItSupport.Event> beats =
+          SourceItSupport.events(
+              connect.kafka().consume(2, 30_000, "__debezium-heartbeat.beating"));
+      SourceItSupport.Event beat = beats.get(0);
+      assertThat(beat.key().at("/schema/name").asText())
+          .isEqualTo("io.debezium.connector.common.ServerNameKey");
+      assertThat(beat.keyPayload().get("serverName").asText()).isEqualTo("beating");
+      assertThat(beat.value().at("/schema/name").asText())
+          .isEqualTo("io.debezium.connector.common.Heartbeat");
+      assertThat(beat.payload().get("ts_ms").asLong()).isPositive();
+      assertThat(count(pg, beating, "SELECT count(*) FROM heartbeat_log"))
+          .as("heartbeat.action.query ran")
+          .isPositive();
+      assertThat(count(pg, quiet, "SELECT count(*) FROM heartbeat_log")).isZero();
+
+      // A restart from a heartbeat's offset neither loses nor repeats a change.
+      pg.executeIn(beating, "INSERT INTO t VALUES (2)");
+      awaitRecords(connect, "beating.public.t", 2);
+      connect.connect().restartTask("beating", 0);
+      connect.awaitRunning("beating", 1, Duration.ofSeconds(60));
+      pg.executeIn(beating, "INSERT INTO t VALUES (3)");
+      awaitRecords(connect, "beating.public.t", 3);
+      List<Integer> ids =
+          SourceItSupport.events(connect.kafka().consume(3, 30_000, "beating.public.t")).stream()
+              .map(e -> e.after().get("id").asInt())
+              .toList();
+      Awaitility.await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+      assertThat(connect.kafka().endOffset(new TopicPartition("beating.public.t", 0))).isEqualTo(3);
+      assertThat(ids).containsExactly(1, 2, 3);
+      connect.connect().deleteConnector("beating");
+      connect.connect().deleteConnector("quiet");
+    }
+  }
+
+  private static void awaitRecords(ConnectCluster connect, String topic, long count) {
+    Awaitility.await(count + " records in " + topic)
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> connect.kafka().endOffset(new TopicPartition(topic, 0)) >= count);
+  }
+
+  private static long retainedBytes(LocalPostgres pg, String db, String slot) throws Exception {
+    return count(
+        pg,
+        db,
+        "SELECT (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint FROM pg_replication_slots"
+            + " WHERE slot_name = '"
+            + slot
+            + "'");
+  }
+
+  private static long count(LocalPostgres pg, String db, String sql) throws Exception {
+    try (Connection c = pg.connect(db);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      assertThat(rs.next()).isTrue();
+      return rs.getLong(1);
+    }
+  }
+
+  private static long committedCommitLsn(ConnectCluster connect, String connector) {
+    for (ConnectorOffset offset : connect.connect().connectorOffsets(connector).offsets()) {
+      Map<String, ?> values = offset.offset();
+      if (values != null && values.get("lsn_commit") instanceof Number n) {
+        return n.longValue();
+      }
+    }
+    return 0L;
+  }
+}
