@@ -93,8 +93,12 @@ class DynamicTableIT {
           .containsExactly(List.of("1", "one"), List.of("2", "two"));
       assertThat(rows(conn, "SHOW DYNAMIC TABLES LIKE 'LATEST'")).hasSize(1);
 
-      exec(conn, "INSERT INTO CHANGES " + change(40, "d", 2, null, null));
-      exec(conn, "INSERT INTO CHANGES " + change(50, "u", 1, null, null));
+      exec(
+          conn,
+          "INSERT INTO CHANGES "
+              + change(40, "d", 2, null, null)
+              + " UNION ALL "
+              + change(50, "u", 1, null, null));
       Awaitility.await("the dynamic table refreshed")
           .atMost(Duration.ofSeconds(10))
           .until(() -> rows(conn, "SELECT ID, NAME FROM LATEST ORDER BY ID").size() == 1);
