@@ -7,11 +7,14 @@ import io.pgsnow.sink.buffer.SealedFile;
 import io.pgsnow.sink.ddl.DdlBuilder;
 import io.pgsnow.sink.ingest.ClientTimeouts;
 import io.pgsnow.sink.ingest.ConnectionSettings;
+import io.pgsnow.sink.ingest.ModelProvisioner;
 import io.pgsnow.sink.ingest.ObjectProvisioner;
 import io.pgsnow.sink.ingest.SnowflakeErrors;
 import io.pgsnow.sink.ingest.SnowflakeSession;
 import io.pgsnow.sink.ingest.SnowpipeClient;
 import io.pgsnow.sink.ingest.StagePurge;
+import io.pgsnow.sink.model.ModelShape;
+import io.pgsnow.sink.model.ShapeCache;
 import io.pgsnow.sink.naming.Identifier;
 import io.pgsnow.sink.naming.ObjectNames;
 import io.pgsnow.sink.naming.StageFileName;
@@ -75,6 +78,8 @@ final class SinkPipeline implements AutoCloseable {
   private final SnowpipeClient snowpipe;
   private final ObjectProvisioner provisioner;
   private final SinkMetrics metrics;
+  private final ModelProvisioner models;
+  private final ShapeCache shapes;
   private final ReentrantLock io = new ReentrantLock();
   private final Map<TopicPartition, PartitionState> states = new ConcurrentHashMap<>();
   private final Map<TopicPartition, Target> targets = new ConcurrentHashMap<>();
@@ -99,6 +104,9 @@ final class SinkPipeline implements AutoCloseable {
     this.snowpipe = new SnowpipeClient(settings);
     this.provisioner = new ObjectProvisioner(session, config.schematization());
     this.metrics = new SinkMetrics(connectorName);
+    this.models =
+        config.modelSettings().any() ? new ModelProvisioner(session, config.modelSettings()) : null;
+    this.shapes = new ShapeCache(config.schematization());
     this.reporter = config.toleratesBadRecords() ? context.errantRecordReporter() : null;
     this.failedLoads =
         new FailedLoads(
@@ -178,6 +186,7 @@ final class SinkPipeline implements AutoCloseable {
       return;
     }
     ensureColumns(tp, row.columns());
+    ensureModels(tp, record);
     state.append(offset, row.bytes(), System.nanoTime());
     metrics.buffered(tp, state.bufferedRecords(), offset);
     if (state.isFull(policy)) {
@@ -271,6 +280,28 @@ final class SinkPipeline implements AutoCloseable {
       provisioner.addColumns(table, needed);
     } catch (Exception e) {
       throw SnowflakeErrors.classify("Adding columns to " + table.sql() + " for " + tp, e);
+    } finally {
+      io.unlock();
+    }
+  }
+
+  /** Creates or extends the table's models when a record shows them a new shape. */
+  private void ensureModels(TopicPartition tp, SinkRecord record) {
+    if (models == null) {
+      return;
+    }
+    Optional<ModelShape> shape = shapes.shapeOf(record);
+    Identifier table = targetFor(tp).table();
+    if (shape.isEmpty() || !models.needs(table, shape.get())) {
+      return;
+    }
+    io.lock();
+    try {
+      models.ensure(table, shape.get());
+    } catch (ConnectException e) {
+      throw e;
+    } catch (Exception e) {
+      throw SnowflakeErrors.classify("Creating the models of " + table.sql() + " for " + tp, e);
     } finally {
       io.unlock();
     }

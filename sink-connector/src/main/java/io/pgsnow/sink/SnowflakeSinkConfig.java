@@ -3,9 +3,11 @@ package io.pgsnow.sink;
 import io.pgsnow.sink.auth.SnowflakeUrl;
 import io.pgsnow.sink.buffer.FlushPolicy;
 import io.pgsnow.sink.buffer.MetadataFields;
+import io.pgsnow.sink.model.ModelSettings;
 import io.pgsnow.sink.naming.Identifier;
 import io.pgsnow.sink.naming.TopicTableMap;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +56,10 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
   public static final String LOGIN_TIMEOUT = "snowflake.login.timeout.ms";
   public static final String STATEMENT_TIMEOUT = "snowflake.statement.timeout.ms";
   public static final String SNOWPIPE_TIMEOUT = "snowflake.snowpipe.request.timeout.ms";
+  public static final String MODEL_VIEWS = "snowflake.model.views";
+  public static final String MODEL_CURRENT_STATE = "snowflake.model.current_state";
+  public static final String MODEL_TARGET_LAG = "snowflake.model.target_lag";
+  public static final String MODEL_WAREHOUSE = "snowflake.model.warehouse";
 
   private static final String CONNECTION = "Connection";
   private static final String TABLES = "Tables and pipes";
@@ -61,6 +67,10 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
   private static final String RECORDS = "Records";
   private static final String ERRORS = "Errors and retries";
   private static final String TIMEOUTS = "Timeouts";
+  private static final String MODELS = "Models";
+  private static final java.util.regex.Pattern TARGET_LAG =
+      java.util.regex.Pattern.compile(
+          "(?i)\\s*(\\d+)\\s*(second|seconds|minute|minutes|hour|hours|day|days)\\s*");
 
   /** What to do with a record whose value is null (a tombstone). */
   public enum NullValues {
@@ -79,6 +89,55 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(TOPIC2TABLE, getString(TOPIC2TABLE), e.getMessage());
     }
+    modelProblems(this, originalsStrings())
+        .forEach(
+            (key, message) -> {
+              throw new ConfigException(key, originals().get(key), message);
+            });
+  }
+
+  /**
+   * Cross-key problems of the model settings, by the key they are about, for a config whose keys
+   * are each valid; {@code UnwrapChangeEvent} transforms in it are checked too.
+   */
+  public static Map<String, String> modelProblems(Map<String, String> props) {
+    SnowflakeSinkConfig parsed = new SnowflakeSinkConfig(props, false);
+    return modelProblems(parsed, props);
+  }
+
+  private SnowflakeSinkConfig(Map<?, ?> props, boolean unused) {
+    super(CONFIG_DEF, props);
+  }
+
+  private static Map<String, String> modelProblems(
+      SnowflakeSinkConfig config, Map<String, String> props) {
+    Map<String, String> problems = new java.util.LinkedHashMap<>();
+    ModelSettings.CurrentState current = config.currentState();
+    if (current != ModelSettings.CurrentState.NONE) {
+      List<String> unwrap = io.pgsnow.sink.model.UnwrapCheck.problems(props);
+      if (!unwrap.isEmpty()) {
+        problems.put(MODEL_CURRENT_STATE, String.join("; ", unwrap));
+      }
+    }
+    if (current == ModelSettings.CurrentState.DYNAMIC_TABLE && config.modelWarehouse().isEmpty()) {
+      problems.put(
+          MODEL_WAREHOUSE,
+          "A dynamic table refreshes on a warehouse: set "
+              + MODEL_WAREHOUSE
+              + " (or "
+              + WAREHOUSE
+              + "), or use "
+              + MODEL_CURRENT_STATE
+              + "=view");
+    }
+    if (current != ModelSettings.CurrentState.NONE && !config.getBoolean(META_ALL)) {
+      problems.put(
+          MODEL_CURRENT_STATE,
+          "The current state is keyed by RECORD_METADATA:key, which "
+              + META_ALL
+              + "=false leaves out");
+    }
+    return problems;
   }
 
   private static ConfigDef define() {
@@ -89,6 +148,7 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
     defineRecords(def);
     defineErrors(def);
     defineTimeouts(def);
+    defineModels(def);
     return def;
   }
 
@@ -486,6 +546,99 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         "Snowpipe request timeout (ms)");
   }
 
+  private static void defineModels(ConfigDef def) {
+    int o = 0;
+    def.define(
+        MODEL_VIEWS,
+        Type.BOOLEAN,
+        false,
+        Importance.MEDIUM,
+        "Keep a typed view <code>&lt;TABLE&gt;_VIEW</code> over each table: one row per change,"
+            + " one column per field of the row (<code>after</code> of a change event, the value"
+            + " itself otherwise) typed from the Connect schema or inferred from schemaless JSON,"
+            + " plus <code>CREATED_AT</code>, <code>_OPERATION</code>, <code>_COMMIT_LSN</code>,"
+            + " <code>_EVENT_INDEX</code> and the Kafka topic, partition and offset. Created when"
+            + " the table's first record arrives, replaced when the row gains a field, never"
+            + " dropped. A view costs nothing until it is queried.",
+        MODELS,
+        ++o,
+        Width.SHORT,
+        "Typed views");
+    def.define(
+        MODEL_CURRENT_STATE,
+        Type.STRING,
+        "none",
+        ConfigDef.CaseInsensitiveValidString.in("none", "view", "dynamic_table"),
+        Importance.MEDIUM,
+        "Keep <code>&lt;TABLE&gt;_CURRENT</code> over each table whose records have a key: one"
+            + " row per key with its latest state, chosen by the source position (commit LSN,"
+            + " then the change's index in its transaction), never by Kafka offset or arrival."
+            + " A delete removes the key, a truncate (emitted by the source with"
+            + " skipped.operations=none) every earlier row, an unchanged TOAST value keeps the"
+            + " previous one. 'dynamic_table' refreshes on a warehouse within"
+            + " <code>"
+            + MODEL_TARGET_LAG
+            + "</code> (it costs warehouse time per refresh); 'view' computes it at each query"
+            + " (for accounts without dynamic tables); 'none' keeps nothing. Records must carry"
+            + " the pgsnow source's <code>commit_lsn</code> and <code>event_index</code>: in the"
+            + " envelope, or added by UnwrapChangeEvent with"
+            + " <code>add.fields=op,commit_lsn,event_index</code> and"
+            + " <code>delete.tombstone.handling.mode=rewrite</code>.",
+        MODELS,
+        ++o,
+        Width.SHORT,
+        "Current state");
+    def.define(
+        MODEL_TARGET_LAG,
+        Type.STRING,
+        "1 minute",
+        new Check(
+            "'DOWNSTREAM' or '<n> seconds|minutes|hours|days', at least 1 minute",
+            SnowflakeSinkConfig::checkTargetLag),
+        Importance.LOW,
+        "The dynamic table's TARGET_LAG: how stale <code>&lt;TABLE&gt;_CURRENT</code> may be."
+            + " A shorter lag refreshes more often and costs more warehouse time.",
+        MODELS,
+        ++o,
+        Width.SHORT,
+        "Target lag");
+    def.define(
+        MODEL_WAREHOUSE,
+        Type.STRING,
+        "",
+        optionalIdentifier(),
+        Importance.MEDIUM,
+        "The warehouse that refreshes the dynamic tables; empty: <code>"
+            + WAREHOUSE
+            + "</code>. Required (one or the other) with <code>"
+            + MODEL_CURRENT_STATE
+            + "=dynamic_table</code>.",
+        MODELS,
+        ++o,
+        Width.MEDIUM,
+        "Model warehouse");
+  }
+
+  private static void checkTargetLag(String value) {
+    if (value.trim().equalsIgnoreCase("DOWNSTREAM")) {
+      return;
+    }
+    var m = TARGET_LAG.matcher(value);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "Not a target lag: use DOWNSTREAM or a number of seconds, minutes, hours or days");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2).toLowerCase(Locale.ROOT);
+    long seconds =
+        unit.startsWith("second")
+            ? n
+            : unit.startsWith("minute") ? n * 60 : unit.startsWith("hour") ? n * 3600 : n * 86400;
+    if (seconds < 60) {
+      throw new IllegalArgumentException("Snowflake's shortest target lag is 1 minute");
+    }
+  }
+
   private static ConfigDef.Validator identifier() {
     return new Check("a Snowflake identifier", Identifier::parse);
   }
@@ -557,6 +710,24 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
     return value == null || value.isEmpty()
         ? Optional.empty()
         : Optional.of(Identifier.parse(value));
+  }
+
+  public ModelSettings.CurrentState currentState() {
+    return ModelSettings.CurrentState.valueOf(
+        getString(MODEL_CURRENT_STATE).toUpperCase(Locale.ROOT));
+  }
+
+  public Optional<Identifier> modelWarehouse() {
+    Optional<Identifier> own = optional(getString(MODEL_WAREHOUSE));
+    return own.isPresent() ? own : warehouse();
+  }
+
+  public ModelSettings modelSettings() {
+    return new ModelSettings(
+        getBoolean(MODEL_VIEWS),
+        currentState(),
+        getString(MODEL_TARGET_LAG).trim(),
+        modelWarehouse());
   }
 
   public TopicTableMap topicTableMap() {

@@ -62,6 +62,11 @@ public class SnowflakeSinkConnector extends SinkConnector {
     config.configValues().forEach(v -> values.put(v.name(), v));
     boolean keysValid = values.values().stream().allMatch(v -> v.errorMessages().isEmpty());
     if (keysValid) {
+      Map<String, String> problems = SnowflakeSinkConfig.modelProblems(connectorConfigs);
+      problems.forEach((key, message) -> values.get(key).addErrorMessage(message));
+      if (!problems.isEmpty()) {
+        return config;
+      }
       try {
         ConnectionCheck.check(new SnowflakeSinkConfig(connectorConfigs))
             .forEach((key, message) -> values.get(key).addErrorMessage(message));

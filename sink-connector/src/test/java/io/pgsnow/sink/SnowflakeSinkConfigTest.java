@@ -110,4 +110,58 @@ class SnowflakeSinkConfigTest {
     ConfigDocs.assertEveryKeyDocumented(DOC);
     ConfigDocs.assertUpToDate(Path.of("docs"), DOC);
   }
+
+  @Test
+  void modelsAreOffByDefaultAndADynamicTableNeedsAWarehouse() {
+    assertThat(new SnowflakeSinkConfig(minimal()).modelSettings().any()).isFalse();
+    Map<String, String> props = minimal();
+    props.put(SnowflakeSinkConfig.MODEL_CURRENT_STATE, "dynamic_table");
+    assertThatThrownBy(() -> new SnowflakeSinkConfig(props))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(SnowflakeSinkConfig.MODEL_WAREHOUSE)
+        .hasMessageContaining("refreshes on a warehouse");
+    assertThat(SnowflakeSinkConfig.modelProblems(props))
+        .containsOnlyKeys(SnowflakeSinkConfig.MODEL_WAREHOUSE);
+    props.put(SnowflakeSinkConfig.WAREHOUSE, "COMPUTE_WH");
+    assertThat(new SnowflakeSinkConfig(props).modelSettings().warehouse())
+        .map(Object::toString)
+        .contains("COMPUTE_WH");
+    props.put(SnowflakeSinkConfig.MODEL_WAREHOUSE, "\"Model Wh\"");
+    assertThat(new SnowflakeSinkConfig(props).modelSettings().warehouse())
+        .map(Object::toString)
+        .contains("\"Model Wh\"");
+  }
+
+  @Test
+  void targetLagIsASnowflakeDurationOfAtLeastAMinute() {
+    Map<String, String> props = minimal();
+    for (String ok : List.of("1 minute", "90 seconds", "2 hours", "downstream")) {
+      props.put(SnowflakeSinkConfig.MODEL_TARGET_LAG, ok);
+      assertThat(new SnowflakeSinkConfig(props).modelSettings().targetLag()).isEqualTo(ok);
+    }
+    for (String bad : List.of("30 seconds", "soon", "1 fortnight")) {
+      props.put(SnowflakeSinkConfig.MODEL_TARGET_LAG, bad);
+      assertThatThrownBy(() -> new SnowflakeSinkConfig(props))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(SnowflakeSinkConfig.MODEL_TARGET_LAG);
+    }
+  }
+
+  @Test
+  void theCurrentStateNeedsTheKeyInTheMetadataAndTheUnwrapFields() {
+    Map<String, String> props = minimal();
+    props.put(SnowflakeSinkConfig.MODEL_CURRENT_STATE, "view");
+    props.put(SnowflakeSinkConfig.META_ALL, "false");
+    assertThat(SnowflakeSinkConfig.modelProblems(props))
+        .containsOnlyKeys(SnowflakeSinkConfig.MODEL_CURRENT_STATE);
+    props.remove(SnowflakeSinkConfig.META_ALL);
+    props.put("transforms", "unwrap");
+    props.put("transforms.unwrap.type", "io.pgsnow.smt.UnwrapChangeEvent$Value");
+    assertThat(
+            SnowflakeSinkConfig.modelProblems(props).get(SnowflakeSinkConfig.MODEL_CURRENT_STATE))
+        .contains("add.fields to include op,commit_lsn,event_index");
+    props.put("transforms.unwrap.add.fields", "op,commit_lsn,event_index");
+    props.put("transforms.unwrap.delete.tombstone.handling.mode", "rewrite");
+    assertThat(SnowflakeSinkConfig.modelProblems(props)).isEmpty();
+  }
 }

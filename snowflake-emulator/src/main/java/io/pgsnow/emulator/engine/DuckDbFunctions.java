@@ -101,5 +101,6 @@ final class DuckDbFunctions {
         st.execute(macro);
       }
     }
+    ModelFunctions.install(conn);
   }
 }
