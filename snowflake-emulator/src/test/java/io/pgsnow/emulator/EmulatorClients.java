@@ -4,6 +4,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -42,7 +43,7 @@ final class EmulatorClients {
   static Connection password(SnowflakeEmulator emulator) throws SQLException {
     Properties p = baseProperties();
     p.put("password", PASSWORD);
-    return DriverApi.connect(emulator.jdbcUrl(), p);
+    return DriverManager.getConnection(emulator.jdbcUrl(), p);
   }
 
   static Connection password(SnowflakeEmulator emulator, String database, String schema)
@@ -51,7 +52,7 @@ final class EmulatorClients {
     p.put("password", PASSWORD);
     p.put("db", database);
     p.put("schema", schema);
-    return DriverApi.connect(emulator.jdbcUrl(), p);
+    return DriverManager.getConnection(emulator.jdbcUrl(), p);
   }
 
   static Connection keyPair(SnowflakeEmulator emulator, String user, KeyPair keys)
@@ -60,7 +61,7 @@ final class EmulatorClients {
     p.put("user", user);
     p.put("authenticator", "SNOWFLAKE_JWT");
     p.put("privateKey", keys.getPrivate());
-    return DriverApi.connect(emulator.jdbcUrl(), p);
+    return DriverManager.getConnection(emulator.jdbcUrl(), p);
   }
 
   static void exec(Connection conn, String... statements) throws SQLException {

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
+import net.snowflake.client.jdbc.SnowflakeConnection;
 import net.snowflake.ingest.SimpleIngestManager;
 import net.snowflake.ingest.connection.HistoryRangeResponse;
 import net.snowflake.ingest.connection.HistoryResponse;
@@ -125,7 +126,8 @@ class SnowpipeIT {
 
   private static void upload(String prefix, String name, byte[] bytes) throws SQLException {
     try (Connection conn = EmulatorClients.password(emulator, "KAFKA_DB", "PUBLIC")) {
-      DriverApi.uploadStream(conn, STAGE, prefix, new ByteArrayInputStream(bytes), name, false);
+      conn.unwrap(SnowflakeConnection.class)
+          .uploadStream(STAGE, prefix, new ByteArrayInputStream(bytes), name, false);
     }
   }
 

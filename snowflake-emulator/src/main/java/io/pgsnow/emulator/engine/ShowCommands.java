@@ -4,7 +4,6 @@ import io.pgsnow.emulator.sql.LikePattern;
 import io.pgsnow.emulator.sql.ObjectName;
 import io.pgsnow.emulator.sql.SnowflakeSqlException;
 import io.pgsnow.emulator.sql.Statement.Show;
-import io.pgsnow.emulator.sql.Unsupported;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +27,7 @@ final class ShowCommands {
       case "STAGES" -> stages(s, show);
       case "PIPES" -> pipes(s, show);
       case "DYNAMIC TABLES" -> dynamicTables(s, show);
-      default -> throw Unsupported.feature("SHOW " + show.kind());
+      default -> new QueryResult(List.of(Column.text("name")), new ArrayList<>(), QueryResult.SHOW);
     };
   }
 

@@ -66,14 +66,10 @@ public final class StatementParser {
       case "UPDATE" -> passthrough(SqlKind.UPDATE);
       case "DELETE" -> passthrough(SqlKind.DELETE);
       case "MERGE" -> passthrough(SqlKind.MERGE);
-      case "TRUNCATE" -> truncate();
-      default -> {
-        if (Unsupported.KNOWN_STATEMENTS.contains(first)) {
-          throw Unsupported.feature(first + " statement");
-        }
-        throw SnowflakeSqlException.syntax(
-            "syntax error line 1 at position 0 unexpected '" + cursor.peek().text() + "'.");
-      }
+      case "TRUNCATE" -> passthrough(SqlKind.DDL);
+      default ->
+          throw SnowflakeSqlException.syntax(
+              "syntax error line 1 at position 0 unexpected '" + cursor.peek().text() + "'.");
     };
   }
 
@@ -98,12 +94,12 @@ public final class StatementParser {
       case "STAGE" -> new CreateStage(nameAfterIf("NOT", "EXISTS"), orReplace, lastIf);
       case "PIPE" -> FileCommandParser.createPipe(sql, tokens, orReplace);
       case "USER" -> userDdl(cursor.objectName());
-      case "WAREHOUSE", "ROLE" ->
+      case "WAREHOUSE", "ROLE", "FILE", "SEQUENCE", "TASK", "STREAM" ->
           new Accepted(
               kind.charAt(0)
                   + kind.substring(1).toLowerCase(Locale.ROOT)
                   + " successfully created.");
-      default -> throw Unsupported.feature("CREATE " + kind);
+      default -> throw SnowflakeSqlException.syntax("unsupported CREATE " + kind);
     };
   }
 
@@ -219,13 +215,6 @@ public final class StatementParser {
         name, orReplace, targetLag, ExpressionTranslator.translate(cursor.rest(), session));
   }
 
-  private Statement truncate() {
-    cursor.expectWord("TRUNCATE");
-    cursor.acceptWord("TABLE");
-    ObjectName table = nameAfterIf("EXISTS");
-    return new Statement.Truncate(table, lastIf);
-  }
-
   private Statement drop() {
     cursor.expectWord("DROP");
     String kind = cursor.next().upper();
@@ -237,8 +226,7 @@ public final class StatementParser {
     return switch (kind) {
       case "DATABASE", "SCHEMA" -> new DatabaseObjectDdl(kind, false, name, false, lastIf);
       case "TABLE", "VIEW", "STAGE", "PIPE", "DYNAMIC TABLE" -> new DropObject(kind, name, lastIf);
-      case "WAREHOUSE", "ROLE" -> new Accepted("Statement executed successfully.");
-      default -> throw Unsupported.feature("DROP " + kind);
+      default -> new Accepted("Statement executed successfully.");
     };
   }
 
@@ -262,15 +250,15 @@ public final class StatementParser {
       case "TABLE" -> alterTable();
       case "USER" -> alterUser();
       case "DYNAMIC" -> alterDynamicTable();
-      case "SESSION", "WAREHOUSE", "ROLE" -> new Accepted("Statement executed successfully.");
-      default -> throw Unsupported.feature("ALTER " + kind);
+      default -> new Accepted("Statement executed successfully.");
     };
   }
 
   private Statement alterTable() {
     ObjectName table = nameAfterIf("EXISTS");
     if (!cursor.acceptWord("ADD")) {
-      throw Unsupported.feature("ALTER TABLE without ADD COLUMN");
+      throw new SnowflakeSqlException(
+          SnowflakeSqlException.UNSUPPORTED, "0A000", "Unsupported ALTER TABLE: " + sql);
     }
     cursor.acceptWord("COLUMN");
     boolean ifNotExists = cursor.acceptWords("IF", "NOT", "EXISTS");
