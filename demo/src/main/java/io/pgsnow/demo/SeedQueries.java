@@ -32,6 +32,7 @@ final class SeedQueries {
   void print() throws SQLException {
     List<List<String>> rows = completeRows();
     printTable(
+        out,
         "SELECT ... FROM PAYROLL_COMPLETE (first 10 of " + rows.size() + ")",
         List.of("EMPLOYEE_ID", "FULL_NAME", "BONUS", "HOURLY_RATE"),
         rows.subList(0, Math.min(10, rows.size())));
@@ -41,6 +42,7 @@ final class SeedQueries {
             + " TO_TIMESTAMP_NTZ(RECORD_METADATA:CreateTime::VARCHAR) AS CREATED_AT"
             + " FROM KAFKA_DB.PUBLIC.TOPIC_PAYROLL");
     printTable(
+        out,
         "SELECT * FROM TOPIC_PAYROLL_VIEW ORDER BY CREATED_AT DESC (first 5)",
         List.of("EMPLOYEE_ID", "CREATED_AT"),
         warehouse.query(
@@ -54,7 +56,8 @@ final class SeedQueries {
     }
   }
 
-  void printTable(String title, List<String> header, List<List<String>> rows) {
+  static void printTable(
+      PrintStream out, String title, List<String> header, List<List<String>> rows) {
     out.println("\n  " + title);
     out.println("  " + String.join(" | ", header));
     rows.forEach(r -> out.println("  " + String.join(" | ", r)));
