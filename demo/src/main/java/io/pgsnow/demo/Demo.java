@@ -248,22 +248,26 @@ public final class Demo implements AutoCloseable {
   }
 
   /**
-   * Waits until PAYROLL holds every change of the payroll table, refreshes PAYROLL_CURRENT (a
-   * dynamic table refreshes by itself within its target lag; the demo does not wait for it), then
-   * reads it and PostgreSQL's payroll.
+   * Waits until PAYROLL and the seed's TOPIC_PAYROLL hold every change of the payroll table,
+   * refreshes PAYROLL_CURRENT (a dynamic table refreshes by itself within its target lag; the demo
+   * does not wait for it), then reads it and PostgreSQL's payroll.
    */
   private PayrollComparison awaitCurrentState() throws Exception {
     int changes = SeedData.payrollChanges(options.bonuses());
     step(
         "Waiting for the "
             + changes
-            + " payroll changes (snapshot, raise, delete) to land in PAYROLL, then refreshing"
+            + " payroll changes (snapshot, raise, delete) to land in PAYROLL and TOPIC_PAYROLL,"
+            + " then refreshing"
             + " PAYROLL_CURRENT");
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (true) {
-      int landed = warehouse.count(PAYROLL_TABLE);
-      out.printf("  Snowflake PAYROLL: %d of %d changes%n", landed, changes);
-      if (landed >= changes && refreshCurrentState() || System.nanoTime() > deadline) {
+      int models = warehouse.count(PAYROLL_TABLE);
+      int seed = warehouse.count(SeedQueries.PAYROLL_TABLE);
+      out.printf(
+          "  Snowflake PAYROLL: %d, TOPIC_PAYROLL: %d of %d changes%n", models, seed, changes);
+      boolean landed = models >= changes && seed >= changes;
+      if (landed && refreshCurrentState() || System.nanoTime() > deadline) {
         break;
       }
       sleep(Duration.ofSeconds(2));

@@ -7,6 +7,7 @@ import java.util.List;
 /** The seed's Snowflake queries on the landed data, printed as the demo's last step. */
 final class SeedQueries {
   static final String COMPLETE_TABLE = "KAFKA_DB.PUBLIC.PAYROLL_COMPLETE";
+  static final String PAYROLL_TABLE = "KAFKA_DB.PUBLIC.TOPIC_PAYROLL";
 
   private final Warehouse warehouse;
   private final PrintStream out;
@@ -40,7 +41,8 @@ final class SeedQueries {
         "CREATE OR REPLACE VIEW KAFKA_DB.PUBLIC.TOPIC_PAYROLL_VIEW AS SELECT RECORD_CONTENT,"
             + " RECORD_CONTENT:employee_id::NUMBER AS EMPLOYEE_ID,"
             + " TO_TIMESTAMP_NTZ(RECORD_METADATA:CreateTime::VARCHAR) AS CREATED_AT"
-            + " FROM KAFKA_DB.PUBLIC.TOPIC_PAYROLL");
+            + " FROM "
+            + PAYROLL_TABLE);
     printTable(
         out,
         "SELECT * FROM TOPIC_PAYROLL_VIEW ORDER BY CREATED_AT DESC (first 5)",
