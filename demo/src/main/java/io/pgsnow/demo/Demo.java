@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,6 +33,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class Demo implements AutoCloseable {
   static final String SOURCE_CONFIG = "config-examples/pipelines/payroll/payroll-source-join.json";
   static final String SINK_CONFIG = "config-examples/pipelines/payroll/payroll-sink.json";
+  static final String MODELS_CONFIG = "config-examples/pipelines/payroll/payroll-models-sink.json";
+  static final String PAYROLL_TABLE = "KAFKA_DB.PUBLIC.PAYROLL";
   static final String DATABASE = "seed";
   static final String WORKER_GROUP = "pgsnow-demo";
 
@@ -75,9 +78,18 @@ public final class Demo implements AutoCloseable {
     }
   }
 
-  /** What the demo saw at the end. */
+  /**
+   * What the demo saw at the end.
+   *
+   * @param currentState PostgreSQL's payroll next to PAYROLL_CURRENT, when a sink ran
+   * @param complete every joined row landed and PAYROLL_CURRENT equals PostgreSQL's payroll
+   */
   record Result(
-      int expectedRows, int landedRows, List<List<String>> completeRows, boolean complete) {}
+      int expectedRows,
+      int landedRows,
+      List<List<String>> completeRows,
+      Optional<PayrollComparison> currentState,
+      boolean complete) {}
 
   Result run() throws Exception {
     checkPorts();
@@ -147,10 +159,20 @@ public final class Demo implements AutoCloseable {
     try (Connection c = pg.connect(DATABASE)) {
       SeedData.generateChanges(c, options.bonuses());
     }
-    Result result = awaitRows(SeedData.expectedJoinedRows(options.bonuses()));
-    printWarehouse();
+    int landed = awaitRows(SeedData.expectedJoinedRows(options.bonuses()));
+    Optional<PayrollComparison> currentState =
+        sinkInstalled ? Optional.of(awaitCurrentState()) : Optional.empty();
+    printWarehouse(currentState);
     printConnectionInfo();
-    return result;
+    int expected = SeedData.expectedJoinedRows(options.bonuses());
+    List<List<String>> rows =
+        sinkInstalled ? new SeedQueries(warehouse, out).completeRows() : List.of();
+    return new Result(
+        expected,
+        landed,
+        rows,
+        currentState,
+        landed == expected && currentState.map(PayrollComparison::matches).orElse(true));
   }
 
   private void startWarehouse() throws Exception {
@@ -192,13 +214,19 @@ public final class Demo implements AutoCloseable {
               + SINK_CONFIG
               + " (REST API; reads committed records only, loads each offset once)");
       deployer.deploy(SINK_CONFIG, slot -> true);
+      step(
+          "Creating the sink that keeps PAYROLL and its models PAYROLL_VIEW and PAYROLL_CURRENT"
+              + " (a dynamic table) from "
+              + MODELS_CONFIG);
+      deployer.deploy(MODELS_CONFIG, slot -> true);
     } else {
       step("No Snowflake sink plugin in the archives: rows are shown from the Kafka topic");
       sinkInstalled = false;
     }
   }
 
-  private Result awaitRows(int expected) throws Exception {
+  /** The number of joined rows that landed (or reached Kafka, without a sink). */
+  private int awaitRows(int expected) throws Exception {
     step("Waiting for " + expected + " joined rows (FULL_NAME, BONUS, ...) to land");
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     int landed = 0;
@@ -216,17 +244,62 @@ public final class Demo implements AutoCloseable {
         sleep(Duration.ofSeconds(2));
       }
     }
-    List<List<String>> rows =
-        sinkInstalled ? new SeedQueries(warehouse, out).completeRows() : List.of();
-    return new Result(expected, landed, rows, landed == expected);
+    return landed;
   }
 
-  private void printWarehouse() throws SQLException {
+  /**
+   * Waits until PAYROLL and the seed's TOPIC_PAYROLL hold every change of the payroll table,
+   * refreshes PAYROLL_CURRENT (a dynamic table refreshes by itself within its target lag; the demo
+   * does not wait for it), then reads it and PostgreSQL's payroll.
+   */
+  private PayrollComparison awaitCurrentState() throws Exception {
+    int changes = SeedData.payrollChanges(options.bonuses());
+    step(
+        "Waiting for the "
+            + changes
+            + " payroll changes (snapshot, raise, delete) to land in PAYROLL and TOPIC_PAYROLL,"
+            + " then refreshing"
+            + " PAYROLL_CURRENT");
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (true) {
+      int models = warehouse.count(PAYROLL_TABLE);
+      int seed = warehouse.count(SeedQueries.PAYROLL_TABLE);
+      out.printf(
+          "  Snowflake PAYROLL: %d, TOPIC_PAYROLL: %d of %d changes%n", models, seed, changes);
+      boolean landed = models >= changes && seed >= changes;
+      if (landed && refreshCurrentState() || System.nanoTime() > deadline) {
+        break;
+      }
+      sleep(Duration.ofSeconds(2));
+    }
+    QueryResult postgres;
+    try (Connection c = pg.connect(DATABASE);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(PayrollComparison.POSTGRES_QUERY)) {
+      postgres = QueryResult.read(rs);
+    }
+    return new PayrollComparison(postgres, warehouse.select(PayrollComparison.CURRENT_QUERY));
+  }
+
+  /** Whether PAYROLL_CURRENT exists and was refreshed. */
+  private boolean refreshCurrentState() {
+    try {
+      warehouse.execute("ALTER DYNAMIC TABLE " + PayrollComparison.CURRENT + " REFRESH");
+      return true;
+    } catch (SQLException e) {
+      out.println("  PAYROLL_CURRENT not refreshed yet: " + e.getMessage());
+      return false;
+    }
+  }
+
+  private void printWarehouse(Optional<PayrollComparison> currentState) throws SQLException {
     if (!sinkInstalled) {
       return;
     }
     step("The seed's Snowflake queries, through the Snowflake JDBC driver");
     new SeedQueries(warehouse, out).print();
+    step("PostgreSQL's payroll table next to its current-state model in Snowflake");
+    currentState.ifPresent(c -> c.print(out));
   }
 
   private void printConnectionInfo() {

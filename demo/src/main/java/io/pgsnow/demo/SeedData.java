@@ -74,6 +74,14 @@ final class SeedData {
     }
   }
 
+  /**
+   * The records of the payroll topic after {@link #insertEmployees} and {@link #generateChanges}:
+   * the employees' snapshot rows, the raise and the delete (a row flagged {@code __deleted}).
+   */
+  static int payrollChanges(int count) {
+    return EMPLOYEES + (count > 0 ? 2 : 0);
+  }
+
   /** The rows the seed's inner join gives for {@link #generateChanges}. */
   static int expectedJoinedRows(int count) {
     return count + 1;

@@ -7,6 +7,7 @@ import java.util.List;
 /** The seed's Snowflake queries on the landed data, printed as the demo's last step. */
 final class SeedQueries {
   static final String COMPLETE_TABLE = "KAFKA_DB.PUBLIC.PAYROLL_COMPLETE";
+  static final String PAYROLL_TABLE = "KAFKA_DB.PUBLIC.TOPIC_PAYROLL";
 
   private final Warehouse warehouse;
   private final PrintStream out;
@@ -32,6 +33,7 @@ final class SeedQueries {
   void print() throws SQLException {
     List<List<String>> rows = completeRows();
     printTable(
+        out,
         "SELECT ... FROM PAYROLL_COMPLETE (first 10 of " + rows.size() + ")",
         List.of("EMPLOYEE_ID", "FULL_NAME", "BONUS", "HOURLY_RATE"),
         rows.subList(0, Math.min(10, rows.size())));
@@ -39,8 +41,10 @@ final class SeedQueries {
         "CREATE OR REPLACE VIEW KAFKA_DB.PUBLIC.TOPIC_PAYROLL_VIEW AS SELECT RECORD_CONTENT,"
             + " RECORD_CONTENT:employee_id::NUMBER AS EMPLOYEE_ID,"
             + " TO_TIMESTAMP_NTZ(RECORD_METADATA:CreateTime::VARCHAR) AS CREATED_AT"
-            + " FROM KAFKA_DB.PUBLIC.TOPIC_PAYROLL");
+            + " FROM "
+            + PAYROLL_TABLE);
     printTable(
+        out,
         "SELECT * FROM TOPIC_PAYROLL_VIEW ORDER BY CREATED_AT DESC (first 5)",
         List.of("EMPLOYEE_ID", "CREATED_AT"),
         warehouse.query(
@@ -54,7 +58,8 @@ final class SeedQueries {
     }
   }
 
-  void printTable(String title, List<String> header, List<List<String>> rows) {
+  static void printTable(
+      PrintStream out, String title, List<String> header, List<List<String>> rows) {
     out.println("\n  " + title);
     out.println("  " + String.join(" | ", header));
     rows.forEach(r -> out.println("  " + String.join(" | ", r)));

@@ -14,7 +14,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -91,20 +90,16 @@ final class Warehouse implements AutoCloseable {
 
   /** Every row of a query, each value as the driver's text. */
   List<List<String>> query(String sql) throws SQLException {
-    List<List<String>> rows = new ArrayList<>();
+    return select(sql).rows();
+  }
+
+  /** A query's columns and rows, each value as the driver's text. */
+  QueryResult select(String sql) throws SQLException {
     try (Connection c = connect();
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<String> row = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-          row.add(rs.getString(i));
-        }
-        rows.add(row);
-      }
+      return QueryResult.read(rs);
     }
-    return rows;
   }
 
   void execute(String sql) throws SQLException {

@@ -31,6 +31,15 @@ import org.junit.jupiter.api.Test;
 
 /** Runs the demo non-interactively, on free ports, exactly as {@code bin/demo} does. */
 class DemoIT {
+  /** PostgreSQL's payroll columns in table order, and those of them that are integers. */
+  private static final List<String> PAYROLL =
+      List.of(
+          "employee_id", "first_name", "last_name", "age", "ssn", "hourly_rate", "gender", "email");
+
+  private static final Set<String> INTEGERS = Set.of("employee_id", "age", "hourly_rate");
+  private static final List<String> UPPER =
+      PAYROLL.stream().map(c -> c.toUpperCase(java.util.Locale.ROOT)).toList();
+  private static final String CURRENT = PayrollComparison.CURRENT;
 
   @Test
   void theSeedPipelineRunsEndToEnd() throws Exception {
@@ -45,9 +54,27 @@ class DemoIT {
     Map<String, String> pgSettings;
     Set<String> transactionalIds;
     List<String> secretsSeen;
+    List<List<Object>> postgresPayroll;
+    List<List<Object>> payrollCurrent;
+    List<String> currentColumns;
+    int payrollViewRows;
+    int seedViewRows;
     try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
         Demo demo = new Demo(options, out)) {
       result = demo.run();
+      try (Connection c = demo.postgres().connect(Demo.DATABASE)) {
+        postgresPayroll = typedRows(c, "SELECT " + String.join(", ", PAYROLL) + " FROM payroll");
+      }
+      try (Connection c = demo.snowflake()) {
+        payrollCurrent = typedRows(c, "SELECT " + String.join(", ", PAYROLL) + " FROM " + CURRENT);
+        currentColumns = columns(c, "SELECT * FROM " + CURRENT);
+        payrollViewRows = count(c, "SELECT COUNT(*) FROM KAFKA_DB.PUBLIC.PAYROLL_VIEW");
+        seedViewRows =
+            count(
+                c,
+                "SELECT COUNT(EMPLOYEE_ID) FROM KAFKA_DB.PUBLIC.TOPIC_PAYROLL_VIEW"
+                    + " WHERE CREATED_AT IS NOT NULL");
+      }
       pgSettings = durabilitySettings(demo);
       transactionalIds = transactionalIds(demo);
       secretsSeen = secretsSeen(demo, log);
@@ -65,6 +92,38 @@ class DemoIT {
         .extracting(row -> row.get(0))
         .doesNotContain(String.valueOf(SeedData.UNKNOWN_EMPLOYEE));
     assertThat(printed).contains("TOPIC_PAYROLL_VIEW", "stage:", "pipe:");
+
+    // PAYROLL_CURRENT is PostgreSQL's payroll after the snapshot, the raise and the delete.
+    assertThat(postgresPayroll)
+        .as("the story happened in PostgreSQL: a raise and rename, a deleted employee")
+        .hasSize(SeedData.EMPLOYEES - 1)
+        .contains(
+            List.of(
+                (long) SeedData.FIRST_ID,
+                "Sheridan",
+                "Lezemere-Smith",
+                22L,
+                "100-00-1000",
+                25L,
+                "male",
+                "sheridan1001@mycompany.com"))
+        .noneMatch(row -> row.get(0).equals((long) SeedData.FIRST_ID + SeedData.EMPLOYEES - 1));
+    assertThat(currentColumns)
+        .as("PAYROLL_CURRENT's columns")
+        .containsExactlyInAnyOrderElementsOf(UPPER);
+    assertThat(payrollCurrent)
+        .as("SELECT * FROM PAYROLL_CURRENT, row for row and value for value")
+        .containsExactlyElementsOf(postgresPayroll);
+    assertThat(result.currentState()).map(PayrollComparison::matches).contains(true);
+    assertThat(printed)
+        .contains(
+            "SELECT * FROM PAYROLL_CURRENT",
+            "PAYROLL_CURRENT equals PostgreSQL's payroll",
+            "Lezemere-Smith");
+    // The typed view shows every change; the seed's own view keeps its name and its query.
+    int changes = SeedData.payrollChanges(20);
+    assertThat(payrollViewRows).as("PAYROLL_VIEW rows").isEqualTo(changes);
+    assertThat(seedViewRows).as("the seed's TOPIC_PAYROLL_VIEW rows").isEqualTo(changes);
     assertThat(printed).contains("Kafka Connect REST", "psql -h 127.0.0.1");
 
     // A crash must not lose what PostgreSQL acknowledged: the server's durable defaults.
@@ -93,7 +152,7 @@ class DemoIT {
     }
     assertThat(secretFile).containsKeys("database.password", "snowflake.private.key");
     Map<String, String> places = new HashMap<>();
-    for (String name : List.of("payroll-source", "payroll-sink")) {
+    for (String name : List.of("payroll-source", "payroll-sink", "payroll-models-sink")) {
       places.put(
           "GET /connectors/" + name + "/config",
           demo.worker().get("/connectors/" + name + "/config"));
@@ -137,6 +196,43 @@ class DemoIT {
         .as("the config topic holds the connectors' configs")
         .contains("database.password");
     return text.toString();
+  }
+
+  /** The rows of {@code select} in primary-key order, integer columns as longs, text as strings. */
+  private static List<List<Object>> typedRows(Connection c, String select) throws Exception {
+    List<List<Object>> rows = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(select + " ORDER BY employee_id")) {
+      while (rs.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= PAYROLL.size(); i++) {
+          Object value =
+              INTEGERS.contains(PAYROLL.get(i - 1)) ? (Object) rs.getLong(i) : rs.getString(i);
+          row.add(rs.wasNull() ? null : value);
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  private static List<String> columns(Connection c, String select) throws Exception {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(select)) {
+      List<String> names = new ArrayList<>();
+      for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+        names.add(rs.getMetaData().getColumnLabel(i));
+      }
+      return names;
+    }
+  }
+
+  private static int count(Connection c, String select) throws Exception {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(select)) {
+      rs.next();
+      return rs.getInt(1);
+    }
   }
 
   private static Map<String, String> durabilitySettings(Demo demo) throws Exception {

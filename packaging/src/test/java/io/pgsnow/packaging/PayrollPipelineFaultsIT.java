@@ -272,7 +272,7 @@ class PayrollPipelineFaultsIT {
     assertThat(byBonusId(landed, "PAYROLL_COMPLETE")).isEqualTo(expected);
     int payrollRecords = committedRecords("postgres_cdc.public.payroll").size();
     assertThat(payrollRecords)
-        .as("employee inserts and updates in the payroll topic, each once")
+        .as("employee inserts, updates and deletes in the payroll topic, each once")
         .isEqualTo(workload.payrollChanges());
     Awaitility.await("TOPIC_PAYROLL loaded")
         .atMost(Duration.ofMinutes(2))
