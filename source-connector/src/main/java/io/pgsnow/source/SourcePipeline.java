@@ -14,6 +14,7 @@ import io.pgsnow.source.replication.CatalogPrimaryKeys;
 import io.pgsnow.source.replication.LogicalStream;
 import io.pgsnow.source.replication.PgConnections;
 import io.pgsnow.source.replication.ReplicationSetup;
+import io.pgsnow.source.replication.ReselectQuery;
 import io.pgsnow.source.replication.StatusUpdater;
 import io.pgsnow.source.replication.StreamReader;
 import io.pgsnow.source.replication.TypeCatalog;
@@ -183,7 +184,9 @@ final class SourcePipeline implements AutoCloseable {
         new CatalogPrimaryKeys(connections),
         new SourceInfo(Version.get(), config.topicPrefix(), config.dbname()),
         config.streamingMaxBufferedBytes(),
-        topics);
+        topics,
+        config.typeOptions().toastReselect() ? new ReselectQuery(connections) : null,
+        config.transactionTopic().orElse(null));
   }
 
   private static SnapshotPhase prepareSnapshot(
