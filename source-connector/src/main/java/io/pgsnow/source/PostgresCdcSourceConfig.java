@@ -473,8 +473,8 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
         Type.BOOLEAN,
         false,
         Importance.LOW,
-        "As Debezium: fill each streamed change event's transaction block (id: the"
-            + " transaction id; total_order and data_collection_order: the event's 1-based order"
+        "As Debezium: fill each streamed change event's transaction block (id:"
+            + " <transaction id>:<its commit LSN>; total_order and data_collection_order: the event's 1-based order"
             + " in the transaction and among its events of the same table) and write a BEGIN and"
             + " an END record per transaction to <topic.prefix>.<topic.transaction>, keyed by the"
             + " id, with schemas io.debezium.connector.common.TransactionMetadataKey/Value; END"

@@ -223,7 +223,7 @@ public final class TransactionAssembler {
     transaction = new SourceInfo.Transaction(xid, finalLsn, commitTimeMicros, lastCommittedLsn);
     messageIndex = 0;
     if (metadata != null) {
-      metadata.begin(xid);
+      metadata.begin(xid, finalLsn);
       // Before every event of the transaction (-1), after every heartbeat at its LSN (MIN_VALUE).
       transactionRecord(
           new SourcePosition(commitLsn, -1L, txId), metadata.beginValue(commitTimeMillis));

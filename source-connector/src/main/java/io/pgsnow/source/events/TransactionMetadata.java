@@ -10,8 +10,8 @@ import org.apache.kafka.connect.data.Struct;
 
 /**
  * Debezium's transaction metadata ({@code provide.transaction.metadata}): the {@code transaction}
- * block of each change event (the transaction id, the event's 1-based order in the transaction and
- * among the transaction's events of its table) and the BEGIN and END records of the transaction
+ * block of each change event (the transaction's id, the event's 1-based order in the transaction
+ * and among the transaction's events of its table) and the BEGIN and END records of the transaction
  * topic, in Debezium's schemas. Counts include events a restart skips as already sent, so that they
  * are the same however often a transaction is read.
  */
@@ -56,8 +56,12 @@ final class TransactionMetadata {
     return topic;
   }
 
-  void begin(long txId) {
-    id = Long.toString(txId);
+  /**
+   * Starts a transaction. Its id is Debezium's {@code <txId>:<LSN>} with the transaction's own
+   * commit LSN, which every record of the transaction shares and a restart computes again.
+   */
+  void begin(long txId, long commitLsn) {
+    id = txId + ":" + Long.toUnsignedString(commitLsn);
     total = 0;
     perTable.clear();
   }
