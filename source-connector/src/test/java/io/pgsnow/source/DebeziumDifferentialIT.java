@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,9 +117,10 @@ class DebeziumDifferentialIT {
 
     List<ConsumerRecord<byte[], byte[]>> ours = records("pgs.public.types", 11);
     ConsumerRecord<byte[], byte[]> extremes = ours.get(2);
-    assertThat(header(extremes, "pgsnow.special.c_numeric_free")).isEqualTo("NaN");
+    assertThat(SourceItSupport.header(extremes, "pgsnow.special.c_numeric_free")).isEqualTo("NaN");
     ConsumerRecord<byte[], byte[]> toastUpdate = records("pgs.public.toasty", 3).get(1);
-    assertThat(header(toastUpdate, "pgsnow.unchanged.toast.columns")).isEqualTo("big");
+    assertThat(SourceItSupport.header(toastUpdate, "pgsnow.unchanged.toast.columns"))
+        .isEqualTo("big");
 
     // With toast.handling.mode=placeholder the TOAST table's events are Debezium's, header added.
     TreeMap<String, String> placeholderDifferences = new TreeMap<>();
@@ -129,7 +129,9 @@ class DebeziumDifferentialIT {
         .as("%s", placeholderDifferences)
         .containsExactly(
             "envelope.source.commit_lsn", "envelope.source.event_index", "transaction.id");
-    assertThat(header(records("pgt.public.toasty", 3).get(1), "pgsnow.unchanged.toast.columns"))
+    assertThat(
+            SourceItSupport.header(
+                records("pgt.public.toasty", 3).get(1), "pgsnow.unchanged.toast.columns"))
         .isEqualTo("big");
 
     // A row read by a query, as a snapshot reads it, encodes exactly as its streamed image.
@@ -300,10 +302,5 @@ class DebeziumDifferentialIT {
     connect.kafka().consumeAll(30_000, topic).forEach(list::add);
     assertThat(list).as(topic).hasSize(expected);
     return list;
-  }
-
-  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 }

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.LocalPostgres;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,9 +44,7 @@ class MessageKeyColumnsIT {
             .contains("<schema.table>:<column>");
       }
       config.put("message.key.columns", "public\\.orders:order_no,customer_id;public\\.item.*:s.u");
-      connect.createConnector("mk", config);
-      connect.awaitRunning("mk", 1, Duration.ofSeconds(60));
-      pg.awaitSlotActive(db, "mk_slot");
+      SourceItSupport.startConnector(connect, pg, db, "mk", config);
       pg.executeIn(
           db,
           "INSERT INTO orders VALUES (2, 'new', 'B-2', 8)",
@@ -87,14 +82,10 @@ class MessageKeyColumnsIT {
     }
   }
 
-  private static List<SourceItSupport.Event> events(ConnectCluster connect, String topic, int count)
-      throws Exception {
-    Awaitility.await(topic)
-        .atMost(Duration.ofSeconds(60))
-        .ignoreExceptions()
-        .until(() -> connect.kafka().endOffset(new TopicPartition(topic, 0)) >= count);
+  private static List<SourceItSupport.Event> events(
+      ConnectCluster connect, String topic, int count) {
     List<SourceItSupport.Event> events =
-        SourceItSupport.events(connect.kafka().consume(count, 30_000, topic));
+        SourceItSupport.events(SourceItSupport.awaitRecords(connect, topic, count));
     assertThat(events).hasSize(count);
     return events;
   }

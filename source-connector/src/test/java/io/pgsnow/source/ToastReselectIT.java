@@ -5,14 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.LocalPostgres;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,9 +30,7 @@ class ToastReselectIT {
     try (ConnectCluster connect = SourceItSupport.cluster().name("reselect").start()) {
       Map<String, String> config = SourceItSupport.connectorConfig(pg, db, "rs");
       config.put("toast.handling.mode", "reselect");
-      connect.createConnector("rs", config);
-      connect.awaitRunning("rs", 1, Duration.ofSeconds(60));
-      pg.awaitSlotActive(db, "rs_slot");
+      SourceItSupport.startConnector(connect, pg, db, "rs", config);
       pg.executeIn(
           db,
           "INSERT INTO docs SELECT i, repeat(md5(i::text), 100), 0"
@@ -60,12 +53,8 @@ class ToastReselectIT {
       String topic = "rs.public.docs";
       // Inserts, updates, update + delete + tombstone, two updates.
       int expected = (ROWS + 2) + ROWS + 3 + 2;
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(90))
-          .ignoreExceptions()
-          .until(() -> connect.kafka().endOffset(new TopicPartition(topic, 0)) >= expected);
-      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-      connect.kafka().consume(expected, 60_000, topic).forEach(records::add);
+      List<ConsumerRecord<byte[], byte[]>> records =
+          SourceItSupport.awaitRecords(connect, topic, expected);
       List<ConsumerRecord<byte[], byte[]>> updates = records.subList(ROWS + 2, ROWS + 2 + ROWS);
       for (int i = 0; i < ROWS; i++) {
         ConsumerRecord<byte[], byte[]> r = updates.get(i);
@@ -76,22 +65,23 @@ class ToastReselectIT {
         assertThat(e.after().get("body").asText())
             .as("row %d", id)
             .isEqualTo(md5(Integer.toString(id)).repeat(100));
-        assertThat(header(r, "pgsnow.reselected.toast.columns")).isEqualTo("body");
-        assertThat(header(r, "pgsnow.unchanged.toast.columns")).isNull();
+        assertThat(SourceItSupport.header(r, "pgsnow.reselected.toast.columns")).isEqualTo("body");
+        assertThat(SourceItSupport.header(r, "pgsnow.unchanged.toast.columns")).isNull();
       }
       // The row no longer exists when its value is read: null, named as unchanged.
       ConsumerRecord<byte[], byte[]> gone = records.get(ROWS + 2 + ROWS);
       SourceItSupport.Event goneEvent = SourceItSupport.events(List.of(gone)).get(0);
       assertThat(goneEvent.after().get("n").asInt()).isEqualTo(2);
       assertThat(goneEvent.after().get("body").isNull()).isTrue();
-      assertThat(header(gone, "pgsnow.unchanged.toast.columns")).isEqualTo("body");
-      assertThat(header(gone, "pgsnow.reselected.toast.columns")).isNull();
+      assertThat(SourceItSupport.header(gone, "pgsnow.unchanged.toast.columns")).isEqualTo("body");
+      assertThat(SourceItSupport.header(gone, "pgsnow.reselected.toast.columns")).isNull();
       // The value read is the one committed when it is read, here a later change's (documented).
       ConsumerRecord<byte[], byte[]> newer = records.get(ROWS + 2 + ROWS + 3);
       SourceItSupport.Event newerEvent = SourceItSupport.events(List.of(newer)).get(0);
       assertThat(newerEvent.after().get("n").asInt()).isEqualTo(3);
       assertThat(newerEvent.after().get("body").asText()).isEqualTo("later");
-      assertThat(header(newer, "pgsnow.reselected.toast.columns")).isEqualTo("body");
+      assertThat(SourceItSupport.header(newer, "pgsnow.reselected.toast.columns"))
+          .isEqualTo("body");
       connect.connect().deleteConnector("rs");
     }
   }
@@ -109,10 +99,5 @@ class ToastReselectIT {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 }

@@ -19,10 +19,12 @@ import org.apache.kafka.connect.errors.RetriableException;
  * Reads unchanged TOASTed values by key with one query per batch: {@code SELECT key, columns FROM
  * table WHERE (key) IN ((...), ...)}, the key values bound as untyped text so that PostgreSQL
  * parses them as the key columns' types and uses the key's index. The session's settings give
- * values the text form pgoutput sends ({@link PgConnections#SESSION_OPTIONS}).
+ * values the text form pgoutput sends ({@link PgConnections#SESSION_OPTIONS}). One connection is
+ * kept for the reader thread that calls it, opened again once when a query fails.
  */
-public final class ReselectQuery implements ToastReselect {
+public final class ReselectQuery implements ToastReselect, AutoCloseable {
   private final PgConnections connections;
+  private Connection connection;
 
   public ReselectQuery(PgConnections connections) {
     this.connections = connections;
@@ -51,8 +53,28 @@ public final class ReselectQuery implements ToastReselect {
             + ") IN ("
             + String.join(", ", java.util.Collections.nCopies(keys.size(), tuple))
             + ")";
-    try (Connection c = connections.regular();
-        PreparedStatement ps = c.prepareStatement(sql)) {
+    try {
+      return query(sql, keyColumns, columns, keys);
+    } catch (SQLException first) {
+      close();
+      try {
+        return query(sql, keyColumns, columns, keys);
+      } catch (SQLException e) {
+        e.addSuppressed(first);
+        close();
+        throw new RetriableException(
+            "Cannot read unchanged TOAST values of " + schema + "." + table + " by key", e);
+      }
+    }
+  }
+
+  private Map<List<String>, Map<String, String>> query(
+      String sql, List<String> keyColumns, List<String> columns, List<List<String>> keys)
+      throws SQLException {
+    if (connection == null) {
+      connection = connections.regular();
+    }
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
       int parameter = 1;
       for (List<String> values : keys) {
         for (String value : values) {
@@ -74,9 +96,18 @@ public final class ReselectQuery implements ToastReselect {
         }
       }
       return rows;
-    } catch (SQLException e) {
-      throw new RetriableException(
-          "Cannot read unchanged TOAST values of " + schema + "." + table + " by key", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        // Closing a broken connection: nothing left to release.
+      }
+      connection = null;
     }
   }
 }
