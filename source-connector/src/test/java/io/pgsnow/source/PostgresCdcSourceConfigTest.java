@@ -54,9 +54,7 @@ class PostgresCdcSourceConfigTest {
     assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("pgsnow does not implement Debezium's");
-    org.apache.kafka.common.config.Config result = new PostgresCdcSourceConnector().validate(props);
-    Map<String, List<String>> errors = new HashMap<>();
-    result.configValues().forEach(v -> errors.put(v.name(), v.errorMessages()));
+    Map<String, List<String>> errors = validationErrors(props);
     assertThat(errors.get("snapshot.locking.mode"))
         .singleElement()
         .asString()
@@ -189,9 +187,7 @@ class PostgresCdcSourceConfigTest {
     assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("column.exclude.list");
-    org.apache.kafka.common.config.Config result = new PostgresCdcSourceConnector().validate(props);
-    Map<String, List<String>> errors = new HashMap<>();
-    result.configValues().forEach(v -> errors.put(v.name(), v.errorMessages()));
+    Map<String, List<String>> errors = validationErrors(props);
     assertThat(errors.get("column.exclude.list"))
         .singleElement()
         .asString()
@@ -220,12 +216,20 @@ class PostgresCdcSourceConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("message.key.columns")
         .hasMessageContaining("'public.items' is not <schema.table>:<column>");
-    org.apache.kafka.common.config.Config result = new PostgresCdcSourceConnector().validate(props);
-    Map<String, List<String>> errors = new HashMap<>();
-    result.configValues().forEach(v -> errors.put(v.name(), v.errorMessages()));
+    Map<String, List<String>> errors = validationErrors(props);
     assertThat(errors.get("message.key.columns"))
         .singleElement()
         .asString()
         .contains("public.items");
+  }
+
+  /** The error messages of validate() by key. */
+  private static Map<String, List<String>> validationErrors(Map<String, String> props) {
+    Map<String, List<String>> errors = new HashMap<>();
+    new PostgresCdcSourceConnector()
+        .validate(props)
+        .configValues()
+        .forEach(v -> errors.put(v.name(), v.errorMessages()));
+    return errors;
   }
 }

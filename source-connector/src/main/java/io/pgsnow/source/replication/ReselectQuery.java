@@ -101,13 +101,7 @@ public final class ReselectQuery implements ToastReselect, AutoCloseable {
 
   @Override
   public void close() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        // Closing a broken connection: nothing left to release.
-      }
-      connection = null;
-    }
+    PgConnections.closeQuietly(connection);
+    connection = null;
   }
 }
