@@ -267,8 +267,9 @@ public final class TransactionAssembler {
   }
 
   /**
-   * Hands a record on, or holds it behind records waiting for TOAST values; {@code reselectKey} is
-   * the replica identity of an update whose {@code after} lacks unchanged TOAST values.
+   * Hands a record on, or holds it behind records waiting for TOAST values; {@code reselect} (null
+   * for other records) is the {@code after} image of a change, which may lack unchanged TOAST
+   * values.
    */
   private void deliver(SourceRecord record, TableSchema t, ChangeEventBuilder.RowImage reselect)
       throws InterruptedException {
