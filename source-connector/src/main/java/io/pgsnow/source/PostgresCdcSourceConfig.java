@@ -1,6 +1,7 @@
 package io.pgsnow.source;
 
 import io.pgsnow.source.config.ColumnFilterKeys;
+import io.pgsnow.source.config.MessageKeyColumns;
 import io.pgsnow.source.config.TypeOptions;
 import io.pgsnow.source.config.UnsupportedDebeziumKeys;
 import io.pgsnow.source.heartbeat.HeartbeatOptions;
@@ -48,6 +49,8 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
   public static final String PUBLICATION_NAME = "publication.name";
   public static final String PUBLICATION_AUTOCREATE = "publication.autocreate.mode";
   public static final String TOMBSTONES_ON_DELETE = "tombstones.on.delete";
+  public static final String PROVIDE_TRANSACTION_METADATA = "provide.transaction.metadata";
+  public static final String TOPIC_TRANSACTION = "topic.transaction";
   public static final String SKIPPED_OPERATIONS = "skipped.operations";
   public static final String DECIMAL_HANDLING = "decimal.handling.mode";
   public static final String SCHEMA_NAME_ADJUSTMENT = "schema.name.adjustment.mode";
@@ -142,7 +145,8 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
                 patterns(SCHEMA_EXCLUDE),
                 patterns(TABLE_INCLUDE),
                 patterns(TABLE_EXCLUDE))
-            .withColumns(patterns(ColumnFilterKeys.INCLUDE), patterns(ColumnFilterKeys.EXCLUDE));
+            .withColumns(patterns(ColumnFilterKeys.INCLUDE), patterns(ColumnFilterKeys.EXCLUDE))
+            .withMessageKeys(MessageKeyColumns.parse(getString(MessageKeyColumns.KEY)));
     ColumnFilterKeys.errors(props).entrySet().stream()
         .findFirst()
         .ifPresent(
@@ -339,6 +343,8 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
         Width.LONG,
         "Tables to exclude");
     ColumnFilterKeys.define(def, RegexListValidator.INSTANCE, GROUP_CAPTURE, ++order);
+    ++order;
+    MessageKeyColumns.define(def, GROUP_CAPTURE, ++order);
   }
 
   private static void defineReplication(ConfigDef def) {
@@ -462,6 +468,35 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
         ++order,
         Width.SHORT,
         "Tombstones on delete");
+    def.define(
+        PROVIDE_TRANSACTION_METADATA,
+        Type.BOOLEAN,
+        false,
+        Importance.LOW,
+        "As Debezium: fill each streamed change event's transaction block (id:"
+            + " <transaction id>:<its commit LSN>; total_order and data_collection_order: the event's 1-based order"
+            + " in the transaction and among its events of the same table) and write a BEGIN and"
+            + " an END record per transaction to <topic.prefix>.<topic.transaction>, keyed by the"
+            + " id, with schemas io.debezium.connector.common.TransactionMetadataKey/Value; END"
+            + " counts the events per table. These records carry offsets like change events, so"
+            + " a restart neither repeats nor loses one (exactly once with the worker's"
+            + " exactly.once.source.support). Snapshot records have no transaction block.",
+        GROUP_EVENTS,
+        ++order,
+        Width.SHORT,
+        "Provide transaction metadata");
+    def.define(
+        TOPIC_TRANSACTION,
+        Type.STRING,
+        "transaction",
+        new ConfigDef.NonEmptyString(),
+        Importance.LOW,
+        "The name of the transaction metadata topic after <topic.prefix>. (Debezium's"
+            + " topic.transaction).",
+        GROUP_EVENTS,
+        ++order,
+        Width.SHORT,
+        "Transaction topic");
     def.define(
         SKIPPED_OPERATIONS,
         Type.LIST,
@@ -657,6 +692,13 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
 
   public Duration statusUpdateInterval() {
     return Duration.ofMillis(getLong(STATUS_UPDATE_INTERVAL_MS));
+  }
+
+  /** The transaction metadata topic, when provide.transaction.metadata is set. */
+  public Optional<String> transactionTopic() {
+    return getBoolean(PROVIDE_TRANSACTION_METADATA)
+        ? Optional.of(topicPrefix() + "." + getString(TOPIC_TRANSACTION))
+        : Optional.empty();
   }
 
   public boolean tombstonesOnDelete() {

@@ -14,6 +14,7 @@ import io.pgsnow.source.replication.CatalogPrimaryKeys;
 import io.pgsnow.source.replication.LogicalStream;
 import io.pgsnow.source.replication.PgConnections;
 import io.pgsnow.source.replication.ReplicationSetup;
+import io.pgsnow.source.replication.ReselectQuery;
 import io.pgsnow.source.replication.StatusUpdater;
 import io.pgsnow.source.replication.StreamReader;
 import io.pgsnow.source.replication.TypeCatalog;
@@ -51,6 +52,7 @@ final class SourcePipeline implements AutoCloseable {
   private final Thread statusThread;
   private SnapshotPhase snapshot;
   private final Heartbeat heartbeat;
+  private ReselectQuery reselect;
 
   private SourcePipeline(
       PostgresCdcSourceConfig config,
@@ -120,7 +122,10 @@ final class SourcePipeline implements AutoCloseable {
 
     ColumnTypes columnTypes =
         new ColumnTypes(config.decimalHandling(), config.typeOptions(), types);
-    TransactionAssembler.Settings settings = settings(config, connections, columnTypes, topics);
+    ReselectQuery reselect =
+        config.typeOptions().toastReselect() ? new ReselectQuery(connections) : null;
+    TransactionAssembler.Settings settings =
+        settings(config, connections, columnTypes, topics, reselect);
     BlockingQueue<SourceRecord> queue = new ArrayBlockingQueue<>(config.maxQueueSize());
     SourceTaskMetrics.Counters counters = new SourceTaskMetrics.Counters();
     counters.countSpecialValues(columnTypes.specialValues()::count);
@@ -157,6 +162,7 @@ final class SourcePipeline implements AutoCloseable {
     SourcePipeline pipeline =
         new SourcePipeline(config, connections, queue, reader, status, metrics, heartbeat);
     pipeline.snapshot = snapshot;
+    pipeline.reselect = reselect;
     snapshot.start(
         settings,
         queue,
@@ -173,7 +179,8 @@ final class SourcePipeline implements AutoCloseable {
       PostgresCdcSourceConfig config,
       PgConnections connections,
       ColumnTypes columnTypes,
-      TopicAssignments topics) {
+      TopicAssignments topics,
+      ReselectQuery reselect) {
     return new TransactionAssembler.Settings(
         config.topicPrefix(),
         config.tableFilter(),
@@ -183,7 +190,9 @@ final class SourcePipeline implements AutoCloseable {
         new CatalogPrimaryKeys(connections),
         new SourceInfo(Version.get(), config.topicPrefix(), config.dbname()),
         config.streamingMaxBufferedBytes(),
-        topics);
+        topics,
+        reselect,
+        config.transactionTopic().orElse(null));
   }
 
   private static SnapshotPhase prepareSnapshot(
@@ -239,6 +248,9 @@ final class SourcePipeline implements AutoCloseable {
     reader.stop();
     join(readerThread);
     join(statusThread);
+    if (reselect != null) {
+      reselect.close();
+    }
     metrics.close();
     heartbeat.close();
     if (config.dropSlotOnStop()) {

@@ -1,5 +1,6 @@
 package io.pgsnow.source;
 
+import io.pgsnow.source.config.MessageKeyColumns;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -16,13 +17,21 @@ public final class TableFilter {
   private final List<Pattern> tableExclude;
   private final List<Pattern> columnInclude;
   private final List<Pattern> columnExclude;
+  private final MessageKeyColumns messageKeys;
 
   public TableFilter(
       List<Pattern> schemaInclude,
       List<Pattern> schemaExclude,
       List<Pattern> tableInclude,
       List<Pattern> tableExclude) {
-    this(schemaInclude, schemaExclude, tableInclude, tableExclude, List.of(), List.of());
+    this(
+        schemaInclude,
+        schemaExclude,
+        tableInclude,
+        tableExclude,
+        List.of(),
+        List.of(),
+        MessageKeyColumns.NONE);
   }
 
   private TableFilter(
@@ -31,7 +40,9 @@ public final class TableFilter {
       List<Pattern> tableInclude,
       List<Pattern> tableExclude,
       List<Pattern> columnInclude,
-      List<Pattern> columnExclude) {
+      List<Pattern> columnExclude,
+      MessageKeyColumns messageKeys) {
+    this.messageKeys = messageKeys;
     this.schemaInclude = List.copyOf(schemaInclude);
     this.schemaExclude = List.copyOf(schemaExclude);
     this.tableInclude = List.copyOf(tableInclude);
@@ -46,7 +57,24 @@ public final class TableFilter {
    */
   public TableFilter withColumns(List<Pattern> include, List<Pattern> exclude) {
     return new TableFilter(
-        schemaInclude, schemaExclude, tableInclude, tableExclude, include, exclude);
+        schemaInclude, schemaExclude, tableInclude, tableExclude, include, exclude, messageKeys);
+  }
+
+  /** This filter with {@code message.key.columns}. */
+  public TableFilter withMessageKeys(MessageKeyColumns keys) {
+    return new TableFilter(
+        schemaInclude,
+        schemaExclude,
+        tableInclude,
+        tableExclude,
+        columnInclude,
+        columnExclude,
+        keys);
+  }
+
+  /** The columns of {@code message.key.columns} keying a table with {@code columns}, or empty. */
+  public List<String> messageKeyColumns(String schema, String table, List<String> columns) {
+    return messageKeys.of(schema, table, columns);
   }
 
   /** Whether a captured table's column goes into change events' before and after. */

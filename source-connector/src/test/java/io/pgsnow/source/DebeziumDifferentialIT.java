@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,12 +26,17 @@ import org.junit.jupiter.api.Test;
  * Debezium's PostgreSQL connector (3.3, resolved from Maven Central when the integration tests run)
  * and pgsnow capture the same tables in one Connect cluster; their keys, values and schemas are
  * compared field by field. The only differences allowed are those listed, with their reasons, in
- * {@code debezium-differences.txt}; an entry no longer found fails the test too.
+ * {@code debezium-differences.txt}; an entry no longer found fails the test too. Every connector
+ * provides transaction metadata, so the events' {@code transaction} blocks and the records of the
+ * transaction topics are compared too.
  */
 class DebeziumDifferentialIT {
   private static final String DB = "debezium_diff_it";
   private static final Path DEBEZIUM_PLUGIN = Path.of("target", "debezium-plugin");
   private static final String TABLES = "public\\.types,public\\.toasty";
+
+  /** The transactions of {@link #writeChanges()}: one per statement, each a BEGIN and an END. */
+  private static final int TRANSACTIONS = 11;
 
   private static LocalPostgres pg;
   private static ConnectCluster connect;
@@ -76,6 +80,7 @@ class DebeziumDifferentialIT {
     pgsnow.put("table.include.list", TABLES);
     pgsnow.put("publication.autocreate.mode", "filtered");
     pgsnow.put("skipped.operations", "none");
+    pgsnow.put("provide.transaction.metadata", "true");
     connect.createConnector("pgs", pgsnow);
     Map<String, String> placeholder = SourceItSupport.connectorConfig(pg, DB, "pgt");
     // The same tables as Debezium, so that both see the same commits (source.sequence).
@@ -83,6 +88,7 @@ class DebeziumDifferentialIT {
     placeholder.put("publication.autocreate.mode", "filtered");
     placeholder.put("skipped.operations", "none");
     placeholder.put("toast.handling.mode", "placeholder");
+    placeholder.put("provide.transaction.metadata", "true");
     connect.createConnector("pgt", placeholder);
     connect.createConnector("ref", debeziumConfig());
     connect.awaitRunning("pgs", 1, Duration.ofSeconds(60));
@@ -96,6 +102,13 @@ class DebeziumDifferentialIT {
     TreeMap<String, String> found = new TreeMap<>();
     compareTopic("pgs", "types", 11, found);
     compareTopic("pgs", "toasty", 3, found);
+    compareTransactions(found);
+    JsonNode firstEnd = json(records("pgs.transaction", 2 * TRANSACTIONS).get(1).value());
+    assertThat(firstEnd.get("payload").get("status").asText()).isEqualTo("END");
+    assertThat(firstEnd.get("payload").get("event_count").asLong()).isEqualTo(1L);
+    JsonNode firstBlock = json(records("pgs.public.types", 11).get(0).value());
+    assertThat(firstBlock.get("payload").get("transaction").get("total_order").asLong())
+        .isEqualTo(1L);
     assertThat(found.keySet())
         .as(
             "differences from Debezium (list the allowed ones in %s): %s",
@@ -104,17 +117,21 @@ class DebeziumDifferentialIT {
 
     List<ConsumerRecord<byte[], byte[]>> ours = records("pgs.public.types", 11);
     ConsumerRecord<byte[], byte[]> extremes = ours.get(2);
-    assertThat(header(extremes, "pgsnow.special.c_numeric_free")).isEqualTo("NaN");
+    assertThat(SourceItSupport.header(extremes, "pgsnow.special.c_numeric_free")).isEqualTo("NaN");
     ConsumerRecord<byte[], byte[]> toastUpdate = records("pgs.public.toasty", 3).get(1);
-    assertThat(header(toastUpdate, "pgsnow.unchanged.toast.columns")).isEqualTo("big");
+    assertThat(SourceItSupport.header(toastUpdate, "pgsnow.unchanged.toast.columns"))
+        .isEqualTo("big");
 
     // With toast.handling.mode=placeholder the TOAST table's events are Debezium's, header added.
     TreeMap<String, String> placeholderDifferences = new TreeMap<>();
     compareTopic("pgt", "toasty", 3, placeholderDifferences);
     assertThat(placeholderDifferences.keySet())
         .as("%s", placeholderDifferences)
-        .containsExactly("envelope.source.commit_lsn", "envelope.source.event_index");
-    assertThat(header(records("pgt.public.toasty", 3).get(1), "pgsnow.unchanged.toast.columns"))
+        .containsExactly(
+            "envelope.source.commit_lsn", "envelope.source.event_index", "transaction.id");
+    assertThat(
+            SourceItSupport.header(
+                records("pgt.public.toasty", 3).get(1), "pgsnow.unchanged.toast.columns"))
         .isEqualTo("big");
 
     // A row read by a query, as a snapshot reads it, encodes exactly as its streamed image.
@@ -176,6 +193,7 @@ class DebeziumDifferentialIT {
     config.put("table.include.list", TABLES);
     config.put("publication.autocreate.mode", "filtered");
     config.put("skipped.operations", "none");
+    config.put("provide.transaction.metadata", "true");
     config.remove("status.update.interval.ms");
     return config;
   }
@@ -202,8 +220,53 @@ class DebeziumDifferentialIT {
           "envelope", ourValue.get("schema"), theirValue.get("schema"), found);
       ObjectNode ourPayload = processingTimesRemoved(ourValue.get("payload"));
       ObjectNode theirPayload = processingTimesRemoved(theirValue.get("payload"));
+      if (theirPayload.get("transaction").isObject() && ourPayload.get("transaction").isObject()) {
+        compareTransactionIds(
+            (ObjectNode) ourPayload.get("transaction"),
+            (ObjectNode) theirPayload.get("transaction"),
+            found);
+      }
       DebeziumDifferences.compare(table + ".payload" + row, ourPayload, theirPayload, found);
     }
+  }
+
+  /**
+   * The transaction topics' records, BEGIN and END of each transaction in order: keys, values and
+   * schemas. Data collections are named alike by both, so nothing is rewritten but the prefix.
+   */
+  private static void compareTransactions(TreeMap<String, String> found) throws Exception {
+    List<ConsumerRecord<byte[], byte[]>> ours = records("pgs.transaction", 2 * TRANSACTIONS);
+    List<ConsumerRecord<byte[], byte[]>> theirs = records("ref.transaction", 2 * TRANSACTIONS);
+    for (int i = 0; i < ours.size(); i++) {
+      JsonNode theirValue = json(theirs.get(i).value());
+      String where =
+          "[" + theirValue.get("payload").get("status").asText() + " " + (i / 2 + 1) + "]";
+      JsonNode ourKey = json(ours.get(i).key());
+      JsonNode theirKey = json(theirs.get(i).key());
+      JsonNode ourValue = json(ours.get(i).value());
+      compareTransactionIds(
+          (ObjectNode) ourKey.get("payload"), (ObjectNode) theirKey.get("payload"), found);
+      compareTransactionIds(
+          (ObjectNode) ourValue.get("payload"), (ObjectNode) theirValue.get("payload"), found);
+      DebeziumDifferences.compare("transaction.key" + where, ourKey, theirKey, found);
+      DebeziumDifferences.compare("transaction.value" + where, ourValue, theirValue, found);
+    }
+  }
+
+  /**
+   * Transaction ids are {@code <txId>:<LSN>} in both; the transaction ids must be equal, a
+   * different LSN is the one listed difference {@code transaction.id}. Leaves the ids equal.
+   */
+  private static void compareTransactionIds(
+      ObjectNode ours, ObjectNode theirs, TreeMap<String, String> found) {
+    String[] our = ours.get("id").asText().split(":");
+    String[] their = theirs.get("id").asText().split(":");
+    assertThat(our).as("pgsnow's transaction id %s", ours).hasSize(2);
+    assertThat(our[0]).as("transaction id of %s", theirs).isEqualTo(their[0]);
+    if (their.length != 2 || !our[1].equals(their[1])) {
+      found.put("transaction.id", "pgsnow " + ours.get("id") + ", Debezium " + theirs.get("id"));
+    }
+    ours.put("id", theirs.get("id").asText());
   }
 
   /** The envelope's ts_ms/ts_us/ts_ns are when each connector handled the event: not compared. */
@@ -239,10 +302,5 @@ class DebeziumDifferentialIT {
     connect.kafka().consumeAll(30_000, topic).forEach(list::add);
     assertThat(list).as(topic).hasSize(expected);
     return list;
-  }
-
-  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 }

@@ -54,9 +54,7 @@ class PostgresCdcSourceConfigTest {
     assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("pgsnow does not implement Debezium's");
-    org.apache.kafka.common.config.Config result = new PostgresCdcSourceConnector().validate(props);
-    Map<String, List<String>> errors = new HashMap<>();
-    result.configValues().forEach(v -> errors.put(v.name(), v.errorMessages()));
+    Map<String, List<String>> errors = validationErrors(props);
     assertThat(errors.get("snapshot.locking.mode"))
         .singleElement()
         .asString()
@@ -189,9 +187,7 @@ class PostgresCdcSourceConfigTest {
     assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("column.exclude.list");
-    org.apache.kafka.common.config.Config result = new PostgresCdcSourceConnector().validate(props);
-    Map<String, List<String>> errors = new HashMap<>();
-    result.configValues().forEach(v -> errors.put(v.name(), v.errorMessages()));
+    Map<String, List<String>> errors = validationErrors(props);
     assertThat(errors.get("column.exclude.list"))
         .singleElement()
         .asString()
@@ -201,5 +197,39 @@ class PostgresCdcSourceConfigTest {
         .isFalse();
     assertThat(new PostgresCdcSourceConfig(props).tableFilter().includesColumn("public", "t", "a"))
         .isTrue();
+  }
+
+  @Test
+  void messageKeyColumnsFollowDebeziumsSyntaxAndAreRefusedOnTheirKeyWhenMalformed() {
+    io.pgsnow.source.config.MessageKeyColumns keys =
+        io.pgsnow.source.config.MessageKeyColumns.parse(
+            "public\\.orders:customer_id,order_no; public\\.item.*:s.u;");
+    List<String> columns = List.of("id", "order_no", "note", "customer_id");
+    assertThat(keys.of("public", "orders", columns)).containsExactly("order_no", "customer_id");
+    assertThat(keys.of("public", "items_a", List.of("id", "sku"))).containsExactly("sku");
+    assertThat(keys.of("public", "other", List.of("id", "sku"))).isEmpty();
+    assertThat(keys.of("public", "orders", List.of("id"))).as("no named column").isEmpty();
+
+    Map<String, String> props = minimal();
+    props.put("message.key.columns", "public.orders:id;public.items");
+    assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("message.key.columns")
+        .hasMessageContaining("'public.items' is not <schema.table>:<column>");
+    Map<String, List<String>> errors = validationErrors(props);
+    assertThat(errors.get("message.key.columns"))
+        .singleElement()
+        .asString()
+        .contains("public.items");
+  }
+
+  /** The error messages of validate() by key. */
+  private static Map<String, List<String>> validationErrors(Map<String, String> props) {
+    Map<String, List<String>> errors = new HashMap<>();
+    new PostgresCdcSourceConnector()
+        .validate(props)
+        .configValues()
+        .forEach(v -> errors.put(v.name(), v.errorMessages()));
+    return errors;
   }
 }

@@ -9,10 +9,13 @@ import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,7 +26,9 @@ import org.postgresql.PGConnection;
 /**
  * Restarts the task while 60,000 rows stream through (multi-row INSERTs, a COPY whose rows share
  * WAL positions, and transactions large enough to be streamed in progress): no row is lost, and
- * with the worker's exactly-once source support none is repeated either.
+ * with the worker's exactly-once source support none is repeated either, nor any transaction
+ * metadata: each transaction has one BEGIN, one END counting its events, and events numbered 1 to
+ * that count.
  */
 class RestartIT {
   private static final int ROWS = 60_000;
@@ -42,6 +47,9 @@ class RestartIT {
     assertThat(seen.values()).allMatch(count -> count == 1);
   }
 
+  /** Transaction id to the total_order of each of its events received. */
+  private final Map<String, List<Long>> orders = new HashMap<>();
+
   private Map<Integer, Integer> run(String name, ConnectCluster.Builder builder, boolean eos)
       throws Exception {
     LocalPostgres pg = LocalPostgres.shared();
@@ -59,6 +67,7 @@ class RestartIT {
       config.put("value.converter.schemas.enable", "false");
       if (eos) {
         config.put("exactly.once.support", "required");
+        config.put("provide.transaction.metadata", "true");
       }
       connect.createConnector(name, config);
       connect.awaitRunning(name, 1, Duration.ofSeconds(60));
@@ -71,10 +80,7 @@ class RestartIT {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
         while (seen.size() < ROWS && System.nanoTime() < deadline) {
           for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-            if (r.value() != null) {
-              JsonNode after = SourceItSupport.JSON.readTree(r.value()).get("after");
-              seen.merge(after.get("id").asInt(), 1, Integer::sum);
-            }
+            received(r, seen);
           }
           if ((restarts == 0 && seen.size() > ROWS / 4)
               || (restarts == 1 && seen.size() > ROWS / 2)) {
@@ -88,14 +94,14 @@ class RestartIT {
         long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         while (System.nanoTime() < settle) {
           for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-            if (r.value() != null) {
-              JsonNode after = SourceItSupport.JSON.readTree(r.value()).get("after");
-              seen.merge(after.get("id").asInt(), 1, Integer::sum);
-            }
+            received(r, seen);
           }
         }
       }
       assertThat(connect.failedTaskTrace(name)).isEmpty();
+      if (eos) {
+        assertTransactionMetadataExactlyOnce(connect, name + ".transaction");
+      }
       // The large transactions really went through pgoutput's in-progress streaming.
       Awaitility.await("streamed transactions counted")
           .atMost(Duration.ofSeconds(30))
@@ -103,6 +109,59 @@ class RestartIT {
       connect.connect().deleteConnector(name);
       return seen;
     }
+  }
+
+  private void received(ConsumerRecord<byte[], byte[]> r, Map<Integer, Integer> seen)
+      throws java.io.IOException {
+    if (r.value() == null) {
+      return;
+    }
+    JsonNode value = SourceItSupport.JSON.readTree(r.value());
+    seen.merge(value.get("after").get("id").asInt(), 1, Integer::sum);
+    JsonNode block = value.get("transaction");
+    if (block != null && !block.isNull()) {
+      orders
+          .computeIfAbsent(block.get("id").asText(), id -> new ArrayList<>())
+          .add(block.get("total_order").asLong());
+    }
+  }
+
+  /** One BEGIN and one END per transaction, END's count equal to the events numbered 1 to it. */
+  private void assertTransactionMetadataExactlyOnce(ConnectCluster connect, String topic)
+      throws Exception {
+    Map<String, Integer> begins = new HashMap<>();
+    Map<String, List<Long>> ends = new HashMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(connect, topic)) {
+      Awaitility.await("an END for each of the " + orders.size() + " transactions")
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                  JsonNode value = SourceItSupport.JSON.readTree(r.value());
+                  String id = value.get("id").asText();
+                  if ("BEGIN".equals(value.get("status").asText())) {
+                    begins.merge(id, 1, Integer::sum);
+                  } else {
+                    ends.computeIfAbsent(id, k -> new ArrayList<>())
+                        .add(value.get("event_count").asLong());
+                  }
+                }
+                return ends.size() >= orders.size();
+              });
+    }
+    assertThat(orders).isNotEmpty();
+    assertThat(begins.keySet()).isEqualTo(orders.keySet());
+    assertThat(ends.keySet()).isEqualTo(orders.keySet());
+    orders.forEach(
+        (id, received) -> {
+          assertThat(begins.get(id)).as("BEGIN records of %s", id).isEqualTo(1);
+          assertThat(ends.get(id))
+              .as("END records of %s", id)
+              .containsExactly((long) received.size());
+          assertThat(received.stream().sorted().toList())
+              .as("total_order of %s", id)
+              .isEqualTo(LongStream.rangeClosed(1, received.size()).boxed().toList());
+        });
   }
 
   private static KafkaConsumer<byte[], byte[]> consumer(ConnectCluster connect, String topic) {

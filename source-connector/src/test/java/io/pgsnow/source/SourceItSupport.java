@@ -6,16 +6,21 @@ import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.LocalPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.awaitility.Awaitility;
 
 /** Shared set-up of the source connector's integration tests. */
 final class SourceItSupport {
@@ -62,6 +67,36 @@ final class SourceItSupport {
     config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
     config.put("value.converter.schemas.enable", "true");
     return config;
+  }
+
+  /** Creates a connector and waits until its task runs and streams from its slot. */
+  static void startConnector(
+      ConnectCluster connect,
+      LocalPostgres pg,
+      String database,
+      String name,
+      Map<String, String> config) {
+    connect.createConnector(name, config);
+    connect.awaitRunning(name, 1, Duration.ofSeconds(60));
+    pg.awaitSlotActive(database, config.get("slot.name"));
+  }
+
+  /** The first {@code count} records of a one-partition topic, once it has them. */
+  static List<ConsumerRecord<byte[], byte[]>> awaitRecords(
+      ConnectCluster connect, String topic, int count) {
+    Awaitility.await(topic + " has " + count + " records")
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(() -> connect.kafka().endOffset(new TopicPartition(topic, 0)) >= count);
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    connect.kafka().consume(count, 60_000, topic).forEach(records::add);
+    return records;
+  }
+
+  /** A header's value as a string, or null when the record has none of that name. */
+  static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   /** A consumed record as JSON: key and value (null for a tombstone), with their schemas. */

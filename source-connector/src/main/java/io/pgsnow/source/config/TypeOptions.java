@@ -19,7 +19,8 @@ public record TypeOptions(
     BinaryHandling binaryHandling,
     HstoreHandling hstoreHandling,
     int moneyFractionDigits,
-    String toastPlaceholder) {
+    String toastPlaceholder,
+    boolean toastReselect) {
 
   public static final String TIME_PRECISION_MODE = "time.precision.mode";
   public static final String INTERVAL_HANDLING_MODE = "interval.handling.mode";
@@ -31,6 +32,21 @@ public record TypeOptions(
 
   private static final String GROUP = "Types";
 
+  private static final String TOAST_DOC =
+      "What a change event holds for an unchanged TOASTed value that PostgreSQL did not send"
+          + " (an update that leaves a large value alone, on a table without REPLICA IDENTITY"
+          + " FULL). null: null in the field. placeholder: Debezium's behaviour, the"
+          + " unavailable.value.placeholder in the column's type (the string, its UTF-8 bytes for"
+          + " bytea, an array of it for arrays; null for other types). reselect: the current"
+          + " value is read from the table by the row's replica-identity key (as Debezium's"
+          + " reselect post-processor does), for up to 256 rows per query, before the"
+          + " transaction's events are handed to Kafka Connect; header"
+          + " pgsnow.reselected.toast.columns names the columns read so. The value read is the"
+          + " one committed when it is read: the change's own value or a later one (whose own"
+          + " change event follows); a row that no longer exists under its key keeps null. In"
+          + " every mode the header pgsnow.unchanged.toast.columns names the columns still"
+          + " without their value, so consumers can tell the value from a real one.";
+
   /** Debezium's defaults. */
   public static final TypeOptions DEFAULTS =
       new TypeOptions(
@@ -39,7 +55,8 @@ public record TypeOptions(
           BinaryHandling.BYTES,
           HstoreHandling.JSON,
           2,
-          null);
+          null,
+          false);
 
   /** {@code time.precision.mode}. */
   public enum TimePrecision {
@@ -141,15 +158,9 @@ public record TypeOptions(
         TOAST_HANDLING_MODE,
         Type.STRING,
         "null",
-        ConfigDef.CaseInsensitiveValidString.in("null", "placeholder"),
+        ConfigDef.CaseInsensitiveValidString.in("null", "placeholder", "reselect"),
         Importance.MEDIUM,
-        "What a change event holds for an unchanged TOASTed value that PostgreSQL did not send"
-            + " (an update that leaves a large value alone, on a table without REPLICA IDENTITY"
-            + " FULL). null: null in the field. placeholder: Debezium's behaviour, the"
-            + " unavailable.value.placeholder in the column's type (the string, its UTF-8 bytes for"
-            + " bytea, an array of it for arrays; null for other types). Either way the header"
-            + " pgsnow.unchanged.toast.columns names the columns, so consumers can tell the value"
-            + " from a real one.",
+        TOAST_DOC,
         GROUP,
         ++order,
         Width.SHORT,
@@ -177,7 +188,8 @@ public record TypeOptions(
         config.getShort(MONEY_FRACTION_DIGITS),
         "placeholder".equalsIgnoreCase(config.getString(TOAST_HANDLING_MODE))
             ? config.getString(UNAVAILABLE_VALUE_PLACEHOLDER)
-            : null);
+            : null,
+        "reselect".equalsIgnoreCase(config.getString(TOAST_HANDLING_MODE)));
   }
 
   /** The options of raw properties, for tests. */

@@ -40,8 +40,6 @@ public final class UnsupportedDebeziumKeys {
             "incremental.snapshot.watermarking.strategy",
             "signal.enabled.channels",
             "notification.enabled.channels",
-            "topic.transaction",
-            "message.key.columns",
             "column.propagate.source.type",
             "datatype.propagate.source.type",
             "converters",
@@ -57,7 +55,6 @@ public final class UnsupportedDebeziumKeys {
             "read.only")) {
       keys.put(key, Set.of());
     }
-    keys.put("provide.transaction.metadata", Set.of("false"));
     keys.put("xmin.fetch.interval.ms", Set.of("0"));
     keys.put("include.unknown.datatypes", Set.of("true"));
     keys.put("event.processing.failure.handling.mode", Set.of("fail"));

@@ -60,7 +60,10 @@ public final class ChangeEventBuilder {
       }
     }
     return new RowImage(
-        struct, unchanged == null ? List.of() : unchanged, special == null ? Map.of() : special);
+        struct,
+        unchanged == null ? List.of() : unchanged,
+        special == null ? Map.of() : special,
+        tuple);
   }
 
   /** The key Struct of a row image, or null for a table without key columns. */
@@ -108,7 +111,7 @@ public final class ChangeEventBuilder {
         .forEach((column, text) -> headers.addString(SpecialValues.HEADER_PREFIX + column, text));
   }
 
-  private static Object convert(TableSchema table, int column, String text) {
+  static Object convert(TableSchema table, int column, String text) {
     try {
       return table.columnType(column).fromText(text);
     } catch (SpecialValueException e) {
@@ -127,7 +130,21 @@ public final class ChangeEventBuilder {
     }
   }
 
-  /** A converted row and the columns it lacks because their TOASTed value was not sent. */
+  /**
+   * A converted row, the columns it lacks because their TOASTed value was not sent, and the tuple
+   * it was converted from.
+   */
   public record RowImage(
-      Struct struct, List<String> unchangedToastColumns, Map<String, String> specialValues) {}
+      Struct struct,
+      List<String> unchangedToastColumns,
+      Map<String, String> specialValues,
+      TupleData tuple) {
+
+    /** The text PostgreSQL sent for a column, or null (SQL NULL, not sent, binary). */
+    String identityText(int column) {
+      return column < tuple.size() && tuple.kind(column) == TupleData.TEXT
+          ? tuple.text(column)
+          : null;
+    }
+  }
 }

@@ -43,6 +43,7 @@ public final class TableSchema {
   private final List<String> columnNames;
   private final List<ColumnType> columnTypes;
   private final int[] keyColumns;
+  private final int[] identityColumns;
   private final Schema keySchema;
   private final Schema rowSchema;
   private final Schema envelopeSchema;
@@ -55,8 +56,7 @@ public final class TableSchema {
       String topic,
       List<String> columnNames,
       List<ColumnType> columnTypes,
-      int[] keyColumns,
-      Schema keySchema,
+      Keys keys,
       Rows rows,
       Schema envelopeSchema,
       Object[] toastPlaceholders) {
@@ -65,14 +65,18 @@ public final class TableSchema {
     this.topic = topic;
     this.columnNames = columnNames;
     this.columnTypes = columnTypes;
-    this.keyColumns = keyColumns;
-    this.keySchema = keySchema;
+    this.keyColumns = keys.key();
+    this.identityColumns = keys.identity();
+    this.keySchema = keys.schema();
     this.rowSchema = rows.schema();
     this.envelopeSchema = envelopeSchema;
     this.toastPlaceholders = toastPlaceholders;
     this.fullRowSchema = rows.full();
     this.emitted = rows.emitted();
   }
+
+  /** The key's columns and schema, and the replica identity's columns. */
+  private record Keys(int[] key, int[] identity, Schema schema) {}
 
   /** The emitted row schema, the schema with every column, and which columns are emitted. */
   private record Rows(Schema schema, Schema full, boolean[] emitted) {}
@@ -100,7 +104,8 @@ public final class TableSchema {
 
   /**
    * The schemas of a table whose topic and schema names are already chosen; {@code columns} (null:
-   * all) decides which columns the row images carry. Key columns stay in the key either way.
+   * all) decides which columns the row images carry and which form the record key ({@code
+   * message.key.columns}; the replica identity otherwise). Key columns stay in the key either way.
    */
   public static TableSchema of(
       PgOutputMessage.Relation relation,
@@ -116,16 +121,22 @@ public final class TableSchema {
     List<String> names = new ArrayList<>();
     List<ColumnType> columnTypes = new ArrayList<>();
     List<Integer> keys = new ArrayList<>();
+    List<Integer> identity = new ArrayList<>();
+    List<String> messageKey = messageKeyColumns(relation, columns);
     SchemaBuilder row = SchemaBuilder.struct().name(schemaNameBase + ".Value").optional();
     SchemaBuilder full = SchemaBuilder.struct().name(schemaNameBase + ".Value").optional();
     boolean[] emitted = new boolean[relation.columns().size()];
     boolean allEmitted = true;
     SchemaBuilder key = SchemaBuilder.struct().name(schemaNameBase + ".Key");
     for (PgOutputMessage.Column column : relation.columns()) {
-      boolean isKey =
+      boolean isIdentity =
           fullIdentityKey == null ? column.key() : fullIdentityKey.contains(column.name());
-      // pgoutput does not send NOT NULL constraints, so only key columns are required.
-      ColumnType type = types.forColumn(column.typeOid(), column.typeModifier(), !isKey);
+      boolean isKey = messageKey.isEmpty() ? isIdentity : messageKey.contains(column.name());
+      if (isIdentity) {
+        identity.add(names.size());
+      }
+      // pgoutput does not send NOT NULL constraints, so only identity columns are required.
+      ColumnType type = types.forColumn(column.typeOid(), column.typeModifier(), !isIdentity);
       if (isKey) {
         keys.add(names.size());
         key.field(column.name(), type.schema());
@@ -160,11 +171,29 @@ public final class TableSchema {
         topic,
         List.copyOf(names),
         List.copyOf(columnTypes),
-        keys.stream().mapToInt(Integer::intValue).toArray(),
-        keys.isEmpty() ? null : key.build(),
+        new Keys(
+            keys.stream().mapToInt(Integer::intValue).toArray(),
+            identity.stream().mapToInt(Integer::intValue).toArray(),
+            keys.isEmpty() ? null : key.build()),
         new Rows(rowSchema, allEmitted ? rowSchema : full.build(), emitted),
         envelope,
         columnTypes.stream().map(c -> types.toastPlaceholder(c.schema())).toArray());
+  }
+
+  /**
+   * The columns of {@code message.key.columns} for this table that it has; empty when none are
+   * configured or none exists, and the replica identity is the key.
+   */
+  private static List<String> messageKeyColumns(
+      PgOutputMessage.Relation relation, TableFilter columns) {
+    if (columns == null) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (PgOutputMessage.Column column : relation.columns()) {
+      names.add(column.name());
+    }
+    return columns.messageKeyColumns(relation.namespace(), relation.name(), names);
   }
 
   public String schemaName() {
@@ -187,6 +216,11 @@ public final class TableSchema {
     return columnNames.get(index);
   }
 
+  /** The index of a column by name, or -1. */
+  public int columnIndex(String name) {
+    return columnNames.indexOf(name);
+  }
+
   /** What an unchanged TOAST value of the column is sent as: null or the placeholder. */
   public Object toastPlaceholder(int index) {
     return toastPlaceholders[index];
@@ -198,6 +232,11 @@ public final class TableSchema {
 
   public int[] keyColumns() {
     return keyColumns.clone();
+  }
+
+  /** The replica-identity columns (the primary key under REPLICA IDENTITY FULL). */
+  public int[] identityColumns() {
+    return identityColumns.clone();
   }
 
   boolean isKeyColumn(int index) {

@@ -37,7 +37,9 @@ public final class TransactionAssembler {
 
   /**
    * The settings of the event shape. {@code topics} names each captured table's topic and refuses
-   * tables whose topics would collide; it outlives a connection's assembler.
+   * tables whose topics would collide; it outlives a connection's assembler. {@code reselect}
+   * (null: none) reads unchanged TOAST values; {@code transactionTopic} (null: none) is the topic
+   * of the transaction metadata records, which also fill each event's {@code transaction} block.
    */
   public record Settings(
       String topicPrefix,
@@ -48,7 +50,9 @@ public final class TransactionAssembler {
       PrimaryKeys primaryKeys,
       SourceInfo sourceInfo,
       long maxStreamedBytes,
-      TopicAssignments topics) {
+      TopicAssignments topics,
+      ToastReselect reselect,
+      String transactionTopic) {
 
     /** Settings whose topics follow the default naming rules under {@code topicPrefix}. */
     public Settings(
@@ -69,7 +73,9 @@ public final class TransactionAssembler {
           primaryKeys,
           sourceInfo,
           maxStreamedBytes,
-          new TopicAssignments(new TopicNamer(topicPrefix, SchemaNameAdjustment.AVRO)));
+          new TopicAssignments(new TopicNamer(topicPrefix, SchemaNameAdjustment.AVRO)),
+          null,
+          null);
     }
   }
 
@@ -89,6 +95,13 @@ public final class TransactionAssembler {
   private final Map<Integer, Boolean> included = new HashMap<>();
 
   private final Map<Long, List<Buffered>> streamed = new HashMap<>();
+
+  /** Null unless toast.handling.mode=reselect. */
+  private final ToastReselection reselection;
+
+  /** Null unless provide.transaction.metadata. */
+  private final TransactionMetadata metadata;
+
   private long streamedBytes;
   private SourcePosition resumeAfter;
 
@@ -109,6 +122,12 @@ public final class TransactionAssembler {
     this.resumeAfter = resumeAfter;
     this.sink = sink;
     this.clock = clock;
+    this.reselection =
+        settings.reselect() == null ? null : new ToastReselection(settings.reselect());
+    this.metadata =
+        settings.transactionTopic() == null
+            ? null
+            : new TransactionMetadata(settings.transactionTopic());
   }
 
   /** The end LSN of the last transaction fully handled. */
@@ -196,22 +215,92 @@ public final class TransactionAssembler {
     return 0L;
   }
 
-  private void begin(long xid, long finalLsn, long commitTimeMicros) {
+  private void begin(long xid, long finalLsn, long commitTimeMicros) throws InterruptedException {
     inTransaction = true;
     txId = xid;
     commitLsn = finalLsn;
     commitTimeMillis = Math.floorDiv(commitTimeMicros, 1000L);
     transaction = new SourceInfo.Transaction(xid, finalLsn, commitTimeMicros, lastCommittedLsn);
     messageIndex = 0;
+    if (metadata != null) {
+      metadata.begin(xid, finalLsn);
+      // Before every event of the transaction (-1), after every heartbeat at its LSN (MIN_VALUE).
+      transactionRecord(
+          new SourcePosition(commitLsn, -1L, txId), metadata.beginValue(commitTimeMillis));
+    }
   }
 
-  private void commit(long endLsn) {
+  private void commit(long endLsn) throws InterruptedException {
+    releaseHeld();
+    if (metadata != null) {
+      transactionRecord(
+          new SourcePosition(commitLsn, Long.MAX_VALUE, txId), metadata.endValue(commitTimeMillis));
+    }
     inTransaction = false;
     lastCommitEndLsn = endLsn;
     lastCommittedLsn = endLsn;
     if (resumeAfter != null && Long.compareUnsigned(commitLsn, resumeAfter.commitLsn()) >= 0) {
       // Past the resume point: nothing further can be a replay.
       resumeAfter = null;
+    }
+  }
+
+  /** A record of the transaction topic, unless a restart already sent it. */
+  private void transactionRecord(SourcePosition position, Struct value)
+      throws InterruptedException {
+    if (replayed(position)) {
+      return;
+    }
+    deliver(
+        new SourceRecord(
+            partition,
+            position.toOffset(),
+            metadata.topic(),
+            null,
+            TransactionMetadata.KEY_SCHEMA,
+            metadata.key(),
+            TransactionMetadata.VALUE_SCHEMA,
+            value,
+            commitTimeMillis),
+        null,
+        null);
+  }
+
+  /**
+   * Hands a record on, or holds it behind records waiting for TOAST values; {@code reselect} (null
+   * for other records) is the {@code after} image of a change, which may lack unchanged TOAST
+   * values.
+   */
+  private void deliver(SourceRecord record, TableSchema t, ChangeEventBuilder.RowImage reselect)
+      throws InterruptedException {
+    List<String> key = reselect == null ? null : reselectKey(t, reselect);
+    if (reselection == null || (key == null && !reselection.holding())) {
+      sink.accept(record);
+      return;
+    }
+    if (reselection.hold(record, t, key, key == null ? null : reselect.unchangedToastColumns())) {
+      releaseHeld();
+    }
+  }
+
+  /** The text of the row's replica identity when its unchanged TOAST values can be read. */
+  private List<String> reselectKey(TableSchema t, ChangeEventBuilder.RowImage image) {
+    int[] identity = t.identityColumns();
+    if (reselection == null || image.unchangedToastColumns().isEmpty() || identity.length == 0) {
+      return null;
+    }
+    List<String> key = new ArrayList<>(identity.length);
+    for (int index : identity) {
+      key.add(image.identityText(index));
+    }
+    return key.contains(null) ? null : key;
+  }
+
+  private void releaseHeld() throws InterruptedException {
+    if (reselection != null && reselection.holding()) {
+      for (SourceRecord record : reselection.release()) {
+        sink.accept(record);
+      }
     }
   }
 
@@ -329,7 +418,7 @@ public final class TransactionAssembler {
     for (int relationId : tr.relationIds()) {
       TableSchema t = tables.get(relationId);
       if (t != null) {
-        emit(t, null, null, null, "t", lsn, index, sub, new ConnectHeaders());
+        emit(t, null, null, "t", lsn, index, sub, new ConnectHeaders(), null);
       }
       sub++;
     }
@@ -366,8 +455,7 @@ public final class TransactionAssembler {
       long index,
       int sub)
       throws InterruptedException {
-    Struct key = ChangeEventBuilder.key(t, after.struct());
-    emit(t, key, before, after.struct(), op, lsn, index, sub, ChangeEventBuilder.headers(after));
+    emit(t, before, after.struct(), op, lsn, index, sub, ChangeEventBuilder.headers(after), after);
   }
 
   private void emitDelete(
@@ -380,11 +468,11 @@ public final class TransactionAssembler {
     Struct key = ChangeEventBuilder.key(t, before);
     ConnectHeaders headers = new ConnectHeaders();
     ChangeEventBuilder.addSpecialValues(headers, beforeImage);
-    emit(t, key, before, null, "d", lsn, index, sub, headers);
+    emit(t, before, null, "d", lsn, index, sub, headers, null);
     if (settings.tombstonesOnDelete() && key != null) {
       SourcePosition position = position(index, sub + 1);
       if (!replayed(position)) {
-        sink.accept(
+        deliver(
             new SourceRecord(
                 partition,
                 position.toOffset(),
@@ -394,32 +482,43 @@ public final class TransactionAssembler {
                 key,
                 null,
                 null,
-                commitTimeMillis));
+                commitTimeMillis),
+            t,
+            null);
       }
     }
   }
 
   private void emit(
       TableSchema t,
-      Struct key,
       Struct before,
       Struct after,
       String op,
       long lsn,
       long index,
       int sub,
-      ConnectHeaders headers)
+      ConnectHeaders headers,
+      ChangeEventBuilder.RowImage reselect)
       throws InterruptedException {
     SourcePosition position = position(index, sub);
-    if (replayed(position) || skipped(op)) {
+    if (skipped(op)) {
       return;
     }
+    // Counted before the replay check, so that orders do not depend on where a restart resumed.
+    Struct block = metadata == null ? null : metadata.next(t.schemaName(), t.tableName());
+    if (replayed(position)) {
+      return;
+    }
+    Struct key = ChangeEventBuilder.key(t, after != null ? after : before);
     Struct source =
         settings
             .sourceInfo()
             .streamed(t.schemaName(), t.tableName(), transaction, lsn, position.event());
     Struct value = ChangeEventBuilder.envelope(t, before, after, source, op, clock.getAsLong());
-    sink.accept(
+    if (block != null) {
+      value.put("transaction", block);
+    }
+    deliver(
         new SourceRecord(
             partition,
             position.toOffset(),
@@ -430,7 +529,9 @@ public final class TransactionAssembler {
             t.envelopeSchema(),
             value,
             commitTimeMillis,
-            headers));
+            headers),
+        t,
+        reselect);
   }
 
   /**

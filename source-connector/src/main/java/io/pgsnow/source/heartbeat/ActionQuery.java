@@ -1,5 +1,6 @@
 package io.pgsnow.source.heartbeat;
 
+import io.pgsnow.source.replication.PgConnections;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -49,13 +50,7 @@ public final class ActionQuery implements Runnable, AutoCloseable {
 
   @Override
   public void close() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        LOG.debug("Closing the heartbeat connection failed", e);
-      }
-      connection = null;
-    }
+    PgConnections.closeQuietly(connection);
+    connection = null;
   }
 }

@@ -54,6 +54,17 @@ public final class PgConnections {
     return kept.toString();
   }
 
+  /** Closes a connection that may be broken already; null does nothing. */
+  public static void closeQuietly(Connection connection) {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        // A broken connection holds nothing more to release.
+      }
+    }
+  }
+
   private Properties properties() {
     Properties props = new Properties();
     PGProperty.USER.set(props, config.user());

@@ -191,14 +191,14 @@ public final class StreamReader implements Runnable {
    * Queues a heartbeat when one is due. Its offset claims the position read up to with nothing
    * pending ({@code caughtUpLsn}, from outside any transaction) when that lies past the last record
    * queued: once Kafka Connect commits it, every record before it is committed too, and a restart
-   * from there still receives every transaction committing at or after it (event -1 sorts before
-   * all records of a transaction committing exactly there).
+   * from there still receives every transaction committing at or after it (event MIN_VALUE sorts
+   * before all records of a transaction committing exactly there, its BEGIN record at -1 too).
    */
   private void beatIfDue(long caughtUpLsn) throws InterruptedException {
     SourcePosition position = lastQueued;
     if (caughtUpLsn != 0
         && (position == null || Long.compareUnsigned(caughtUpLsn, position.commitLsn()) > 0)) {
-      position = new SourcePosition(caughtUpLsn, -1L, 0L);
+      position = new SourcePosition(caughtUpLsn, Long.MIN_VALUE, 0L);
     }
     if (position == null) {
       return;

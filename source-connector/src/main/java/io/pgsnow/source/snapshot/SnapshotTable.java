@@ -146,7 +146,7 @@ public record SnapshotTable(
     return key.toString();
   }
 
-  static String quote(String identifier) {
+  public static String quote(String identifier) {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 

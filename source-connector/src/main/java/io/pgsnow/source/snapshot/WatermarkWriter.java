@@ -59,12 +59,6 @@ final class WatermarkWriter implements AutoCloseable {
 
   @Override
   public void close() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        // nothing to keep
-      }
-    }
+    PgConnections.closeQuietly(connection);
   }
 }

@@ -237,9 +237,60 @@ class TransactionAssemblerTest {
     long firstCommit =
         SourcePosition.fromOffset(all.get(0).sourceOffset()).orElseThrow().commitLsn();
     List<SourceRecord> resumed =
-        run("v1-changes.hex", settings(ALL, Set.of()), new SourcePosition(firstCommit, -1L, 0L));
+        run(
+            "v1-changes.hex",
+            settings(ALL, Set.of()),
+            new SourcePosition(firstCommit, Long.MIN_VALUE, 0L));
     assertThat(resumed)
         .extracting(SourceRecord::sourceOffset)
         .isEqualTo(all.stream().map(SourceRecord::sourceOffset).toList());
+  }
+
+  @Test
+  void transactionMetadataRecordsAndBlocksAreTheSameWhereverARestartResumes() throws Exception {
+    TransactionAssembler.Settings base = settings(ALL, Set.of());
+    TransactionAssembler.Settings metadata =
+        new TransactionAssembler.Settings(
+            base.topicPrefix(),
+            base.filter(),
+            base.skipped(),
+            base.tombstonesOnDelete(),
+            base.columnTypes(),
+            base.primaryKeys(),
+            base.sourceInfo(),
+            base.maxStreamedBytes(),
+            base.topics(),
+            null,
+            "pg.transaction");
+    List<SourceRecord> all = run("v1-changes.hex", metadata, null);
+    assertThat(all.get(0).topic()).isEqualTo("pg.transaction");
+    assertThat(((Struct) all.get(0).value()).getString("status")).isEqualTo("BEGIN");
+    SourceRecord end = all.get(all.size() - 1);
+    assertThat(((Struct) end.value()).getString("status")).isEqualTo("END");
+    long changes =
+        all.stream()
+            .filter(r -> !r.topic().equals("pg.transaction") && r.value() != null)
+            .filter(r -> ((Struct) r.value()).getStruct("transaction") != null)
+            .filter(
+                r ->
+                    ((Struct) r.value())
+                        .getStruct("transaction")
+                        .getString("id")
+                        .equals(((Struct) end.value()).getString("id")))
+            .count();
+    assertThat(((Struct) end.value()).getInt64("event_count")).isEqualTo(changes).isPositive();
+    for (int i = 0; i < all.size(); i++) {
+      SourcePosition after = SourcePosition.fromOffset(all.get(i).sourceOffset()).orElseThrow();
+      List<SourceRecord> resumed = run("v1-changes.hex", metadata, after);
+      List<SourceRecord> rest = all.subList(i + 1, all.size());
+      assertThat(resumed)
+          .extracting(SourceRecord::sourceOffset)
+          .as("after record %d", i)
+          .isEqualTo(rest.stream().map(SourceRecord::sourceOffset).toList());
+      assertThat(resumed)
+          .extracting(SourceRecord::value)
+          .as("after record %d", i)
+          .isEqualTo(rest.stream().map(SourceRecord::value).toList());
+    }
   }
 }
