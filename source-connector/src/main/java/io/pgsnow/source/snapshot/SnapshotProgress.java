@@ -120,6 +120,11 @@ public final class SnapshotProgress {
     return keyed.isEmpty() && plans.stream().allMatch(TablePlan::complete);
   }
 
+  /** The progress as one offset value, or null when nothing is left to read. */
+  public synchronized String pendingEncoded() {
+    return keyed.isEmpty() && plans.stream().allMatch(TablePlan::complete) ? null : encode();
+  }
+
   /** The progress as one offset value. */
   public synchronized String encode() {
     if (encoded == null) {

@@ -45,8 +45,10 @@ class SnapshotProgressTest {
     progress.chunkDone(plan, 0);
     progress.chunkDone(plan, 1);
     assertThat(progress.complete()).isFalse();
+    assertThat(progress.pendingEncoded()).isEqualTo(progress.encode());
     progress.stopKeyed(List.of("p.k"));
     assertThat(progress.complete()).isTrue();
+    assertThat(progress.pendingEncoded()).isNull();
     assertThat(SnapshotProgress.fromOffset(Map.of("lsn_commit", 5L))).isEmpty();
   }
 }
