@@ -9,17 +9,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
-import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -359,15 +354,7 @@ class SnapshotFaultsIT {
   }
 
   private static Map<String, String> errors(Map<String, String> config) {
-    config.putIfAbsent("name", "validation-" + config.get("slot.name"));
-    ConfigInfos infos =
-        connect
-            .connect()
-            .validateConnectorConfig(PostgresCdcSourceConnector.class.getName(), config);
-    return infos.configs().stream()
-        .map(ConfigInfo::configValue)
-        .filter(v -> !v.errors().isEmpty())
-        .collect(Collectors.toMap(v -> v.name(), v -> String.join(" | ", v.errors())));
+    return SourceItSupport.validationErrors(connect, config);
   }
 
   private static Map<Integer, String> rows(String db, String sql) throws Exception {
@@ -387,14 +374,7 @@ class SnapshotFaultsIT {
   }
 
   private static List<JsonNode> values(String topic) throws Exception {
-    List<JsonNode> values = new ArrayList<>();
-    for (ConsumerRecord<byte[], byte[]> r :
-        connect.kafka().consume((int) endOffset(topic), 30_000, topic)) {
-      if (r.value() != null) {
-        values.add(SourceItSupport.JSON.readTree(r.value()));
-      }
-    }
-    return values;
+    return SourceItSupport.values(connect, topic);
   }
 
   /** The latest value of {@code column} per id in the topic, deletes applied. */

@@ -15,7 +15,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 
 /** Shared set-up of the source connector's integration tests. */
 final class SourceItSupport {
@@ -62,6 +66,31 @@ final class SourceItSupport {
     config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
     config.put("value.converter.schemas.enable", "true");
     return config;
+  }
+
+  /** The errors the worker's validate endpoint reports for {@code config}, by key. */
+  static Map<String, String> validationErrors(ConnectCluster connect, Map<String, String> config) {
+    config.putIfAbsent("name", "validation-" + config.get("slot.name"));
+    ConfigInfos infos =
+        connect
+            .connect()
+            .validateConnectorConfig(PostgresCdcSourceConnector.class.getName(), config);
+    return infos.configs().stream()
+        .map(ConfigInfo::configValue)
+        .filter(v -> !v.errors().isEmpty())
+        .collect(Collectors.toMap(v -> v.name(), v -> String.join(" | ", v.errors())));
+  }
+
+  /** The values (JSON, tombstones left out) of partition 0 of {@code topic}. */
+  static List<JsonNode> values(ConnectCluster connect, String topic) throws Exception {
+    long end = connect.kafka().endOffset(new TopicPartition(topic, 0));
+    List<JsonNode> values = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : connect.kafka().consume((int) end, 30_000, topic)) {
+      if (r.value() != null) {
+        values.add(parse(r.value()));
+      }
+    }
+    return values;
   }
 
   /** A consumed record as JSON: key and value (null for a tombstone), with their schemas. */
