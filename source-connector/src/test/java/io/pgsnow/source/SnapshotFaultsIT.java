@@ -44,10 +44,18 @@ class SnapshotFaultsIT {
   }
 
   /**
-   * A WHERE clause that holds a snapshot reader until the test releases advisory lock {@code id}.
+   * Makes the snapshot of {@code table} read it through a SELECT override that waits for advisory
+   * lock {@code lock}: while the test holds it, a reader stays inside that table.
    */
-  private static String heldBy(int id) {
-    return " WHERE (SELECT count(*) FROM (SELECT pg_advisory_lock_shared(" + id + ")) l) > 0";
+  private static void holdSnapshotOf(Map<String, String> config, String table, int lock) {
+    config.put("snapshot.select.statement.overrides", "public." + table);
+    config.put(
+        "snapshot.select.statement.overrides.public." + table,
+        "SELECT * FROM "
+            + table
+            + " WHERE (SELECT count(*) FROM (SELECT pg_advisory_lock_shared("
+            + lock
+            + ")) l) > 0");
   }
 
   @Test
@@ -63,9 +71,7 @@ class SnapshotFaultsIT {
         "INSERT INTO b_victim SELECT g, 'v' FROM generate_series(1, 100) g");
     Map<String, String> config = SourceItSupport.connectorConfig(pg, db, db);
     config.put("snapshot.max.threads", "1");
-    config.put("snapshot.select.statement.overrides", "public.a_kept");
-    config.put(
-        "snapshot.select.statement.overrides.public.a_kept", "SELECT * FROM a_kept" + heldBy(71));
+    holdSnapshotOf(config, "a_kept", 71);
     config.put("key.converter.schemas.enable", "false");
     config.put("value.converter.schemas.enable", "false");
     CompletableFuture<Void> drop;
@@ -268,9 +274,7 @@ class SnapshotFaultsIT {
           "INSERT INTO held SELECT g, 'h' FROM generate_series(1, 100) g");
       Map<String, String> config = SourceItSupport.connectorConfig(own, db, db);
       config.put("table.include.list", "public.held");
-      config.put("snapshot.select.statement.overrides", "public.held");
-      config.put(
-          "snapshot.select.statement.overrides.public.held", "SELECT * FROM held" + heldBy(72));
+      holdSnapshotOf(config, "held", 72);
       try (Connection holder = own.connect(db);
           Statement hold = holder.createStatement()) {
         hold.execute("SELECT pg_advisory_lock(72)");
