@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgsnow.testkit.ConnectCluster;
+import io.pgsnow.testkit.ConnectWorkerProcess;
 import io.pgsnow.testkit.LocalPostgres;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -17,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,64 +28,128 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A table of 1,000,000 rows is snapshotted in parallel chunks while writers insert, update and
- * delete rows; the task is restarted in the middle of the snapshot. Afterwards the topic's latest
- * record per key equals the table exactly, and the chunks finished before the restart were not read
- * again.
+ * delete rows; in the middle of the snapshot the task is restarted (gracefully: offsets committed),
+ * or its worker is killed (SIGKILL: nothing committed since the last periodic flush). Afterwards
+ * the topic's latest record per key equals the table exactly, and the chunks finished before the
+ * interruption were not read again.
  */
 class SnapshotResumeIT {
   private static final int ROWS = 1_000_000;
-  private static final String DB = "snap_resume";
 
   @Test
-  void aSnapshotInterruptedMidwayResumesAndEndsExactlyAsTheTable() throws Exception {
+  void aSnapshotWhoseTaskIsRestartedMidwayResumesAndEndsExactlyAsTheTable() throws Exception {
+    String db = "snap_resume";
+    try (ConnectCluster connect = SourceItSupport.cluster().name(db).start()) {
+      run(
+          connect,
+          db,
+          config -> connect.createConnector(db, config),
+          () -> connect.connect().restartTask(db, 0));
+      assertThat(connect.failedTaskTrace(db)).isEmpty();
+      connect.connect().deleteConnector(db);
+    }
+  }
+
+  /**
+   * The worker is killed with SIGKILL in the middle of the snapshot: no task is stopped and no
+   * offset flushed, so the records sent since the last offset commit are in Kafka while the offsets
+   * do not cover them. Another worker takes the connector over.
+   */
+  @Test
+  void aSnapshotWhoseWorkerIsKilledMidwayResumesAndEndsExactlyAsTheTable() throws Exception {
+    String db = "snap_killed";
+    // The embedded cluster provides the broker; the connector runs on worker processes.
+    try (ConnectCluster broker = SourceItSupport.cluster().name(db).start()) {
+      ConnectWorkerProcess.Builder worker =
+          ConnectWorkerProcess.onThisClassPath()
+              .workDirectory(Path.of("target", db, "first"))
+              .bootstrapServers(broker.bootstrapServers())
+              .pluginPath(SourceItSupport.PLUGINS)
+              .property("group.id", db)
+              .property("config.storage.topic", db + "-configs")
+              .property("offset.storage.topic", db + "-offsets")
+              .property("status.storage.topic", db + "-status")
+              .property("offset.flush.interval.ms", "2000")
+              .property("plugin.discovery", "hybrid_warn")
+              // Hand the killed worker's task to the new one soon, not after five minutes.
+              .property("scheduled.rebalance.max.delay.ms", "5000");
+      ConnectWorkerProcess[] current = {worker.start()};
+      try {
+        run(
+            broker,
+            db,
+            config -> current[0].put("/connectors/" + db + "/config", json(config)),
+            () -> {
+              current[0].kill();
+              current[0] = worker.workDirectory(Path.of("target", db, "restarted")).start();
+            });
+        assertThat(current[0].get("/connectors/" + db + "/status")).doesNotContain("FAILED");
+      } finally {
+        current[0].close();
+      }
+    }
+  }
+
+  /**
+   * Creates the connector, interrupts it once half the snapshot is in Kafka, and checks that the
+   * topic then equals the table.
+   */
+  private static void run(
+      ConnectCluster connect, String db, Consumer<Map<String, String>> create, Runnable interrupt)
+      throws Exception {
     LocalPostgres pg = LocalPostgres.shared();
-    pg.createDatabase(DB);
+    pg.createDatabase(db);
     pg.executeIn(
-        DB,
+        db,
         "CREATE TABLE big (id int PRIMARY KEY, v int NOT NULL, payload text)",
         "INSERT INTO big SELECT g, 0, md5(g::text) FROM generate_series(1, " + ROWS + ") g",
         "VACUUM ANALYZE big");
-    String topic = DB + ".public.big";
+    String topic = db + ".public.big";
     Map<Integer, String> latest = new ConcurrentHashMap<>();
     AtomicLong snapshotRecords = new AtomicLong();
     AtomicBoolean consuming = new AtomicBoolean(true);
     AtomicBoolean writing = new AtomicBoolean(true);
-    try (ConnectCluster connect = SourceItSupport.cluster().name(DB).start()) {
-      Map<String, String> config = SourceItSupport.connectorConfig(pg, DB, DB);
-      config.put("snapshot.max.threads", "4");
-      config.put("key.converter.schemas.enable", "false");
-      config.put("value.converter.schemas.enable", "false");
-      connect.createConnector(DB, config);
+    Map<String, String> config = SourceItSupport.connectorConfig(pg, db, db);
+    config.put("snapshot.max.threads", "4");
+    config.put("key.converter.schemas.enable", "false");
+    config.put("value.converter.schemas.enable", "false");
+    create.accept(config);
 
-      CompletableFuture<Void> consumer =
-          CompletableFuture.runAsync(
-              () -> consume(connect, topic, latest, snapshotRecords, consuming));
-      AtomicLong writes = new AtomicLong();
-      CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(pg, writing, writes));
+    CompletableFuture<Void> consumer =
+        CompletableFuture.runAsync(
+            () -> consume(connect, topic, latest, snapshotRecords, consuming));
+    AtomicLong writes = new AtomicLong();
+    CompletableFuture<Void> writer =
+        CompletableFuture.runAsync(() -> write(pg, db, writing, writes));
 
-      Awaitility.await("half the snapshot in Kafka")
-          .atMost(Duration.ofMinutes(2))
-          .until(() -> snapshotRecords.get() > ROWS / 2);
-      connect.connect().restartTask(DB, 0);
-      long writesAtRestart = writes.get();
-      Awaitility.await("writers busy after the restart")
-          .atMost(Duration.ofMinutes(1))
-          .until(() -> writes.get() > writesAtRestart + 2_000);
-      writing.set(false);
-      writer.get(1, TimeUnit.MINUTES);
+    Awaitility.await("half the snapshot in Kafka")
+        .atMost(Duration.ofMinutes(3))
+        .until(() -> snapshotRecords.get() > ROWS / 2);
+    interrupt.run();
+    long writesAtRestart = writes.get();
+    Awaitility.await("writers busy after the restart")
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> writes.get() > writesAtRestart + 2_000);
+    writing.set(false);
+    writer.get(1, TimeUnit.MINUTES);
 
-      Map<Integer, String> expected = table(pg);
-      Awaitility.await("the topic's latest rows equal the table")
-          .atMost(Duration.ofMinutes(3))
-          .pollInterval(Duration.ofSeconds(1))
-          .until(() -> latest.size() == expected.size() && latest.equals(expected));
-      consuming.set(false);
-      consumer.get(1, TimeUnit.MINUTES);
-      assertThat(latest).isEqualTo(expected);
-      // Chunks finished before the restart were not read again: far fewer than two copies.
-      assertThat(snapshotRecords.get()).isBetween((long) ROWS - 50_000, ROWS * 3L / 2);
-      assertThat(connect.failedTaskTrace(DB)).isEmpty();
-      connect.connect().deleteConnector(DB);
+    Map<Integer, String> expected = table(pg, db);
+    Awaitility.await("the topic's latest rows equal the table")
+        .atMost(Duration.ofMinutes(4))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> latest.size() == expected.size() && latest.equals(expected));
+    consuming.set(false);
+    consumer.get(1, TimeUnit.MINUTES);
+    assertThat(latest).isEqualTo(expected);
+    // Chunks finished before the interruption were not read again: far fewer than two copies.
+    assertThat(snapshotRecords.get()).isBetween((long) ROWS - 50_000, ROWS * 3L / 2);
+  }
+
+  private static String json(Map<String, String> config) {
+    try {
+      return SourceItSupport.JSON.writeValueAsString(config);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
@@ -124,10 +191,10 @@ class SnapshotResumeIT {
   }
 
   /** Small transactions of updates, deletes and inserts spread over the whole table. */
-  private static void write(LocalPostgres pg, AtomicBoolean writing, AtomicLong writes) {
+  private static void write(LocalPostgres pg, String db, AtomicBoolean writing, AtomicLong writes) {
     Random random = new Random(11);
     int nextId = ROWS + 1;
-    try (Connection c = pg.connect(DB);
+    try (Connection c = pg.connect(db);
         Statement s = c.createStatement()) {
       while (writing.get()) {
         int id = 1 + random.nextInt(ROWS);
@@ -149,9 +216,9 @@ class SnapshotResumeIT {
     }
   }
 
-  private static Map<Integer, String> table(LocalPostgres pg) throws Exception {
+  private static Map<Integer, String> table(LocalPostgres pg, String db) throws Exception {
     Map<Integer, String> rows = new HashMap<>();
-    try (Connection c = pg.connect(DB);
+    try (Connection c = pg.connect(db);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT id, v, payload FROM big")) {
       while (rs.next()) {

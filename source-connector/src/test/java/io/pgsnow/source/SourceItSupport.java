@@ -17,9 +17,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.awaitility.Awaitility;
 
 /** Shared set-up of the source connector's integration tests. */
@@ -97,6 +100,31 @@ final class SourceItSupport {
   static String header(ConsumerRecord<byte[], byte[]> record, String name) {
     Header header = record.headers().lastHeader(name);
     return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  /** The errors the worker's validate endpoint reports for {@code config}, by key. */
+  static Map<String, String> validationErrors(ConnectCluster connect, Map<String, String> config) {
+    config.putIfAbsent("name", "validation-" + config.get("slot.name"));
+    ConfigInfos infos =
+        connect
+            .connect()
+            .validateConnectorConfig(PostgresCdcSourceConnector.class.getName(), config);
+    return infos.configs().stream()
+        .map(ConfigInfo::configValue)
+        .filter(v -> !v.errors().isEmpty())
+        .collect(Collectors.toMap(v -> v.name(), v -> String.join(" | ", v.errors())));
+  }
+
+  /** The values (JSON, tombstones left out) of partition 0 of {@code topic}. */
+  static List<JsonNode> values(ConnectCluster connect, String topic) throws Exception {
+    long end = connect.kafka().endOffset(new TopicPartition(topic, 0));
+    List<JsonNode> values = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : connect.kafka().consume((int) end, 30_000, topic)) {
+      if (r.value() != null) {
+        values.add(parse(r.value()));
+      }
+    }
+    return values;
   }
 
   /** A consumed record as JSON: key and value (null for a tombstone), with their schemas. */

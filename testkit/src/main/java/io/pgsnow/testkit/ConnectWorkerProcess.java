@@ -35,7 +35,15 @@ public final class ConnectWorkerProcess implements AutoCloseable {
   }
 
   public static Builder builder(Path libDir) {
-    return new Builder(libDir);
+    return new Builder(libDir.toAbsolutePath() + "/*");
+  }
+
+  /**
+   * A worker run from the calling JVM's own class path (the test's Kafka and Connect jars), for
+   * tests that need a worker they can kill with SIGKILL.
+   */
+  public static Builder onThisClassPath() {
+    return new Builder(System.getProperty("java.class.path"));
   }
 
   public String restUrl() {
@@ -118,12 +126,12 @@ public final class ConnectWorkerProcess implements AutoCloseable {
 
   /** Options of a worker to start. */
   public static final class Builder {
-    private final Path libDir;
+    private final String classPath;
     private final Map<String, String> props = new LinkedHashMap<>();
     private Path workDir;
 
-    private Builder(Path libDir) {
-      this.libDir = libDir;
+    private Builder(String classPath) {
+      this.classPath = classPath;
       props.put("group.id", "pgsnow-worker");
       props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
       props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
@@ -175,7 +183,7 @@ public final class ConnectWorkerProcess implements AutoCloseable {
         // log4j2's default configuration (console, into worker.log) at INFO, not ERROR.
         command.add("-Dlog4j2.level=INFO");
         command.add("-cp");
-        command.add(libDir.toAbsolutePath() + "/*");
+        command.add(classPath);
         command.add("org.apache.kafka.connect.cli.ConnectDistributed");
         command.add(config.toString());
         Process process =

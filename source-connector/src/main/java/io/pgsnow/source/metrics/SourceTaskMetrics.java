@@ -1,27 +1,20 @@
 package io.pgsnow.source.metrics;
 
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The task's metrics, registered as {@code io.pgsnow.source:type=task-metrics,connector=…} while
  * the task runs. Counters are written by the reader thread and read by JMX clients.
  */
 public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(SourceTaskMetrics.class);
 
   private final Counters counters;
   private final IntSupplier queueSize;
   private final LongSupplier readLsn;
   private final LongSupplier confirmedLsn;
-  private ObjectName name;
+  private ConnectorMBean registration;
 
   /** What the reader thread counts as it goes. */
   public static final class Counters {
@@ -60,19 +53,7 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoClos
 
   /** Registers the MBean; a failure only costs the metrics, never the task. */
   public SourceTaskMetrics register(String connector) {
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    try {
-      name =
-          new ObjectName(
-              "io.pgsnow.source:type=task-metrics,connector=" + ObjectName.quote(connector));
-      if (server.isRegistered(name)) {
-        server.unregisterMBean(name);
-      }
-      server.registerMBean(this, name);
-    } catch (JMException e) {
-      LOG.debug("Cannot register the metrics of {}: {}", connector, e.getMessage());
-      name = null;
-    }
+    registration = ConnectorMBean.register(this, "task-metrics", connector);
     return this;
   }
 
@@ -131,12 +112,8 @@ public final class SourceTaskMetrics implements SourceTaskMetricsMBean, AutoClos
 
   @Override
   public void close() {
-    if (name != null) {
-      try {
-        ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-      } catch (JMException e) {
-        LOG.debug("Cannot unregister {}", name, e);
-      }
+    if (registration != null) {
+      registration.close();
     }
   }
 }

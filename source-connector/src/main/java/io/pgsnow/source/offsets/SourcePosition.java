@@ -25,6 +25,7 @@ public record SourcePosition(long commitLsn, long event, long txId)
     return (messageIndex << RECORD_BITS) | recordIndex;
   }
 
+  /** A new mutable offset map, owned by the record it is given to. */
   public Map<String, Object> toOffset() {
     Map<String, Object> offset = new HashMap<>(4);
     offset.put(COMMIT_LSN, commitLsn);

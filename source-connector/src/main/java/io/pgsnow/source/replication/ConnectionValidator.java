@@ -5,7 +5,9 @@ import io.pgsnow.source.PostgresCdcSourceConfig.PublicationAutocreate;
 import io.pgsnow.source.naming.TableNames;
 import io.pgsnow.source.naming.TopicAssignments;
 import io.pgsnow.source.naming.TopicNamer;
+import io.pgsnow.source.snapshot.SnapshotConfig;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -78,6 +80,52 @@ public final class ConnectionValidator {
     checkSlot(c);
     checkIncludeList(c);
     checkTopics(c);
+    checkSnapshotPrivileges(c);
+  }
+
+  /** A snapshot reads every table it copies: the user needs SELECT on each. */
+  private void checkSnapshotPrivileges(Connection c) throws SQLException {
+    SnapshotConfig snapshot = config.snapshot();
+    if (snapshot.mode() == SnapshotConfig.Mode.NO_DATA) {
+      return;
+    }
+    List<String> unreadable = new java.util.ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT has_table_privilege(c.oid, 'SELECT') FROM pg_catalog.pg_class c"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ?")) {
+      for (ReplicationSetup.TableName t :
+          ReplicationSetup.capturedTables(c, config.tableFilter())) {
+        if (!snapshot.snapshots(t.schema(), t.table())
+            || snapshot.signalTable().filter((t.schema() + "." + t.table())::equals).isPresent()) {
+          continue;
+        }
+        ps.setString(1, t.schema());
+        ps.setString(2, t.table());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next() && !rs.getBoolean(1)) {
+            unreadable.add(t.toString());
+          }
+        }
+      }
+    }
+    if (!unreadable.isEmpty()) {
+      errors.accept(
+          PostgresCdcSourceConfig.USER,
+          "User "
+              + config.user()
+              + " lacks SELECT on "
+              + String.join(", ", unreadable)
+              + ", which snapshot.mode="
+              + snapshot.mode().name().toLowerCase(java.util.Locale.ROOT)
+              + " copies: GRANT SELECT ON "
+              + String.join(", ", unreadable)
+              + " TO "
+              + config.user()
+              + ", or leave them out with table.include.list or"
+              + " snapshot.include.collection.list");
+    }
   }
 
   private void checkPublication(Connection c, boolean superuser) throws SQLException {

@@ -25,6 +25,10 @@ public interface StreamObserver {
   void message(PgOutputMessage message, long lsn, TransactionAssembler.RecordSink sink)
       throws InterruptedException;
 
-  /** A record about to be queued, in stream order; returns the record to queue. */
+  /**
+   * A record about to be queued, in stream order; returns the record to queue. The record's offset
+   * map is its own mutable map ({@link io.pgsnow.source.offsets.SourcePosition#toOffset}), so an
+   * observer may add keys to it instead of copying the record.
+   */
   SourceRecord queued(SourceRecord record);
 }

@@ -7,12 +7,13 @@ import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ public final class InitialSnapshot {
   private static final Logger LOG = LoggerFactory.getLogger(InitialSnapshot.class);
   private static final String UNDEFINED_TABLE = "42P01";
   private static final String INSUFFICIENT_PRIVILEGE = "42501";
+  private static final String LOCK_NOT_AVAILABLE = "55P03";
   private static final int PROGRESS_EVERY = 1024;
 
   private final PgConnections connections;
@@ -100,6 +102,7 @@ public final class InitialSnapshot {
         threads,
         Long.toUnsignedString(lsn));
     List<Connection> readers = new ArrayList<>();
+    Connection guard = null;
     ExecutorService pool =
         Executors.newFixedThreadPool(threads, r -> new Thread(r, "pgsnow-snapshot-reader"));
     try {
@@ -109,17 +112,21 @@ public final class InitialSnapshot {
         readers.add(c);
         setup.prepare(c);
       }
-      List<Future<Void>> futures = new ArrayList<>();
+      // Before any reader touches a table, as pg_dump does: a DROP or ALTER issued later waits
+      // for the snapshot instead of changing a table under it.
+      guard = connections.regular();
+      lockAll(guard, tables);
+      // The first reader to fail fails the snapshot at once; the others are interrupted.
+      CompletionService<Void> done = new ExecutorCompletionService<>(pool);
       for (Connection c : readers) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  readAll(c, work, chunksLeft, lsn);
-                  return null;
-                }));
+        done.submit(
+            () -> {
+              readAll(c, work, chunksLeft, lsn);
+              return null;
+            });
       }
-      for (Future<Void> f : futures) {
-        f.get();
+      for (int i = 0; i < readers.size(); i++) {
+        done.take().get();
       }
       emitter.finish();
       metrics.finished();
@@ -137,6 +144,9 @@ public final class InitialSnapshot {
       pool.shutdownNow();
       for (Connection c : readers) {
         close(c);
+      }
+      if (guard != null) {
+        close(guard);
       }
     }
   }
@@ -160,6 +170,7 @@ public final class InitialSnapshot {
       int columns = table.relation().columns().size();
       Savepoint savepoint = c.setSavepoint();
       try {
+        lockNowait(c, table);
         long rows =
             ChunkReader.copy(
                 c,
@@ -191,6 +202,37 @@ public final class InitialSnapshot {
     }
   }
 
+  /**
+   * Takes ACCESS SHARE locks on every table in one transaction held until the snapshot ends. A
+   * table dropped since the slot's snapshot is left to the readers, which skip it.
+   */
+  private static void lockAll(Connection guard, List<SnapshotTable> tables) throws SQLException {
+    guard.setAutoCommit(false);
+    for (SnapshotTable table : tables) {
+      Savepoint savepoint = guard.setSavepoint();
+      try (java.sql.Statement s = guard.createStatement()) {
+        s.execute("LOCK TABLE ONLY " + table.name().quoted() + " IN ACCESS SHARE MODE");
+        guard.releaseSavepoint(savepoint);
+      } catch (SQLException e) {
+        if (!UNDEFINED_TABLE.equals(e.getSQLState())) {
+          throw failure(table, e);
+        }
+        guard.rollback(savepoint);
+      }
+    }
+  }
+
+  /**
+   * A reader's lock on the table of its chunk. The guard holds one already, so this waits only when
+   * another session queued a conflicting lock (DROP, ALTER, TRUNCATE…) behind the guard's: waiting
+   * then would deadlock the snapshot, so it fails at once and names the table.
+   */
+  private static void lockNowait(Connection c, SnapshotTable table) throws SQLException {
+    try (java.sql.Statement s = c.createStatement()) {
+      s.execute("LOCK TABLE ONLY " + table.name().quoted() + " IN ACCESS SHARE MODE NOWAIT");
+    }
+  }
+
   /** A reader with a snapshot of its own, for {@code initial_only} after a restart. */
   static void plainReader(Connection c) throws SQLException {
     c.setAutoCommit(false);
@@ -200,6 +242,18 @@ public final class InitialSnapshot {
   }
 
   static ConnectException failure(SnapshotTable table, SQLException e) {
+    if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+      return new ConnectException(
+          "The snapshot stopped at table "
+              + table.name()
+              + ": another session waits for a lock on it that conflicts with reading it (DROP"
+              + " TABLE, ALTER TABLE, TRUNCATE, VACUUM FULL, CLUSTER, LOCK TABLE). The snapshot"
+              + " holds ACCESS SHARE locks on its tables until it ends and cannot wait behind"
+              + " that statement without a deadlock. That statement runs now; restart the task"
+              + " and the snapshot resumes with the chunks not yet in Kafka (a dropped table is"
+              + " left out). Run such statements after the snapshot (SnapshotRunning=false)",
+          e);
+    }
     if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
       return new ConnectException(
           "The snapshot cannot read table "

@@ -1,12 +1,9 @@
 package io.pgsnow.source.snapshot;
 
-import java.lang.management.ManagementFactory;
+import io.pgsnow.source.metrics.ConnectorMBean;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,22 +25,11 @@ public final class SnapshotMetrics implements SnapshotMetricsMBean, AutoCloseabl
   private volatile long endNanos;
   private volatile boolean running;
   private volatile long lastLogNanos;
-  private ObjectName name;
+  private ConnectorMBean registration;
 
+  /** Registers the MBean; a failure only costs the metrics, never the task. */
   public SnapshotMetrics register(String connector) {
-    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-    try {
-      name =
-          new ObjectName(
-              "io.pgsnow.source:type=snapshot-metrics,connector=" + ObjectName.quote(connector));
-      if (server.isRegistered(name)) {
-        server.unregisterMBean(name);
-      }
-      server.registerMBean(this, name);
-    } catch (JMException e) {
-      LOG.debug("Cannot register the snapshot metrics of {}: {}", connector, e.getMessage());
-      name = null;
-    }
+    registration = ConnectorMBean.register(this, "snapshot-metrics", connector);
     return this;
   }
 
@@ -140,12 +126,8 @@ public final class SnapshotMetrics implements SnapshotMetricsMBean, AutoCloseabl
 
   @Override
   public void close() {
-    if (name != null) {
-      try {
-        ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-      } catch (JMException e) {
-        LOG.debug("Cannot unregister {}", name, e);
-      }
+    if (registration != null) {
+      registration.close();
     }
   }
 }

@@ -10,14 +10,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.stream.Collectors;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
@@ -72,8 +68,7 @@ public final class SnapshotPhase implements AutoCloseable {
     this.progress = progress;
     this.tables = tables;
     this.captured = captured;
-    this.tableList =
-        captured.stream().map(t -> t.schema() + "." + t.table()).collect(Collectors.joining(","));
+    this.tableList = CapturedTables.encode(captured);
     this.exported = exported;
     this.metrics = new SnapshotMetrics().register(connectorName);
   }
@@ -177,9 +172,9 @@ public final class SnapshotPhase implements AutoCloseable {
 
   private static void addNewTables(
       SnapshotProgress progress, List<TableName> eligible, String known) {
-    Set<String> before = new HashSet<>(Arrays.asList(known.split(",")));
+    CapturedTables before = CapturedTables.decode(known);
     for (TableName t : eligible) {
-      if (!before.contains(t.schema() + "." + t.table())) {
+      if (!before.contains(t)) {
         progress.addKeyed(t.schema(), t.table());
         LOG.info("Table {} is captured since the last run: it gets an incremental snapshot", t);
       }

@@ -120,6 +120,16 @@ public final class SnapshotProgress {
     return keyed.isEmpty() && plans.stream().allMatch(TablePlan::complete);
   }
 
+  /** How many tables still have chunks or keys to read. */
+  public synchronized int pendingTables() {
+    return keyed.size() + (int) plans.stream().filter(p -> !p.complete()).count();
+  }
+
+  /** The progress as one offset value, or null when nothing is left to read. */
+  public synchronized String pendingEncoded() {
+    return keyed.isEmpty() && plans.stream().allMatch(TablePlan::complete) ? null : encode();
+  }
+
   /** The progress as one offset value. */
   public synchronized String encode() {
     if (encoded == null) {

@@ -94,10 +94,14 @@ public final class WatermarkSnapshotter implements Runnable {
   public void run() {
     try (Connection c = connections.regular()) {
       boolean announced = false;
+      // Tables left by an interrupted snapshot or captured since the last run; signalled tables
+      // are counted when their signal arrives.
+      int carriedOver = progress.pendingTables();
       while (running) {
         handleSignals(c);
         if (!progress.complete() && !announced) {
-          metrics.started(0, 0);
+          metrics.started(carriedOver, 0);
+          carriedOver = 0;
           announced = true;
         }
         if (!readNextChunk(c)) {

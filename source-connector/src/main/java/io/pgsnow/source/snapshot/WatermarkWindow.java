@@ -162,27 +162,24 @@ public final class WatermarkWindow implements StreamObserver {
         row.toRecord(records.partition(), new SourcePosition(txLsn, event, txId).toOffset()));
   }
 
+  /**
+   * Notes the key for the open window, and adds the captured tables and the snapshot's progress to
+   * the record's offset in place: the offset map is the record's own (see {@link
+   * StreamObserver#queued}), so the hot path copies neither map nor record.
+   */
   @Override
   public SourceRecord queued(SourceRecord record) {
     Chunk chunk = open;
     if (chunk != null && chunk.topic.equals(record.topic()) && record.key() != null) {
       chunk.changedKeys.add(record.key());
     }
-    Map<String, Object> offset = new HashMap<>(record.sourceOffset());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> offset = (Map<String, Object>) record.sourceOffset();
     offset.put(TABLES_KEY, tables);
-    if (!progress.complete()) {
-      offset.put(SnapshotProgress.OFFSET_KEY, progress.encode());
+    String pending = progress.pendingEncoded();
+    if (pending != null) {
+      offset.put(SnapshotProgress.OFFSET_KEY, pending);
     }
-    return new SourceRecord(
-        record.sourcePartition(),
-        offset,
-        record.topic(),
-        record.kafkaPartition(),
-        record.keySchema(),
-        record.key(),
-        record.valueSchema(),
-        record.value(),
-        record.timestamp(),
-        record.headers());
+    return record;
   }
 }

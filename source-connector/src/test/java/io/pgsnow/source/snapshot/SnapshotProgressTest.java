@@ -42,11 +42,15 @@ class SnapshotProgressTest {
     SnapshotProgress.TablePlan plan = new SnapshotProgress.TablePlan("p", "t", 10, 2, new BitSet());
     progress.addPlan(plan);
     progress.addKeyed("p", "k");
+    assertThat(progress.pendingTables()).isEqualTo(2);
     progress.chunkDone(plan, 0);
     progress.chunkDone(plan, 1);
+    assertThat(progress.pendingTables()).isEqualTo(1);
     assertThat(progress.complete()).isFalse();
+    assertThat(progress.pendingEncoded()).isEqualTo(progress.encode());
     progress.stopKeyed(List.of("p.k"));
     assertThat(progress.complete()).isTrue();
+    assertThat(progress.pendingEncoded()).isNull();
     assertThat(SnapshotProgress.fromOffset(Map.of("lsn_commit", 5L))).isEmpty();
   }
 }
