@@ -160,6 +160,9 @@ final class CatalogCommands {
     if (exists && !ct.orReplace()) {
       throw alreadyExists(table.name());
     }
+    if (exists) {
+      new LoadMetadata(warehouse).reset(table);
+    }
     String create = ct.orReplace() ? "CREATE OR REPLACE TABLE " : "CREATE TABLE ";
     if (ct.asSelect().isPresent()) {
       ExactIdentifiers.check(s.connection(), ct.asSelect().get());
@@ -276,6 +279,9 @@ final class CatalogCommands {
     }
     String kind = drop.kind().equals("VIEW") ? "VIEW" : "TABLE";
     exec(s.connection(), "DROP " + kind + " " + name.toDuckSql());
+    if (kind.equals("TABLE")) {
+      new LoadMetadata(warehouse).reset(name);
+    }
     if (drop.kind().equals("DYNAMIC TABLE")) {
       dynamicTables.drop(name);
     }

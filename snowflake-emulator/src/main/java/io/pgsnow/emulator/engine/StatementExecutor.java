@@ -33,12 +33,14 @@ public final class StatementExecutor {
   private final CatalogCommands catalog;
   private final ShowCommands show;
   private final StageCommands stageCommands;
+  private final LoadMetadata loadMetadata;
 
   public StatementExecutor(
       Warehouse warehouse, StageStore stages, UserDirectory users, DynamicTables dynamicTables) {
     this.catalog = new CatalogCommands(warehouse, users, dynamicTables);
     this.show = new ShowCommands(warehouse);
     this.stageCommands = new StageCommands(warehouse, stages);
+    this.loadMetadata = new LoadMetadata(warehouse);
     registerHandlers();
   }
 
@@ -114,6 +116,7 @@ public final class StatementExecutor {
     on(Statement.Put.class, (s, st, b) -> stageCommands.put(s, st));
     on(Statement.Get.class, (s, st, b) -> stageCommands.get(s, st));
     on(Statement.CopyInto.class, (s, st, b) -> stageCommands.copy(s, st));
+    on(Statement.Truncate.class, (s, st, b) -> loadMetadata.truncate(s, st));
   }
 
   @SuppressWarnings("unchecked")

@@ -26,6 +26,9 @@ public sealed interface Statement {
       Optional<String> asSelect)
       implements Statement {}
 
+  /** TRUNCATE [TABLE] [IF EXISTS]. */
+  record Truncate(ObjectName table, boolean ifExists) implements Statement {}
+
   /** ALTER TABLE ADD COLUMN. */
   record AddColumns(ObjectName table, boolean ifNotExists, List<ColumnDef> columns)
       implements Statement {}

@@ -66,10 +66,14 @@ public final class StatementParser {
       case "UPDATE" -> passthrough(SqlKind.UPDATE);
       case "DELETE" -> passthrough(SqlKind.DELETE);
       case "MERGE" -> passthrough(SqlKind.MERGE);
-      case "TRUNCATE" -> passthrough(SqlKind.DDL);
-      default ->
-          throw SnowflakeSqlException.syntax(
-              "syntax error line 1 at position 0 unexpected '" + cursor.peek().text() + "'.");
+      case "TRUNCATE" -> truncate();
+      default -> {
+        if (Unsupported.KNOWN_STATEMENTS.contains(first)) {
+          throw Unsupported.feature(first + " statement");
+        }
+        throw SnowflakeSqlException.syntax(
+            "syntax error line 1 at position 0 unexpected '" + cursor.peek().text() + "'.");
+      }
     };
   }
 
@@ -94,12 +98,12 @@ public final class StatementParser {
       case "STAGE" -> new CreateStage(nameAfterIf("NOT", "EXISTS"), orReplace, lastIf);
       case "PIPE" -> FileCommandParser.createPipe(sql, tokens, orReplace);
       case "USER" -> userDdl(cursor.objectName());
-      case "WAREHOUSE", "ROLE", "FILE", "SEQUENCE", "TASK", "STREAM" ->
+      case "WAREHOUSE", "ROLE" ->
           new Accepted(
               kind.charAt(0)
                   + kind.substring(1).toLowerCase(Locale.ROOT)
                   + " successfully created.");
-      default -> throw SnowflakeSqlException.syntax("unsupported CREATE " + kind);
+      default -> throw Unsupported.feature("CREATE " + kind);
     };
   }
 
@@ -215,6 +219,13 @@ public final class StatementParser {
         name, orReplace, targetLag, ExpressionTranslator.translate(cursor.rest(), session));
   }
 
+  private Statement truncate() {
+    cursor.expectWord("TRUNCATE");
+    cursor.acceptWord("TABLE");
+    ObjectName table = nameAfterIf("EXISTS");
+    return new Statement.Truncate(table, lastIf);
+  }
+
   private Statement drop() {
     cursor.expectWord("DROP");
     String kind = cursor.next().upper();
@@ -226,7 +237,8 @@ public final class StatementParser {
     return switch (kind) {
       case "DATABASE", "SCHEMA" -> new DatabaseObjectDdl(kind, false, name, false, lastIf);
       case "TABLE", "VIEW", "STAGE", "PIPE", "DYNAMIC TABLE" -> new DropObject(kind, name, lastIf);
-      default -> new Accepted("Statement executed successfully.");
+      case "WAREHOUSE", "ROLE" -> new Accepted("Statement executed successfully.");
+      default -> throw Unsupported.feature("DROP " + kind);
     };
   }
 
@@ -250,15 +262,15 @@ public final class StatementParser {
       case "TABLE" -> alterTable();
       case "USER" -> alterUser();
       case "DYNAMIC" -> alterDynamicTable();
-      default -> new Accepted("Statement executed successfully.");
+      case "SESSION", "WAREHOUSE", "ROLE" -> new Accepted("Statement executed successfully.");
+      default -> throw Unsupported.feature("ALTER " + kind);
     };
   }
 
   private Statement alterTable() {
     ObjectName table = nameAfterIf("EXISTS");
     if (!cursor.acceptWord("ADD")) {
-      throw new SnowflakeSqlException(
-          SnowflakeSqlException.UNSUPPORTED, "0A000", "Unsupported ALTER TABLE: " + sql);
+      throw Unsupported.feature("ALTER TABLE without ADD COLUMN");
     }
     cursor.acceptWord("COLUMN");
     boolean ifNotExists = cursor.acceptWords("IF", "NOT", "EXISTS");
