@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -249,7 +250,19 @@ public final class SnowflakeSession implements AutoCloseable {
         });
   }
 
-  /** Uploads bytes already gzipped to {@code @stage/directory/fileName}, replacing a same name. */
+  /** A file in a stage: its path relative to the stage, and how many bytes the stage holds. */
+  public record StagedFile(String path, long size) {}
+
+  /**
+   * Uploads bytes already gzipped to {@code @stage/directory/fileName}, replacing a same name, and
+   * checks that the stage holds them. Driver 4.x retries a PUT to the storage service's presigned
+   * URL that failed (a 5xx) by sending the request again with its body stream already read: the
+   * storage then holds an empty file and the driver reports success (3.x did not retry that PUT, so
+   * the upload failed). Snowpipe would load the empty file as LOADED with no rows, and its records
+   * would be lost, so a stage holding fewer bytes than were sent is a transient failure and the
+   * next attempt uploads the same bytes under the same name. (Client-side encryption, which
+   * Snowflake's internal stages use, only adds padding to the stored size.)
+   */
   public void upload(Identifier stage, String directory, String fileName, byte[] gzip)
       throws SQLException {
     withConnection(
@@ -266,19 +279,43 @@ public final class SnowflakeSession implements AutoCloseable {
                       .build());
           return null;
         });
+    String path = directory + "/" + fileName;
+    long stored =
+        listing(stage, path).stream()
+            .filter(f -> f.path().equals(path))
+            .mapToLong(StagedFile::size)
+            .findFirst()
+            .orElse(-1);
+    if (stored < gzip.length) {
+      throw new SQLTransientException(
+          "The stage holds "
+              + (stored < 0 ? "no file" : stored + " bytes")
+              + " at "
+              + path
+              + " after an upload of "
+              + gzip.length
+              + " bytes that the driver reported as done");
+    }
   }
 
-  /** Paths relative to the stage of the files under {@code directory}. */
-  public List<String> list(Identifier stage, String directory) throws SQLException {
-    List<String> paths = new ArrayList<>();
-    for (Map<String, String> row : query("LIST @" + stage.sql() + "/" + directory + "/")) {
+  /** The files under {@code directory}, with paths relative to the stage. */
+  public List<StagedFile> list(Identifier stage, String directory) throws SQLException {
+    return listing(stage, directory + "/");
+  }
+
+  /** The files whose path relative to the stage starts with {@code prefix}. */
+  private List<StagedFile> listing(Identifier stage, String prefix) throws SQLException {
+    List<StagedFile> files = new ArrayList<>();
+    for (Map<String, String> row : query("LIST @" + stage.sql() + "/" + prefix)) {
       String name = row.get("NAME");
       int slash = name == null ? -1 : name.indexOf('/');
       if (slash > 0) {
-        paths.add(name.substring(slash + 1));
+        String size = row.get("SIZE");
+        files.add(
+            new StagedFile(name.substring(slash + 1), size == null ? -1 : Long.parseLong(size)));
       }
     }
-    return paths;
+    return files;
   }
 
   private <T> T withConnection(String what, ConnectionCall<T> call) throws SQLException {

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,26 @@ public final class StatementExecutor {
   private final ShowCommands show;
   private final StageCommands stageCommands;
   private final LoadMetadata loadMetadata;
+
+  /**
+   * Statements that change the catalog. Snowflake runs each atomically: two sessions that send
+   * {@code CREATE TABLE IF NOT EXISTS t} at once both succeed, one creating the table. DuckDB's
+   * catalog is not checked and changed in one step here, so these statements run one at a time.
+   */
+  private static final Set<Class<? extends Statement>> CATALOG_CHANGES =
+      Set.of(
+          Statement.DatabaseObjectDdl.class,
+          Statement.CreateTable.class,
+          Statement.AddColumns.class,
+          Statement.CreateView.class,
+          Statement.CreateDynamicTable.class,
+          Statement.DropObject.class,
+          Statement.CreateStage.class,
+          Statement.CreatePipe.class,
+          Statement.Truncate.class,
+          Statement.UserDdl.class);
+
+  private final Object catalogChange = new Object();
 
   public StatementExecutor(
       Warehouse warehouse, StageStore stages, UserDirectory users, DynamicTables dynamicTables) {
@@ -75,6 +96,11 @@ public final class StatementExecutor {
     synchronized (session) {
       try {
         Statement statement = StatementParser.parse(sql, resolved.tokens(), session.values());
+        if (CATALOG_CHANGES.contains(statement.getClass())) {
+          synchronized (catalogChange) {
+            return dispatch(session, statement, remaining);
+          }
+        }
         return dispatch(session, statement, remaining);
       } catch (SQLException e) {
         throw DuckDbErrors.translate(e);
