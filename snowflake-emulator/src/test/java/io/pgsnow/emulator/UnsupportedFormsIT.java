@@ -2,7 +2,7 @@ package io.pgsnow.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -54,21 +54,33 @@ class UnsupportedFormsIT {
         "call my_procedure()",
         "explain select 1",
         "set v = 1",
-        "undrop table t"
+        "undrop table t",
+        "create dynamic table dt1 target_lag = '1 minute' warehouse = wh refresh_mode = full"
+            + " as select 1 as a",
+        "create dynamic table dt1 target_lag = '1 minute' warehouse = wh initialize = on_schedule"
+            + " as select 1 as a",
+        "create dynamic table dt1 target_lag = '1 minute' warehouse = wh cluster by (a)"
+            + " as select 1 as a",
+        "create dynamic table dt1 target_lag = '1 minute' warehouse = wh comment = 'x'"
+            + " as select 1 as a",
+        "create dynamic table dt1 (a) target_lag = '1 minute' warehouse = wh as select 1 as a"
       })
   void failsWithTheUnsupportedFeatureError(String sql) throws SQLException {
+    SQLException e = failure(sql);
+    assertThat(e.getErrorCode()).isEqualTo(2040);
+    assertThat(e.getSQLState()).isEqualTo("0A000");
+    assertThat(e.getMessage())
+        .contains("Unsupported feature")
+        .contains("pgsnow Snowflake emulator does not implement it");
+  }
+
+  /** The driver's exception for {@code sql}, which must fail. */
+  private static SQLException failure(String sql) throws SQLException {
     try (Connection conn = EmulatorClients.password(emulator, "FORMS_DB", "PUBLIC");
         Statement st = conn.createStatement()) {
-      assertThatThrownBy(() -> st.execute(sql))
-          .isInstanceOfSatisfying(
-              SQLException.class,
-              e -> {
-                assertThat(e.getErrorCode()).isEqualTo(2040);
-                assertThat(e.getSQLState()).isEqualTo("0A000");
-                assertThat(e.getMessage())
-                    .contains("Unsupported feature")
-                    .contains("pgsnow Snowflake emulator does not implement it");
-              });
+      SQLException e = catchThrowableOfType(SQLException.class, () -> st.execute(sql));
+      assertThat(e).as("the failure of %s", sql).isNotNull();
+      return e;
     }
   }
 
@@ -87,10 +99,38 @@ class UnsupportedFormsIT {
             "revoke usage on database forms_db from role r1",
             "drop role r1",
             "begin",
-            "commit"
+            "commit",
+            "create dynamic table dt2 target_lag = '1 minute' warehouse = any_wh as select 1 as a",
+            "create dynamic table if not exists dt2 target_lag = downstream warehouse = other_wh"
+                + " as select 2 as a"
           }) {
         assertThatCode(() -> st.execute(sql)).as(sql).doesNotThrowAnyException();
       }
+    }
+  }
+
+  /**
+   * TARGET_LAG and WAREHOUSE are required and TARGET_LAG is at least one minute
+   * (https://docs.snowflake.com/en/user-guide/dynamic-tables/target-lag: "The minimum target lag is
+   * 60 seconds. Values below this fail validation").
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "create dynamic table dt3 warehouse = wh as select 1 as a",
+        "create dynamic table dt3 target_lag = '1 minute' as select 1 as a",
+        "create dynamic table dt3 target_lag = '59 seconds' warehouse = wh as select 1 as a",
+        "create dynamic table dt3 target_lag = 'soon' warehouse = wh as select 1 as a",
+        "create dynamic table dt3 target_lag = upstream warehouse = wh as select 1 as a"
+      })
+  void dynamicTableOptionsSnowflakeRejectsFailAsCompilationErrors(String sql) throws SQLException {
+    SQLException e = failure(sql);
+    assertThat(e.getErrorCode()).isEqualTo(1003);
+    assertThat(e.getMessage())
+        .startsWith("SQL compilation error")
+        .matches("(?s).*(Missing option\\(s\\): \\[\\w+]|parameter 'TARGET_LAG').*");
+    try (Connection conn = EmulatorClients.password(emulator, "FORMS_DB", "PUBLIC")) {
+      assertThat(EmulatorClients.rows(conn, "show dynamic tables like 'DT3'")).isEmpty();
     }
   }
 }

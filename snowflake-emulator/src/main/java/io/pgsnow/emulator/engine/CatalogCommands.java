@@ -253,7 +253,11 @@ final class CatalogCommands {
 
   QueryResult createDynamicTable(SessionState s, CreateDynamicTable dt) throws SQLException {
     ObjectName name = s.qualify(dt.name());
-    if (relationExists(s.connection(), name) && !dt.orReplace()) {
+    boolean exists = relationExists(s.connection(), name);
+    if (exists && dt.ifNotExists()) {
+      return QueryResult.status(name.name() + " already exists, statement succeeded.");
+    }
+    if (exists && !dt.orReplace()) {
       throw alreadyExists(name.name());
     }
     ExactIdentifiers.check(s.connection(), dt.select());

@@ -37,7 +37,13 @@ public sealed interface Statement {
   record CreateView(ObjectName name, boolean orReplace, String select) implements Statement {}
 
   /** CREATE DYNAMIC TABLE; refreshed by the emulator from {@code select} (DuckDB SQL). */
-  record CreateDynamicTable(ObjectName name, boolean orReplace, String targetLag, String select)
+  record CreateDynamicTable(
+      ObjectName name,
+      boolean orReplace,
+      boolean ifNotExists,
+      String targetLag,
+      ObjectName warehouse,
+      String select)
       implements Statement {}
 
   /** ALTER DYNAMIC TABLE ... REFRESH. */
