@@ -79,7 +79,7 @@ class UnsupportedFormsIT {
     try (Connection conn = EmulatorClients.password(emulator, "FORMS_DB", "PUBLIC");
         Statement st = conn.createStatement()) {
       SQLException e = catchThrowableOfType(SQLException.class, () -> st.execute(sql));
-      assertThat(e).as("the failure of %s", sql).isNotNull();
+      assertThat((Throwable) e).as("the failure of %s", sql).isNotNull();
       return e;
     }
   }
