@@ -32,11 +32,7 @@ class ConcurrentDdlIT {
 
   @BeforeAll
   static void start() throws SQLException {
-    emulator =
-        SnowflakeEmulator.builder().user(EmulatorClients.USER, EmulatorClients.PASSWORD).start();
-    try (Connection conn = EmulatorClients.password(emulator)) {
-      exec(conn, "create database ddl_db");
-    }
+    emulator = EmulatorClients.startWithDatabase("DDL_DB");
   }
 
   @AfterAll

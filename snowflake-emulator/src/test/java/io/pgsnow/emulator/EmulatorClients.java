@@ -39,6 +39,15 @@ final class EmulatorClients {
     return p;
   }
 
+  /** An emulator with the test user and one database, {@code database}. */
+  static SnowflakeEmulator startWithDatabase(String database) throws SQLException {
+    SnowflakeEmulator emulator = SnowflakeEmulator.builder().user(USER, PASSWORD).start();
+    try (Connection conn = password(emulator)) {
+      exec(conn, "CREATE DATABASE " + database);
+    }
+    return emulator;
+  }
+
   static Connection password(SnowflakeEmulator emulator) throws SQLException {
     Properties p = baseProperties();
     p.put("password", PASSWORD);

@@ -35,11 +35,7 @@ class JdbcSqlIT {
 
   @BeforeAll
   static void start() throws SQLException {
-    emulator =
-        SnowflakeEmulator.builder().user(EmulatorClients.USER, EmulatorClients.PASSWORD).start();
-    try (Connection conn = EmulatorClients.password(emulator)) {
-      exec(conn, "CREATE DATABASE SQL_DB");
-    }
+    emulator = EmulatorClients.startWithDatabase("SQL_DB");
   }
 
   @AfterAll

@@ -24,12 +24,7 @@ class UnsupportedFormsIT {
 
   @BeforeAll
   static void start() throws SQLException {
-    emulator =
-        SnowflakeEmulator.builder().user(EmulatorClients.USER, EmulatorClients.PASSWORD).start();
-    try (Connection conn = EmulatorClients.password(emulator);
-        Statement st = conn.createStatement()) {
-      st.execute("CREATE DATABASE FORMS_DB");
-    }
+    emulator = EmulatorClients.startWithDatabase("FORMS_DB");
   }
 
   @AfterAll
