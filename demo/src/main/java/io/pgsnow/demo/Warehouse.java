@@ -77,6 +77,8 @@ final class Warehouse implements AutoCloseable {
     p.put("authenticator", "SNOWFLAKE_JWT");
     p.put("privateKey", privateKey());
     p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
+    // Driver 4.x otherwise probes cloud metadata addresses at login.
+    p.put("disablePlatformDetection", "true");
     String url;
     if (emulator != null) {
       p.put("account", "DEMO");

@@ -378,8 +378,14 @@ final class SinkPipeline implements AutoCloseable {
   private RecoveryPlan recover(TopicPartition tp, Target target) throws Exception {
     String tag = StageFileName.topicTag(tp.topic());
     List<StageFileName> staged = new ArrayList<>();
-    for (String path : session.list(target.stage(), target.directory())) {
-      StageFileName.parse(path)
+    for (SnowflakeSession.StagedFile file : session.list(target.stage(), target.directory())) {
+      if (file.size() == 0) {
+        // An upload that did not store its bytes (see SnowflakeSession.upload) before the task
+        // stopped: the file holds none of its records, which are written again.
+        LOG.warn("Ignoring the empty staged file {} of {}", file.path(), tp);
+        continue;
+      }
+      StageFileName.parse(file.path())
           .filter(f -> f.topicTag().equals(tag) && f.directory().equals(target.directory()))
           .ifPresent(staged::add);
     }

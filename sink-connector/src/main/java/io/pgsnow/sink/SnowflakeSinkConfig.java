@@ -538,8 +538,8 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         ConfigDef.Range.between(1_000, Integer.MAX_VALUE),
         Importance.LOW,
         "How long the task waits for a Snowpipe REST call (insertFiles, insertReport,"
-            + " loadHistoryScan), the ingest SDK's own retries included, before it gives up and"
-            + " retries later. Registering a file again is safe: Snowpipe skips files it loaded.",
+            + " loadHistoryScan) before it gives up and retries later. Registering a file again"
+            + " is safe: Snowpipe skips files it loaded.",
         TIMEOUTS,
         ++o,
         Width.SHORT,

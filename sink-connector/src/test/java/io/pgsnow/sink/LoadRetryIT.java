@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * Snowpipe fails every load for several seconds with an internal error, in the middle of 25,000
  * records over two partitions, while some insertFiles requests answer only after the client gave up
  * (so they take effect late): every file that failed is loaded again under a new name and every
- * offset lands exactly once, with no file in the error table and the task running.
+ * offset lands exactly once, with no file in the error table and the task running. And the storage
+ * service refuses a stage upload: the file is uploaded again with all its bytes.
  */
 class LoadRetryIT {
   private static final int PARTITIONS = 2;
@@ -58,13 +59,17 @@ class LoadRetryIT {
   }
 
   private static void produce(int from, int to) {
+    produce(TOPIC, PARTITIONS, from, to);
+  }
+
+  private static void produce(String topic, int partitions, int from, int to) {
     try (KafkaProducer<byte[], byte[]> producer =
         connect.kafka().createProducer(Map.of("linger.ms", "20", "batch.size", "262144"))) {
       for (int i = from; i < to; i++) {
         producer.send(
             new ProducerRecord<>(
-                TOPIC,
-                i % PARTITIONS,
+                topic,
+                i % partitions,
                 null,
                 ("{\"i\":" + i + ",\"pad\":\"xxxxxxxxxxxxxxxx\"}")
                     .getBytes(StandardCharsets.UTF_8)));
@@ -175,5 +180,46 @@ class LoadRetryIT {
         .as("no file failed for good")
         .isEmpty();
     assertThat(SinkItSupport.taskState(connect, CONNECTOR)).isEqualTo("RUNNING");
+  }
+
+  /**
+   * The storage service refuses the PUT of a data file once (HTTP 503). Driver 4.x sends the PUT
+   * again with its body stream already read and reports success, so the stage would hold an empty
+   * file that Snowpipe loads as LOADED with no rows. The task sees that the stage holds fewer bytes
+   * than it sent and uploads the file again before it registers it: every record lands once.
+   */
+  @Test
+  void aStageUploadTheStorageRefusesIsUploadedAgainWithAllItsBytes() throws Exception {
+    String topic = "refused_uploads";
+    int records = 1_000;
+    connect.kafka().createTopic(topic, 1);
+    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, topic, false);
+    config.put("buffer.count.records", "500");
+    config.put("snowflake.retry.backoff.ms", "200");
+    connect.createConnector("refused", config);
+    connect.awaitRunning("refused", 1, TIMEOUT);
+
+    emulator.faults().failRequests(Endpoint.STAGE_FILES, 503, 1);
+    produce(topic, 1, 0, records);
+
+    await("all rows")
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> count(emulator, "SELECT COUNT(*) FROM REFUSED_UPLOADS") >= records);
+    await("no loads pending").atMost(TIMEOUT).until(() -> emulator.pendingLoads() == 0);
+
+    assertThat(emulator.faults().armedRequests()).as("the refused upload happened").isZero();
+    assertThat(count(emulator, "SELECT COUNT(*) FROM REFUSED_UPLOADS")).isEqualTo(records);
+    assertThat(
+            count(
+                emulator,
+                "SELECT COUNT(DISTINCT RECORD_METADATA:offset::NUMBER) FROM REFUSED_UPLOADS"))
+        .isEqualTo(records);
+    assertThat(
+            emulator.loadHistory(
+                SinkItSupport.DATABASE
+                    + ".PUBLIC.SNOWFLAKE_KAFKA_CONNECTOR_REFUSED_PIPE_REFUSED_UPLOADS_0"))
+        .as("no file loaded without its rows")
+        .allSatisfy(r -> assertThat(r.result().rowsLoaded()).isPositive());
   }
 }

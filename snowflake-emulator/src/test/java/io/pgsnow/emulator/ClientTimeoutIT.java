@@ -14,14 +14,13 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.snowflake.client.jdbc.SnowflakeConnection;
 import net.snowflake.ingest.SimpleIngestManager;
 import net.snowflake.ingest.connection.IngestResponse;
 import net.snowflake.ingest.utils.StagedFileWrapper;
@@ -84,7 +83,7 @@ class ClientTimeoutIT {
     for (int i = 0; i < properties.length; i += 2) {
       p.put(properties[i], properties[i + 1]);
     }
-    return DriverManager.getConnection(emulator.jdbcUrl(), p);
+    return DriverApi.connect(emulator.jdbcUrl(), p);
   }
 
   private static String newTable(Connection conn) throws SQLException {
@@ -299,10 +298,33 @@ class ClientTimeoutIT {
   }
 
   @Test
-  void keyPairLoginRetriesAfterItsJwtAuthTimeout() throws Exception {
-    // The driver gives a JWT login attempt 10 s (JWT_AUTH_TIMEOUT), then retries with a new JWT.
+  void keyPairLoginRetriesAfterItsJwtAuthTimeoutOnlyWithDriver3() throws Exception {
+    // Driver 3.x gives a JWT login attempt 10 s (JWT_AUTH_TIMEOUT), then retries with a new JWT.
+    // Driver 4.4.1 keeps waiting for the unanswered attempt, past its login timeout too: the sink
+    // bounds every login itself (SnowflakeSession) for this reason.
     int from = emulator.requests().size();
     emulator.faults().timeoutRequests(Endpoint.LOGIN, FOREVER, 1);
+    if (DriverApi.current()) {
+      CompletableFuture<Connection> login =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return EmulatorClients.keyPair(emulator, EmulatorClients.USER, keys);
+                } catch (SQLException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      await()
+          .during(Duration.ofSeconds(15))
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> !login.isDone());
+      // No second attempt was made: it would have been answered (and journaled) at once.
+      assertThat(emulator.requests().stream().skip(from))
+          .filteredOn(r -> r.endpoint() == Endpoint.LOGIN)
+          .isEmpty();
+      login.cancel(true);
+      return;
+    }
 
     try (Connection conn =
         assertTimeoutPreemptively(
@@ -323,14 +345,14 @@ class ClientTimeoutIT {
   @Test
   void ingestSdkSendsAnUnansweredInsertFilesAgain() throws Exception {
     try (Connection conn = connect()) {
-      conn.unwrap(SnowflakeConnection.class)
-          .uploadStream(
-              "s",
-              "retry",
-              new ByteArrayInputStream(
-                  "{\"meta\":{},\"content\":{\"a\":1}}".getBytes(StandardCharsets.UTF_8)),
-              "once.json",
-              false);
+      DriverApi.uploadStream(
+          conn,
+          "s",
+          "retry",
+          new ByteArrayInputStream(
+              "{\"meta\":{},\"content\":{\"a\":1}}".getBytes(StandardCharsets.UTF_8)),
+          "once.json",
+          false);
     }
     int from = emulator.requests().size();
     emulator.faults().timeoutRequests(Endpoint.INSERT_FILES, Duration.ofSeconds(1), 1);

@@ -115,6 +115,48 @@ class DynamicTableIT {
     }
   }
 
+  /**
+   * TARGET_LAG = DOWNSTREAM: Snowflake refreshes such a table only when a dynamic table that
+   * depends on it refreshes (https://docs.snowflake.com/en/user-guide/dynamic-tables-target-lag),
+   * and computes it when it is created. CREATE DYNAMIC TABLE IF NOT EXISTS leaves an existing table
+   * as it is.
+   */
+  @Test
+  void aDownstreamTableRefreshesOnlyForTheDynamicTablesThatDependOnIt() throws SQLException {
+    try (Connection conn = connect()) {
+      exec(
+          conn,
+          "CREATE TABLE BASE_ROWS (ID NUMBER)",
+          "INSERT INTO BASE_ROWS VALUES (1)",
+          "CREATE DYNAMIC TABLE MIDDLE TARGET_LAG = DOWNSTREAM WAREHOUSE = COMPUTE_WH AS"
+              + " SELECT ID FROM BASE_ROWS",
+          "INSERT INTO BASE_ROWS VALUES (2)");
+      // Many refresh intervals (200 ms) pass: nothing depends on MIDDLE, so it keeps its content.
+      Awaitility.await("MIDDLE left as created")
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> rows(conn, "SELECT ID FROM MIDDLE").equals(List.of(List.of("1"))));
+
+      exec(
+          conn,
+          "CREATE DYNAMIC TABLE TOP TARGET_LAG = '1 minute' WAREHOUSE = COMPUTE_WH AS"
+              + " SELECT ID FROM MIDDLE");
+      Awaitility.await("MIDDLE refreshed for TOP")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> rows(conn, "SELECT ID FROM TOP ORDER BY ID").size() == 2);
+      assertThat(rows(conn, "SELECT ID FROM MIDDLE ORDER BY ID"))
+          .containsExactly(List.of("1"), List.of("2"));
+
+      exec(
+          conn,
+          "CREATE DYNAMIC TABLE IF NOT EXISTS TOP TARGET_LAG = '2 minutes' WAREHOUSE = COMPUTE_WH"
+              + " AS SELECT 0 AS ID");
+      assertThat(rows(conn, "SHOW DYNAMIC TABLES LIKE 'TOP'"))
+          .extracting(r -> r.get(4))
+          .containsExactly("1 minute");
+    }
+  }
+
   @Test
   void binaryAndTemporalConversionsOfTheModels() throws SQLException {
     try (Connection conn = connect()) {

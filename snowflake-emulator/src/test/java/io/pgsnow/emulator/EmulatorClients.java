@@ -4,7 +4,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -40,10 +39,19 @@ final class EmulatorClients {
     return p;
   }
 
+  /** An emulator with the test user and one database, {@code database}. */
+  static SnowflakeEmulator startWithDatabase(String database) throws SQLException {
+    SnowflakeEmulator emulator = SnowflakeEmulator.builder().user(USER, PASSWORD).start();
+    try (Connection conn = password(emulator)) {
+      exec(conn, "CREATE DATABASE " + database);
+    }
+    return emulator;
+  }
+
   static Connection password(SnowflakeEmulator emulator) throws SQLException {
     Properties p = baseProperties();
     p.put("password", PASSWORD);
-    return DriverManager.getConnection(emulator.jdbcUrl(), p);
+    return DriverApi.connect(emulator.jdbcUrl(), p);
   }
 
   static Connection password(SnowflakeEmulator emulator, String database, String schema)
@@ -52,7 +60,7 @@ final class EmulatorClients {
     p.put("password", PASSWORD);
     p.put("db", database);
     p.put("schema", schema);
-    return DriverManager.getConnection(emulator.jdbcUrl(), p);
+    return DriverApi.connect(emulator.jdbcUrl(), p);
   }
 
   static Connection keyPair(SnowflakeEmulator emulator, String user, KeyPair keys)
@@ -61,7 +69,7 @@ final class EmulatorClients {
     p.put("user", user);
     p.put("authenticator", "SNOWFLAKE_JWT");
     p.put("privateKey", keys.getPrivate());
-    return DriverManager.getConnection(emulator.jdbcUrl(), p);
+    return DriverApi.connect(emulator.jdbcUrl(), p);
   }
 
   static void exec(Connection conn, String... statements) throws SQLException {

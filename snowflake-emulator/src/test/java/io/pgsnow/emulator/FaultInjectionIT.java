@@ -18,7 +18,6 @@ import java.security.KeyPair;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
-import net.snowflake.client.jdbc.SnowflakeConnection;
 import net.snowflake.ingest.SimpleIngestManager;
 import net.snowflake.ingest.connection.IngestResponseException;
 import net.snowflake.ingest.utils.StagedFileWrapper;
@@ -109,14 +108,13 @@ class FaultInjectionIT {
   void matchingFilesFailToLoad() throws Exception {
     emulator.faults().failLoads("poison", "Injected: disk on fire");
     try (Connection conn = EmulatorClients.password(emulator, "FAULT_DB", "PUBLIC")) {
-      conn.unwrap(SnowflakeConnection.class)
-          .uploadStream(
-              "s",
-              "x",
-              new ByteArrayInputStream(
-                  "{\"meta\":{},\"content\":{}}".getBytes(StandardCharsets.UTF_8)),
-              "poison.json",
-              false);
+      DriverApi.uploadStream(
+          conn,
+          "s",
+          "x",
+          new ByteArrayInputStream("{\"meta\":{},\"content\":{}}".getBytes(StandardCharsets.UTF_8)),
+          "poison.json",
+          false);
     }
     try (SimpleIngestManager ingest = ingest()) {
       ingest.ingestFile(new StagedFileWrapper("x/poison.json", 1L), null);
@@ -138,13 +136,13 @@ class FaultInjectionIT {
 
   private static void stage(String name, String json) throws Exception {
     try (Connection conn = EmulatorClients.password(emulator, "FAULT_DB", "PUBLIC")) {
-      conn.unwrap(SnowflakeConnection.class)
-          .uploadStream(
-              "s",
-              "x",
-              new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
-              name,
-              false);
+      DriverApi.uploadStream(
+          conn,
+          "s",
+          "x",
+          new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+          name,
+          false);
     }
   }
 
@@ -183,14 +181,13 @@ class FaultInjectionIT {
   @Test
   void aValueItsColumnCannotTakeFailsTheFileWithSnowflakesMessage() throws Exception {
     try (Connection conn = EmulatorClients.password(emulator, "FAULT_DB", "PUBLIC")) {
-      conn.unwrap(SnowflakeConnection.class)
-          .uploadStream(
-              "s",
-              "typed",
-              new ByteArrayInputStream(
-                  "{\"n\":1}\n{\"n\":\"abc\"}".getBytes(StandardCharsets.UTF_8)),
-              "mixed.json",
-              false);
+      DriverApi.uploadStream(
+          conn,
+          "s",
+          "typed",
+          new ByteArrayInputStream("{\"n\":1}\n{\"n\":\"abc\"}".getBytes(StandardCharsets.UTF_8)),
+          "mixed.json",
+          false);
     }
     try (SimpleIngestManager ingest =
         new SimpleIngestManager(

@@ -35,11 +35,7 @@ class JdbcSqlIT {
 
   @BeforeAll
   static void start() throws SQLException {
-    emulator =
-        SnowflakeEmulator.builder().user(EmulatorClients.USER, EmulatorClients.PASSWORD).start();
-    try (Connection conn = EmulatorClients.password(emulator)) {
-      exec(conn, "CREATE DATABASE SQL_DB");
-    }
+    emulator = EmulatorClients.startWithDatabase("SQL_DB");
   }
 
   @AfterAll
@@ -220,12 +216,12 @@ class JdbcSqlIT {
       try (Statement st = conn.createStatement()) {
         int merged =
             st.executeUpdate(
-                "merge into current_state t using (select"
-                    + " record_content:id::number as id, record_content:name::string as name from changes"
-                    + " qualify row_number() over (partition by record_content:id::number order by"
-                    + " record_metadata:offset::number desc) = 1) s on t.id = s.id"
-                    + " when matched then update set name = s.name"
-                    + " when not matched then insert (id, name) values (s.id, s.name)");
+                "merge into current_state t using (select record_content:id::number as id,"
+                    + " record_content:name::string as name from changes qualify row_number() over"
+                    + " (partition by record_content:id::number order by"
+                    + " record_metadata:offset::number desc) = 1) s on t.id = s.id when matched"
+                    + " then update set name = s.name when not matched then insert (id, name)"
+                    + " values (s.id, s.name)");
         assertThat(merged).isEqualTo(3);
       }
       assertThat(rows(conn, "select id, name from current_state order by id"))
@@ -260,8 +256,7 @@ class JdbcSqlIT {
   void multiStatementRequestsReturnEachResult() throws SQLException {
     try (Connection conn = connect();
         Statement st = conn.createStatement()) {
-      st.unwrap(net.snowflake.client.jdbc.SnowflakeStatement.class)
-          .setParameter("MULTI_STATEMENT_COUNT", 0);
+      DriverApi.setParameter(st, "MULTI_STATEMENT_COUNT", 0);
       st.execute(
           "create or replace table multi (a number); insert into multi values (1), (2);"
               + " select sum(a) from multi");

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
-import net.snowflake.client.jdbc.SnowflakeConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,13 +30,13 @@ class PersistenceIT {
             "insert into t select parse_json('{\"k\": 1}')",
             "create stage st",
             "create pipe pp as copy into t from @st file_format = (type = 'json')");
-        conn.unwrap(SnowflakeConnection.class)
-            .uploadStream(
-                "st",
-                "",
-                new ByteArrayInputStream("{\"k\": 2}".getBytes(StandardCharsets.UTF_8)),
-                "f.json",
-                false);
+        DriverApi.uploadStream(
+            conn,
+            "st",
+            "",
+            new ByteArrayInputStream("{\"k\": 2}".getBytes(StandardCharsets.UTF_8)),
+            "f.json",
+            false);
         exec(conn, "copy into t from @st file_format = (type = json)");
       }
     }

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
-import net.snowflake.client.jdbc.SnowflakeConnection;
 import net.snowflake.ingest.SimpleIngestManager;
 import net.snowflake.ingest.connection.HistoryRangeResponse;
 import net.snowflake.ingest.connection.HistoryResponse;
@@ -126,8 +125,7 @@ class SnowpipeIT {
 
   private static void upload(String prefix, String name, byte[] bytes) throws SQLException {
     try (Connection conn = EmulatorClients.password(emulator, "KAFKA_DB", "PUBLIC")) {
-      conn.unwrap(SnowflakeConnection.class)
-          .uploadStream(STAGE, prefix, new ByteArrayInputStream(bytes), name, false);
+      DriverApi.uploadStream(conn, STAGE, prefix, new ByteArrayInputStream(bytes), name, false);
     }
   }
 

@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
-import net.snowflake.client.jdbc.SnowflakeConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,9 +78,7 @@ class StageIT {
           new GZIPInputStream(Files.newInputStream(out.resolve("people.json.gz")))) {
         assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("\"bob\"");
       }
-      try (InputStream in =
-          conn.unwrap(SnowflakeConnection.class)
-              .downloadStream("@files", "in/people.json.gz", true)) {
+      try (InputStream in = DriverApi.downloadStream(conn, "@files", "in/people.json.gz", true)) {
         assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("\"ann\"");
       }
 
@@ -125,13 +122,13 @@ class StageIT {
   @Test
   void tableStageListsBarePaths() throws Exception {
     try (Connection conn = connect()) {
-      conn.unwrap(SnowflakeConnection.class)
-          .uploadStream(
-              "@%people",
-              "broken",
-              new java.io.ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)),
-              "rec.json",
-              true);
+      DriverApi.uploadStream(
+          conn,
+          "@%people",
+          "broken",
+          new java.io.ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8)),
+          "rec.json",
+          true);
       assertThat(rows(conn, "ls @%people"))
           .extracting(r -> r.get(0))
           .containsExactly("broken/rec.json.gz");

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.util.Set;
-import net.snowflake.ingest.connection.IngestResponseException;
-import net.snowflake.ingest.utils.BackOffException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 
@@ -41,11 +39,10 @@ public final class SnowflakeErrors {
   public static boolean isTransient(Throwable failure) {
     Throwable t = failure;
     while (t != null) {
-      if (t instanceof IngestResponseException ire) {
-        int status = ire.getErrorCode();
-        return status >= 500 || status == 429 || status == 408;
+      if (t instanceof SnowpipeResponseException response) {
+        return response.isTransient();
       }
-      if (t instanceof BackOffException || t instanceof IOException) {
+      if (t instanceof IOException) {
         return true;
       }
       if (t instanceof SQLException sql) {
@@ -78,8 +75,8 @@ public final class SnowflakeErrors {
 
   /** A message without secrets: the exception types and messages. */
   public static String describe(Throwable failure) {
-    if (failure instanceof IngestResponseException ire) {
-      return "Snowpipe answered HTTP " + ire.getErrorCode() + ": " + ire.getErrorBody();
+    if (failure instanceof SnowpipeResponseException response) {
+      return response.getMessage();
     }
     if (failure instanceof SQLException sql) {
       return sql.getMessage()

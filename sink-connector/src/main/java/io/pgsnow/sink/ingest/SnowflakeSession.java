@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +26,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import net.snowflake.client.jdbc.SnowflakeConnection;
-import net.snowflake.client.jdbc.SnowflakeDriver;
+import net.snowflake.client.api.connection.SnowflakeConnection;
+import net.snowflake.client.api.connection.UploadStreamConfig;
+import net.snowflake.client.api.driver.SnowflakeDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +37,11 @@ import org.slf4j.LoggerFactory;
  * stream upload. Reconnects after a broken connection; the driver renews expired session tokens
  * itself. Callers serialize access.
  *
- * <p>Every call is bounded. Driver 3.24 waits minutes for a request the service does not answer
- * (its socket timeout setting is not applied to statements) and retries an unanswered key-pair
- * login forever, so logins, statements and uploads run on a call thread and the caller stops
- * waiting after the login timeout, or after the statement timeout plus the network timeout.
+ * <p>Every call is bounded. The driver (3.24 and 4.4 alike: the emulator's ClientTimeoutIT runs
+ * against both) waits minutes for a request the service does not answer (its socket timeout setting
+ * is not applied to statements) and waits out or retries an unanswered key-pair login without end
+ * (4.4 waits, 3.24 retries), so logins, statements and uploads run on a call thread and the caller
+ * stops waiting after the login timeout, or after the statement timeout plus the network timeout.
  * Statements also carry the statement timeout as their query timeout, so the driver cancels them on
  * the service. An abandoned call keeps its connection, which is closed once the call ends; the
  * session logs in again for the next call.
@@ -46,6 +49,9 @@ import org.slf4j.LoggerFactory;
 public final class SnowflakeSession implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SnowflakeSession.class);
+
+  /** How long one login attempt may stay unanswered before a new one replaces it. */
+  static final Duration LOGIN_ATTEMPT_LIMIT = Duration.ofSeconds(10);
 
   static {
     // The driver registers itself when loaded; a plugin class loader must load it explicitly.
@@ -78,6 +84,7 @@ public final class SnowflakeSession implements AutoCloseable {
   private final ExecutorService calls;
   private Connection connection;
   private CompletableFuture<Connection> pendingLogin;
+  private long pendingLoginSince;
 
   public SnowflakeSession(ConnectionSettings settings) {
     this.settings = settings;
@@ -104,6 +111,8 @@ public final class SnowflakeSession implements AutoCloseable {
     settings.warehouse().ifPresent(w -> p.put("warehouse", w.resolved()));
     p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
     p.put("CLIENT_TELEMETRY_ENABLED", "false");
+    // No calls home: driver 4.x would otherwise probe the cloud metadata endpoints at each login.
+    p.put("disablePlatformDetection", "true");
     // The network timeout bounds the driver's retries of a failed request. The socket timeout is
     // passed as well, though driver 3.24.2 does not apply it to statements; the call bounds below
     // cover what neither ends.
@@ -133,13 +142,28 @@ public final class SnowflakeSession implements AutoCloseable {
 
   /**
    * Logs in on a call thread and waits at most the login timeout. A login still unanswered then is
-   * not abandoned but waited for again by the next call (the driver keeps retrying it with a new
-   * JWT), so an outage does not pile up logins.
+   * waited for again by the next call, so an outage does not pile up logins, until it is {@link
+   * #LOGIN_ATTEMPT_LIMIT} old: driver 4.x never gives up on an unanswered key-pair login (3.x
+   * retried it after 10 s), so then the attempt is abandoned and a new one starts.
    */
   private Connection login() throws SQLException {
+    if (pendingLogin != null
+        && System.nanoTime() - pendingLoginSince > LOGIN_ATTEMPT_LIMIT.toNanos()) {
+      LOG.warn(
+          "Abandoning a login unanswered for {} s; logging in again",
+          LOGIN_ATTEMPT_LIMIT.toSeconds());
+      pendingLogin.whenComplete(
+          (late, failure) -> {
+            if (late != null) {
+              closeLater(late);
+            }
+          });
+      pendingLogin = null;
+    }
     if (pendingLogin == null) {
       Properties p = properties();
       String url = settings.url().jdbcUrl();
+      pendingLoginSince = System.nanoTime();
       pendingLogin = submit(() -> new SnowflakeDriver().connect(url, p));
     }
     try {
@@ -226,7 +250,19 @@ public final class SnowflakeSession implements AutoCloseable {
         });
   }
 
-  /** Uploads bytes already gzipped to {@code @stage/directory/fileName}, replacing a same name. */
+  /** A file in a stage: its path relative to the stage, and how many bytes the stage holds. */
+  public record StagedFile(String path, long size) {}
+
+  /**
+   * Uploads bytes already gzipped to {@code @stage/directory/fileName}, replacing a same name, and
+   * checks that the stage holds them. Driver 4.x retries a PUT to the storage service's presigned
+   * URL that failed (a 5xx) by sending the request again with its body stream already read: the
+   * storage then holds an empty file and the driver reports success (3.x did not retry that PUT, so
+   * the upload failed). Snowpipe would load the empty file as LOADED with no rows, and its records
+   * would be lost, so a stage holding fewer bytes than were sent is a transient failure and the
+   * next attempt uploads the same bytes under the same name. (Client-side encryption, which
+   * Snowflake's internal stages use, only adds padding to the stored size.)
+   */
   public void upload(Identifier stage, String directory, String fileName, byte[] gzip)
       throws SQLException {
     withConnection(
@@ -234,22 +270,52 @@ public final class SnowflakeSession implements AutoCloseable {
         c -> {
           c.unwrap(SnowflakeConnection.class)
               .uploadStream(
-                  stage.sql(), directory, new ByteArrayInputStream(gzip), fileName, false);
+                  stage.sql(),
+                  fileName,
+                  new ByteArrayInputStream(gzip),
+                  UploadStreamConfig.builder()
+                      .setDestPrefix(directory)
+                      .setCompressData(false)
+                      .build());
           return null;
         });
+    String path = directory + "/" + fileName;
+    long stored =
+        listing(stage, path).stream()
+            .filter(f -> f.path().equals(path))
+            .mapToLong(StagedFile::size)
+            .findFirst()
+            .orElse(-1);
+    if (stored < gzip.length) {
+      throw new SQLTransientException(
+          "The stage holds "
+              + (stored < 0 ? "no file" : stored + " bytes")
+              + " at "
+              + path
+              + " after an upload of "
+              + gzip.length
+              + " bytes that the driver reported as done");
+    }
   }
 
-  /** Paths relative to the stage of the files under {@code directory}. */
-  public List<String> list(Identifier stage, String directory) throws SQLException {
-    List<String> paths = new ArrayList<>();
-    for (Map<String, String> row : query("LIST @" + stage.sql() + "/" + directory + "/")) {
+  /** The files under {@code directory}, with paths relative to the stage. */
+  public List<StagedFile> list(Identifier stage, String directory) throws SQLException {
+    return listing(stage, directory + "/");
+  }
+
+  /** The files whose path relative to the stage starts with {@code prefix}. */
+  private List<StagedFile> listing(Identifier stage, String prefix) throws SQLException {
+    List<StagedFile> files = new ArrayList<>();
+    for (Map<String, String> row : query("LIST @" + stage.sql() + "/" + prefix)) {
       String name = row.get("NAME");
       int slash = name == null ? -1 : name.indexOf('/');
       if (slash > 0) {
-        paths.add(name.substring(slash + 1));
+        String size = row.get("SIZE");
+        files.add(
+            new StagedFile(name.substring(slash + 1), size == null ? -1 : Long.parseLong(size)));
       }
     }
-    return paths;
+    return files;
   }
 
   private <T> T withConnection(String what, ConnectionCall<T> call) throws SQLException {

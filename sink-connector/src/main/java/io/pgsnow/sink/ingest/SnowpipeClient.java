@@ -1,95 +1,55 @@
 package io.pgsnow.sink.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgsnow.sink.recovery.LoadStatus;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
-import java.time.Duration;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import net.snowflake.ingest.SimpleIngestManager;
-import net.snowflake.ingest.connection.HistoryRangeResponse;
-import net.snowflake.ingest.connection.HistoryResponse;
-import net.snowflake.ingest.connection.IngestResponseException;
-import net.snowflake.ingest.utils.StagedFileWrapper;
 
 /**
- * Snowpipe's REST API through the ingest SDK: insertFiles, insertReport and loadHistoryScan, one
- * client per pipe. Callers serialize access.
+ * Snowpipe's REST API, the three calls the sink needs: {@code insertFiles}, {@code insertReport}
+ * and {@code loadHistoryScan}, authenticated with a key-pair JWT. Callers serialize access.
  *
- * <p>The SDK's HTTP client is shared by the whole JVM, with a fixed one-minute socket timeout and
- * up to ten retries of a timed-out request, and it offers no per-request timeout. So each call runs
- * on a worker thread and the caller waits at most the configured request timeout; then the call is
- * abandoned (it may still take effect, which a repeated insertFiles tolerates) and the caller sees
- * a {@link SocketTimeoutException}, a transient fault.
+ * <p>The sink talks to these endpoints itself rather than through the ingest SDK: the SDK 4.x ships
+ * as an 84 MB jar carrying its own copy of the JDBC driver, or unshaded against JDBC 3.x only,
+ * while these calls are a few HTTP requests. Each request is bounded by the Snowpipe request
+ * timeout; a request that times out is a transient fault ({@link
+ * java.net.http.HttpTimeoutException} is an {@link IOException}), and a repeated insertFiles is
+ * harmless because Snowpipe skips a path it loaded before.
  */
 public final class SnowpipeClient implements AutoCloseable {
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Charset UTF8 = StandardCharsets.UTF_8;
+
   private final ConnectionSettings settings;
-  private final Map<String, SimpleIngestManager> managers = new HashMap<>();
-  private final ExecutorService calls =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "pgsnow-snowpipe-call");
-            t.setDaemon(true);
-            return t;
-          });
+  private final SnowpipeJwt jwt;
+  private final HttpClient http;
 
   public SnowpipeClient(ConnectionSettings settings) {
     this.settings = settings;
-  }
-
-  private <T> T call(String what, String pipe, Callable<T> request) throws Exception {
-    Duration timeout = settings.timeouts().snowpipeRequest();
-    Future<T> future = calls.submit(request);
-    try {
-      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      SocketTimeoutException timedOut =
-          new SocketTimeoutException(
-              "Snowpipe "
-                  + what
-                  + " of "
-                  + pipe
-                  + " did not answer within "
-                  + timeout.toMillis()
-                  + " ms");
-      timedOut.initCause(e);
-      throw timedOut;
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      throw new IOException("Interrupted while waiting for Snowpipe " + what + " of " + pipe, e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception cause ? cause : e;
-    }
-  }
-
-  private SimpleIngestManager manager(String pipe) throws Exception {
-    SimpleIngestManager m = managers.get(pipe);
-    if (m == null) {
-      m =
-          new SimpleIngestManager(
-              settings.url().account(),
-              settings.user(),
-              pipe,
-              settings.privateKey(),
-              settings.url().scheme(),
-              settings.url().host(),
-              settings.url().port());
-      managers.put(pipe, m);
-    }
-    return m;
+    this.jwt =
+        new SnowpipeJwt(
+            settings.url().account(), settings.user(), settings.privateKey(), Clock.systemUTC());
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(settings.timeouts().network())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
   }
 
   /**
@@ -97,63 +57,121 @@ public final class SnowpipeClient implements AutoCloseable {
    * before, which makes this safe to repeat.
    */
   public void insertFiles(String pipe, List<String> paths) throws Exception {
-    List<StagedFileWrapper> files =
-        paths.stream().map(p -> new StagedFileWrapper(p, null)).toList();
-    SimpleIngestManager manager = manager(pipe);
-    call("insertFiles", pipe, () -> manager.ingestFiles(files, UUID.randomUUID()));
+    ObjectNode body = JSON.createObjectNode();
+    ArrayNode files = body.putArray("files");
+    paths.forEach(p -> files.addObject().put("path", p));
+    HttpRequest request =
+        request(pipe, "insertFiles", Map.of())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+            .build();
+    send("insertFiles", pipe, request);
   }
 
   /** Outcomes of files the pipe handled in the last ten minutes (insertReport). */
   public Map<String, LoadStatus> recentOutcomes(String pipe) throws Exception {
-    SimpleIngestManager manager = manager(pipe);
-    HistoryResponse response =
-        call("insertReport", pipe, () -> manager.getHistory(UUID.randomUUID(), null, null));
-    return outcomes(response.files);
+    HttpRequest request = request(pipe, "insertReport", Map.of()).GET().build();
+    return outcomes(send("insertReport", pipe, request).path("files"));
   }
 
   /** Outcomes of files loaded since {@code since} (loadHistoryScan). */
   public Map<String, LoadStatus> history(String pipe, Instant since) throws Exception {
+    Map<String, String> range =
+        Map.of(
+            "startTimeInclusive", since.toString(),
+            "endTimeExclusive", Instant.now().plusSeconds(60).toString());
+    HttpRequest request = request(pipe, "loadHistoryScan", range).GET().build();
     try {
-      SimpleIngestManager manager = manager(pipe);
-      String until = Instant.now().plusSeconds(60).toString();
-      HistoryRangeResponse response =
-          call(
-              "loadHistoryScan",
-              pipe,
-              () -> manager.getHistoryRange(UUID.randomUUID(), since.toString(), until));
-      return outcomes(response.files);
-    } catch (IngestResponseException e) {
-      if (e.getErrorCode() == 404) {
+      return outcomes(send("loadHistoryScan", pipe, request).path("files"));
+    } catch (SnowpipeResponseException e) {
+      if (e.status() == 404) {
         return Map.of();
       }
       throw e;
     }
   }
 
-  private static Map<String, LoadStatus> outcomes(List<HistoryResponse.FileEntry> files) {
-    Map<String, LoadStatus> out = new HashMap<>();
-    if (files == null) {
-      return out;
+  private HttpRequest.Builder request(String pipe, String action, Map<String, String> parameters) {
+    StringBuilder uri =
+        new StringBuilder(settings.url().scheme())
+            .append("://")
+            .append(settings.url().host())
+            .append(':')
+            .append(settings.url().port())
+            .append("/v1/data/pipes/")
+            .append(pathSegment(pipe))
+            .append('/')
+            .append(action)
+            .append("?requestId=")
+            .append(UUID.randomUUID());
+    parameters.forEach(
+        (name, value) ->
+            uri.append('&').append(name).append('=').append(URLEncoder.encode(value, UTF8)));
+    return HttpRequest.newBuilder(URI.create(uri.toString()))
+        .timeout(settings.timeouts().snowpipeRequest())
+        .header("Authorization", "Bearer " + jwt.token())
+        .header("X-Snowflake-Authorization-Token-Type", "KEYPAIR_JWT")
+        .header("Accept", "application/json")
+        .header("User-Agent", "pgsnow-snowflake-sink");
+  }
+
+  private JsonNode send(String what, String pipe, HttpRequest request)
+      throws IOException, SnowpipeResponseException {
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString(UTF8));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted while waiting for Snowpipe " + what + " of " + pipe, e);
     }
-    for (HistoryResponse.FileEntry f : files) {
-      LoadStatus.Status status =
-          LoadStatus.Status.parse(f.getStatus() == null ? null : f.getStatus().name());
+    if (response.statusCode() / 100 != 2) {
+      throw new SnowpipeResponseException(
+          what + " of " + pipe, response.statusCode(), response.body());
+    }
+    return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+  }
+
+  /** A pipe name as one path segment: unreserved characters as they are, others percent-encoded. */
+  static String pathSegment(String pipe) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : pipe.getBytes(UTF8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '.'
+          || c == '_'
+          || c == '-'
+          || c == '~') {
+        out.append(c);
+      } else {
+        out.append('%').append(String.format("%02X", b & 0xff));
+      }
+    }
+    return out.toString();
+  }
+
+  static Map<String, LoadStatus> outcomes(JsonNode files) {
+    Map<String, LoadStatus> out = new HashMap<>();
+    for (JsonNode f : files) {
+      String path = f.path("path").asText(null);
+      if (path == null) {
+        continue;
+      }
       out.put(
-          f.getPath(),
+          path,
           new LoadStatus(
-              f.getPath(),
-              status,
-              f.getRowsParsed(),
-              f.getRowsInserted() == null ? 0 : f.getRowsInserted(),
-              f.getFirstError()));
+              path,
+              LoadStatus.Status.parse(f.path("status").asText(null)),
+              f.path("rowsParsed").asLong(0),
+              f.path("rowsInserted").asLong(0),
+              f.path("firstError").asText(null)));
     }
     return out;
   }
 
   @Override
   public void close() {
-    calls.shutdownNow();
-    managers.values().forEach(SimpleIngestManager::close);
-    managers.clear();
+    // java.net.http.HttpClient releases its connections when it is no longer referenced.
   }
 }

@@ -160,6 +160,9 @@ final class CatalogCommands {
     if (exists && !ct.orReplace()) {
       throw alreadyExists(table.name());
     }
+    if (exists) {
+      new LoadMetadata(warehouse).reset(table);
+    }
     String create = ct.orReplace() ? "CREATE OR REPLACE TABLE " : "CREATE TABLE ";
     if (ct.asSelect().isPresent()) {
       ExactIdentifiers.check(s.connection(), ct.asSelect().get());
@@ -250,7 +253,11 @@ final class CatalogCommands {
 
   QueryResult createDynamicTable(SessionState s, CreateDynamicTable dt) throws SQLException {
     ObjectName name = s.qualify(dt.name());
-    if (relationExists(s.connection(), name) && !dt.orReplace()) {
+    boolean exists = relationExists(s.connection(), name);
+    if (exists && dt.ifNotExists()) {
+      return QueryResult.status(name.name() + " already exists, statement succeeded.");
+    }
+    if (exists && !dt.orReplace()) {
       throw alreadyExists(name.name());
     }
     ExactIdentifiers.check(s.connection(), dt.select());
@@ -276,6 +283,9 @@ final class CatalogCommands {
     }
     String kind = drop.kind().equals("VIEW") ? "VIEW" : "TABLE";
     exec(s.connection(), "DROP " + kind + " " + name.toDuckSql());
+    if (kind.equals("TABLE")) {
+      new LoadMetadata(warehouse).reset(name);
+    }
     if (drop.kind().equals("DYNAMIC TABLE")) {
       dynamicTables.drop(name);
     }

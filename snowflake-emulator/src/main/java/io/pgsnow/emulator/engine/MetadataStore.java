@@ -190,6 +190,11 @@ public final class MetadataStore implements UserDirectory.Store, AutoCloseable {
         args);
   }
 
+  /** Deletes the load history kept under {@code pipe} (a pipe's name or a table's COPY key). */
+  public synchronized void forgetLoads(String pipe) {
+    update("DELETE FROM emulator_meta.load_history WHERE pipe = ?", List.of(pipe));
+  }
+
   /** Load history of one pipe, or of all pipes when {@code pipe} is null, oldest first. */
   public synchronized List<LoadRecord> loads(String pipe) {
     List<LoadRecord> out = new ArrayList<>();

@@ -4,6 +4,7 @@ import io.pgsnow.emulator.sql.LikePattern;
 import io.pgsnow.emulator.sql.ObjectName;
 import io.pgsnow.emulator.sql.SnowflakeSqlException;
 import io.pgsnow.emulator.sql.Statement.Show;
+import io.pgsnow.emulator.sql.Unsupported;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ final class ShowCommands {
       case "STAGES" -> stages(s, show);
       case "PIPES" -> pipes(s, show);
       case "DYNAMIC TABLES" -> dynamicTables(s, show);
-      default -> new QueryResult(List.of(Column.text("name")), new ArrayList<>(), QueryResult.SHOW);
+      default -> throw Unsupported.feature("SHOW " + show.kind());
     };
   }
 

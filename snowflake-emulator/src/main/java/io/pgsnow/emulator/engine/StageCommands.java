@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /** Stages, pipes, and the file commands PUT / GET / LIST / REMOVE / COPY INTO. */
 final class StageCommands {
@@ -215,11 +216,8 @@ final class StageCommands {
   QueryResult copy(SessionState s, CopyInto raw) throws SQLException {
     CopyInto copy = qualified(raw, s.database(), s.schema());
     requireStage(copy.source());
-    String historyKey = "COPY:" + copy.table().display();
-    List<String> done = new ArrayList<>();
-    for (LoadRecord r : warehouse.metadata().loads(historyKey)) {
-      done.add(r.path());
-    }
+    String historyKey = LoadMetadata.key(copy.table());
+    Set<String> done = new LoadMetadata(warehouse).loadedPaths(copy.table(), Instant.now());
     List<List<String>> rows = new ArrayList<>();
     for (StageFile file : filesFor(copy)) {
       if (!copy.force() && done.contains(file.path())) {

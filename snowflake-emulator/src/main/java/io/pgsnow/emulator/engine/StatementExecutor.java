@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +34,34 @@ public final class StatementExecutor {
   private final CatalogCommands catalog;
   private final ShowCommands show;
   private final StageCommands stageCommands;
+  private final LoadMetadata loadMetadata;
+
+  /**
+   * Statements that change the catalog. Snowflake runs each atomically: two sessions that send
+   * {@code CREATE TABLE IF NOT EXISTS t} at once both succeed, one creating the table. DuckDB's
+   * catalog is not checked and changed in one step here, so these statements run one at a time.
+   */
+  private static final Set<Class<? extends Statement>> CATALOG_CHANGES =
+      Set.of(
+          Statement.DatabaseObjectDdl.class,
+          Statement.CreateTable.class,
+          Statement.AddColumns.class,
+          Statement.CreateView.class,
+          Statement.CreateDynamicTable.class,
+          Statement.DropObject.class,
+          Statement.CreateStage.class,
+          Statement.CreatePipe.class,
+          Statement.Truncate.class,
+          Statement.UserDdl.class);
+
+  private final Object catalogChange = new Object();
 
   public StatementExecutor(
       Warehouse warehouse, StageStore stages, UserDirectory users, DynamicTables dynamicTables) {
     this.catalog = new CatalogCommands(warehouse, users, dynamicTables);
     this.show = new ShowCommands(warehouse);
     this.stageCommands = new StageCommands(warehouse, stages);
+    this.loadMetadata = new LoadMetadata(warehouse);
     registerHandlers();
   }
 
@@ -73,6 +96,11 @@ public final class StatementExecutor {
     synchronized (session) {
       try {
         Statement statement = StatementParser.parse(sql, resolved.tokens(), session.values());
+        if (CATALOG_CHANGES.contains(statement.getClass())) {
+          synchronized (catalogChange) {
+            return dispatch(session, statement, remaining);
+          }
+        }
         return dispatch(session, statement, remaining);
       } catch (SQLException e) {
         throw DuckDbErrors.translate(e);
@@ -114,6 +142,7 @@ public final class StatementExecutor {
     on(Statement.Put.class, (s, st, b) -> stageCommands.put(s, st));
     on(Statement.Get.class, (s, st, b) -> stageCommands.get(s, st));
     on(Statement.CopyInto.class, (s, st, b) -> stageCommands.copy(s, st));
+    on(Statement.Truncate.class, (s, st, b) -> loadMetadata.truncate(s, st));
   }
 
   @SuppressWarnings("unchecked")

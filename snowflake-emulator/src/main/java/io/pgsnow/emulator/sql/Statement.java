@@ -26,6 +26,9 @@ public sealed interface Statement {
       Optional<String> asSelect)
       implements Statement {}
 
+  /** TRUNCATE [TABLE] [IF EXISTS]. */
+  record Truncate(ObjectName table, boolean ifExists) implements Statement {}
+
   /** ALTER TABLE ADD COLUMN. */
   record AddColumns(ObjectName table, boolean ifNotExists, List<ColumnDef> columns)
       implements Statement {}
@@ -34,7 +37,13 @@ public sealed interface Statement {
   record CreateView(ObjectName name, boolean orReplace, String select) implements Statement {}
 
   /** CREATE DYNAMIC TABLE; refreshed by the emulator from {@code select} (DuckDB SQL). */
-  record CreateDynamicTable(ObjectName name, boolean orReplace, String targetLag, String select)
+  record CreateDynamicTable(
+      ObjectName name,
+      boolean orReplace,
+      boolean ifNotExists,
+      String targetLag,
+      ObjectName warehouse,
+      String select)
       implements Statement {}
 
   /** ALTER DYNAMIC TABLE ... REFRESH. */

@@ -20,9 +20,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Turns Snowflake SQL into a {@link Statement}. Pure: no I/O, no DuckDB. */
 public final class StatementParser {
+
+  private static final Pattern TARGET_LAG =
+      Pattern.compile("(?i)\\s*(\\d+)\\s*(second|seconds|minute|minutes|hour|hours|day|days)\\s*");
 
   private static final SessionValues NO_SESSION = new SessionValues("", "", "", "");
 
@@ -66,10 +71,14 @@ public final class StatementParser {
       case "UPDATE" -> passthrough(SqlKind.UPDATE);
       case "DELETE" -> passthrough(SqlKind.DELETE);
       case "MERGE" -> passthrough(SqlKind.MERGE);
-      case "TRUNCATE" -> passthrough(SqlKind.DDL);
-      default ->
-          throw SnowflakeSqlException.syntax(
-              "syntax error line 1 at position 0 unexpected '" + cursor.peek().text() + "'.");
+      case "TRUNCATE" -> truncate();
+      default -> {
+        if (Unsupported.KNOWN_STATEMENTS.contains(first)) {
+          throw Unsupported.feature(first + " statement");
+        }
+        throw SnowflakeSqlException.syntax(
+            "syntax error line 1 at position 0 unexpected '" + cursor.peek().text() + "'.");
+      }
     };
   }
 
@@ -94,12 +103,12 @@ public final class StatementParser {
       case "STAGE" -> new CreateStage(nameAfterIf("NOT", "EXISTS"), orReplace, lastIf);
       case "PIPE" -> FileCommandParser.createPipe(sql, tokens, orReplace);
       case "USER" -> userDdl(cursor.objectName());
-      case "WAREHOUSE", "ROLE", "FILE", "SEQUENCE", "TASK", "STREAM" ->
+      case "WAREHOUSE", "ROLE" ->
           new Accepted(
               kind.charAt(0)
                   + kind.substring(1).toLowerCase(Locale.ROOT)
                   + " successfully created.");
-      default -> throw SnowflakeSqlException.syntax("unsupported CREATE " + kind);
+      default -> throw Unsupported.feature("CREATE " + kind);
     };
   }
 
@@ -199,20 +208,89 @@ public final class StatementParser {
     return new CreateView(name, orReplace, ExpressionTranslator.translate(cursor.rest(), session));
   }
 
+  /**
+   * CREATE DYNAMIC TABLE with the two options Snowflake requires, TARGET_LAG and WAREHOUSE, and no
+   * other: the optional ones (REFRESH_MODE, INITIALIZE, CLUSTER BY, COMMENT, a column list, …) fail
+   * as unsupported rather than being ignored.
+   */
   private Statement createDynamicTable(boolean orReplace) {
     cursor.expectWord("TABLE");
     ObjectName name = nameAfterIf("NOT", "EXISTS");
-    String targetLag = "DOWNSTREAM";
+    boolean ifNotExists = lastIf;
+    String targetLag = null;
+    ObjectName warehouse = null;
     while (!cursor.atEnd() && !cursor.peek().isWord("AS")) {
-      Token t = cursor.next();
-      if (t.isWord("TARGET_LAG")) {
-        cursor.acceptSymbol("=");
-        targetLag = cursor.stringOrWord();
+      Token option = cursor.next();
+      if (option.isWord("TARGET_LAG")) {
+        cursor.expectSymbol("=");
+        targetLag = targetLag(cursor.next());
+      } else if (option.isWord("WAREHOUSE")) {
+        cursor.expectSymbol("=");
+        warehouse = cursor.objectName();
+      } else if (option.isSymbol("(")) {
+        throw Unsupported.feature("CREATE DYNAMIC TABLE with a column list");
+      } else {
+        throw Unsupported.feature("CREATE DYNAMIC TABLE option " + option.text());
       }
+    }
+    List<String> missing = new ArrayList<>();
+    if (targetLag == null) {
+      missing.add("TARGET_LAG");
+    }
+    if (warehouse == null) {
+      missing.add("WAREHOUSE");
+    }
+    if (!missing.isEmpty()) {
+      throw SnowflakeSqlException.syntax("Missing option(s): " + missing + ".");
     }
     cursor.expectWord("AS");
     return new CreateDynamicTable(
-        name, orReplace, targetLag, ExpressionTranslator.translate(cursor.rest(), session));
+        name,
+        orReplace,
+        ifNotExists,
+        targetLag,
+        warehouse,
+        ExpressionTranslator.translate(cursor.rest(), session));
+  }
+
+  /**
+   * A TARGET_LAG value as Snowflake takes it: DOWNSTREAM, or a quoted number of seconds, minutes,
+   * hours or days of at least one minute ("The minimum target lag is 60 seconds. Values below this
+   * fail validation": https://docs.snowflake.com/en/user-guide/dynamic-tables/target-lag).
+   */
+  private static String targetLag(Token value) {
+    if (value.kind() != Token.Kind.STRING) {
+      if (value.isWord("DOWNSTREAM")) {
+        return "DOWNSTREAM";
+      }
+      throw SnowflakeSqlException.syntax(
+          "invalid value [" + value.text() + "] for parameter 'TARGET_LAG'.");
+    }
+    Matcher m = TARGET_LAG.matcher(value.stringValue());
+    if (!m.matches()) {
+      throw SnowflakeSqlException.syntax(
+          "invalid value ['" + value.stringValue() + "'] for parameter 'TARGET_LAG'.");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2).toLowerCase(Locale.ROOT);
+    long seconds =
+        unit.startsWith("second")
+            ? n
+            : unit.startsWith("minute") ? n * 60 : unit.startsWith("hour") ? n * 3600 : n * 86400;
+    if (seconds < 60) {
+      throw SnowflakeSqlException.syntax(
+          "invalid value ['"
+              + value.stringValue()
+              + "'] for parameter 'TARGET_LAG': the minimum target lag is 1 minute.");
+    }
+    return value.stringValue().trim();
+  }
+
+  private Statement truncate() {
+    cursor.expectWord("TRUNCATE");
+    cursor.acceptWord("TABLE");
+    ObjectName table = nameAfterIf("EXISTS");
+    return new Statement.Truncate(table, lastIf);
   }
 
   private Statement drop() {
@@ -226,7 +304,8 @@ public final class StatementParser {
     return switch (kind) {
       case "DATABASE", "SCHEMA" -> new DatabaseObjectDdl(kind, false, name, false, lastIf);
       case "TABLE", "VIEW", "STAGE", "PIPE", "DYNAMIC TABLE" -> new DropObject(kind, name, lastIf);
-      default -> new Accepted("Statement executed successfully.");
+      case "WAREHOUSE", "ROLE" -> new Accepted("Statement executed successfully.");
+      default -> throw Unsupported.feature("DROP " + kind);
     };
   }
 
@@ -250,15 +329,15 @@ public final class StatementParser {
       case "TABLE" -> alterTable();
       case "USER" -> alterUser();
       case "DYNAMIC" -> alterDynamicTable();
-      default -> new Accepted("Statement executed successfully.");
+      case "SESSION", "WAREHOUSE", "ROLE" -> new Accepted("Statement executed successfully.");
+      default -> throw Unsupported.feature("ALTER " + kind);
     };
   }
 
   private Statement alterTable() {
     ObjectName table = nameAfterIf("EXISTS");
     if (!cursor.acceptWord("ADD")) {
-      throw new SnowflakeSqlException(
-          SnowflakeSqlException.UNSUPPORTED, "0A000", "Unsupported ALTER TABLE: " + sql);
+      throw Unsupported.feature("ALTER TABLE without ADD COLUMN");
     }
     cursor.acceptWord("COLUMN");
     boolean ifNotExists = cursor.acceptWords("IF", "NOT", "EXISTS");

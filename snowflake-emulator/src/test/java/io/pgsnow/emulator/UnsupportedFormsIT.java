@@ -1,0 +1,131 @@
+package io.pgsnow.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Statements the emulator does not implement fail through the driver with Snowflake's
+ * unsupported-feature shape (002040, SQLSTATE 0A000), never with a success message; the few it
+ * accepts and ignores (listed in its README) still answer success.
+ */
+class UnsupportedFormsIT {
+
+  private static SnowflakeEmulator emulator;
+
+  @BeforeAll
+  static void start() throws SQLException {
+    emulator = EmulatorClients.startWithDatabase("FORMS_DB");
+  }
+
+  @AfterAll
+  static void stop() {
+    emulator.close();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "create sequence seq1",
+        "create file format ff type = json",
+        "create task t1 as select 1",
+        "create stream s1 on table t",
+        "alter pipe p1 refresh",
+        "alter stage st1 set url = 'x'",
+        "alter schema public rename to other",
+        "drop user someone",
+        "drop sequence seq1",
+        "show warehouses",
+        "show file formats",
+        "call my_procedure()",
+        "explain select 1",
+        "set v = 1",
+        "undrop table t",
+        "create dynamic table dt1 target_lag = '1 minute' warehouse = wh refresh_mode = full"
+            + " as select 1 as a",
+        "create dynamic table dt1 target_lag = '1 minute' warehouse = wh initialize = on_schedule"
+            + " as select 1 as a",
+        "create dynamic table dt1 target_lag = '1 minute' warehouse = wh cluster by (a)"
+            + " as select 1 as a",
+        "create dynamic table dt1 target_lag = '1 minute' warehouse = wh comment = 'x'"
+            + " as select 1 as a",
+        "create dynamic table dt1 (a) target_lag = '1 minute' warehouse = wh as select 1 as a"
+      })
+  void failsWithTheUnsupportedFeatureError(String sql) throws SQLException {
+    SQLException e = failure(sql);
+    assertThat(e.getErrorCode()).isEqualTo(2040);
+    assertThat(e.getSQLState()).isEqualTo("0A000");
+    assertThat(e.getMessage())
+        .contains("Unsupported feature")
+        .contains("pgsnow Snowflake emulator does not implement it");
+  }
+
+  /** The driver's exception for {@code sql}, which must fail. */
+  private static SQLException failure(String sql) throws SQLException {
+    try (Connection conn = EmulatorClients.password(emulator, "FORMS_DB", "PUBLIC");
+        Statement st = conn.createStatement()) {
+      SQLException e = catchThrowableOfType(SQLException.class, () -> st.execute(sql));
+      assertThat((Throwable) e).as("the failure of %s", sql).isNotNull();
+      return e;
+    }
+  }
+
+  @Test
+  void acceptedAndIgnoredFormsStillSucceed() throws SQLException {
+    try (Connection conn = EmulatorClients.password(emulator, "FORMS_DB", "PUBLIC");
+        Statement st = conn.createStatement()) {
+      for (String sql :
+          new String[] {
+            "alter session set timezone = 'UTC'",
+            "create warehouse wh1",
+            "alter warehouse wh1 set warehouse_size = 'XSMALL'",
+            "drop warehouse wh1",
+            "create role r1",
+            "grant usage on database forms_db to role r1",
+            "revoke usage on database forms_db from role r1",
+            "drop role r1",
+            "begin",
+            "commit",
+            "create dynamic table dt2 target_lag = '1 minute' warehouse = any_wh as select 1 as a",
+            "create dynamic table if not exists dt2 target_lag = downstream warehouse = other_wh"
+                + " as select 2 as a"
+          }) {
+        assertThatCode(() -> st.execute(sql)).as(sql).doesNotThrowAnyException();
+      }
+    }
+  }
+
+  /**
+   * TARGET_LAG and WAREHOUSE are required and TARGET_LAG is at least one minute
+   * (https://docs.snowflake.com/en/user-guide/dynamic-tables/target-lag: "The minimum target lag is
+   * 60 seconds. Values below this fail validation").
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "create dynamic table dt3 warehouse = wh as select 1 as a",
+        "create dynamic table dt3 target_lag = '1 minute' as select 1 as a",
+        "create dynamic table dt3 target_lag = '59 seconds' warehouse = wh as select 1 as a",
+        "create dynamic table dt3 target_lag = 'soon' warehouse = wh as select 1 as a",
+        "create dynamic table dt3 target_lag = upstream warehouse = wh as select 1 as a"
+      })
+  void dynamicTableOptionsSnowflakeRejectsFailAsCompilationErrors(String sql) throws SQLException {
+    SQLException e = failure(sql);
+    assertThat(e.getErrorCode()).isEqualTo(1003);
+    assertThat(e.getMessage())
+        .startsWith("SQL compilation error")
+        .matches("(?s).*(Missing option\\(s\\): \\[\\w+]|parameter 'TARGET_LAG').*");
+    try (Connection conn = EmulatorClients.password(emulator, "FORMS_DB", "PUBLIC")) {
+      assertThat(EmulatorClients.rows(conn, "show dynamic tables like 'DT3'")).isEmpty();
+    }
+  }
+}
