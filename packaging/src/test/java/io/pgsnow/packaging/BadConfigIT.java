@@ -3,7 +3,6 @@ package io.pgsnow.packaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.LocalPostgres;
 import java.io.IOException;
@@ -14,21 +13,14 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
-import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.apache.kafka.connect.runtime.rest.entities.CreateConnectorRequest;
 import org.apache.kafka.connect.runtime.rest.errors.ConnectRestException;
 import org.junit.jupiter.api.AfterAll;
@@ -48,7 +40,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BadConfigIT {
   private static final String SOURCE = "io.pgsnow.source.PostgresCdcSourceConnector";
-  private static final String SINK = "io.pgsnow.sink.SnowflakeSinkConnector";
+  private static final String SINK = TestWarehouse.SINK;
   private static final String DB = "bad_config";
   private static final String REMOVE = "<remove>";
 
@@ -57,13 +49,11 @@ class BadConfigIT {
 
   private static final String LIMITED = "cdc_limited";
   private static final String LIMITED_PASSWORD = "limited-pw";
-  private static final String USER = "PGSNOW";
   private static final String PASSPHRASE = "right-passphrase";
-  private static final KeyPair KEYS = rsaKeyPair();
 
   private static LocalPostgres pg;
   private static ConnectCluster connect;
-  private static SnowflakeEmulator emulator;
+  private static TestWarehouse warehouse;
   private static int closedPort;
   private static String encryptedKey;
 
@@ -378,24 +368,9 @@ class BadConfigIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    encryptedKey = encrypted(KEYS);
-    connect =
-        ConnectCluster.builder()
-            .name("bad-config")
-            .pluginPath(PluginArchives.pluginPath())
-            .workerProperty("plugin.discovery", "service_load")
-            .start();
-    emulator = SnowflakeEmulator.builder().userKey(USER, KEYS.getPublic()).start();
-    Properties p = new Properties();
-    p.put("account", "BAD");
-    p.put("user", USER);
-    p.put("authenticator", "SNOWFLAKE_JWT");
-    p.put("privateKey", KEYS.getPrivate());
-    try (Connection c = DriverManager.getConnection(emulator.jdbcUrl(), p);
-        Statement st = c.createStatement()) {
-      st.execute("CREATE DATABASE IF NOT EXISTS KAFKA_DB");
-      st.execute("CREATE SCHEMA IF NOT EXISTS KAFKA_DB.PUBLIC");
-    }
+    connect = PluginArchives.cluster("bad-config").start();
+    warehouse = new TestWarehouse();
+    encryptedKey = encrypted(warehouse.keys);
   }
 
   @AfterAll
@@ -403,8 +378,8 @@ class BadConfigIT {
     if (connect != null) {
       connect.close();
     }
-    if (emulator != null) {
-      emulator.close();
+    if (warehouse != null) {
+      warehouse.close();
     }
     if (pg != null) {
       pg.executeIn(DB, "SELECT pg_drop_replication_slot('bad_test_decoding')");
@@ -419,16 +394,7 @@ class BadConfigIT {
       config.put("publication.autocreate.mode", "filtered");
       return config;
     }
-    Map<String, String> config = new HashMap<>();
-    config.put("connector.class", SINK);
-    config.put("topics", "bad_topic");
-    config.put("snowflake.topic2table.map", "bad_topic:BAD_TABLE");
-    config.put("snowflake.url.name", emulator.accountUrl());
-    config.put("snowflake.user.name", USER);
-    config.put("snowflake.private.key", base64(KEYS.getPrivate().getEncoded()));
-    config.put("snowflake.database.name", "KAFKA_DB");
-    config.put("snowflake.schema.name", "PUBLIC");
-    config.put("snowflake.warehouse.name", "COMPUTE_WH");
+    Map<String, String> config = warehouse.sinkConfig("bad_topic", "bad_topic:BAD_TABLE");
     return config;
   }
 
@@ -520,24 +486,9 @@ class BadConfigIT {
     return text.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
-  /** Error messages by key, for the keys that have any. */
   private static Map<String, List<String>> errors(
       String connectorClass, Map<String, String> config) {
-    ConfigInfos infos = connect.connect().validateConnectorConfig(connectorClass, config);
-    return infos.configs().stream()
-        .map(ConfigInfo::configValue)
-        .filter(v -> !v.errors().isEmpty())
-        .collect(Collectors.toMap(v -> v.name(), v -> v.errors()));
-  }
-
-  private static KeyPair rsaKeyPair() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048);
-      return generator.generateKeyPair();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return TestWarehouse.validationErrors(connect, connectorClass, config);
   }
 
   private static String ecKey() {

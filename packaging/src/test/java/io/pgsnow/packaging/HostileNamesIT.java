@@ -2,13 +2,9 @@ package io.pgsnow.packaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.LocalPostgres;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -16,12 +12,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,24 +33,13 @@ class HostileNamesIT {
   private static final String SCHEMA = "we\"ird.schema";
   private static final String TABLE = "Robert'); DROP TABLE students;--";
   private static final String SNOWFLAKE_TABLE = "Robert'); DROP TABLE students;--";
+  private static final String TYPED_TABLE = "select";
   private static final List<String> COLUMNS =
       List.of("select", "a.b", "with space", "quo\"te", "ünï cödé", "x'); DROP TABLE t; --");
-  private static final String USER = "PGSNOW";
-  private static final KeyPair KEYS = newKeyPair();
 
   private static LocalPostgres pg;
   private static ConnectCluster connect;
-  private static SnowflakeEmulator emulator;
-
-  private static KeyPair newKeyPair() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048);
-      return generator.generateKeyPair();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  private static TestWarehouse warehouse;
 
   private static String quoted(String identifier) {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
@@ -89,18 +71,11 @@ class HostileNamesIT {
         "CREATE TABLE students (id int PRIMARY KEY)",
         "CREATE TABLE t (id int PRIMARY KEY)");
     insert(1);
-    connect =
-        ConnectCluster.builder()
-            .name("hostile")
-            .pluginPath(PluginArchives.pluginPath())
-            .workerProperty("plugin.discovery", "service_load")
-            .start();
+    connect = PluginArchives.cluster("hostile").start();
     connect.kafka().createTopic(topic(), 1);
-    emulator = SnowflakeEmulator.builder().userKey(USER, KEYS.getPublic()).start();
-    try (Connection c = snowflake();
+    warehouse = new TestWarehouse();
+    try (Connection c = warehouse.connect();
         Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE IF NOT EXISTS KAFKA_DB");
-      s.execute("CREATE SCHEMA IF NOT EXISTS KAFKA_DB.PUBLIC");
       s.execute("CREATE TABLE KAFKA_DB.PUBLIC.STUDENTS (ID NUMBER)");
       s.execute("CREATE TABLE KAFKA_DB.PUBLIC.T (ID NUMBER)");
     }
@@ -111,8 +86,8 @@ class HostileNamesIT {
     if (connect != null) {
       connect.close();
     }
-    if (emulator != null) {
-      emulator.close();
+    if (warehouse != null) {
+      warehouse.close();
     }
   }
 
@@ -132,17 +107,6 @@ class HostileNamesIT {
     }
   }
 
-  static Connection snowflake() throws SQLException {
-    Properties p = new Properties();
-    p.put("account", "EMULATOR");
-    p.put("user", USER);
-    p.put("authenticator", "SNOWFLAKE_JWT");
-    p.put("privateKey", KEYS.getPrivate());
-    p.put("db", "KAFKA_DB");
-    p.put("schema", "PUBLIC");
-    return DriverManager.getConnection(emulator.jdbcUrl(), p);
-  }
-
   private static Map<String, String> source() {
     Map<String, String> config = PluginArchives.sourceConfig(pg, DB, PREFIX);
     config.remove("transforms");
@@ -154,25 +118,23 @@ class HostileNamesIT {
   }
 
   private static Map<String, String> sink() {
-    Map<String, String> config = new HashMap<>();
-    config.put("connector.class", "io.pgsnow.sink.SnowflakeSinkConnector");
-    config.put("tasks.max", "1");
-    config.put("topics", topic());
-    config.put("snowflake.topic2table.map", topic() + ":" + quoted(SNOWFLAKE_TABLE));
-    config.put("snowflake.url.name", emulator.accountUrl());
-    config.put("snowflake.user.name", USER);
-    config.put(
-        "snowflake.private.key",
-        Base64.getEncoder().encodeToString(KEYS.getPrivate().getEncoded()));
-    config.put("snowflake.database.name", "KAFKA_DB");
-    config.put("snowflake.schema.name", "PUBLIC");
-    config.put("snowflake.warehouse.name", "COMPUTE_WH");
+    Map<String, String> config =
+        warehouse.sinkConfig(topic(), topic() + ":" + quoted(SNOWFLAKE_TABLE));
     config.put("snowflake.model.views", "true");
     config.put("snowflake.model.current_state", "view");
     config.put("buffer.flush.time", "2");
     config.put("snowflake.load.check.interval.ms", "500");
-    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+    return config;
+  }
+
+  /** Unwrapped rows into a table named by a reserved word, one typed column per field. */
+  private static Map<String, String> typedSink() {
+    Map<String, String> config = warehouse.sinkConfig(topic(), topic() + ":" + quoted(TYPED_TABLE));
+    config.put("transforms", "unwrap");
+    config.put("transforms.unwrap.type", "io.pgsnow.smt.UnwrapChangeEvent$Value");
+    config.put("snowflake.enable.schematization", "true");
+    config.put("buffer.flush.time", "2");
+    config.put("snowflake.load.check.interval.ms", "500");
     return config;
   }
 
@@ -180,8 +142,11 @@ class HostileNamesIT {
   void hostileNamesArriveQuotedAndInjectNothing() throws Exception {
     connect.createConnector("hn-source", source());
     connect.createConnector("hn-sink", sink());
+    connect.createConnector("hn-sink-typed", typedSink());
     connect.awaitRunning("hn-source", 1, Duration.ofSeconds(60));
     connect.awaitRunning("hn-sink", 1, Duration.ofSeconds(60));
+    connect.awaitRunning("hn-sink-typed", 1, Duration.ofSeconds(60));
+    List<Map<String, String>> snapshot = postgresRows();
     pg.awaitSlotActive(DB, PREFIX + "_slot");
     insert(2);
     pg.executeIn(
@@ -201,8 +166,18 @@ class HostileNamesIT {
         .pollInterval(Duration.ofSeconds(1))
         .ignoreExceptions()
         .untilAsserted(() -> assertThat(snowflakeRows()).isEqualTo(expected));
+    // The typed table is the log: the first version of row 1, row 2 and the updated row 1.
+    List<Map<String, String>> log = new ArrayList<>(snapshot);
+    log.add(expected.get(1));
+    log.add(expected.get(0));
+    Awaitility.await("the typed rows of " + TYPED_TABLE)
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .untilAsserted(() -> assertThat(typedRows()).containsExactlyInAnyOrderElementsOf(log));
     assertThat(connect.failedTaskTrace("hn-source")).isEmpty();
     assertThat(connect.failedTaskTrace("hn-sink")).isEmpty();
+    assertThat(connect.failedTaskTrace("hn-sink-typed")).isEmpty();
 
     // What the injection-looking names mention is still there.
     try (Connection c = pg.connect(DB);
@@ -214,7 +189,7 @@ class HostileNamesIT {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(2);
     }
-    try (Connection c = snowflake();
+    try (Connection c = warehouse.connect();
         Statement s = c.createStatement()) {
       s.executeQuery("SELECT COUNT(*) FROM STUDENTS").close();
       s.executeQuery("SELECT COUNT(*) FROM T").close();
@@ -238,7 +213,7 @@ class HostileNamesIT {
    * is kept as it is, quoted.
    */
   private static List<Map<String, String>> snowflakeRows() throws SQLException {
-    try (Connection c = snowflake();
+    try (Connection c = warehouse.connect();
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
@@ -247,8 +222,22 @@ class HostileNamesIT {
     }
   }
 
+  /** The schematized table's rows; its columns are matched to PostgreSQL's ignoring case. */
+  private static List<Map<String, String>> typedRows() throws SQLException {
+    try (Connection c = warehouse.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT * FROM " + quoted(TYPED_TABLE))) {
+      return rows(rs, true, true);
+    }
+  }
+
   private static List<Map<String, String>> rows(ResultSet rs, boolean snowflake)
       throws SQLException {
+    return rows(rs, snowflake, false);
+  }
+
+  private static List<Map<String, String>> rows(
+      ResultSet rs, boolean snowflake, boolean ignoringCase) throws SQLException {
     ResultSetMetaData meta = rs.getMetaData();
     List<Map<String, String>> rows = new ArrayList<>();
     while (rs.next()) {
@@ -258,7 +247,8 @@ class HostileNamesIT {
         String name = snowflake ? snowflakeName(column) : column;
         int index = -1;
         for (int i = 1; i <= meta.getColumnCount(); i++) {
-          if (meta.getColumnLabel(i).equals(name)) {
+          String label = meta.getColumnLabel(i);
+          if (ignoringCase ? label.equalsIgnoreCase(column) : label.equals(name)) {
             index = i;
           }
         }

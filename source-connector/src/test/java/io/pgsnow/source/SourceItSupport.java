@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 
 /** Shared set-up of the source connector's integration tests. */
 final class SourceItSupport {
@@ -62,6 +65,22 @@ final class SourceItSupport {
     config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
     config.put("value.converter.schemas.enable", "true");
     return config;
+  }
+
+  /**
+   * The errors the worker's validate endpoint gives for a source config, by key (several joined by
+   * " | "), for the keys that have any; names the connector after its slot when unnamed.
+   */
+  static Map<String, String> validationErrors(ConnectCluster connect, Map<String, String> config) {
+    config.putIfAbsent("name", "validation-" + config.get("slot.name"));
+    ConfigInfos infos =
+        connect
+            .connect()
+            .validateConnectorConfig(PostgresCdcSourceConnector.class.getName(), config);
+    return infos.configs().stream()
+        .map(ConfigInfo::configValue)
+        .filter(v -> !v.errors().isEmpty())
+        .collect(Collectors.toMap(v -> v.name(), v -> String.join(" | ", v.errors())));
   }
 
   /** A consumed record as JSON: key and value (null for a tombstone), with their schemas. */

@@ -16,9 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
-import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,34 +35,8 @@ class TlsIT {
   @BeforeAll
   static void start() throws Exception {
     certs = Files.createTempDirectory("pgsnow-tls-it");
-    openssl(
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=pgsnow test CA",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt");
-    openssl(
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=another CA",
-        "-keyout",
-        "other-ca.key",
-        "-out",
-        "other-ca.crt");
+    selfSignedCa("pgsnow test CA", "ca");
+    selfSignedCa("another CA", "other-ca");
     openssl(
         "req",
         "-newkey",
@@ -191,15 +162,24 @@ class TlsIT {
   }
 
   private static Map<String, String> errors(Map<String, String> config) {
-    config.putIfAbsent("name", "tls-" + config.get("slot.name"));
-    ConfigInfos infos =
-        connect
-            .connect()
-            .validateConnectorConfig(PostgresCdcSourceConnector.class.getName(), config);
-    return infos.configs().stream()
-        .map(ConfigInfo::configValue)
-        .filter(v -> !v.errors().isEmpty())
-        .collect(Collectors.toMap(v -> v.name(), v -> String.join(" | ", v.errors())));
+    return SourceItSupport.validationErrors(connect, config);
+  }
+
+  private static void selfSignedCa(String name, String file) throws Exception {
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=" + name,
+        "-keyout",
+        file + ".key",
+        "-out",
+        file + ".crt");
   }
 
   private static void openssl(String... args) throws IOException, InterruptedException {

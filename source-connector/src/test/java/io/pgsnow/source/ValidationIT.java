@@ -9,9 +9,6 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Collectors;
-import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
-import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -291,14 +288,6 @@ class ValidationIT {
   }
 
   private static Map<String, String> errors(Map<String, String> config) {
-    config.putIfAbsent("name", "validation-" + config.get("slot.name"));
-    ConfigInfos infos =
-        connect
-            .connect()
-            .validateConnectorConfig(PostgresCdcSourceConnector.class.getName(), config);
-    return infos.configs().stream()
-        .map(ConfigInfo::configValue)
-        .filter(v -> !v.errors().isEmpty())
-        .collect(Collectors.toMap(v -> v.name(), v -> String.join(" | ", v.errors())));
+    return SourceItSupport.validationErrors(connect, config);
   }
 }
