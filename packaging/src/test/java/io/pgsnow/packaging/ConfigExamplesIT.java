@@ -13,7 +13,6 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -44,17 +43,7 @@ class ConfigExamplesIT {
   private static ExampleSecrets secrets;
   private static Map<String, String> placeholders;
   private static SnowflakeEmulator emulator;
-  private static final KeyPair KEYS = newKeyPair();
-
-  private static KeyPair newKeyPair() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048);
-      return generator.generateKeyPair();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  private static final KeyPair KEYS = TestWarehouse.newKeyPair();
 
   @BeforeAll
   static void start() throws Exception {

@@ -9,7 +9,6 @@ import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.LocalPostgres;
 import java.math.BigInteger;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -61,21 +60,11 @@ class CurrentStateModelsIT {
   private static final String LINES_TOPIC = PREFIX + ".public.Order_Lines";
   private static final String DB = "models";
   private static final String USER = "PGSNOW";
-  private static final KeyPair KEYS = newKeyPair();
+  private static final KeyPair KEYS = TestWarehouse.newKeyPair();
 
   private static LocalPostgres pg;
   private static ConnectCluster connect;
   private static SnowflakeEmulator emulator;
-
-  private static KeyPair newKeyPair() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048);
-      return generator.generateKeyPair();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @BeforeAll
   static void start() throws Exception {

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -63,22 +62,12 @@ class PayrollPipelineFaultsIT {
   private static final String DATABASE = "payroll_faults";
   private static final String GROUP = "payroll-faults";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final KeyPair KEYS = newKeyPair();
+  private static final KeyPair KEYS = TestWarehouse.newKeyPair();
 
   private static LocalPostgres pg;
   private static EmbeddedKafkaCluster kafka;
   private static SnowflakeEmulator emulator;
   private static final List<ConnectWorkerProcess> WORKERS = new CopyOnWriteArrayList<>();
-
-  private static KeyPair newKeyPair() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048);
-      return generator.generateKeyPair();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   @BeforeAll
   static void start() throws Exception {

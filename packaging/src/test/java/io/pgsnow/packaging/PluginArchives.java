@@ -1,5 +1,6 @@
 package io.pgsnow.packaging;
 
+import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.LocalPostgres;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +39,16 @@ final class PluginArchives {
       unzipped = dir;
     }
     return unzipped;
+  }
+
+  /**
+   * A Connect cluster whose workers load the plugins from their archives, as users install them.
+   */
+  static ConnectCluster.Builder cluster(String name) {
+    return ConnectCluster.builder()
+        .name(name)
+        .pluginPath(pluginPath())
+        .workerProperty("plugin.discovery", "service_load");
   }
 
   static void unzip(Path zip, Path target) {

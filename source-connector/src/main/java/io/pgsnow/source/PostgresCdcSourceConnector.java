@@ -8,7 +8,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -72,6 +75,14 @@ public class PostgresCdcSourceConnector extends SourceConnector {
     return ExactlyOnceSupport.SUPPORTED;
   }
 
+  private static final Pattern CONFIGURATION_NAME = Pattern.compile("for configuration (\\S+?):");
+
+  /** The key a {@link ConfigException} is about, from Kafka's "for configuration KEY:" text. */
+  private static Optional<String> configurationNamed(ConfigException e) {
+    Matcher m = CONFIGURATION_NAME.matcher(String.valueOf(e.getMessage()));
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+  }
+
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
     Map<String, String> withAliases = PostgresCdcSourceConfig.withAliases(connectorConfigs);
@@ -110,6 +121,12 @@ public class PostgresCdcSourceConnector extends SourceConnector {
       try {
         config = new PostgresCdcSourceConfig(withAliases);
       } catch (ConfigException e) {
+        // A cross-key rule of the config class (the snapshot keys): put it on the key it names.
+        String key =
+            configurationNamed(e)
+                .filter(values::containsKey)
+                .orElse(PostgresCdcSourceConfig.TOPIC_PREFIX);
+        values.get(key).addErrorMessage(e.getMessage());
         return result;
       }
       new ConnectionValidator(config, (key, message) -> values.get(key).addErrorMessage(message))

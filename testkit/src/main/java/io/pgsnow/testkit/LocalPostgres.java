@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -146,8 +147,21 @@ public final class LocalPostgres implements AutoCloseable {
     private String walLevel = "logical";
     private int port;
     private boolean durable;
+    private Path tlsCertificate;
+    private Path tlsKey;
 
     private Builder() {}
+
+    /**
+     * A server that also accepts TLS connections, with this PEM certificate (chain) and its
+     * unencrypted PEM key; plain connections are still accepted. The files are copied into the
+     * server's directory, where the server may read them.
+     */
+    public Builder tls(Path certificate, Path key) {
+      this.tlsCertificate = certificate;
+      this.tlsKey = key;
+      return this;
+    }
 
     /** A fixed port instead of a free one. */
     public Builder port(int port) {
@@ -174,7 +188,8 @@ public final class LocalPostgres implements AutoCloseable {
 
     public LocalPostgres start() {
       if ("container".equalsIgnoreCase(System.getenv("PGSNOW_TEST_POSTGRES"))
-          && DockerClientFactory.instance().isDockerAvailable()) {
+          && DockerClientFactory.instance().isDockerAvailable()
+          && tlsCertificate == null) {
         return startContainer();
       }
       return startLocal();
@@ -210,6 +225,15 @@ public final class LocalPostgres implements AutoCloseable {
         Path data = dir.resolve("data");
         Path pwfile = dir.resolve("pwfile");
         Files.writeString(pwfile, PASSWORD + "\n", StandardCharsets.UTF_8);
+        List<String> tlsSettings = new ArrayList<>();
+        if (tlsCertificate != null) {
+          Path cert = Files.copy(tlsCertificate, dir.resolve("server.crt"));
+          Path key = Files.copy(tlsKey, dir.resolve("server.key"));
+          // The server refuses a key file that others may read.
+          Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+          tlsSettings.addAll(
+              List.of("-c ssl=on", "-c ssl_cert_file=" + cert, "-c ssl_key_file=" + key));
+        }
         if (asPostgresUser) {
           run(List.of("chown", "-R", "postgres:postgres", dir.toString()), false);
         }
@@ -241,6 +265,7 @@ public final class LocalPostgres implements AutoCloseable {
                     "-c max_connections=200",
                     "-c shared_buffers=256MB",
                     "-c wal_sender_timeout=60s"));
+        settings.addAll(tlsSettings);
         if (!durable) {
           // Test speed: a crash of the machine may lose acknowledged commits, which tests accept.
           settings.addAll(
@@ -263,11 +288,12 @@ public final class LocalPostgres implements AutoCloseable {
                 "start"),
             asPostgresUser);
         LOG.info(
-            "Started PostgreSQL from {} on port {} (wal_level={}, {})",
+            "Started PostgreSQL from {} on port {} (wal_level={}, {}{})",
             bin,
             port,
             walLevel,
-            durable ? "durable" : "fsync off");
+            durable ? "durable" : "fsync off",
+            tlsSettings.isEmpty() ? "" : ", TLS");
         Runnable stop =
             () -> {
               try {

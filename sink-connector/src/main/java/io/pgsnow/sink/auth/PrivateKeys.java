@@ -34,6 +34,15 @@ public final class PrivateKeys {
 
   private PrivateKeys() {}
 
+  /** The key is encrypted and the passphrase is missing or wrong: the passphrase is to fix. */
+  public static final class PassphraseException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    PassphraseException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /**
    * @throws IllegalArgumentException with a message fit for the user (never the key itself)
    */
@@ -48,8 +57,8 @@ public final class PrivateKeys {
     }
     if (text.contains("BEGIN " + ENCRYPTED_LABEL)) {
       if (!hasPassphrase) {
-        throw new IllegalArgumentException(
-            "The private key is encrypted: set snowflake.private.key.passphrase");
+        throw new PassphraseException(
+            "The private key is encrypted: set snowflake.private.key.passphrase", null);
       }
       return rsaKey(decrypt(der, passphrase));
     }
@@ -92,7 +101,7 @@ public final class PrivateKeys {
               .build(passphrase.toCharArray());
       return new PKCS8EncryptedPrivateKeyInfo(der).decryptPrivateKeyInfo(decryptor).getEncoded();
     } catch (IOException | OperatorCreationException | PKCSException | RuntimeException e) {
-      throw new IllegalArgumentException(PASSPHRASE_HINT, e);
+      throw new PassphraseException(PASSPHRASE_HINT, e);
     }
   }
 

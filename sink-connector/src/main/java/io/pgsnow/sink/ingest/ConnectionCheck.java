@@ -32,6 +32,9 @@ public final class ConnectionCheck {
               Optional.empty(),
               Optional.empty(),
               ClientTimeouts.from(config));
+    } catch (PrivateKeys.PassphraseException e) {
+      errors.put(SnowflakeSinkConfig.PASSPHRASE, e.getMessage());
+      return errors;
     } catch (IllegalArgumentException e) {
       errors.put(SnowflakeSinkConfig.PRIVATE_KEY, e.getMessage());
       return errors;
@@ -83,7 +86,16 @@ public final class ConnectionCheck {
               + ". The user's RSA_PUBLIC_KEY (or RSA_PUBLIC_KEY_2) must be the public half of"
               + " this private key.");
     } else if (SnowflakeErrors.isTransient(e)) {
-      errors.put(SnowflakeSinkConfig.URL, "Cannot reach Snowflake: " + described);
+      errors.put(
+          SnowflakeSinkConfig.URL,
+          "Cannot reach Snowflake at "
+              + config.url().host()
+              + ":"
+              + config.url().port()
+              + ": "
+              + described
+              + ". Check snowflake.url.name (https://<account>.snowflakecomputing.com) and that"
+              + " the worker can reach it");
     } else {
       errors.put(SnowflakeSinkConfig.USER, "Cannot log in: " + described);
     }

@@ -63,10 +63,10 @@ class AuthTest {
   void encryptedKeysNeedTheRightPassphraseAndSayWhichSetting() {
     String encrypted = resource("rsa_key_des3.p8");
     assertThatThrownBy(() -> PrivateKeys.parse(encrypted, "wrong"))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(PrivateKeys.PassphraseException.class)
         .hasMessageContaining("snowflake.private.key.passphrase");
     assertThatThrownBy(() -> PrivateKeys.parse(encrypted, ""))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(PrivateKeys.PassphraseException.class)
         .hasMessageContaining("encrypted")
         .hasMessageContaining("snowflake.private.key.passphrase");
     // Without its labels, an encrypted key is told apart only by failing as a plain one.

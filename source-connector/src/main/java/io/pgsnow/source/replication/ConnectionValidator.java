@@ -6,12 +6,14 @@ import io.pgsnow.source.naming.TableNames;
 import io.pgsnow.source.naming.TopicAssignments;
 import io.pgsnow.source.naming.TopicNamer;
 import io.pgsnow.source.snapshot.SnapshotConfig;
+import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
@@ -136,7 +138,10 @@ public final class ConnectionValidator {
           PostgresCdcSourceConfig.PUBLICATION_NAME,
           "Publication "
               + config.publicationName()
-              + " does not exist and publication.autocreate.mode=disabled");
+              + " does not exist and publication.autocreate.mode=disabled: create it (CREATE"
+              + " PUBLICATION "
+              + ReplicationSetup.quote(config.publicationName())
+              + " FOR TABLE ...), or set publication.autocreate.mode=filtered");
     }
     if (!exists && mode == PublicationAutocreate.ALL_TABLES && !superuser) {
       errors.accept(
@@ -161,11 +166,20 @@ public final class ConnectionValidator {
               + config.slotName()
               + " exists with plugin "
               + slot.get().plugin()
-              + ", not pgoutput");
+              + ", not pgoutput: give this connector another slot.name, or drop the slot (SELECT"
+              + " pg_drop_replication_slot('"
+              + config.slotName()
+              + "')) if nothing reads it");
     } else if (!config.dbname().equals(slot.get().database())) {
       errors.accept(
           PostgresCdcSourceConfig.SLOT_NAME,
-          "Slot " + config.slotName() + " exists for database " + slot.get().database());
+          "Slot "
+              + config.slotName()
+              + " exists for database "
+              + slot.get().database()
+              + ", not "
+              + config.dbname()
+              + ": a slot decodes one database; give this connector another slot.name");
     }
     // The connector's own task holds its slot while its config is updated: that is no conflict.
     ReplicationSetup.heldByAnotherClient(c, config.slotName(), config.connectorName())
@@ -222,23 +236,85 @@ public final class ConnectionValidator {
     }
   }
 
+  /**
+   * Puts a failed connection on the key to change, with what to do: the server's answer when it
+   * gave one, otherwise the driver's view of the network or TLS.
+   */
   private void reportConnectionFailure(PgConnections connections, SQLException e) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     String message = "Cannot connect to " + connections.url() + ": " + e.getMessage();
+    String text = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
     switch (state) {
       case "28P01":
-        errors.accept(PostgresCdcSourceConfig.PASSWORD, message);
-        break;
+        errors.accept(
+            PostgresCdcSourceConfig.PASSWORD,
+            message + " (check database.user and database.password)");
+        return;
       case "28000":
-        errors.accept(PostgresCdcSourceConfig.USER, message);
-        break;
+        errors.accept(
+            PostgresCdcSourceConfig.USER,
+            message
+                + " (check database.user, and that pg_hba.conf lets it connect to database.dbname)");
+        return;
       case "3D000":
-        errors.accept(PostgresCdcSourceConfig.DBNAME, message);
-        break;
+        errors.accept(
+            PostgresCdcSourceConfig.DBNAME,
+            message + " (check database.dbname; psql -l lists the databases)");
+        return;
       default:
-        errors.accept(PostgresCdcSourceConfig.HOSTNAME, message);
-        errors.accept(PostgresCdcSourceConfig.PORT, message);
+        break;
     }
+    if (text.contains("no password was provided")) {
+      errors.accept(
+          PostgresCdcSourceConfig.PASSWORD,
+          message + " (set database.password, e.g. through a config provider)");
+    } else if (text.contains("does not support ssl")) {
+      errors.accept(
+          PostgresCdcSourceConfig.SSLMODE,
+          message
+              + " (turn ssl on in the server's postgresql.conf, or set database.sslmode=prefer or"
+              + " disable)");
+    } else if (text.contains("hostname") && text.contains("could not be verified")) {
+      errors.accept(
+          PostgresCdcSourceConfig.HOSTNAME,
+          message
+              + " (with database.sslmode=verify-full, database.hostname must be a name in the"
+              + " server's certificate; use that name, or verify-ca to check only the CA)");
+    } else if (isCertificateProblem(e)) {
+      errors.accept(
+          PostgresCdcSourceConfig.SSLROOTCERT,
+          message
+              + " (database.sslrootcert must name a readable PEM file holding the certificate of"
+              + " the CA that signed the server's certificate)");
+    } else if (hasCause(e, UnknownHostException.class)) {
+      errors.accept(
+          PostgresCdcSourceConfig.HOSTNAME,
+          message + " (unknown host " + config.hostname() + ": check database.hostname)");
+    } else {
+      String hint =
+          " (check database.hostname and database.port, and that the server listens there)";
+      errors.accept(PostgresCdcSourceConfig.HOSTNAME, message + hint);
+      errors.accept(PostgresCdcSourceConfig.PORT, message + hint);
+    }
+  }
+
+  private boolean isCertificateProblem(SQLException e) {
+    if (config.sslmode().startsWith("verify")) {
+      String text = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+      return text.contains("certificate")
+          || hasCause(e, javax.net.ssl.SSLException.class)
+          || hasCause(e, java.security.GeneralSecurityException.class);
+    }
+    return false;
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String single(Connection c, String sql) throws SQLException {
