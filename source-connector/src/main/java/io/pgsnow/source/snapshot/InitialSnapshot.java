@@ -128,20 +128,7 @@ public final class InitialSnapshot {
       // for the snapshot instead of changing a table under it.
       guard = connections.regular();
       lockAll(guard, tables);
-      for (ConcurrentLinkedQueue<Work> work : List.of(leading, rest)) {
-        // The first reader to fail fails the snapshot at once; the others are interrupted.
-        CompletionService<Void> done = new ExecutorCompletionService<>(pool);
-        for (Connection c : readers) {
-          done.submit(
-              () -> {
-                readAll(c, work, chunksLeft, lsn);
-                return null;
-              });
-        }
-        for (int i = 0; i < readers.size(); i++) {
-          done.take().get();
-        }
-      }
+      readInTurn(List.of(leading, rest), readers, pool, chunksLeft, lsn);
       emitter.finish();
       metrics.finished();
     } catch (SQLException e) {
@@ -161,6 +148,32 @@ public final class InitialSnapshot {
       }
       if (guard != null) {
         close(guard);
+      }
+    }
+  }
+
+  /**
+   * All readers read the chunks of each queue in turn: a queue only once the one before is done.
+   */
+  private void readInTurn(
+      List<ConcurrentLinkedQueue<Work>> queues,
+      List<Connection> readers,
+      ExecutorService pool,
+      Map<SnapshotProgress.TablePlan, AtomicInteger> chunksLeft,
+      long lsn)
+      throws InterruptedException, ExecutionException {
+    for (ConcurrentLinkedQueue<Work> work : queues) {
+      // The first reader to fail fails the snapshot at once; the others are interrupted.
+      CompletionService<Void> done = new ExecutorCompletionService<>(pool);
+      for (Connection c : readers) {
+        done.submit(
+            () -> {
+              readAll(c, work, chunksLeft, lsn);
+              return null;
+            });
+      }
+      for (int i = 0; i < readers.size(); i++) {
+        done.take().get();
       }
     }
   }
