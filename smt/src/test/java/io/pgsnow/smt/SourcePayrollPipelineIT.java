@@ -1,6 +1,7 @@
 package io.pgsnow.smt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.pgsnow.smt.payroll.PayrollScenario;
 import io.pgsnow.smt.payroll.SeedPayrollJoin;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Struct;
@@ -101,6 +103,68 @@ class SourcePayrollPipelineIT {
         .containsExactlyElementsOf(expected);
     assertThat(cluster.failedTaskTrace(name)).isEmpty();
     cluster.connect().deleteConnector(name);
+  }
+
+  @Test
+  void everyBonusSnapshottedWithItsEmployeeIsJoined() throws Exception {
+    String name = "seedsnapshot";
+    int employees = 10_000;
+    int bonuses = 5_000;
+    createTables(name);
+    // Few rows per block, so each table is several chunks that the readers take up at once; the
+    // first bonuses belong to the last employees, whose rows are read last.
+    pg.executeIn(
+        name,
+        "ALTER TABLE payroll SET (fillfactor = 10)",
+        "ALTER TABLE payroll_bonus SET (fillfactor = 10)",
+        "INSERT INTO payroll SELECT e, 'first' || e, 'last' || e, 30, 'ssn' || e, 20, 'F',"
+            + " 'e' || e || '@example.com' FROM generate_series(1, "
+            + employees
+            + ") e",
+        "INSERT INTO payroll_bonus SELECT b, "
+            + employees
+            + " + 1 - b, b, b FROM generate_series(1, "
+            + bonuses
+            + ") b");
+    Map<String, String> config = connectorConfig(name, "inner");
+    config.put("snapshot.max.threads", "8");
+    config.put("max.queue.size", "64");
+    startConnector(name, config);
+    // A bonus streamed after the snapshot marks the end of what the snapshot gave.
+    int marker = bonuses + 1;
+    pg.executeIn(name, "INSERT INTO payroll_bonus VALUES (" + marker + ", 1, 1, 1)");
+    String topic = "payroll_complete_" + name;
+    List<Map<?, ?>> joined = new ArrayList<>();
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .ignoreExceptions() // the output topic exists only once a record is joined
+        .until(
+            () -> {
+              joined.clear();
+              joined.addAll(values(topic));
+              return joined.stream().anyMatch(v -> v.get("bonus_id").equals((long) marker));
+            });
+    assertThat(joined)
+        .extracting(v -> ((Number) v.get("bonus_id")).intValue())
+        .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, marker).boxed().toList());
+    assertThat(joined)
+        .allSatisfy(
+            v -> {
+              long employee = (Long) v.get("employee_id");
+              assertThat(v.get("FULL_NAME")).isEqualTo("first" + employee + " last" + employee);
+            });
+    assertThat(cluster.failedTaskTrace(name)).isEmpty();
+    cluster.connect().deleteConnector(name);
+  }
+
+  private static List<Map<?, ?>> values(String topic) throws Exception {
+    JsonConverter json = new JsonConverter();
+    json.configure(Map.of("schemas.enable", "true"), false);
+    List<Map<?, ?>> values = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> record : cluster.kafka().consumeAll(30_000, topic)) {
+      values.add((Map<?, ?>) ChangeEvents.toMap(json.toConnectData(topic, record.value()).value()));
+    }
+    return values;
   }
 
   private List<Map<String, Object>> runAndCompare(String name, String joinType) throws Exception {

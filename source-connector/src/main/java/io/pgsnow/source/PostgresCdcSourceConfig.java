@@ -1,5 +1,6 @@
 package io.pgsnow.source;
 
+import io.pgsnow.source.config.ChainLookupTopics;
 import io.pgsnow.source.config.ColumnFilterKeys;
 import io.pgsnow.source.config.MessageKeyColumns;
 import io.pgsnow.source.config.TypeOptions;
@@ -126,6 +127,7 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
 
   private final TableFilter tableFilter;
   private final SnapshotConfig snapshot;
+  private final Set<String> chainLookupTopics;
 
   public PostgresCdcSourceConfig(Map<String, String> props) {
     super(CONFIG_DEF, withAliases(props), false);
@@ -154,6 +156,15 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
               throw new ConfigException(e.getKey(), props.get(e.getKey()), e.getValue());
             });
     this.snapshot = new SnapshotConfig(this);
+    this.chainLookupTopics = ChainLookupTopics.of(props);
+  }
+
+  /**
+   * The topics that LookupJoin transforms of this connector's chain read as lookup tables; the
+   * snapshot reads the captured tables writing them before all others.
+   */
+  public Set<String> chainLookupTopics() {
+    return chainLookupTopics;
   }
 
   public SnapshotConfig snapshot() {

@@ -90,10 +90,14 @@ final class SourcePipeline implements AutoCloseable {
       // Name every table captured now, so renamed tables are logged and collisions fail the start.
       List<ReplicationSetup.TableName> captured =
           ReplicationSetup.capturedTables(c, config.tableFilter());
+      List<ReplicationSetup.TableName> lookupTables = new ArrayList<>();
       for (ReplicationSetup.TableName t : captured) {
-        topics.assignAtStart(t.schema(), t.table());
+        String topic = topics.assignAtStart(t.schema(), t.table()).topic();
+        if (config.chainLookupTopics().contains(topic)) {
+          lookupTables.add(t);
+        }
       }
-      snapshot = prepareSnapshot(c, connections, config, offset, captured);
+      snapshot = prepareSnapshot(c, connections, config, offset, captured, lookupTables);
       Long confirmed =
           ReplicationSetup.ensureSlot(c, config.slotName(), config.dbname()).confirmedFlushLsn();
       slotConfirmed = confirmed == null ? 0L : confirmed;
@@ -200,7 +204,8 @@ final class SourcePipeline implements AutoCloseable {
       PgConnections connections,
       PostgresCdcSourceConfig config,
       Map<String, Object> offset,
-      List<ReplicationSetup.TableName> captured)
+      List<ReplicationSetup.TableName> captured,
+      List<ReplicationSetup.TableName> lookupTables)
       throws SQLException {
     SnapshotPhase.publishSignalTable(c, config);
     return SnapshotPhase.prepare(
@@ -210,6 +215,7 @@ final class SourcePipeline implements AutoCloseable {
         config.connectorName(),
         offset,
         captured,
+        lookupTables,
         ReplicationSetup.slot(c, config.slotName()).isPresent());
   }
 

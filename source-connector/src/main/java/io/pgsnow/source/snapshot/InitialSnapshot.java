@@ -1,6 +1,7 @@
 package io.pgsnow.source.snapshot;
 
 import io.pgsnow.source.replication.PgConnections;
+import io.pgsnow.source.replication.ReplicationSetup;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -73,15 +74,25 @@ public final class InitialSnapshot {
 
   /**
    * Reads every planned chunk of {@code tables} not done yet, each reader prepared by {@code setup}
-   * (importing the exported snapshot), rows marked as consistent with {@code lsn}.
+   * (importing the exported snapshot), rows marked as consistent with {@code lsn}. The chunks of
+   * {@code first} are all read, by all readers, before any other: a lookup join in the connector's
+   * chain must hold every row of its table before it joins the other tables' rows against it. Other
+   * tables wait rather than being read ahead, because their rows could only be held in memory
+   * beyond the bounded queue; lookup tables are usually the small ones.
    */
-  public void run(ReaderSetup setup, long lsn, List<SnapshotTable> tables)
+  public void run(
+      ReaderSetup setup,
+      long lsn,
+      List<SnapshotTable> tables,
+      List<ReplicationSetup.TableName> first)
       throws InterruptedException {
-    ConcurrentLinkedQueue<Work> work = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Work> leading = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<Work> rest = new ConcurrentLinkedQueue<>();
     Map<SnapshotProgress.TablePlan, AtomicInteger> chunksLeft = new ConcurrentHashMap<>();
     long estimated = 0;
     for (SnapshotProgress.TablePlan plan : progress.plans()) {
       SnapshotTable table = find(tables, plan);
+      ConcurrentLinkedQueue<Work> work = first.contains(table.name()) ? leading : rest;
       estimated += table.estimatedRows();
       AtomicInteger left = new AtomicInteger();
       chunksLeft.put(plan, left);
@@ -93,12 +104,13 @@ public final class InitialSnapshot {
       }
     }
     metrics.started(tables.size(), estimated);
-    int threads = Math.max(1, Math.min(config.maxThreads(), work.size()));
+    int chunks = leading.size() + rest.size();
+    int threads = Math.max(1, Math.min(config.maxThreads(), chunks));
     LOG.info(
         "Snapshot of {} tables (about {} rows) in {} chunks with {} threads, consistent with {}",
         tables.size(),
         estimated,
-        work.size(),
+        chunks,
         threads,
         Long.toUnsignedString(lsn));
     List<Connection> readers = new ArrayList<>();
@@ -116,18 +128,7 @@ public final class InitialSnapshot {
       // for the snapshot instead of changing a table under it.
       guard = connections.regular();
       lockAll(guard, tables);
-      // The first reader to fail fails the snapshot at once; the others are interrupted.
-      CompletionService<Void> done = new ExecutorCompletionService<>(pool);
-      for (Connection c : readers) {
-        done.submit(
-            () -> {
-              readAll(c, work, chunksLeft, lsn);
-              return null;
-            });
-      }
-      for (int i = 0; i < readers.size(); i++) {
-        done.take().get();
-      }
+      readInTurn(List.of(leading, rest), readers, pool, chunksLeft, lsn);
       emitter.finish();
       metrics.finished();
     } catch (SQLException e) {
@@ -147,6 +148,32 @@ public final class InitialSnapshot {
       }
       if (guard != null) {
         close(guard);
+      }
+    }
+  }
+
+  /**
+   * All readers read the chunks of each queue in turn: a queue only once the one before is done.
+   */
+  private void readInTurn(
+      List<ConcurrentLinkedQueue<Work>> queues,
+      List<Connection> readers,
+      ExecutorService pool,
+      Map<SnapshotProgress.TablePlan, AtomicInteger> chunksLeft,
+      long lsn)
+      throws InterruptedException, ExecutionException {
+    for (ConcurrentLinkedQueue<Work> work : queues) {
+      // The first reader to fail fails the snapshot at once; the others are interrupted.
+      CompletionService<Void> done = new ExecutorCompletionService<>(pool);
+      for (Connection c : readers) {
+        done.submit(
+            () -> {
+              readAll(c, work, chunksLeft, lsn);
+              return null;
+            });
+      }
+      for (int i = 0; i < readers.size(); i++) {
+        done.take().get();
       }
     }
   }

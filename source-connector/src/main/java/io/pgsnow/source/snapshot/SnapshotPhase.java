@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,6 +47,7 @@ public final class SnapshotPhase implements AutoCloseable {
   private final String tableList;
   private final ExportedSnapshot exported;
   private final SnapshotMetrics metrics;
+  private List<TableName> lookupTables = List.of();
   private volatile Throwable failure;
   private volatile boolean running = true;
   private Thread thread;
@@ -79,6 +81,8 @@ public final class SnapshotPhase implements AutoCloseable {
    *
    * @param offset the task's committed offset, or null
    * @param captured the tables the connector captures
+   * @param lookupTables the captured tables that a lookup join of the connector's chain takes
+   *     in-line: their rows are snapshotted before any other table's
    */
   public static SnapshotPhase prepare(
       PgConnections connections,
@@ -87,9 +91,10 @@ public final class SnapshotPhase implements AutoCloseable {
       String connectorName,
       Map<String, ?> offset,
       List<TableName> captured,
+      List<TableName> lookupTables,
       boolean slotExists)
       throws SQLException {
-    List<TableName> eligible = eligible(config, captured);
+    List<TableName> eligible = lookupTablesFirst(eligible(config, captured), lookupTables);
     SnapshotConfig.Mode mode = config.mode();
     boolean all = snapshotsAll(mode, offset == null || offset.isEmpty(), slotExists);
     Optional<SnapshotProgress> stored = SnapshotProgress.fromOffset(offset);
@@ -126,8 +131,36 @@ public final class SnapshotPhase implements AutoCloseable {
       addNewTables(progress, eligible, known);
       kind = progress.complete() ? Kind.NONE : Kind.WATERMARK;
     }
-    return new SnapshotPhase(
-        kind, config, connections, slotName, progress, tables, captured, exported, connectorName);
+    if (kind != Kind.NONE && !lookupTables.isEmpty()) {
+      LOG.info(
+          "Tables {} are lookup tables of a join in this connector's chain: the snapshot emits"
+              + " all their rows before any other table's",
+          lookupTables);
+    }
+    SnapshotPhase phase =
+        new SnapshotPhase(
+            kind,
+            config,
+            connections,
+            slotName,
+            progress,
+            tables,
+            captured,
+            exported,
+            connectorName);
+    phase.lookupTables = lookupTables;
+    return phase;
+  }
+
+  /**
+   * {@code tables} with the lookup tables first: the chunks are planned, read between watermarks
+   * and resumed in this order.
+   */
+  private static List<TableName> lookupTablesFirst(
+      List<TableName> tables, List<TableName> lookupTables) {
+    List<TableName> ordered = new ArrayList<>(tables);
+    ordered.sort(Comparator.comparing(t -> !lookupTables.contains(t)));
+    return ordered;
   }
 
   private static List<TableName> eligible(SnapshotConfig config, List<TableName> captured) {
@@ -312,11 +345,11 @@ public final class SnapshotPhase implements AutoCloseable {
         InitialSnapshot snapshot =
             new InitialSnapshot(connections, config, records, metrics, emitter, progress);
         if (kind == Kind.EXPORTED) {
-          snapshot.run(exported::importInto, exported.consistentPoint(), tables);
+          snapshot.run(exported::importInto, exported.consistentPoint(), tables, lookupTables);
           exported.close();
           checkSlotKeptWal();
         } else {
-          snapshot.run(InitialSnapshot::plainReader, 0L, tables);
+          snapshot.run(InitialSnapshot::plainReader, 0L, tables, lookupTables);
         }
       }
       if (config.mode() == SnapshotConfig.Mode.INITIAL_ONLY) {
