@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * Columns of types the source has no mapping for — a user-defined base type, ranges, a multirange,
  * a composite, a domain over a range, arrays of them, geometric and text-search types — arrive as
  * optional strings holding exactly PostgreSQL's text of the value, in the snapshot and when
- * streamed, next to the mapped columns of the same row; nothing stops the task and nothing is
- * null that was not null.
+ * streamed, next to the mapped columns of the same row; nothing stops the task and nothing is null
+ * that was not null.
  */
 class UnknownTypesIT {
   private static final String DB = "unknown_types_it";
@@ -173,7 +173,11 @@ class UnknownTypesIT {
         for (Map.Entry<String, String> c : COLUMNS.entrySet()) {
           if (c.getValue().endsWith("[]")) {
             java.sql.Array array = rs.getArray(i++);
-            row.put(c.getKey(), array == null ? null : java.util.Arrays.asList((Object[]) array.getArray()).toString());
+            row.put(
+                c.getKey(),
+                array == null
+                    ? null
+                    : java.util.Arrays.asList((Object[]) array.getArray()).toString());
           } else {
             row.put(c.getKey(), rs.getString(i++));
           }
