@@ -490,6 +490,69 @@ class JdbcSqlIT {
     }
   }
 
+  /**
+   * A whole VARIANT cast to text answers as Snowflake documents it, the same through every form:
+   *
+   * <ul>
+   *   <li>https://docs.snowflake.com/en/sql-reference/functions/to_char — "A string stored in
+   *       VARIANT is preserved as is (i.e. it is not converted to a JSON string)", other VARIANT,
+   *       OBJECT and ARRAY values give their JSON text, and for TO_VARCHAR "A JSON null value is
+   *       converted to a string containing the word 'null'".
+   *   <li>https://docs.snowflake.com/en/user-guide/semistructured-considerations (NULL values) —
+   *       "To convert a VARIANT 'null' value to SQL NULL, cast it as a string."
+   *   <li>https://docs.snowflake.com/en/user-guide/querying-semistructured (explicitly casting
+   *       values) — {@code src:salesperson.name} is {@code "Frank Beasley"}, cast to string it is
+   *       {@code Frank Beasley}; paths, brackets and FLATTEN's VALUE are VARIANTs like any other.
+   * </ul>
+   */
+  @Test
+  void variantCastToTextGivesTheBareStringAndJsonTextOtherwise() throws SQLException {
+    try (Connection conn = connect()) {
+      exec(
+          conn,
+          "create or replace table casts (id int, v variant)",
+          "insert into casts select 1, parse_json('\"abc\"')",
+          "insert into casts select 2, parse_json('1.5')",
+          "insert into casts select 3, parse_json('{\"a\": 1, \"s\": \"x\"}')",
+          "insert into casts select 4, parse_json('[1, \"b\"]')",
+          "insert into casts select 5, parse_json('true')",
+          "insert into casts select 6, parse_json('null')",
+          "insert into casts select 7, null");
+      assertThat(
+              rows(
+                  conn,
+                  "select v::string, v::varchar, cast(v as string), try_cast(v as varchar),"
+                      + " to_varchar(v) from casts order by id"))
+          .containsExactly(
+              List.of("abc", "abc", "abc", "abc", "abc"),
+              List.of("1.5", "1.5", "1.5", "1.5", "1.5"),
+              List.of(
+                  "{\"a\":1,\"s\":\"x\"}",
+                  "{\"a\":1,\"s\":\"x\"}",
+                  "{\"a\":1,\"s\":\"x\"}",
+                  "{\"a\":1,\"s\":\"x\"}",
+                  "{\"a\":1,\"s\":\"x\"}"),
+              List.of("[1,\"b\"]", "[1,\"b\"]", "[1,\"b\"]", "[1,\"b\"]", "[1,\"b\"]"),
+              List.of("true", "true", "true", "true", "true"),
+              Arrays.asList(null, null, null, null, "null"),
+              Arrays.asList(null, null, null, null, null));
+      assertThat(
+              rows(
+                  conn,
+                  "select v:s::string, v['s']::string, cast(v['s'] as string), to_varchar(v:s),"
+                      + " v[1]::string, to_varchar(v:a) from casts where id in (3, 4) order by id"))
+          .containsExactly(
+              Arrays.asList("x", "x", "x", "x", null, "1"),
+              Arrays.asList(null, null, null, null, "b", null));
+      assertThat(
+              rows(
+                  conn,
+                  "select f.value::string, to_varchar(f.value) from casts c,"
+                      + " lateral flatten(input => c.v) f where c.id = 4 order by f.index"))
+          .containsExactly(List.of("1", "1"), List.of("b", "b"));
+    }
+  }
+
   @Test
   void flattenAndDateFunctions() throws SQLException {
     try (Connection conn = connect()) {

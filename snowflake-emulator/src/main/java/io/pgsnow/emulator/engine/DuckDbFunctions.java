@@ -1,5 +1,6 @@
 package io.pgsnow.emulator.engine;
 
+import io.pgsnow.emulator.sql.SnowflakeType;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,7 +27,17 @@ final class DuckDbFunctions {
           "CREATE OR REPLACE TEMP MACRO nvl(a, b) AS coalesce(a, b)",
           "CREATE OR REPLACE TEMP MACRO zeroifnull(a) AS coalesce(a, 0)",
           "CREATE OR REPLACE TEMP MACRO array_size(x) AS json_array_length(x)",
-          "CREATE OR REPLACE TEMP MACRO to_varchar(x) AS CAST(x AS VARCHAR)",
+          // A VARIANT (DuckDB JSON) becomes text as Snowflake documents it: a string bare, not as
+          // JSON text; JSON null is SQL NULL for a cast, the word null for TO_VARCHAR. typeof is
+          // folded at bind time, so other types take a plain cast.
+          "CREATE OR REPLACE TEMP MACRO "
+              + SnowflakeType.CAST_TO_TEXT
+              + "(x) AS CASE WHEN typeof(x) = 'JSON'"
+              + " THEN json_extract_string(CAST(x AS VARCHAR), '$') ELSE CAST(x AS VARCHAR) END",
+          "CREATE OR REPLACE TEMP MACRO to_varchar(x) AS CASE WHEN typeof(x) = 'JSON'"
+              + " AND json_type(CAST(x AS VARCHAR)) = 'NULL' THEN 'null' ELSE "
+              + SnowflakeType.CAST_TO_TEXT
+              + "(x) END",
           "CREATE OR REPLACE TEMP MACRO to_binary(x) AS unhex(x)",
           "CREATE OR REPLACE TEMP MACRO to_number(x) AS CAST(x AS DECIMAL(38,0))",
           "CREATE OR REPLACE TEMP MACRO sysdate() AS CAST(now() AS TIMESTAMP)",

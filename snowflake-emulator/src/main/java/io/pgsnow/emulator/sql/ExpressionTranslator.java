@@ -368,7 +368,7 @@ public final class ExpressionTranslator {
   /**
    * Postfix cast. Casting text to BINARY decodes hex in Snowflake (BINARY_INPUT_FORMAT=HEX), while
    * DuckDB would take the characters' bytes, so that cast becomes {@code unhex(...)}; TIMESTAMP_TZ
-   * is made by its macro (see {@link SnowflakeType}).
+   * and text are made by their macros (see {@link SnowflakeType}).
    */
   private void cast() {
     i++;
@@ -378,14 +378,17 @@ public final class ExpressionTranslator {
       out.add("unhex(" + takeBase() + ")");
     } else if (type.isTimestampTz() && !out.isEmpty()) {
       out.add(type.convert(takeBase()));
+    } else if (type.isText() && !out.isEmpty()) {
+      out.add(SnowflakeType.CAST_TO_TEXT + "(" + takeBase() + ")");
     } else {
       out.add("::" + type.duckType());
     }
   }
 
   /**
-   * The {@code AS type} of {@code CAST(x AS type)}. A cast to TIMESTAMP_TZ becomes a call of its
-   * macro: the {@code CAST} word is renamed and {@code AS type} dropped, so {@code )} closes it.
+   * The {@code AS type} of {@code CAST(x AS type)}. A cast to TIMESTAMP_TZ or to text becomes a
+   * call of its macro: the {@code CAST} word is renamed and {@code AS type} dropped, so {@code )}
+   * closes it.
    */
   private void castTarget() {
     int as = out.size();
@@ -397,12 +400,16 @@ public final class ExpressionTranslator {
     while (castWord >= 0 && out.get(castWord).equals(" ")) {
       castWord--;
     }
-    if (type.isTimestampTz() && castWord >= 0) {
+    String macro =
+        type.isTimestampTz()
+            ? SnowflakeType.TO_TIMESTAMP_TZ
+            : type.isText() ? SnowflakeType.CAST_TO_TEXT : null;
+    if (macro != null && castWord >= 0) {
       out.subList(as, out.size()).clear();
       while (!out.isEmpty() && out.get(out.size() - 1).equals(" ")) {
         out.remove(out.size() - 1);
       }
-      out.set(castWord, SnowflakeType.TO_TIMESTAMP_TZ);
+      out.set(castWord, macro);
       return;
     }
     out.add(type.duckType());
@@ -448,8 +455,11 @@ public final class ExpressionTranslator {
   private String takeBase() {
     int end = out.size() - 1;
     int start = end;
-    if (out.get(end).equals(")") && closeToOpen.containsKey(end)) {
-      start = closeToOpen.get(end);
+    while (start > 0 && out.get(start).equals("]")) {
+      start = Math.max(0, openBracketBefore(start) - 1);
+    }
+    if (out.get(start).equals(")") && closeToOpen.containsKey(start)) {
+      start = closeToOpen.get(start);
       if (start > 0 && isIdentifierText(out.get(start - 1))) {
         start--;
       }
@@ -463,6 +473,19 @@ public final class ExpressionTranslator {
     }
     out.subList(start, end + 1).clear();
     return base.toString();
+  }
+
+  /** The output index of the {@code [} that the {@code ]} at {@code close} ends. */
+  private int openBracketBefore(int close) {
+    int depth = 0;
+    for (int j = close; j > 0; j--) {
+      if (out.get(j).equals("]")) {
+        depth++;
+      } else if (out.get(j).equals("[") && --depth == 0) {
+        return j;
+      }
+    }
+    return 0;
   }
 
   private static boolean isIdentifierText(String text) {

@@ -19,6 +19,14 @@ public record SnowflakeType(String label, String duckType) {
   /** The engine macro that turns text, timestamps and stored TIMESTAMP_TZ values into one. */
   public static final String TO_TIMESTAMP_TZ = "to_timestamp_tz";
 
+  /**
+   * The engine macro casting any value to text; a VARIANT holding a string gives the bare string
+   * and JSON null gives NULL
+   * (https://docs.snowflake.com/en/user-guide/semistructured-considerations), where DuckDB's cast
+   * of JSON would keep the quotes.
+   */
+  public static final String CAST_TO_TEXT = "sf_cast_text";
+
   /** Maps a type name and its optional numeric arguments. */
   public static SnowflakeType of(String name, List<Integer> args) {
     String upper = name.toUpperCase(Locale.ROOT);
