@@ -187,7 +187,7 @@ final class SinkPipeline implements AutoCloseable {
     }
     ensureColumns(tp, row.columns());
     ensureModels(tp, record);
-    state.append(offset, row.bytes(), System.nanoTime());
+    state.append(offset, row.buffer(), row.length(), System.nanoTime());
     metrics.buffered(tp, state.bufferedRecords(), offset);
     if (state.isFull(policy)) {
       flush(tp, state, true);
@@ -213,7 +213,7 @@ final class SinkPipeline implements AutoCloseable {
       state.replayed(replay, offset);
     } else if (replay.kind() == PartitionState.ReplayKind.RELOAD) {
       ensureColumns(tp, row.columns());
-      state.replayed(replay, offset, row.bytes(), System.nanoTime());
+      state.replayed(replay, offset, row.buffer(), row.length(), System.nanoTime());
     } else {
       reports.add(
           reporter.report(record, new DataException(FailedLoads.rejected(replay.failed()))));

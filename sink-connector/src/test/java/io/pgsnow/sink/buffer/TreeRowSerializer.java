@@ -22,8 +22,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
 /**
  * The row writer as it was before rows were streamed: a Jackson tree built value by value from
  * {@link ConnectJson#toJson}, then serialised. Kept as the reference {@link RowSerializer} must
- * match byte for byte ({@code RowSerializerEquivalenceTest}) and as the "before" of the sink's put()
- * benchmark.
+ * match byte for byte ({@code RowSerializerEquivalenceTest}) and as the "before" of the sink's
+ * put() benchmark.
  */
 public final class TreeRowSerializer {
 
