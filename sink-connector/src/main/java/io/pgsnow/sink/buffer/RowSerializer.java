@@ -12,6 +12,7 @@ import io.pgsnow.sink.ddl.TableColumns;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -46,7 +47,9 @@ public final class RowSerializer {
   private final boolean schematized;
   private RowBytes out = new RowBytes();
   private Schema lastSchema;
-  private List<Column> lastColumns;
+  private List<Column> lastStructColumns;
+  private List<String> lastFieldsAndTypes;
+  private List<Column> lastMapColumns;
 
   public RowSerializer(MetadataFields metadata, boolean schematized) {
     this.metadata = metadata;
@@ -140,11 +143,11 @@ public final class RowSerializer {
     if (value instanceof Map<?, ?> map && (schema == null || schema.type() == Schema.Type.MAP)) {
       Map<String, ?> named = ConnectJsonWriter.byName(map);
       Schema values = schema == null ? null : schema.valueSchema();
-      Map<String, String> types = new LinkedHashMap<>();
+      List<String> types = new ArrayList<>(named.size() * 2);
       for (Map.Entry<String, ?> e : named.entrySet()) {
         reserved(e.getKey());
-        types.put(
-            e.getKey(),
+        types.add(e.getKey());
+        types.add(
             values != null
                 ? ColumnTypes.of(values)
                 : ConnectJsonWriter.columnType(e.getValue(), mapper));
@@ -153,7 +156,7 @@ public final class RowSerializer {
         g.writeFieldName(e.getKey());
         ConnectJsonWriter.write(g, values, e.getValue(), mapper);
       }
-      return TableColumns.needed(types);
+      return mapColumns(types);
     }
     return treeFields(g, record);
   }
@@ -175,10 +178,23 @@ public final class RowSerializer {
 
   private List<Column> structColumns(Schema schema) {
     if (schema != lastSchema) {
-      lastColumns = TableColumns.needed(schema, null);
+      lastStructColumns = TableColumns.needed(schema, null);
       lastSchema = schema;
     }
-    return lastColumns;
+    return lastStructColumns;
+  }
+
+  /** The columns of a schemaless object, given as field, type, field, type, …. */
+  private List<Column> mapColumns(List<String> fieldsAndTypes) {
+    if (!fieldsAndTypes.equals(lastFieldsAndTypes)) {
+      Map<String, String> types = new LinkedHashMap<>();
+      for (int i = 0; i < fieldsAndTypes.size(); i += 2) {
+        types.put(fieldsAndTypes.get(i), fieldsAndTypes.get(i + 1));
+      }
+      lastMapColumns = TableColumns.needed(types);
+      lastFieldsAndTypes = fieldsAndTypes;
+    }
+    return lastMapColumns;
   }
 
   private static void reserved(String field) {
