@@ -20,8 +20,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
 /**
  * CPU of the sink's put() thread per record, without Snowflake: each record becomes a row of the
  * official connector's shape ({@link RowSerializer}) and goes into a partition's gzip buffer
- * ({@link PartitionBuffer}), sealed every {@code buffer.count.records} (10,000) rows, as put()
- * does before any upload. Records are the seed's payroll rows as the JSON converter delivers them:
+ * ({@link PartitionBuffer}), sealed every {@code buffer.count.records} (10,000) rows, as put() does
+ * before any upload. Records are the seed's payroll rows as the JSON converter delivers them:
  * schemaless maps (schemas.enable=false, the issue's workload) and structs (schemas.enable=true),
  * each with a key, a CreateTime and one header. CPU time is the thread's own ({@link
  * ThreadMXBean#getCurrentThreadCpuTime()}), so other work on the machine inflates it less than wall
@@ -55,28 +55,13 @@ public final class SinkPutCpu {
 
   private static String measure(
       List<SinkRecord> records, boolean schematized, int rounds, String shape) {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     RowSerializer serializer = new RowSerializer(MetadataFields.ALL, schematized);
-    double[] cpuMicros = new double[rounds];
-    long gzipBytes = 0;
-    for (int round = -2; round < rounds; round++) {
-      long cpu = threads.getCurrentThreadCpuTime();
-      gzipBytes = put(records, serializer);
-      double perRecord = (threads.getCurrentThreadCpuTime() - cpu) / 1000.0 / records.size();
-      if (round >= 0) {
-        cpuMicros[round] = perRecord;
-      }
-    }
-    Arrays.sort(cpuMicros);
-    return String.format(
-        Locale.ROOT,
-        "%-10s %-12s records=%d  CPU us/record best %.2f median %.2f  gzip bytes/record %.1f%n",
-        shape,
-        schematized ? "schematized" : "plain",
-        records.size(),
-        cpuMicros[0],
-        cpuMicros[rounds / 2],
-        (double) gzipBytes / records.size());
+    long[] gzipBytes = new long[1];
+    double[] cpu =
+        cpuPerRecord(rounds, records.size(), () -> gzipBytes[0] = put(records, serializer));
+    return line(shape, schematized ? "schematized" : "plain", records.size(), cpu)
+        + String.format(
+            Locale.ROOT, "  gzip bytes/record %.1f%n", (double) gzipBytes[0] / records.size());
   }
 
   /** The gzip buffer alone, fed rows serialised beforehand: the floor of the put() path. */
@@ -86,31 +71,49 @@ public final class SinkPutCpu {
     for (SinkRecord record : records) {
       rows.add(serializer.row(record).bytes());
     }
+    double[] cpu =
+        cpuPerRecord(
+            rounds,
+            rows.size(),
+            () -> {
+              PartitionBuffer buffer = new PartitionBuffer();
+              for (int i = 0; i < rows.size(); i++) {
+                buffer.add(i, rows.get(i), 0L);
+                if (buffer.records() >= FILE_RECORDS) {
+                  buffer.seal();
+                }
+              }
+            });
+    return line(shape, "gzip only", rows.size(), cpu) + System.lineSeparator();
+  }
+
+  /**
+   * This thread's CPU µs per record of {@code work}, per round after two warm-up rounds, sorted.
+   */
+  private static double[] cpuPerRecord(int rounds, int records, Runnable work) {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     double[] cpuMicros = new double[rounds];
     for (int round = -2; round < rounds; round++) {
       long cpu = threads.getCurrentThreadCpuTime();
-      PartitionBuffer buffer = new PartitionBuffer();
-      for (int i = 0; i < rows.size(); i++) {
-        buffer.add(i, rows.get(i), 0L);
-        if (buffer.records() >= FILE_RECORDS) {
-          buffer.seal();
-        }
-      }
-      double perRecord = (threads.getCurrentThreadCpuTime() - cpu) / 1000.0 / rows.size();
+      work.run();
+      double perRecord = (threads.getCurrentThreadCpuTime() - cpu) / 1000.0 / records;
       if (round >= 0) {
         cpuMicros[round] = perRecord;
       }
     }
     Arrays.sort(cpuMicros);
+    return cpuMicros;
+  }
+
+  private static String line(String shape, String path, int records, double[] cpuMicros) {
     return String.format(
         Locale.ROOT,
-        "%-10s %-12s records=%d  CPU us/record best %.2f median %.2f%n",
+        "%-10s %-12s records=%d  CPU us/record best %.2f median %.2f",
         shape,
-        "gzip only",
-        rows.size(),
+        path,
+        records,
         cpuMicros[0],
-        cpuMicros[rounds / 2]);
+        cpuMicros[cpuMicros.length / 2]);
   }
 
   /** What put() does per record before Snowflake I/O; returns the gzip bytes of the files. */
