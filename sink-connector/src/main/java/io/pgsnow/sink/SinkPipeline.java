@@ -65,6 +65,12 @@ final class SinkPipeline implements AutoCloseable {
   private static final Duration HISTORY_WINDOW = Duration.ofDays(14);
   private static final Duration REPORT_GRACE = Duration.ofMinutes(2);
 
+  /**
+   * Files put() writes wait for the background tick to be registered together, in one {@code
+   * insertFiles} call per partition, unless this many are already waiting.
+   */
+  static final int REGISTER_BATCH = 16;
+
   /** Where one topic partition's rows go. */
   record Target(Identifier table, Identifier stage, String pipe, String directory) {}
 
@@ -187,10 +193,10 @@ final class SinkPipeline implements AutoCloseable {
     }
     ensureColumns(tp, row.columns());
     ensureModels(tp, record);
-    state.append(offset, row.bytes(), System.nanoTime());
+    state.append(offset, row.buffer(), row.length(), System.nanoTime());
     metrics.buffered(tp, state.bufferedRecords(), offset);
     if (state.isFull(policy)) {
-      flush(tp, state, true);
+      flush(tp, state, true, false);
     }
   }
 
@@ -213,7 +219,7 @@ final class SinkPipeline implements AutoCloseable {
       state.replayed(replay, offset);
     } else if (replay.kind() == PartitionState.ReplayKind.RELOAD) {
       ensureColumns(tp, row.columns());
-      state.replayed(replay, offset, row.bytes(), System.nanoTime());
+      state.replayed(replay, offset, row.buffer(), row.length(), System.nanoTime());
     } else {
       reports.add(
           reporter.report(record, new DataException(FailedLoads.rejected(replay.failed()))));
@@ -423,8 +429,13 @@ final class SinkPipeline implements AutoCloseable {
     return plan;
   }
 
-  /** Uploads the sealed (or due) file of a partition and registers staged files. */
-  private void flush(TopicPartition tp, PartitionState state, boolean force) {
+  /**
+   * Uploads the sealed (or due) file of a partition and registers its staged files with one call:
+   * always when {@code registerAll} (the background tick), otherwise once {@link #REGISTER_BATCH}
+   * files wait. Offsets wait for the loads either way, so a file staged but not yet registered is
+   * only later, never lost (a restart finds it on the stage and registers it).
+   */
+  private void flush(TopicPartition tp, PartitionState state, boolean force, boolean registerAll) {
     io.lock();
     try {
       Target target = targetFor(tp);
@@ -435,7 +446,9 @@ final class SinkPipeline implements AutoCloseable {
       for (SealedFile again : state.resealed()) {
         upload(tp, state, target, again);
       }
-      register(tp, state, target);
+      if (registerAll || state.files(FileState.STAGED).size() >= REGISTER_BATCH) {
+        register(tp, state, target);
+      }
     } catch (ConnectException e) {
       throw e;
     } catch (Exception e) {
@@ -477,7 +490,7 @@ final class SinkPipeline implements AutoCloseable {
     }
     try {
       for (Map.Entry<TopicPartition, PartitionState> e : states.entrySet()) {
-        flush(e.getKey(), e.getValue(), false);
+        flush(e.getKey(), e.getValue(), false, true);
       }
       confirmLoads();
       decideFailures();

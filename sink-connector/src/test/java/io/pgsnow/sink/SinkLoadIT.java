@@ -141,6 +141,44 @@ class SinkLoadIT {
     assertThat((Long) server.getAttribute(metrics, "ProcessedOffset")).isEqualTo(4L);
   }
 
+  /**
+   * 20 files written by put() in quick succession reach Snowpipe in a few insertFiles requests, not
+   * one request per file, and every record loads once.
+   */
+  @Test
+  void filesStagedTogetherShareInsertFilesRequests() throws Exception {
+    int records = 2_000;
+    connect.kafka().createTopic("batched", 1);
+    try (var producer = connect.kafka().createProducer(Map.of("linger.ms", "20"))) {
+      for (int i = 0; i < records; i++) {
+        producer.send(
+            new ProducerRecord<>(
+                "batched", 0, null, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
+      }
+      producer.flush();
+    }
+    int requestsBefore = emulator.insertFilesRequests();
+    int filesBefore = emulator.insertedFiles();
+    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, "batched", false);
+    config.put("buffer.count.records", "100");
+    connect.createConnector("batched", config);
+    connect.awaitRunning("batched", 1, TIMEOUT);
+    await("rows in BATCHED")
+        .atMost(TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> count(emulator, "SELECT COUNT(*) FROM BATCHED") == records);
+
+    int files = emulator.insertedFiles() - filesBefore;
+    int requests = emulator.insertFilesRequests() - requestsBefore;
+    assertThat(files).isGreaterThanOrEqualTo(records / 100);
+    assertThat(requests)
+        .as("insertFiles requests for %d files", files)
+        .isLessThanOrEqualTo(files / 4);
+    assertThat(
+            count(emulator, "SELECT COUNT(DISTINCT RECORD_METADATA:offset::NUMBER) FROM BATCHED"))
+        .isEqualTo(records);
+  }
+
   @Test
   void jsonWithSchemasAndHeadersLands() throws Exception {
     connect.kafka().createTopic("orders-v1", 1);

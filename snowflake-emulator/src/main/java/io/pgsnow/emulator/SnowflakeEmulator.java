@@ -216,6 +216,19 @@ public final class SnowflakeEmulator implements AutoCloseable {
     return sessions.all().size();
   }
 
+  /**
+   * insertFiles requests accepted so far (Snowpipe's cost is per file; a request per file is
+   * waste).
+   */
+  public int insertFilesRequests() {
+    return snowpipe.insertRequests();
+  }
+
+  /** Files named by the insertFiles requests accepted so far. */
+  public int insertedFiles() {
+    return snowpipe.insertedFiles();
+  }
+
   /** Files queued by insertFiles and not loaded yet. */
   public int pendingLoads() {
     return snowpipe.pending();

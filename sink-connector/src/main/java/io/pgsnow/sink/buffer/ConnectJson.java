@@ -97,7 +97,7 @@ final class ConnectJson {
     return mapper.valueToTree(value);
   }
 
-  private static byte[] bytes(Object value) {
+  static byte[] bytes(Object value) {
     if (value instanceof byte[] bytes) {
       return bytes;
     }
@@ -127,7 +127,7 @@ final class ConnectJson {
     }
   }
 
-  private static String temporal(Schema schema, Date date) {
+  static String temporal(Schema schema, Date date) {
     String logical = schema == null ? null : schema.name();
     if (org.apache.kafka.connect.data.Date.LOGICAL_NAME.equals(logical)) {
       return LocalDate.ofInstant(date.toInstant(), ZoneOffset.UTC).toString();

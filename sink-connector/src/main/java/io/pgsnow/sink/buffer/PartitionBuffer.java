@@ -21,6 +21,11 @@ public final class PartitionBuffer {
   private long firstArrivalNanos;
 
   public void add(long offset, byte[] row, long nowNanos) {
+    add(offset, row, row.length, nowNanos);
+  }
+
+  /** Adds the first {@code length} bytes of {@code row} as one line. */
+  public void add(long offset, byte[] row, int length, long nowNanos) {
     try {
       if (records == 0) {
         bytes = new ByteArrayOutputStream(8192);
@@ -28,13 +33,13 @@ public final class PartitionBuffer {
         startOffset = offset;
         firstArrivalNanos = nowNanos;
       }
-      gzip.write(row);
+      gzip.write(row, 0, length);
       gzip.write('\n');
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     records++;
-    rawBytes += row.length + 1;
+    rawBytes += length + 1;
     endOffset = offset;
   }
 

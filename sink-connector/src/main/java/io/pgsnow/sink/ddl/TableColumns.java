@@ -42,11 +42,20 @@ public final class TableColumns {
     } else if (content != null && content.isObject()) {
       Schema values =
           schema != null && schema.type() == Schema.Type.MAP ? schema.valueSchema() : null;
+      Map<String, String> types = new LinkedHashMap<>();
       for (Map.Entry<String, JsonNode> f : content.properties()) {
-        String type = values != null ? ColumnTypes.of(values) : ColumnTypes.of(f.getValue());
-        put(columns, new Column(columnName(f.getKey()), type));
+        types.put(
+            f.getKey(), values != null ? ColumnTypes.of(values) : ColumnTypes.of(f.getValue()));
       }
+      return needed(types);
     }
+    return List.copyOf(columns.values());
+  }
+
+  /** One column per top-level field of a schemaless object, of the given types, in order. */
+  public static List<Column> needed(Map<String, String> typesByField) {
+    Map<String, Column> columns = new LinkedHashMap<>();
+    typesByField.forEach((field, type) -> put(columns, new Column(columnName(field), type)));
     return List.copyOf(columns.values());
   }
 

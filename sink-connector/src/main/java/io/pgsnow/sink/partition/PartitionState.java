@@ -156,9 +156,12 @@ public final class PartitionState {
     }
   }
 
-  /** The replay's record at {@code offset} is a row of the next attempt. */
-  public synchronized void replayed(Replay r, long offset, byte[] row, long nowNanos) {
-    r.rows.add(offset, row, nowNanos);
+  /**
+   * The replay's record at {@code offset} is a row ({@code length} bytes of {@code row}) of the
+   * next attempt.
+   */
+  public synchronized void replayed(Replay r, long offset, byte[] row, int length, long nowNanos) {
+    r.rows.add(offset, row, length, nowNanos);
     replayed(r, offset);
   }
 
@@ -250,8 +253,9 @@ public final class PartitionState {
     return out;
   }
 
-  public synchronized void append(long offset, byte[] row, long nowNanos) {
-    buffer.add(offset, row, nowNanos);
+  /** Buffers the first {@code length} bytes of {@code row} as the record at {@code offset}. */
+  public synchronized void append(long offset, byte[] row, int length, long nowNanos) {
+    buffer.add(offset, row, length, nowNanos);
     lastOffset = offset;
   }
 

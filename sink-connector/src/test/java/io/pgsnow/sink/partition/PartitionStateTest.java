@@ -19,7 +19,7 @@ class PartitionStateTest {
   private static void add(PartitionState s, long from, long to) {
     for (long o = from; o <= to; o++) {
       if (s.isNew(o)) {
-        s.append(o, ROW, 0);
+        s.append(o, ROW, ROW.length, 0);
       }
     }
   }
@@ -106,12 +106,12 @@ class PartitionStateTest {
       var replay = s.replayFor(o);
       if (replay.isPresent()) {
         if (replay.get().kind() == PartitionState.ReplayKind.RELOAD) {
-          s.replayed(replay.get(), o, ROW, 0);
+          s.replayed(replay.get(), o, ROW, ROW.length, 0);
         } else {
           s.replayed(replay.get(), o);
         }
       } else if (s.isNew(o)) {
-        s.append(o, ROW, 0);
+        s.append(o, ROW, ROW.length, 0);
       }
     }
   }

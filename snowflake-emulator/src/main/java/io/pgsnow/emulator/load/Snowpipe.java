@@ -43,6 +43,8 @@ public final class Snowpipe implements AutoCloseable {
   private final ExecutorService loader;
   private final Connection connection;
   private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicInteger insertRequests = new AtomicInteger();
+  private final AtomicInteger insertedFiles = new AtomicInteger();
 
   public Snowpipe(Warehouse warehouse, StageStore stages, Faults faults) throws SQLException {
     this.warehouse = warehouse;
@@ -69,6 +71,8 @@ public final class Snowpipe implements AutoCloseable {
 
   public void insertFiles(ObjectName pipe, List<QueuedFile> files) {
     Instant received = Instant.now();
+    insertRequests.incrementAndGet();
+    insertedFiles.addAndGet(files.size());
     for (QueuedFile file : files) {
       pending.incrementAndGet();
       loader.execute(
@@ -82,6 +86,16 @@ public final class Snowpipe implements AutoCloseable {
             }
           });
     }
+  }
+
+  /** insertFiles requests accepted so far. */
+  public int insertRequests() {
+    return insertRequests.get();
+  }
+
+  /** Files named by the insertFiles requests accepted so far. */
+  public int insertedFiles() {
+    return insertedFiles.get();
   }
 
   /** Files still queued or loading. */
