@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.DataException;
 
 /**
  * The columns of a schematized table: which ones a record needs, and which of those the table still
@@ -23,8 +24,22 @@ public final class TableColumns {
 
   private final Set<String> known = new HashSet<>();
 
-  /** The column a top-level field becomes: upper case when a plain name, quoted otherwise. */
+  /**
+   * The column a top-level field becomes: upper case when a plain name, quoted otherwise. A field
+   * that no Snowflake column can be named after (empty, or longer than 255 characters) is bad data
+   * of its record, so the worker's error handling routes the record instead of the task failing.
+   */
   public static Identifier columnName(String field) {
+    if (field.isEmpty() || field.length() > 255) {
+      String shown = field.length() > 40 ? field.substring(0, 40) + "…" : field;
+      throw new DataException(
+          "Field \""
+              + shown
+              + "\" cannot become a column of a schematized table: a Snowflake column name has 1"
+              + " to 255 characters ("
+              + field.length()
+              + " here); rename the field with a transform or turn schematization off");
+    }
     return Identifier.isUnquoted(field) ? Identifier.of(field) : new Identifier(field, true);
   }
 

@@ -1,23 +1,37 @@
 package io.pgsnow.sink.ddl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgsnow.sink.ddl.DdlBuilder.Column;
 import io.pgsnow.sink.naming.Identifier;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.DataException;
 import org.junit.jupiter.api.Test;
 
 class SchematizationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Identifier TABLE = Identifier.of("orders");
   private static final Identifier STAGE = Identifier.of("S1");
+
+  @Test
+  void aFieldNoColumnCanBeNamedAfterIsBadDataOfItsRecord() {
+    assertThatThrownBy(() -> TableColumns.needed(Map.of("", "NUMBER")))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining("1 to 255 characters (0 here)");
+    assertThatThrownBy(() -> TableColumns.columnName("x".repeat(256)))
+        .isInstanceOf(DataException.class)
+        .hasMessageContaining("(256 here)");
+    assertThat(TableColumns.columnName("y".repeat(255)).name()).hasSize(255);
+  }
 
   @Test
   void connectSchemasMapToSnowflakeTypes() {
