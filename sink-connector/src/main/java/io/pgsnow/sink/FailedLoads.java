@@ -1,10 +1,5 @@
 package io.pgsnow.sink;
 
-import io.pgsnow.sink.SinkPipeline.Target;
-import io.pgsnow.sink.ddl.DdlBuilder;
-import io.pgsnow.sink.ingest.ObjectProvisioner;
-import io.pgsnow.sink.ingest.SnowflakeSession;
-import io.pgsnow.sink.naming.Identifier;
 import io.pgsnow.sink.naming.StageFileName;
 import io.pgsnow.sink.partition.PartitionState;
 import io.pgsnow.sink.partition.PartitionState.Tracked;
@@ -12,7 +7,6 @@ import io.pgsnow.sink.recovery.LoadFailure;
 import io.pgsnow.sink.recovery.LoadStatus;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * same offsets again as a new attempt after a back-off, a bounded number of times, then fails the
  * task. A failure for the data's sake is named in the error table, then either fails the task
  * ({@code errors.tolerance=none}) or has the file's records reported as errant ({@code all}). In
- * every case the file's offsets stay uncommitted until its records are loaded or reported. Callers
- * serialize access (the pipeline's I/O lock).
+ * every case the file's offsets stay uncommitted until its records are loaded or reported. Called
+ * by the recovery of a partition and by the background thread; the outcomes map is concurrent.
  */
 final class FailedLoads {
 
@@ -35,23 +29,14 @@ final class FailedLoads {
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
 
   private final SnowflakeSinkConfig config;
-  private final SnowflakeSession session;
-  private final ObjectProvisioner provisioner;
-  private final Identifier errorTable;
+  private final ErrorTable errorTable;
   private final SinkMetrics metrics;
   private final boolean reporting;
   private final Map<String, LoadStatus> outcomes = new ConcurrentHashMap<>();
 
   FailedLoads(
-      SnowflakeSinkConfig config,
-      SnowflakeSession session,
-      ObjectProvisioner provisioner,
-      Identifier errorTable,
-      SinkMetrics metrics,
-      boolean reporting) {
+      SnowflakeSinkConfig config, ErrorTable errorTable, SinkMetrics metrics, boolean reporting) {
     this.config = config;
-    this.session = session;
-    this.provisioner = provisioner;
     this.errorTable = errorTable;
     this.metrics = metrics;
     this.reporting = reporting;
@@ -100,7 +85,7 @@ final class FailedLoads {
             config.loadRetryMaxAttempts());
         return Optional.empty();
       }
-      record(tp, target, name, status);
+      errorTable.record(tp, target, name, status);
       String message =
           describe(tp, name, status)
               + ". It failed for a transient reason "
@@ -115,7 +100,7 @@ final class FailedLoads {
       LOG.error(message);
       return Optional.of(new ConnectException(message));
     }
-    record(tp, target, name, status);
+    errorTable.record(tp, target, name, status);
     metrics.failed(tp);
     outcomes.remove(name.path());
     if (!config.toleratesBadRecords()) {
@@ -125,7 +110,7 @@ final class FailedLoads {
               + " offset from "
               + name.startOffset()
               + " on. The file is named in "
-              + errorTable.sql()
+              + errorTable.name().sql()
               + "; fix the records or the table, or set errors.tolerance=all to send such records"
               + " to the dead letter queue.";
       LOG.error(message);
@@ -136,7 +121,7 @@ final class FailedLoads {
           "{}. Its data cannot load (errors.tolerance=all) and no dead letter queue is set: its"
               + " records are named in {} only",
           describe(tp, name, status),
-          errorTable.sql());
+          errorTable.name().sql());
       state.done(name);
       return Optional.empty();
     }
@@ -144,7 +129,7 @@ final class FailedLoads {
         "{}. Its data cannot load (errors.tolerance=all): its records go to the dead letter queue"
             + " and the file is named in {}",
         describe(tp, name, status),
-        errorTable.sql());
+        errorTable.name().sql());
     state.report(name, System.nanoTime());
     return Optional.empty();
   }
@@ -179,28 +164,5 @@ final class FailedLoads {
   private static String withoutFinalStop(String error) {
     String trimmed = error.strip();
     return trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
-  }
-
-  /** Names the file in the error table; a repeated insert after a crash adds no second row. */
-  private void record(TopicPartition tp, Target target, StageFileName file, LoadStatus status)
-      throws SQLException {
-    provisioner.ensureErrorTable(errorTable);
-    String path = file.path();
-    session.update(
-        DdlBuilder.insertError(errorTable),
-        path,
-        target.table().resolved(),
-        target.pipe(),
-        tp.topic(),
-        tp.partition(),
-        file.startOffset(),
-        file.endOffset(),
-        status.status().name(),
-        status.rowsParsed(),
-        status.rowsLoaded(),
-        String.valueOf(status.firstError()),
-        Instant.now().toString(),
-        path,
-        target.pipe());
   }
 }

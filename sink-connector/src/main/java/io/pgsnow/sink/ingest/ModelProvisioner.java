@@ -30,7 +30,7 @@ public final class ModelProvisioner {
   private static final Logger LOG = LoggerFactory.getLogger(ModelProvisioner.class);
   private static final int DOES_NOT_EXIST = 2003;
 
-  private final SnowflakeSession session;
+  private final Session session;
   private final ModelSettings settings;
   private final Map<Identifier, ModelShape> applied = new ConcurrentHashMap<>();
   private final Set<Identifier> unkeyedWarned = ConcurrentHashMap.newKeySet();
@@ -38,7 +38,7 @@ public final class ModelProvisioner {
   /** Shape objects (cached per schema) already covered, so known records cost one lookup. */
   private final Map<Identifier, Set<ModelShape>> covered = new ConcurrentHashMap<>();
 
-  public ModelProvisioner(SnowflakeSession session, ModelSettings settings) {
+  public ModelProvisioner(Session session, ModelSettings settings) {
     this.session = session;
     this.settings = settings;
   }

@@ -26,17 +26,17 @@ public final class ObjectProvisioner {
 
   private static final Logger LOG = LoggerFactory.getLogger(ObjectProvisioner.class);
 
-  private final SnowflakeSession session;
+  private final Session session;
   private final Set<String> ready = new HashSet<>();
   private final boolean schematized;
   private final Map<Identifier, TableColumns> columns = new ConcurrentHashMap<>();
 
-  public ObjectProvisioner(SnowflakeSession session, boolean schematized) {
+  public ObjectProvisioner(Session session, boolean schematized) {
     this.session = session;
     this.schematized = schematized;
   }
 
-  public void ensureTable(Identifier table) throws SQLException {
+  public synchronized void ensureTable(Identifier table) throws SQLException {
     if (!ready.add("TABLE " + table.sql())) {
       return;
     }
@@ -95,7 +95,7 @@ public final class ObjectProvisioner {
    * Adds columns to a schematized table. {@code IF NOT EXISTS} makes it safe when another task or
    * Snowflake's schema evolution added the column first.
    */
-  public void addColumns(Identifier table, List<Column> added) throws SQLException {
+  public synchronized void addColumns(Identifier table, List<Column> added) throws SQLException {
     TableColumns known = columns.computeIfAbsent(table, t -> new TableColumns());
     for (Column c : known.missing(added)) {
       session.execute(DdlBuilder.addColumn(table, c));
@@ -104,7 +104,7 @@ public final class ObjectProvisioner {
     }
   }
 
-  public void ensureStage(Identifier stage) throws SQLException {
+  public synchronized void ensureStage(Identifier stage) throws SQLException {
     if (ready.contains("STAGE " + stage.sql())) {
       return;
     }
@@ -114,7 +114,8 @@ public final class ObjectProvisioner {
     LOG.info("Stage {} is ready", stage.sql());
   }
 
-  public void ensurePipe(Identifier pipe, Identifier table, Identifier stage) throws SQLException {
+  public synchronized void ensurePipe(Identifier pipe, Identifier table, Identifier stage)
+      throws SQLException {
     if (ready.contains("PIPE " + pipe.sql())) {
       return;
     }
@@ -143,7 +144,7 @@ public final class ObjectProvisioner {
     LOG.info("Pipe {} is ready", pipe.sql());
   }
 
-  public void ensureErrorTable(Identifier table) throws SQLException {
+  public synchronized void ensureErrorTable(Identifier table) throws SQLException {
     if (ready.add("ERRORS " + table.sql())) {
       try {
         session.execute(DdlBuilder.createErrorTable(table));

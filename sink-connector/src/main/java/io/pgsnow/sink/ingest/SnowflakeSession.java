@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One JDBC session: runs the connector's statements and uploads files to stages with the driver's
  * stream upload. Reconnects after a broken connection; the driver renews expired session tokens
- * itself. Callers serialize access.
+ * itself. Its calls are serialized on the session (one JDBC connection, whose login and reconnect
+ * state they share); each is bounded, so a caller waits at most one call limit per call ahead.
  *
  * <p>Every call is bounded. The driver (3.24 and 4.4 alike: the emulator's ClientTimeoutIT runs
  * against both) waits minutes for a request the service does not answer (its socket timeout setting
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * the service. An abandoned call keeps its connection, which is closed once the call ends; the
  * session logs in again for the next call.
  */
-public final class SnowflakeSession implements AutoCloseable {
+public final class SnowflakeSession implements Session {
 
   private static final Logger LOG = LoggerFactory.getLogger(SnowflakeSession.class);
 
@@ -198,7 +199,8 @@ public final class SnowflakeSession implements AutoCloseable {
   }
 
   /** Runs a statement; drops the connection after a failure so the next call reconnects. */
-  public void execute(String sql) throws SQLException {
+  @Override
+  public synchronized void execute(String sql) throws SQLException {
     withConnection(
         describe(sql),
         c -> {
@@ -211,7 +213,8 @@ public final class SnowflakeSession implements AutoCloseable {
   }
 
   /** Runs a prepared statement with string or number binds. */
-  public int update(String sql, Object... binds) throws SQLException {
+  @Override
+  public synchronized int update(String sql, Object... binds) throws SQLException {
     return withConnection(
         describe(sql),
         c -> {
@@ -226,7 +229,8 @@ public final class SnowflakeSession implements AutoCloseable {
   }
 
   /** All rows as strings, columns by label (upper case). */
-  public List<Map<String, String>> query(String sql) throws SQLException {
+  @Override
+  public synchronized List<Map<String, String>> query(String sql) throws SQLException {
     return withConnection(
         describe(sql),
         c -> {
@@ -250,9 +254,6 @@ public final class SnowflakeSession implements AutoCloseable {
         });
   }
 
-  /** A file in a stage: its path relative to the stage, and how many bytes the stage holds. */
-  public record StagedFile(String path, long size) {}
-
   /**
    * Uploads bytes already gzipped to {@code @stage/directory/fileName}, replacing a same name, and
    * checks that the stage holds them. Driver 4.x retries a PUT to the storage service's presigned
@@ -263,7 +264,8 @@ public final class SnowflakeSession implements AutoCloseable {
    * next attempt uploads the same bytes under the same name. (Client-side encryption, which
    * Snowflake's internal stages use, only adds padding to the stored size.)
    */
-  public void upload(Identifier stage, String directory, String fileName, byte[] gzip)
+  @Override
+  public synchronized void upload(Identifier stage, String directory, String fileName, byte[] gzip)
       throws SQLException {
     withConnection(
         "the upload of " + directory + "/" + fileName,
@@ -299,7 +301,9 @@ public final class SnowflakeSession implements AutoCloseable {
   }
 
   /** The files under {@code directory}, with paths relative to the stage. */
-  public List<StagedFile> list(Identifier stage, String directory) throws SQLException {
+  @Override
+  public synchronized List<StagedFile> list(Identifier stage, String directory)
+      throws SQLException {
     return listing(stage, directory + "/");
   }
 
@@ -433,7 +437,7 @@ public final class SnowflakeSession implements AutoCloseable {
    * earlier close their connections when they end.
    */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (pendingLogin != null) {
       pendingLogin.whenComplete((late, failure) -> closeLater(late));
       pendingLogin = null;

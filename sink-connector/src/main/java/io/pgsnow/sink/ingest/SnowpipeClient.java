@@ -22,7 +22,8 @@ import java.util.UUID;
 
 /**
  * Snowpipe's REST API, the three calls the sink needs: {@code insertFiles}, {@code insertReport}
- * and {@code loadHistoryScan}, authenticated with a key-pair JWT. Callers serialize access.
+ * and {@code loadHistoryScan}, authenticated with a key-pair JWT. Safe to call from several threads
+ * ({@link HttpClient} is, and the JWT is renewed under a lock).
  *
  * <p>The sink talks to these endpoints itself rather than through the ingest SDK: the SDK 4.x ships
  * as an 84 MB jar carrying its own copy of the JDBC driver, or unshaded against JDBC 3.x only,
@@ -31,7 +32,7 @@ import java.util.UUID;
  * java.net.http.HttpTimeoutException} is an {@link IOException}), and a repeated insertFiles is
  * harmless because Snowpipe skips a path it loaded before.
  */
-public final class SnowpipeClient implements AutoCloseable {
+public final class SnowpipeClient implements Snowpipe {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Charset UTF8 = StandardCharsets.UTF_8;
@@ -56,6 +57,7 @@ public final class SnowpipeClient implements AutoCloseable {
    * Asks the pipe to load the files (paths relative to its stage). Snowpipe skips a path it loaded
    * before, which makes this safe to repeat.
    */
+  @Override
   public void insertFiles(String pipe, List<String> paths) throws Exception {
     ObjectNode body = JSON.createObjectNode();
     ArrayNode files = body.putArray("files");
@@ -69,12 +71,14 @@ public final class SnowpipeClient implements AutoCloseable {
   }
 
   /** Outcomes of files the pipe handled in the last ten minutes (insertReport). */
+  @Override
   public Map<String, LoadStatus> recentOutcomes(String pipe) throws Exception {
     HttpRequest request = request(pipe, "insertReport", Map.of()).GET().build();
     return outcomes(send("insertReport", pipe, request).path("files"));
   }
 
   /** Outcomes of files loaded since {@code since} (loadHistoryScan). */
+  @Override
   public Map<String, LoadStatus> history(String pipe, Instant since) throws Exception {
     Map<String, String> range =
         Map.of(

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * outcome is open and does not grow with every flush. Safe for exactly-once: a loaded file's rows
  * are in the table, and a restarting task learns of it from the pipe's load history, not from the
  * stage. Removal is best effort: a file that could not be removed is tried again on the next run
- * and never fails the task. Callers serialize access, like {@link SnowflakeSession}.
+ * and never fails the task. Queuing and removal may run on different threads.
  */
 public final class StagePurge {
 
@@ -38,12 +38,18 @@ public final class StagePurge {
     return due.values().stream().mapToInt(List::size).sum();
   }
 
-  /** Removes the queued files; what fails stays queued. */
-  public synchronized void run(SnowflakeSession session) {
-    var it = due.entrySet().iterator();
-    while (it.hasNext()) {
-      var entry = it.next();
-      List<String> names = entry.getValue();
+  /**
+   * Removes the queued files; what fails stays queued. The statements run outside the lock, so
+   * files loaded meanwhile are queued without waiting for them.
+   */
+  public void run(Session session) {
+    Map<Place, List<String>> work;
+    synchronized (this) {
+      work = new LinkedHashMap<>(due);
+      due.clear();
+    }
+    for (var entry : work.entrySet()) {
+      List<String> names = new ArrayList<>(entry.getValue());
       try {
         while (!names.isEmpty()) {
           List<String> batch = names.subList(0, Math.min(BATCH, names.size()));
@@ -52,8 +58,10 @@ public final class StagePurge {
           LOG.debug("Removed {} loaded files from {}", batch.size(), entry.getKey());
           batch.clear();
         }
-        it.remove();
       } catch (SQLException | RuntimeException e) {
+        synchronized (this) {
+          due.computeIfAbsent(entry.getKey(), p -> new ArrayList<>()).addAll(names);
+        }
         LOG.warn(
             "Could not remove {} loaded files from stage {} (tried again later): {}",
             names.size(),

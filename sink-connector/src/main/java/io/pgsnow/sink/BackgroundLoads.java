@@ -1,0 +1,161 @@
+package io.pgsnow.sink;
+
+import io.pgsnow.sink.ingest.Session;
+import io.pgsnow.sink.ingest.SnowflakeErrors;
+import io.pgsnow.sink.ingest.StagePurge;
+import io.pgsnow.sink.partition.FileState;
+import io.pgsnow.sink.partition.PartitionState;
+import io.pgsnow.sink.partition.PartitionState.Tracked;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sink's background thread: writes due buffers of idle partitions, registers staged files,
+ * confirms loads, decides failed loads and removes loaded files. A fatal failure is kept for the
+ * put thread to raise.
+ */
+final class BackgroundLoads implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BackgroundLoads.class);
+
+  private final Map<TopicPartition, PartitionState> states;
+  private final Targets targets;
+  private final FileDelivery delivery;
+  private final LoadConfirmation confirmation;
+  private final FailedLoads failedLoads;
+  private final StagePurge purge;
+  private final Session session;
+  private final ReentrantLock tickLock = new ReentrantLock();
+  private final AtomicReference<ConnectException> failure = new AtomicReference<>();
+  private ScheduledExecutorService executor;
+
+  BackgroundLoads(
+      Map<TopicPartition, PartitionState> states,
+      Targets targets,
+      FileDelivery delivery,
+      LoadConfirmation confirmation,
+      FailedLoads failedLoads,
+      StagePurge purge,
+      Session session) {
+    this.states = states;
+    this.targets = targets;
+    this.delivery = delivery;
+    this.confirmation = confirmation;
+    this.failedLoads = failedLoads;
+    this.purge = purge;
+    this.session = session;
+  }
+
+  /** Runs {@link #tick} every {@code interval} on a daemon thread. */
+  void start(String connector, Duration interval) {
+    executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "pgsnow-sink-flusher-" + connector);
+              t.setDaemon(true);
+              return t;
+            });
+    long millis = interval.toMillis();
+    executor.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  void tick() {
+    if (failure.get() != null) {
+      return;
+    }
+    tickLock.lock();
+    try {
+      for (Map.Entry<TopicPartition, PartitionState> e : states.entrySet()) {
+        delivery.deliverIfIdle(e.getKey(), e.getValue(), targets.of(e.getKey()));
+      }
+      List<LoadConfirmation.Partition> partitions =
+          states.entrySet().stream()
+              .map(
+                  e ->
+                      new LoadConfirmation.Partition(
+                          e.getKey(), e.getValue(), targets.of(e.getKey())))
+              .toList();
+      confirmation.confirm(partitions);
+      decideFailures();
+      purge.run(session);
+    } catch (RetriableException e) {
+      LOG.warn("Transient Snowflake fault in the background flush, retrying: {}", e.getMessage());
+    } catch (ConnectException e) {
+      LOG.error("Background flush failed", e);
+      failure.compareAndSet(null, e);
+    } catch (Exception e) {
+      ConnectException c = SnowflakeErrors.classify("Confirming loads", e);
+      if (c instanceof RetriableException) {
+        LOG.warn("Transient Snowflake fault while confirming loads: {}", c.getMessage());
+      } else {
+        failure.compareAndSet(null, c);
+      }
+    } finally {
+      tickLock.unlock();
+    }
+  }
+
+  /**
+   * Decides what happens to each failed file (see {@link FailedLoads}). A recovered file waits for
+   * the partition's first record, which tells whether it was handled before the restart.
+   */
+  private void decideFailures() throws Exception {
+    for (Map.Entry<TopicPartition, PartitionState> e : states.entrySet()) {
+      PartitionState state = e.getValue();
+      if (state.committableOffset().isEmpty()) {
+        continue;
+      }
+      for (Tracked t : state.files(FileState.FAILED)) {
+        Optional<ConnectException> fatal =
+            failedLoads.decide(e.getKey(), state, targets.of(e.getKey()), t);
+        if (fatal.isPresent()) {
+          failure.compareAndSet(null, fatal.get());
+          return;
+        }
+      }
+    }
+  }
+
+  /** Raises, on the calling thread, the failure that stopped the background work. */
+  void throwIfFailed() {
+    ConnectException f = failure.get();
+    if (f != null) {
+      throw new ConnectException(f.getMessage(), f);
+    }
+  }
+
+  /** Runs {@code action} between ticks. */
+  void betweenTicks(Runnable action) {
+    tickLock.lock();
+    try {
+      action.run();
+    } finally {
+      tickLock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (executor == null) {
+      return;
+    }
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
