@@ -51,6 +51,8 @@ class PluginArchivesIT {
           .filter(e -> e.getName().startsWith(root + "lib/") && !e.isDirectory())
           .forEach(e -> libs.add(e.getName().substring((root + "lib/").length())));
       assertThat(libs).anyMatch(l -> l.startsWith("pgsnow-smt-"));
+      // The version, retry policy and bounded calls every plugin shares.
+      assertThat(libs).anyMatch(l -> l.startsWith("pgsnow-common-"));
       // The transforms' own runtime dependencies (lookup cache, jdbc lookup source).
       assertThat(libs).anyMatch(l -> l.startsWith("caffeine-"));
       assertThat(libs).anyMatch(l -> l.startsWith("postgresql-"));

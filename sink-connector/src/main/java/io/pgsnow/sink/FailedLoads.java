@@ -1,5 +1,6 @@
 package io.pgsnow.sink;
 
+import io.pgsnow.common.retry.RetryPolicy;
 import io.pgsnow.sink.naming.StageFileName;
 import io.pgsnow.sink.partition.PartitionState;
 import io.pgsnow.sink.partition.PartitionState.Tracked;
@@ -7,9 +8,11 @@ import io.pgsnow.sink.recovery.LoadFailure;
 import io.pgsnow.sink.recovery.LoadStatus;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -30,6 +33,7 @@ final class FailedLoads {
 
   private final SnowflakeSinkConfig config;
   private final ErrorTable errorTable;
+  private final RetryPolicy retryPolicy;
   private final SinkMetrics metrics;
   private final boolean reporting;
   private final Map<String, LoadStatus> outcomes = new ConcurrentHashMap<>();
@@ -38,6 +42,7 @@ final class FailedLoads {
       SnowflakeSinkConfig config, ErrorTable errorTable, SinkMetrics metrics, boolean reporting) {
     this.config = config;
     this.errorTable = errorTable;
+    this.retryPolicy = loadRetryPolicy(config.loadRetryBackoff(), config.loadRetryMaxAttempts());
     this.metrics = metrics;
     this.reporting = reporting;
   }
@@ -47,13 +52,19 @@ final class FailedLoads {
     outcomes.put(status.path(), status);
   }
 
-  /** The wait before retry number {@code retry} (1 for the first) of one file. */
-  static Duration backoff(Duration base, int retry) {
-    Duration wait = base;
-    for (int i = 1; i < retry && wait.compareTo(MAX_BACKOFF) < 0; i++) {
-      wait = wait.multipliedBy(2);
-    }
-    return wait.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait;
+  /**
+   * The retries of one file's offsets: doubling from {@code backoff} up to ten minutes, spread by
+   * the jitter, {@code maxRetries} times. A file retries as long as its retries allow (its offsets
+   * wait meanwhile), so there is no deadline.
+   */
+  static RetryPolicy loadRetryPolicy(Duration backoff, int maxRetries) {
+    Duration base = backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff;
+    return new RetryPolicy(
+        base,
+        MAX_BACKOFF,
+        maxRetries,
+        ChronoUnit.FOREVER.getDuration(),
+        RetryPolicy.DEFAULT_JITTER);
   }
 
   /**
@@ -70,8 +81,8 @@ final class FailedLoads {
             new LoadStatus(name.path(), LoadStatus.Status.LOAD_FAILED, 0, 0, "load failed"));
     if (LoadFailure.of(status) == LoadFailure.TRANSIENT) {
       int retried = state.retries(name.startOffset());
-      if (retried < config.loadRetryMaxAttempts()) {
-        Duration wait = backoff(config.loadRetryBackoff(), retried + 1);
+      if (retryPolicy.allows(retried + 1, Duration.ZERO)) {
+        Duration wait = retryPolicy.backoff(retried + 1, ThreadLocalRandom.current().nextDouble());
         state.retry(name, System.nanoTime() + wait.toNanos());
         outcomes.remove(name.path());
         metrics.retried(tp);

@@ -1,5 +1,6 @@
 package io.pgsnow.sink;
 
+import io.pgsnow.common.retry.Retries;
 import io.pgsnow.sink.auth.PrivateKeys;
 import io.pgsnow.sink.buffer.FlushPolicy;
 import io.pgsnow.sink.buffer.RowSerializer;
@@ -63,7 +64,7 @@ final class SinkPipeline implements AutoCloseable {
   private final FileDelivery delivery;
   private final BackgroundLoads background;
   private final Map<TopicPartition, PartitionState> states = new ConcurrentHashMap<>();
-  private int consecutiveFailures;
+  private final Retries retries;
 
   SinkPipeline(SnowflakeSinkConfig config, String connectorName, SinkTaskContext context) {
     this(config, connectorName, context, settings(config));
@@ -92,6 +93,7 @@ final class SinkPipeline implements AutoCloseable {
     this.context = context;
     this.session = session;
     this.snowpipe = snowpipe;
+    this.retries = new Retries(config.retryPolicy(), RetriableException.class::isInstance);
     ObjectNames names = new ObjectNames(connectorName);
     Clock clock = Clock.systemUTC();
     this.serializer = new RowSerializer(config.metadataFields(), config.schematization());
@@ -156,16 +158,26 @@ final class SinkPipeline implements AutoCloseable {
         accept(record);
       }
       finishReplays();
-      consecutiveFailures = 0;
+      retries.succeeded();
     } catch (RetriableException e) {
-      consecutiveFailures++;
-      if (consecutiveFailures >= config.retryMaxAttempts()) {
+      Optional<Duration> backoff = retries.failed(e);
+      if (backoff.isEmpty()) {
         throw new ConnectException(
-            "Giving up after " + consecutiveFailures + " attempts: " + e.getMessage(), e);
+            "Giving up after "
+                + retries.failures()
+                + " attempts ("
+                + SnowflakeSinkConfig.RETRY_MAX
+                + ", "
+                + SnowflakeSinkConfig.RETRY.deadline()
+                + "): "
+                + e.getMessage(),
+            e);
       }
-      long backoff = config.retryBackoff().toMillis() * Math.min(consecutiveFailures, 10);
-      LOG.warn("Transient Snowflake fault, retrying in {} ms: {}", backoff, e.getMessage());
-      context.timeout(backoff);
+      LOG.warn(
+          "Transient Snowflake fault, retrying in {} ms: {}",
+          backoff.get().toMillis(),
+          e.getMessage());
+      context.timeout(backoff.get().toMillis());
       throw e;
     }
   }

@@ -1,5 +1,7 @@
 package io.pgsnow.sink;
 
+import io.pgsnow.common.retry.RetryKeys;
+import io.pgsnow.common.retry.RetryPolicy;
 import io.pgsnow.sink.auth.SnowflakeUrl;
 import io.pgsnow.sink.buffer.FlushPolicy;
 import io.pgsnow.sink.buffer.MetadataFields;
@@ -47,8 +49,17 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
   public static final String META_CREATETIME = "snowflake.metadata.createtime";
   public static final String ERRORS_TOLERANCE = "errors.tolerance";
   public static final String DLQ_TOPIC = "errors.deadletterqueue.topic.name";
-  public static final String RETRY_BACKOFF = "snowflake.retry.backoff.ms";
-  public static final String RETRY_MAX = "snowflake.retry.max.attempts";
+
+  /** Retries of a batch after a transient Snowflake fault (see {@link RetryKeys}). */
+  public static final RetryKeys RETRY =
+      new RetryKeys(
+          "snowflake.retry.",
+          "a transient Snowflake fault (Kafka Connect then delivers the batch again)",
+          new RetryKeys.Defaults(
+              Duration.ofSeconds(1), Duration.ofSeconds(10), 30, Duration.ofMinutes(15)));
+
+  public static final String RETRY_BACKOFF = RETRY.backoff();
+  public static final String RETRY_MAX = RETRY.maxAttempts();
   public static final String LOAD_CHECK_INTERVAL = "snowflake.load.check.interval.ms";
   public static final String LOAD_RETRY_MAX = "snowflake.load.retry.max.attempts";
   public static final String LOAD_RETRY_BACKOFF = "snowflake.load.retry.backoff.ms";
@@ -112,6 +123,7 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
   private static Map<String, String> modelProblems(
       SnowflakeSinkConfig config, Map<String, String> props) {
     Map<String, String> problems = new java.util.LinkedHashMap<>();
+    RETRY.crossKeyError(config).ifPresent(e -> problems.put(e.getKey(), e.getValue()));
     ModelSettings.CurrentState current = config.currentState();
     if (current != ModelSettings.CurrentState.NONE) {
       List<String> unwrap = io.pgsnow.sink.model.UnwrapCheck.problems(props);
@@ -406,28 +418,7 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         ++o,
         Width.MEDIUM,
         "Dead letter queue topic");
-    def.define(
-        RETRY_BACKOFF,
-        Type.LONG,
-        1_000L,
-        ConfigDef.Range.atLeast(0),
-        Importance.LOW,
-        "Back-off before Kafka Connect retries a batch after a transient Snowflake fault.",
-        ERRORS,
-        ++o,
-        Width.SHORT,
-        "Retry back-off (ms)");
-    def.define(
-        RETRY_MAX,
-        Type.INT,
-        30,
-        ConfigDef.Range.atLeast(1),
-        Importance.LOW,
-        "Consecutive transient faults after which the task fails.",
-        ERRORS,
-        ++o,
-        Width.SHORT,
-        "Retry attempts");
+    o = RETRY.define(def, ERRORS, o + 1) - 1;
     def.define(
         LOAD_CHECK_INTERVAL,
         Type.LONG,
@@ -769,12 +760,9 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
     return getString(ERRORS_TOLERANCE).equalsIgnoreCase("all");
   }
 
-  public Duration retryBackoff() {
-    return Duration.ofMillis(getLong(RETRY_BACKOFF));
-  }
-
-  public int retryMaxAttempts() {
-    return getInt(RETRY_MAX);
+  /** How put() retries a batch after a transient Snowflake fault. */
+  public RetryPolicy retryPolicy() {
+    return RETRY.policy(this);
   }
 
   public int loadRetryMaxAttempts() {

@@ -1,5 +1,6 @@
 package io.pgsnow.sink;
 
+import io.pgsnow.common.Version;
 import java.util.Collection;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;

@@ -3,6 +3,7 @@ package io.pgsnow.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgsnow.common.retry.RetryPolicy;
 import io.pgsnow.testkit.ConfigDocs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,6 +104,28 @@ class SnowflakeSinkConfigTest {
     props.put("snowflake.url.name", "ftp://x");
     assertThatThrownBy(() -> new SnowflakeSinkConfig(props))
         .hasMessageContaining("snowflake.url.name");
+  }
+
+  @Test
+  void theRetryKeysSetThePolicyAndAMaximumBelowTheFirstBackoffIsRejectedOnItsKey() {
+    RetryPolicy defaults = new SnowflakeSinkConfig(minimal()).retryPolicy();
+    assertThat(defaults.initialBackoff()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(defaults.maxRetries()).as("snowflake.retry.max.attempts=30").isEqualTo(29);
+    Map<String, String> props = minimal();
+    props.put("snowflake.retry.backoff.ms", "5000");
+    props.put("snowflake.retry.backoff.max.ms", "60000");
+    props.put("snowflake.retry.deadline.ms", "120000");
+    RetryPolicy set = new SnowflakeSinkConfig(props).retryPolicy();
+    assertThat(set.maxBackoff()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(set.deadline()).isEqualTo(Duration.ofMinutes(2));
+    props.put("snowflake.retry.backoff.max.ms", "100");
+    assertThatThrownBy(() -> new SnowflakeSinkConfig(props))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("snowflake.retry.backoff.max.ms");
+    assertThat(SnowflakeSinkConfig.modelProblems(props))
+        .containsEntry(
+            "snowflake.retry.backoff.max.ms",
+            "Must be at least snowflake.retry.backoff.ms (5000), is 100");
   }
 
   @Test

@@ -1,14 +1,13 @@
 package io.pgsnow.smt;
 
-/** The version reported by every pgsnow transform, taken from the jar manifest. */
+import io.pgsnow.common.Version;
+
+/** The version reported by every pgsnow transform: the build's, from {@link Version}. */
 public final class PluginVersion {
-  private static final String VERSION =
-      java.util.Optional.ofNullable(PluginVersion.class.getPackage().getImplementationVersion())
-          .orElse("0.1.0-SNAPSHOT");
 
   private PluginVersion() {}
 
   public static String get() {
-    return VERSION;
+    return Version.get();
   }
 }

@@ -1,5 +1,7 @@
 package io.pgsnow.source;
 
+import io.pgsnow.common.retry.RetryKeys;
+import io.pgsnow.common.retry.RetryPolicy;
 import io.pgsnow.source.config.ChainLookupTopics;
 import io.pgsnow.source.config.ColumnFilterKeys;
 import io.pgsnow.source.config.MessageKeyColumns;
@@ -67,6 +69,16 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
   public static final String MAX_QUEUE_SIZE = "max.queue.size";
   public static final String POLL_INTERVAL_MS = "poll.interval.ms";
   public static final String STATUS_UPDATE_INTERVAL_MS = "status.update.interval.ms";
+
+  /** Reconnects of the replication stream after a transient failure (see {@link RetryKeys}). */
+  public static final RetryKeys REPLICATION_RETRY =
+      new RetryKeys(
+          "replication.retry.",
+          "a transient failure of the replication connection (it reconnects from the last record"
+              + " queued)",
+          new RetryKeys.Defaults(
+              Duration.ofSeconds(1), Duration.ofSeconds(10), 11, Duration.ofMinutes(10)));
+
   public static final String STREAMING_MODE = "pgoutput.streaming";
   public static final String STREAMING_MAX_BUFFERED_BYTES = "pgoutput.streaming.max.buffered.bytes";
 
@@ -133,6 +145,12 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
     super(CONFIG_DEF, withAliases(props), false);
     UnsupportedDebeziumKeys.errors(props, CONFIG_DEF).entrySet().stream()
         .findFirst()
+        .ifPresent(
+            e -> {
+              throw new ConfigException(e.getKey(), props.get(e.getKey()), e.getValue());
+            });
+    REPLICATION_RETRY
+        .crossKeyError(this)
         .ifPresent(
             e -> {
               throw new ConfigException(e.getKey(), props.get(e.getKey()), e.getValue());
@@ -464,6 +482,7 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
         ++order,
         Width.SHORT,
         "Status update interval");
+    REPLICATION_RETRY.define(def, GROUP_REPLICATION, order + 1);
   }
 
   private static void defineEvents(ConfigDef def) {
@@ -699,6 +718,11 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
 
   public long streamingMaxBufferedBytes() {
     return getLong(STREAMING_MAX_BUFFERED_BYTES);
+  }
+
+  /** How the replication stream reconnects after transient failures. */
+  public RetryPolicy replicationRetry() {
+    return REPLICATION_RETRY.policy(this);
   }
 
   public Duration statusUpdateInterval() {

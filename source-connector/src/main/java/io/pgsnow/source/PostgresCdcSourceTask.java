@@ -1,5 +1,6 @@
 package io.pgsnow.source;
 
+import io.pgsnow.common.Version;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.source.SourceRecord;

@@ -1,5 +1,6 @@
 package io.pgsnow.source;
 
+import io.pgsnow.common.Version;
 import io.pgsnow.source.events.RecordSizeLimit;
 import io.pgsnow.source.events.SourceInfo;
 import io.pgsnow.source.events.TransactionAssembler;
@@ -134,22 +135,7 @@ final class SourcePipeline implements AutoCloseable {
     SourceTaskMetrics.Counters counters = new SourceTaskMetrics.Counters();
     counters.countSpecialValues(columnTypes.specialValues()::count);
     StreamReader reader =
-        new StreamReader(
-            (startLsn, streaming) ->
-                LogicalStream.open(
-                    connections,
-                    new LogicalStream.Options(
-                        config.slotName(),
-                        config.publicationName(),
-                        startLsn,
-                        serverVersion,
-                        config.streamInProgress() && streaming,
-                        config.statusUpdateInterval())),
-            resume,
-            (resumeAfter, sink) ->
-                new TransactionAssembler(settings, resumeAfter, sink, System::currentTimeMillis),
-            queue,
-            counters);
+        streamReader(config, connections, serverVersion, resume, settings, queue, counters);
     Heartbeat heartbeat = Heartbeats.create(config, connections);
     reader.heartbeat(heartbeat);
     FlushPolicy policy = new FlushPolicy(slotConfirmed);
@@ -274,5 +260,33 @@ final class SourcePipeline implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** The reader of the replication stream, reconnecting under the replication retry policy. */
+  private static StreamReader streamReader(
+      PostgresCdcSourceConfig config,
+      PgConnections connections,
+      int serverVersion,
+      SourcePosition resume,
+      TransactionAssembler.Settings settings,
+      BlockingQueue<SourceRecord> queue,
+      SourceTaskMetrics.Counters counters) {
+    return new StreamReader(
+        (startLsn, streaming) ->
+            LogicalStream.open(
+                connections,
+                new LogicalStream.Options(
+                    config.slotName(),
+                    config.publicationName(),
+                    startLsn,
+                    serverVersion,
+                    config.streamInProgress() && streaming,
+                    config.statusUpdateInterval())),
+        resume,
+        (resumeAfter, sink) ->
+            new TransactionAssembler(settings, resumeAfter, sink, System::currentTimeMillis),
+        queue,
+        counters,
+        config.replicationRetry());
   }
 }

@@ -3,9 +3,11 @@ package io.pgsnow.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgsnow.common.retry.RetryPolicy;
 import io.pgsnow.source.PostgresCdcSourceConfig.Operation;
 import io.pgsnow.testkit.ConfigDocs;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,6 +223,35 @@ class PostgresCdcSourceConfigTest {
         .singleElement()
         .asString()
         .contains("public.items");
+  }
+
+  @Test
+  void theReplicationRetryKeysSetThePolicyAndAMaximumBelowTheFirstBackoffIsRejectedOnItsKey() {
+    RetryPolicy defaults = new PostgresCdcSourceConfig(minimal()).replicationRetry();
+    assertThat(defaults.initialBackoff()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(defaults.maxBackoff()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(defaults.maxRetries()).as("ten reconnects, as before the keys").isEqualTo(10);
+    Map<String, String> props = minimal();
+    props.put("replication.retry.backoff.ms", "2000");
+    props.put("replication.retry.backoff.max.ms", "60000");
+    props.put("replication.retry.max.attempts", "4");
+    props.put("replication.retry.deadline.ms", "30000");
+    assertThat(new PostgresCdcSourceConfig(props).replicationRetry())
+        .isEqualTo(
+            new RetryPolicy(
+                Duration.ofSeconds(2),
+                Duration.ofMinutes(1),
+                3,
+                Duration.ofSeconds(30),
+                RetryPolicy.DEFAULT_JITTER));
+    props.put("replication.retry.backoff.max.ms", "1000");
+    assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("replication.retry.backoff.max.ms");
+    assertThat(validationErrors(props).get("replication.retry.backoff.max.ms"))
+        .singleElement()
+        .asString()
+        .contains("Must be at least replication.retry.backoff.ms");
   }
 
   /** The error messages of validate() by key. */

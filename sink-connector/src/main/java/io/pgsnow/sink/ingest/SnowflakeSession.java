@@ -1,5 +1,6 @@
 package io.pgsnow.sink.ingest;
 
+import io.pgsnow.common.call.BoundedCalls;
 import io.pgsnow.sink.naming.Identifier;
 import java.io.ByteArrayInputStream;
 import java.sql.Connection;
@@ -19,12 +20,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import net.snowflake.client.api.connection.SnowflakeConnection;
 import net.snowflake.client.api.connection.UploadStreamConfig;
@@ -71,18 +68,13 @@ public final class SnowflakeSession implements Session {
   }
 
   @FunctionalInterface
-  private interface JdbcCall<T> {
-    T run() throws SQLException;
-  }
-
-  @FunctionalInterface
   private interface ConnectionCall<T> {
     T run(Connection connection) throws SQLException;
   }
 
   private final ConnectionSettings settings;
   private final ClientTimeouts timeouts;
-  private final ExecutorService calls;
+  private final BoundedCalls calls = new BoundedCalls("pgsnow-snowflake-call-");
   private Connection connection;
   private CompletableFuture<Connection> pendingLogin;
   private long pendingLoginSince;
@@ -90,14 +82,6 @@ public final class SnowflakeSession implements Session {
   public SnowflakeSession(ConnectionSettings settings) {
     this.settings = settings;
     this.timeouts = settings.timeouts();
-    AtomicInteger threads = new AtomicInteger();
-    this.calls =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "pgsnow-snowflake-call-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
   }
 
   private Properties properties() {
@@ -343,53 +327,48 @@ public final class SnowflakeSession implements Session {
     return bounded(what, timeouts.callLimit(), () -> call.run(c), late -> closeLater(c));
   }
 
-  /**
-   * Runs {@code call} on a call thread and waits at most {@code limit}. When the caller stops
-   * waiting, {@code abandoned} gets what the call produces once it ends (null if it fails).
-   */
-  private <T> T bounded(String what, Duration limit, JdbcCall<T> call, Consumer<T> abandoned)
+  private <T> T bounded(
+      String what, Duration limit, BoundedCalls.Call<T> call, Consumer<T> abandoned)
       throws SQLException {
-    CompletableFuture<T> result = submit(call);
     try {
-      return await(what, limit, result);
-    } catch (AbandonedCallException e) {
-      result.whenComplete((value, failure) -> abandoned.accept(value));
-      throw e;
-    }
-  }
-
-  private <T> CompletableFuture<T> submit(JdbcCall<T> call) throws SQLException {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    try {
-      calls.execute(
-          () -> {
-            try {
-              result.complete(call.run());
-            } catch (Throwable t) {
-              result.completeExceptionally(t);
-            }
-          });
+      return calls.call(limit, call, abandoned);
+    } catch (TimeoutException | InterruptedException | ExecutionException e) {
+      throw failure(what, limit, e);
     } catch (RejectedExecutionException e) {
       throw new SQLException("The Snowflake session is closed", e);
     }
-    return result;
+  }
+
+  private <T> CompletableFuture<T> submit(BoundedCalls.Call<T> call) throws SQLException {
+    try {
+      return calls.start(call);
+    } catch (RejectedExecutionException e) {
+      throw new SQLException("The Snowflake session is closed", e);
+    }
   }
 
   /** The call's result, or {@link AbandonedCallException} if it takes longer than {@code limit}. */
   private static <T> T await(String what, Duration limit, CompletableFuture<T> result)
       throws SQLException {
     try {
-      return result.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      LOG.warn("Snowflake did not answer {} within {} ms", what, limit.toMillis());
-      throw new AbandonedCallException(
-          "Snowflake did not answer " + what + " within " + limit.toMillis() + " ms");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AbandonedCallException("Interrupted while waiting for " + what);
-    } catch (ExecutionException e) {
-      throw rethrown(what, e.getCause());
+      return BoundedCalls.await(result, limit);
+    } catch (TimeoutException | InterruptedException | ExecutionException e) {
+      throw failure(what, limit, e);
     }
+  }
+
+  /** What the caller of a bounded call sees when it did not return a result. */
+  private static SQLException failure(String what, Duration limit, Exception e) {
+    if (e instanceof TimeoutException) {
+      LOG.warn("Snowflake did not answer {} within {} ms", what, limit.toMillis());
+      return new AbandonedCallException(
+          "Snowflake did not answer " + what + " within " + limit.toMillis() + " ms");
+    }
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+      return new AbandonedCallException("Interrupted while waiting for " + what);
+    }
+    return rethrown(what, e.getCause());
   }
 
   private static SQLException rethrown(String what, Throwable cause) {
@@ -417,11 +396,7 @@ public final class SnowflakeSession implements Session {
     if (c == null) {
       return;
     }
-    try {
-      calls.execute(() -> closeQuietly(c));
-    } catch (RejectedExecutionException e) {
-      closeQuietly(c);
-    }
+    calls.runLater(() -> closeQuietly(c));
   }
 
   private static void closeQuietly(Connection c) {
@@ -447,15 +422,19 @@ public final class SnowflakeSession implements Session {
     CompletableFuture<Void> logout =
         c == null
             ? CompletableFuture.completedFuture(null)
-            : CompletableFuture.runAsync(() -> closeQuietly(c), calls);
+            : calls.start(
+                () -> {
+                  closeQuietly(c);
+                  return null;
+                });
     calls.shutdown();
     try {
-      logout.get(timeouts.network().toMillis(), TimeUnit.MILLISECONDS);
+      BoundedCalls.await(logout, timeouts.network());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       LOG.debug("Logout did not complete: {}", e.toString());
     }
-    calls.shutdownNow();
+    calls.close();
   }
 }

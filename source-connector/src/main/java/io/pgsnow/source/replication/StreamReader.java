@@ -1,5 +1,7 @@
 package io.pgsnow.source.replication;
 
+import io.pgsnow.common.retry.Retries;
+import io.pgsnow.common.retry.RetryPolicy;
 import io.pgsnow.source.decoding.PgOutputDecoder;
 import io.pgsnow.source.decoding.PgOutputMessage;
 import io.pgsnow.source.events.StreamedTransactionTooLargeException;
@@ -8,6 +10,7 @@ import io.pgsnow.source.metrics.SourceTaskMetrics;
 import io.pgsnow.source.offsets.SourcePosition;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,11 +25,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The thread that reads the replication stream, decodes it and puts records on the task's queue.
  * When the connection drops it reconnects from the last record it queued, so nothing is skipped or
- * repeated; it gives up after a number of failed attempts in a row.
+ * repeated. Transient failures are retried under a {@link RetryPolicy}; a stream that delivered a
+ * message since the last failure starts a new sequence of retries.
  */
 public final class StreamReader implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamReader.class);
-  private static final int MAX_RECONNECTS = 10;
   private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   /**
@@ -41,6 +44,8 @@ public final class StreamReader implements Runnable {
   private final BlockingQueue<SourceRecord> queue;
   private final SourceTaskMetrics.Counters metrics;
   private final AtomicReference<LogicalStream> current = new AtomicReference<>();
+  private final Retries retries;
+  private boolean progressed;
   private final AtomicReference<State> state;
   private volatile boolean running = true;
   private volatile Throwable failure;
@@ -74,8 +79,10 @@ public final class StreamReader implements Runnable {
       SourcePosition resumeAfter,
       AssemblerFactory assemblers,
       BlockingQueue<SourceRecord> queue,
-      SourceTaskMetrics.Counters metrics) {
+      SourceTaskMetrics.Counters metrics,
+      RetryPolicy retryPolicy) {
     this.opener = opener;
+    this.retries = new Retries(retryPolicy, e -> e instanceof SQLException sql && isTransient(sql));
     this.queue = queue;
     this.metrics = metrics;
     this.lastQueued = resumeAfter;
@@ -113,7 +120,6 @@ public final class StreamReader implements Runnable {
 
   @Override
   public void run() {
-    int failures = 0;
     while (running) {
       try {
         readUntilStopped();
@@ -135,18 +141,23 @@ public final class StreamReader implements Runnable {
         if (!running) {
           return;
         }
-        failures++;
-        if (!isTransient(e) || failures > MAX_RECONNECTS) {
+        if (progressed) {
+          retries.succeeded();
+          progressed = false;
+        }
+        Optional<Duration> wait = retries.failed(e);
+        if (wait.isEmpty()) {
           failure = e;
           return;
         }
-        Duration backoff = Duration.ofMillis(Math.min(10_000L, 500L << Math.min(failures, 5)));
+        Duration backoff = wait.get();
         LOG.warn(
-            "Replication stream failed ({}), reconnecting in {} (attempt {} of {})",
+            "Replication stream failed ({}), reconnecting in {} ms (failure {}; at most {} in a"
+                + " row)",
             e.getMessage(),
-            backoff,
-            failures,
-            MAX_RECONNECTS);
+            backoff.toMillis(),
+            retries.failures(),
+            retries.policy().maxRetries() + 1);
         closeStream();
         metrics.reconnected();
         LockSupport.parkNanos(backoff.toNanos());
@@ -176,6 +187,7 @@ public final class StreamReader implements Runnable {
         continue;
       }
       idleParkNanos = 0;
+      progressed = true;
       PgOutputMessage message = decoder.decode(received.payload());
       observer.message(message, received.lsn(), this::enqueue);
       assembler.accept(message, received.lsn());

@@ -1,10 +1,13 @@
-package io.pgsnow.source;
+package io.pgsnow.common;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The version of this build, as Maven wrote it into {@code version.properties}. */
+/**
+ * The version of this build, as Maven wrote it into {@code version.properties}: the one place every
+ * pgsnow plugin (source, sink, transforms) takes its version from.
+ */
 public final class Version {
   private static final String VERSION = load();
 
