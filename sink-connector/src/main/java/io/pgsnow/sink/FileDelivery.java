@@ -1,6 +1,6 @@
 package io.pgsnow.sink;
 
-import io.pgsnow.sink.buffer.FlushPolicy;
+import io.pgsnow.sink.buffer.SealPolicy;
 import io.pgsnow.sink.buffer.SealedFile;
 import io.pgsnow.sink.ingest.Session;
 import io.pgsnow.sink.ingest.SnowflakeErrors;
@@ -36,7 +36,7 @@ final class FileDelivery {
 
   private final Session session;
   private final Snowpipe snowpipe;
-  private final FlushPolicy policy;
+  private final SealPolicy policy;
   private final LoadConfirmation confirmation;
   private final SinkMetrics metrics;
   private final LongSupplier nanoTime;
@@ -45,7 +45,7 @@ final class FileDelivery {
   FileDelivery(
       Session session,
       Snowpipe snowpipe,
-      FlushPolicy policy,
+      SealPolicy policy,
       LoadConfirmation confirmation,
       SinkMetrics metrics,
       LongSupplier nanoTime) {

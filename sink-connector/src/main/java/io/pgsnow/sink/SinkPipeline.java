@@ -2,9 +2,8 @@ package io.pgsnow.sink;
 
 import io.pgsnow.common.retry.Retries;
 import io.pgsnow.sink.auth.PrivateKeys;
-import io.pgsnow.sink.buffer.FlushPolicy;
 import io.pgsnow.sink.buffer.RowSerializer;
-import io.pgsnow.sink.ingest.ClientTimeouts;
+import io.pgsnow.sink.buffer.SealPolicy;
 import io.pgsnow.sink.ingest.ConnectionSettings;
 import io.pgsnow.sink.ingest.ModelProvisioner;
 import io.pgsnow.sink.ingest.ObjectProvisioner;
@@ -52,7 +51,7 @@ final class SinkPipeline implements AutoCloseable {
   private final SnowflakeSinkConfig config;
   private final SinkTaskContext context;
   private final RowSerializer serializer;
-  private final FlushPolicy policy;
+  private final SealPolicy policy;
   private final Session session;
   private final Snowpipe snowpipe;
   private final ObjectProvisioner provisioner;
@@ -97,7 +96,7 @@ final class SinkPipeline implements AutoCloseable {
     ObjectNames names = new ObjectNames(connectorName);
     Clock clock = Clock.systemUTC();
     this.serializer = new RowSerializer(config.metadataFields(), config.schematization());
-    this.policy = config.flushPolicy();
+    this.policy = config.sealPolicy();
     this.provisioner = new ObjectProvisioner(session, config.schematization());
     this.metrics = new SinkMetrics(connectorName);
     this.targets = Targets.of(config, names);
@@ -145,7 +144,7 @@ final class SinkPipeline implements AutoCloseable {
           config.schema(),
           config.role(),
           config.warehouse(),
-          ClientTimeouts.from(config));
+          config.clientTimeouts());
     } catch (IllegalArgumentException e) {
       throw new ConnectException(SnowflakeSinkConfig.PRIVATE_KEY + ": " + e.getMessage(), e);
     }

@@ -3,8 +3,9 @@ package io.pgsnow.sink;
 import io.pgsnow.common.retry.RetryKeys;
 import io.pgsnow.common.retry.RetryPolicy;
 import io.pgsnow.sink.auth.SnowflakeUrl;
-import io.pgsnow.sink.buffer.FlushPolicy;
 import io.pgsnow.sink.buffer.MetadataFields;
+import io.pgsnow.sink.buffer.SealPolicy;
+import io.pgsnow.sink.ingest.ClientTimeouts;
 import io.pgsnow.sink.model.ModelSettings;
 import io.pgsnow.sink.naming.Identifier;
 import io.pgsnow.sink.naming.TopicTableMap;
@@ -737,8 +738,8 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
     return getBoolean(SCHEMATIZATION);
   }
 
-  public FlushPolicy flushPolicy() {
-    return new FlushPolicy(
+  public SealPolicy sealPolicy() {
+    return new SealPolicy(
         getLong(BUFFER_COUNT).intValue(),
         getLong(BUFFER_BYTES),
         Duration.ofSeconds(getLong(BUFFER_TIME)));
@@ -758,6 +759,12 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
 
   public boolean toleratesBadRecords() {
     return getString(ERRORS_TOLERANCE).equalsIgnoreCase("all");
+  }
+
+  /** How long the clients wait for Snowflake. */
+  public ClientTimeouts clientTimeouts() {
+    return new ClientTimeouts(
+        networkTimeout(), loginTimeout(), statementTimeout(), snowpipeRequestTimeout());
   }
 
   /** How put() retries a batch after a transient Snowflake fault. */

@@ -1,7 +1,6 @@
 package io.pgsnow.sink;
 
 import io.pgsnow.common.Version;
-import io.pgsnow.sink.ingest.ConnectionCheck;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

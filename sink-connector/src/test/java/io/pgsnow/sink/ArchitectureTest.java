@@ -39,6 +39,19 @@ class ArchitectureTest {
   }
 
   @Test
+  void subPackagesDoNotDependOnTheRootConfigClass() {
+    // What they need of the configuration comes as values; validation that speaks in config keys
+    // (ConnectionCheck) lives in the root package.
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.pgsnow.sink.*..")
+        .should()
+        .dependOnClassesThat()
+        .belongToAnyOf(SnowflakeSinkConfig.class)
+        .check(CLASSES);
+  }
+
+  @Test
   void everyConnectorIsRegisteredForServiceLoading() throws IOException {
     try (InputStream in =
         getClass().getResourceAsStream("/META-INF/services/" + SinkConnector.class.getName())) {

@@ -40,9 +40,9 @@ class SnowflakeSinkConfigTest {
   @Test
   void officialDefaults() {
     SnowflakeSinkConfig config = new SnowflakeSinkConfig(minimal());
-    assertThat(config.flushPolicy().maxRecords()).isEqualTo(10_000);
-    assertThat(config.flushPolicy().maxBytes()).isEqualTo(5_000_000);
-    assertThat(config.flushPolicy().maxAge()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(config.sealPolicy().maxRecords()).isEqualTo(10_000);
+    assertThat(config.sealPolicy().maxBytes()).isEqualTo(5_000_000);
+    assertThat(config.sealPolicy().maxAge()).isEqualTo(Duration.ofSeconds(120));
     assertThat(config.nullValues()).isEqualTo(SnowflakeSinkConfig.NullValues.DEFAULT);
     assertThat(config.toleratesBadRecords()).isFalse();
     assertThat(config.role()).isEmpty();

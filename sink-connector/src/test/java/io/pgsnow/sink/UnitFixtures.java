@@ -1,6 +1,6 @@
 package io.pgsnow.sink;
 
-import io.pgsnow.sink.buffer.FlushPolicy;
+import io.pgsnow.sink.buffer.SealPolicy;
 import io.pgsnow.sink.naming.Identifier;
 import io.pgsnow.sink.naming.StageFileName;
 import io.pgsnow.sink.partition.PartitionState;
@@ -15,7 +15,7 @@ import org.apache.kafka.common.TopicPartition;
 /** Shared pieces of the sink's unit tests against {@link FakeSession} and {@link FakeSnowpipe}. */
 final class UnitFixtures {
 
-  static final FlushPolicy POLICY = new FlushPolicy(3, 1_000_000, Duration.ofSeconds(60));
+  static final SealPolicy POLICY = new SealPolicy(3, 1_000_000, Duration.ofSeconds(60));
   static final byte[] ROW = "{}".getBytes(StandardCharsets.UTF_8);
   private static final AtomicLong CONNECTORS = new AtomicLong();
 

@@ -4,7 +4,12 @@ import io.pgsnow.common.retry.RetryKeys;
 import io.pgsnow.common.retry.RetryPolicy;
 import io.pgsnow.source.config.ChainLookupTopics;
 import io.pgsnow.source.config.ColumnFilterKeys;
+import io.pgsnow.source.config.ConnectionOptions;
+import io.pgsnow.source.config.DecimalHandling;
 import io.pgsnow.source.config.MessageKeyColumns;
+import io.pgsnow.source.config.Operation;
+import io.pgsnow.source.config.PublicationAutocreate;
+import io.pgsnow.source.config.SchemaNameAdjustment;
 import io.pgsnow.source.config.TypeOptions;
 import io.pgsnow.source.config.UnsupportedDebeziumKeys;
 import io.pgsnow.source.heartbeat.HeartbeatOptions;
@@ -87,53 +92,6 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
   private static final String GROUP_REPLICATION = "Replication";
   private static final String GROUP_EVENTS = "Events";
   private static final String GROUP_PERFORMANCE = "Performance";
-
-  /** How {@code numeric} / {@code decimal} columns are represented. */
-  public enum DecimalHandling {
-    PRECISE,
-    DOUBLE,
-    STRING
-  }
-
-  /** How the names of Connect schemas are made valid for schema registries. */
-  public enum SchemaNameAdjustment {
-    AVRO,
-    NONE
-  }
-
-  /** What the connector does about the publication at startup. */
-  public enum PublicationAutocreate {
-    ALL_TABLES,
-    FILTERED,
-    DISABLED
-  }
-
-  /** The change operations that can be skipped, by their Debezium {@code op} code. */
-  public enum Operation {
-    CREATE("c"),
-    UPDATE("u"),
-    DELETE("d"),
-    TRUNCATE("t");
-
-    private final String code;
-
-    Operation(String code) {
-      this.code = code;
-    }
-
-    public String code() {
-      return code;
-    }
-
-    static Optional<Operation> ofCode(String code) {
-      for (Operation op : values()) {
-        if (op.code.equals(code)) {
-          return Optional.of(op);
-        }
-      }
-      return Optional.empty();
-    }
-  }
 
   public static final ConfigDef CONFIG_DEF = configDef();
 
@@ -651,6 +609,19 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
       }
     }
     return result;
+  }
+
+  /** Where and as whom to connect. */
+  public ConnectionOptions connectionOptions() {
+    return new ConnectionOptions(
+        hostname(),
+        port(),
+        dbname(),
+        user(),
+        password(),
+        sslmode(),
+        sslRootCert(),
+        connectorName());
   }
 
   public String hostname() {

@@ -3,7 +3,6 @@ package io.pgsnow.source;
 import io.pgsnow.common.Version;
 import io.pgsnow.source.config.ColumnFilterKeys;
 import io.pgsnow.source.config.UnsupportedDebeziumKeys;
-import io.pgsnow.source.replication.ConnectionValidator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -9,7 +9,7 @@ import io.pgsnow.source.heartbeat.Heartbeats;
 import io.pgsnow.source.metrics.SourceTaskMetrics;
 import io.pgsnow.source.naming.TopicAssignments;
 import io.pgsnow.source.naming.TopicNamer;
-import io.pgsnow.source.offsets.FlushPolicy;
+import io.pgsnow.source.offsets.SlotConfirmation;
 import io.pgsnow.source.offsets.SourcePosition;
 import io.pgsnow.source.replication.CatalogPrimaryKeys;
 import io.pgsnow.source.replication.LogicalStream;
@@ -77,7 +77,7 @@ final class SourcePipeline implements AutoCloseable {
   }
 
   static SourcePipeline start(PostgresCdcSourceConfig config, OffsetStorageReader offsets) {
-    PgConnections connections = new PgConnections(config);
+    PgConnections connections = new PgConnections(config.connectionOptions());
     int serverVersion;
     long slotConfirmed;
     TopicAssignments topics =
@@ -87,7 +87,12 @@ final class SourcePipeline implements AutoCloseable {
     SnapshotPhase snapshot;
     try (Connection c = connections.regular()) {
       serverVersion = ReplicationSetup.serverVersionNum(c);
-      ReplicationSetup.ensurePublication(c, config);
+      ReplicationSetup.ensurePublication(
+          c, config.publicationName(), config.publicationAutocreate(), config.tableFilter());
+      // validate() refuses these; a publication changed since then must not lose changes unnoticed.
+      for (PublicationCheck.Problem problem : PublicationCheck.problems(c, config)) {
+        LOG.warn("{}", problem.message());
+      }
       // Name every table captured now, so renamed tables are logged and collisions fail the start.
       List<ReplicationSetup.TableName> captured =
           ReplicationSetup.capturedTables(c, config.tableFilter());
@@ -138,7 +143,7 @@ final class SourcePipeline implements AutoCloseable {
         streamReader(config, connections, serverVersion, resume, settings, queue, counters);
     Heartbeat heartbeat = Heartbeats.create(config, connections);
     reader.heartbeat(heartbeat);
-    FlushPolicy policy = new FlushPolicy(slotConfirmed);
+    SlotConfirmation policy = new SlotConfirmation(slotConfirmed);
     SourceTaskMetrics metrics =
         new SourceTaskMetrics(
                 counters, queue::size, () -> reader.state().caughtUpLsn(), policy::confirmed)

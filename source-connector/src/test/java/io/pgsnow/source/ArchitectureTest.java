@@ -51,6 +51,27 @@ class ArchitectureTest {
   }
 
   @Test
+  void subPackagesDoNotDependOnTheRootConfigClass() {
+    // What they need of the configuration comes as values (io.pgsnow.source.config); validation
+    // that speaks in config keys lives in the root package.
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "io.pgsnow.source.config..",
+            "io.pgsnow.source.decoding..",
+            "io.pgsnow.source.events..",
+            "io.pgsnow.source.schema..",
+            "io.pgsnow.source.offsets..",
+            "io.pgsnow.source.naming..",
+            "io.pgsnow.source.metrics..",
+            "io.pgsnow.source.replication..")
+        .should()
+        .dependOnClassesThat()
+        .belongToAnyOf(PostgresCdcSourceConfig.class)
+        .check(CLASSES);
+  }
+
+  @Test
   void everyConnectorIsRegisteredForServiceLoading() throws IOException {
     try (InputStream in =
         getClass().getResourceAsStream("/META-INF/services/" + SourceConnector.class.getName())) {

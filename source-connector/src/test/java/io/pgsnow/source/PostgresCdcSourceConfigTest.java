@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgsnow.common.retry.RetryPolicy;
-import io.pgsnow.source.PostgresCdcSourceConfig.Operation;
+import io.pgsnow.source.config.Operation;
+import io.pgsnow.source.config.PublicationAutocreate;
+import io.pgsnow.source.config.SchemaNameAdjustment;
 import io.pgsnow.testkit.ConfigDocs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,8 +44,7 @@ class PostgresCdcSourceConfigTest {
     assertThat(config.slotName()).isEqualTo("pgsnow");
     assertThat(config.skippedOperations()).containsExactly(Operation.TRUNCATE);
     assertThat(config.tombstonesOnDelete()).isTrue();
-    assertThat(config.publicationAutocreate())
-        .isEqualTo(PostgresCdcSourceConfig.PublicationAutocreate.ALL_TABLES);
+    assertThat(config.publicationAutocreate()).isEqualTo(PublicationAutocreate.ALL_TABLES);
     assertThat(config.password()).isEmpty();
   }
 
@@ -164,10 +165,10 @@ class PostgresCdcSourceConfigTest {
   void schemaNamesAreAdjustedForAvroUnlessTurnedOff() {
     Map<String, String> props = minimal();
     assertThat(new PostgresCdcSourceConfig(props).schemaNameAdjustment())
-        .isEqualTo(PostgresCdcSourceConfig.SchemaNameAdjustment.AVRO);
+        .isEqualTo(SchemaNameAdjustment.AVRO);
     props.put("schema.name.adjustment.mode", "None");
     assertThat(new PostgresCdcSourceConfig(props).schemaNameAdjustment())
-        .isEqualTo(PostgresCdcSourceConfig.SchemaNameAdjustment.NONE);
+        .isEqualTo(SchemaNameAdjustment.NONE);
     props.put("schema.name.adjustment.mode", "avro_unicode");
     assertThatThrownBy(() -> new PostgresCdcSourceConfig(props))
         .hasMessageContaining("schema.name.adjustment.mode");

@@ -39,7 +39,7 @@ final class RowsReadByQuery {
     this.table = table;
     PostgresCdcSourceConfig config = new PostgresCdcSourceConfig(connectorConfig);
     this.database = config.dbname();
-    TypeCatalog types = new TypeCatalog(new PgConnections(config));
+    TypeCatalog types = new TypeCatalog(new PgConnections(config.connectionOptions()));
     types.load();
     List<PgOutputMessage.Column> columns = new ArrayList<>();
     try (Connection c = pg.connect(database);

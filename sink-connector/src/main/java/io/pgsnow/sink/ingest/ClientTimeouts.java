@@ -1,6 +1,5 @@
 package io.pgsnow.sink.ingest;
 
-import io.pgsnow.sink.SnowflakeSinkConfig;
 import java.time.Duration;
 
 /**
@@ -11,14 +10,6 @@ import java.time.Duration;
  */
 public record ClientTimeouts(
     Duration network, Duration login, Duration statement, Duration snowpipeRequest) {
-
-  public static ClientTimeouts from(SnowflakeSinkConfig config) {
-    return new ClientTimeouts(
-        config.networkTimeout(),
-        config.loginTimeout(),
-        config.statementTimeout(),
-        config.snowpipeRequestTimeout());
-  }
 
   /** The driver takes the login timeout in whole seconds. */
   long loginSeconds() {

@@ -1,7 +1,7 @@
 package io.pgsnow.sink.partition;
 
-import io.pgsnow.sink.buffer.FlushPolicy;
 import io.pgsnow.sink.buffer.PartitionBuffer;
+import io.pgsnow.sink.buffer.SealPolicy;
 import io.pgsnow.sink.buffer.SealedFile;
 import io.pgsnow.sink.naming.StageFileName;
 import java.time.Duration;
@@ -266,7 +266,7 @@ public final class PartitionState {
 
   /** Seals the buffer when the policy says so (or {@code force}) and no sealed file waits. */
   public synchronized Optional<SealedFile> sealIfDue(
-      FlushPolicy policy, long nowNanos, boolean force) {
+      SealPolicy policy, long nowNanos, boolean force) {
     if (sealed == null && !buffer.isEmpty()) {
       boolean due =
           force || policy.isDue(buffer.records(), buffer.rawBytes(), buffer.age(nowNanos));
@@ -283,7 +283,7 @@ public final class PartitionState {
   }
 
   /** Whether the open buffer has reached its size limits (back-pressure on put). */
-  public synchronized boolean isFull(FlushPolicy policy) {
+  public synchronized boolean isFull(SealPolicy policy) {
     return policy.isFull(buffer.records(), buffer.rawBytes());
   }
 

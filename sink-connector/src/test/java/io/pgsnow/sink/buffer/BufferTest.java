@@ -161,7 +161,7 @@ class BufferTest {
 
   @Test
   void flushPolicyByCountBytesAndAge() {
-    FlushPolicy policy = new FlushPolicy(10, 100, Duration.ofSeconds(5));
+    SealPolicy policy = new SealPolicy(10, 100, Duration.ofSeconds(5));
     assertThat(policy.isDue(0, 0, Duration.ofHours(1))).isFalse();
     assertThat(policy.isDue(10, 1, Duration.ZERO)).isTrue();
     assertThat(policy.isDue(1, 100, Duration.ZERO)).isTrue();

@@ -2,7 +2,7 @@ package io.pgsnow.sink.partition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgsnow.sink.buffer.FlushPolicy;
+import io.pgsnow.sink.buffer.SealPolicy;
 import io.pgsnow.sink.buffer.SealedFile;
 import io.pgsnow.sink.naming.StageFileName;
 import io.pgsnow.sink.recovery.LoadStatus;
@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PartitionStateTest {
-  private static final FlushPolicy POLICY = new FlushPolicy(3, 1_000_000, Duration.ofSeconds(60));
+  private static final SealPolicy POLICY = new SealPolicy(3, 1_000_000, Duration.ofSeconds(60));
   private static final byte[] ROW = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   private static void add(PartitionState s, long from, long to) {

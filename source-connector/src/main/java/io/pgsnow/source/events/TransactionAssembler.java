@@ -1,8 +1,8 @@
 package io.pgsnow.source.events;
 
-import io.pgsnow.source.PostgresCdcSourceConfig.Operation;
-import io.pgsnow.source.PostgresCdcSourceConfig.SchemaNameAdjustment;
 import io.pgsnow.source.TableFilter;
+import io.pgsnow.source.config.Operation;
+import io.pgsnow.source.config.SchemaNameAdjustment;
 import io.pgsnow.source.decoding.PgOutputMessage;
 import io.pgsnow.source.decoding.TupleData;
 import io.pgsnow.source.naming.TopicAssignments;

@@ -1,6 +1,6 @@
 package io.pgsnow.source.naming;
 
-import io.pgsnow.source.PostgresCdcSourceConfig.SchemaNameAdjustment;
+import io.pgsnow.source.config.SchemaNameAdjustment;
 
 /**
  * Names the topic and the Connect schemas of a table, as a pure function of the table's name, so a

@@ -1,6 +1,6 @@
 package io.pgsnow.source.replication;
 
-import io.pgsnow.source.PostgresCdcSourceConfig;
+import io.pgsnow.source.config.ConnectionOptions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -16,9 +16,9 @@ public final class PgConnections {
   public static final String SESSION_OPTIONS =
       "-c DateStyle=ISO -c IntervalStyle=iso_8601 -c lc_monetary=C -c extra_float_digits=3";
 
-  private final PostgresCdcSourceConfig config;
+  private final ConnectionOptions config;
 
-  public PgConnections(PostgresCdcSourceConfig config) {
+  public PgConnections(ConnectionOptions config) {
     this.config = config;
   }
 

@@ -1,8 +1,7 @@
 package io.pgsnow.source.replication;
 
-import io.pgsnow.source.PostgresCdcSourceConfig;
-import io.pgsnow.source.PostgresCdcSourceConfig.PublicationAutocreate;
 import io.pgsnow.source.TableFilter;
+import io.pgsnow.source.config.PublicationAutocreate;
 import io.pgsnow.source.naming.TableNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -83,11 +82,11 @@ public final class ReplicationSetup {
     }
   }
 
-  public static void ensurePublication(Connection c, PostgresCdcSourceConfig config)
+  /** Creates the publication, or sets its tables, as {@code mode} says. */
+  public static void ensurePublication(
+      Connection c, String name, PublicationAutocreate mode, TableFilter filter)
       throws SQLException {
-    String name = config.publicationName();
     boolean exists = publicationExists(c, name);
-    PublicationAutocreate mode = config.publicationAutocreate();
     try (Statement s = c.createStatement()) {
       switch (mode) {
         case DISABLED:
@@ -106,7 +105,7 @@ public final class ReplicationSetup {
           }
           break;
         default:
-          List<TableName> tables = capturedTables(c, config.tableFilter());
+          List<TableName> tables = capturedTables(c, filter);
           String list = tables.stream().map(TableName::quoted).collect(Collectors.joining(", "));
           if (!exists) {
             s.execute(
@@ -118,10 +117,6 @@ public final class ReplicationSetup {
           }
           LOG.info("Publication {} covers {} tables: {}", name, tables.size(), list);
       }
-    }
-    // validate() refuses these; a publication changed since then must not lose changes unnoticed.
-    for (PublicationCheck.Problem problem : PublicationCheck.problems(c, config)) {
-      LOG.warn("{}", problem.message());
     }
   }
 
@@ -234,7 +229,7 @@ public final class ReplicationSetup {
     LOG.info("Dropped replication slot {}", slotName);
   }
 
-  static String quote(String identifier) {
+  public static String quote(String identifier) {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 }

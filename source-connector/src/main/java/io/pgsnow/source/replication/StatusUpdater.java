@@ -1,6 +1,6 @@
 package io.pgsnow.source.replication;
 
-import io.pgsnow.source.offsets.FlushPolicy;
+import io.pgsnow.source.offsets.SlotConfirmation;
 import io.pgsnow.source.offsets.SourcePosition;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,7 +17,7 @@ public final class StatusUpdater implements Runnable {
 
   private final StreamReader reader;
   private final Supplier<SourcePosition> committedOffsets;
-  private final FlushPolicy policy;
+  private final SlotConfirmation policy;
   private final Duration interval;
   private final AtomicBoolean commitSignalled = new AtomicBoolean(true);
   private final Object wakeUp = new Object();
@@ -30,7 +30,7 @@ public final class StatusUpdater implements Runnable {
   public StatusUpdater(
       StreamReader reader,
       Supplier<SourcePosition> committedOffsets,
-      FlushPolicy policy,
+      SlotConfirmation policy,
       Duration interval) {
     this.reader = reader;
     this.committedOffsets = committedOffsets;

@@ -1,6 +1,6 @@
 package io.pgsnow.source.schema;
 
-import io.pgsnow.source.PostgresCdcSourceConfig.DecimalHandling;
+import io.pgsnow.source.config.DecimalHandling;
 import io.pgsnow.source.config.TypeOptions;
 import io.pgsnow.source.config.TypeOptions.HstoreHandling;
 import io.pgsnow.source.config.TypeOptions.IntervalHandling;

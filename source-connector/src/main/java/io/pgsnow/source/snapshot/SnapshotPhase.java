@@ -1,6 +1,7 @@
 package io.pgsnow.source.snapshot;
 
 import io.pgsnow.source.PostgresCdcSourceConfig;
+import io.pgsnow.source.config.PublicationAutocreate;
 import io.pgsnow.source.events.TransactionAssembler;
 import io.pgsnow.source.replication.PgConnections;
 import io.pgsnow.source.replication.ReplicationSetup.TableName;
@@ -240,9 +241,7 @@ public final class SnapshotPhase implements AutoCloseable {
   public static void publishSignalTable(Connection c, PostgresCdcSourceConfig config)
       throws SQLException {
     Optional<String> signal = config.snapshot().signalTable();
-    if (signal.isEmpty()
-        || config.publicationAutocreate()
-            != PostgresCdcSourceConfig.PublicationAutocreate.FILTERED) {
+    if (signal.isEmpty() || config.publicationAutocreate() != PublicationAutocreate.FILTERED) {
       return;
     }
     String[] parts = signal.get().split("\\.", 2);

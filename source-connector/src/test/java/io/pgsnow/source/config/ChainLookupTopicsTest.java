@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pgsnow.source.PostgresCdcSourceConfig.SchemaNameAdjustment;
 import io.pgsnow.source.naming.TopicNamer;
 import java.nio.file.Path;
 import java.util.Map;

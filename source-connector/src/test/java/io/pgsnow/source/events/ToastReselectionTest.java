@@ -2,7 +2,7 @@ package io.pgsnow.source.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgsnow.source.PostgresCdcSourceConfig.DecimalHandling;
+import io.pgsnow.source.config.DecimalHandling;
 import io.pgsnow.source.decoding.PgOutputMessage;
 import io.pgsnow.source.schema.ColumnTypes;
 import io.pgsnow.source.schema.TypeResolver;

@@ -3,7 +3,7 @@ package io.pgsnow.source.naming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgsnow.source.PostgresCdcSourceConfig.SchemaNameAdjustment;
+import io.pgsnow.source.config.SchemaNameAdjustment;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

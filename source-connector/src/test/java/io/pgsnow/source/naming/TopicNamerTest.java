@@ -3,7 +3,7 @@ package io.pgsnow.source.naming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import io.pgsnow.source.PostgresCdcSourceConfig.SchemaNameAdjustment;
+import io.pgsnow.source.config.SchemaNameAdjustment;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.internals.Topic;

@@ -3,7 +3,7 @@ package io.pgsnow.source.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgsnow.source.PostgresCdcSourceConfig.DecimalHandling;
+import io.pgsnow.source.config.DecimalHandling;
 import io.pgsnow.source.config.TypeOptions;
 import java.math.BigDecimal;
 import java.time.LocalDate;

@@ -1,10 +1,11 @@
-package io.pgsnow.source.replication;
+package io.pgsnow.source;
 
-import io.pgsnow.source.PostgresCdcSourceConfig;
-import io.pgsnow.source.PostgresCdcSourceConfig.PublicationAutocreate;
+import io.pgsnow.source.config.PublicationAutocreate;
 import io.pgsnow.source.naming.TableNames;
 import io.pgsnow.source.naming.TopicAssignments;
 import io.pgsnow.source.naming.TopicNamer;
+import io.pgsnow.source.replication.PgConnections;
+import io.pgsnow.source.replication.ReplicationSetup;
 import io.pgsnow.source.snapshot.SnapshotConfig;
 import java.net.UnknownHostException;
 import java.sql.Connection;
@@ -43,7 +44,7 @@ public final class ConnectionValidator {
   }
 
   public void validate() {
-    PgConnections connections = new PgConnections(config);
+    PgConnections connections = new PgConnections(config.connectionOptions());
     try (Connection c = connections.regular()) {
       checkServer(c);
     } catch (SQLException e) {

@@ -3,7 +3,7 @@ package io.pgsnow.sink.buffer;
 import java.time.Duration;
 
 /** When a partition's buffer becomes a file: by record count, raw bytes or age, whichever first. */
-public record FlushPolicy(int maxRecords, long maxBytes, Duration maxAge) {
+public record SealPolicy(int maxRecords, long maxBytes, Duration maxAge) {
 
   public boolean isFull(int records, long bytes) {
     return records >= maxRecords || bytes >= maxBytes;

@@ -1,8 +1,7 @@
-package io.pgsnow.source.replication;
+package io.pgsnow.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgsnow.source.PostgresCdcSourceConfig;
 import io.pgsnow.source.replication.ReplicationSetup.TableName;
 import java.util.HashMap;
 import java.util.List;

@@ -1,7 +1,9 @@
-package io.pgsnow.sink.ingest;
+package io.pgsnow.sink;
 
-import io.pgsnow.sink.SnowflakeSinkConfig;
 import io.pgsnow.sink.auth.PrivateKeys;
+import io.pgsnow.sink.ingest.ConnectionSettings;
+import io.pgsnow.sink.ingest.SnowflakeErrors;
+import io.pgsnow.sink.ingest.SnowflakeSession;
 import io.pgsnow.sink.naming.Identifier;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -31,7 +33,7 @@ public final class ConnectionCheck {
               config.schema(),
               Optional.empty(),
               Optional.empty(),
-              ClientTimeouts.from(config));
+              config.clientTimeouts());
     } catch (PrivateKeys.PassphraseException e) {
       errors.put(SnowflakeSinkConfig.PASSPHRASE, e.getMessage());
       return errors;

@@ -1,8 +1,8 @@
-package io.pgsnow.source.replication;
+package io.pgsnow.source;
 
-import io.pgsnow.source.PostgresCdcSourceConfig;
-import io.pgsnow.source.PostgresCdcSourceConfig.Operation;
-import io.pgsnow.source.PostgresCdcSourceConfig.PublicationAutocreate;
+import io.pgsnow.source.config.Operation;
+import io.pgsnow.source.config.PublicationAutocreate;
+import io.pgsnow.source.replication.ReplicationSetup;
 import io.pgsnow.source.replication.ReplicationSetup.TableName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

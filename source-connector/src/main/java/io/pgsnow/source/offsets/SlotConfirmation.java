@@ -12,11 +12,11 @@ package io.pgsnow.source.offsets;
  * comes from the server's keepalive and may lie inside a transaction it is still decoding; the
  * transaction's commit lies after it, so a restart still receives the whole transaction.
  */
-public final class FlushPolicy {
+public final class SlotConfirmation {
   // Written by the status thread, read by JMX clients.
   private volatile long confirmed;
 
-  public FlushPolicy(long initiallyConfirmed) {
+  public SlotConfirmation(long initiallyConfirmed) {
     this.confirmed = initiallyConfirmed;
   }
 
