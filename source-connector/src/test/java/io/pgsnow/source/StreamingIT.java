@@ -2,6 +2,7 @@ package io.pgsnow.source;
 
 import static io.pgsnow.source.SourceItSupport.events;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgsnow.source.SourceItSupport.Event;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 /** Changes made in PostgreSQL arrive in Kafka through a real Connect worker, as Debezium events. */
 class StreamingIT {
   private static final String DB = "streaming_it";
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
   private static LocalPostgres pg;
   private static ConnectCluster connect;
 
@@ -38,7 +40,9 @@ class StreamingIT {
             + " scores int[], profile jsonb, ext_id uuid, photo bytea, level mood, big bigint,"
             + " ratio real, score double precision, raw numeric)",
         "CREATE TABLE payroll_bonus (bonus_id int PRIMARY KEY, employee_id int, bonus int,"
-            + " ts bigint)");
+            + " ts bigint)",
+        "CREATE TABLE kept (id int PRIMARY KEY)",
+        "CREATE TABLE dropped (id int PRIMARY KEY)");
     connect = SourceItSupport.cluster().start();
   }
 
@@ -199,6 +203,71 @@ class StreamingIT {
       }
     }
     throw new AssertionError("No field " + struct + "." + field);
+  }
+
+  private static Map<String, String> retryConfig(String name, String table, int attempts) {
+    Map<String, String> config = SourceItSupport.connectorConfig(pg, DB, name);
+    config.put("table.include.list", "public." + table);
+    config.put("replication.retry.backoff.ms", "200");
+    config.put("replication.retry.backoff.max.ms", "1000");
+    config.put("replication.retry.max.attempts", Integer.toString(attempts));
+    return config;
+  }
+
+  /** Ends the session streaming from the slot, as a server restart or a network fault would. */
+  private static void dropStream(String slot) {
+    pg.executeIn(
+        DB,
+        "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots"
+            + " WHERE slot_name = '"
+            + slot
+            + "' AND active_pid IS NOT NULL");
+  }
+
+  private static long records(String topic) throws Exception {
+    return connect.kafka().endOffset(new TopicPartition(topic, 0));
+  }
+
+  /** The replication stream reconnects under replication.retry.*: nothing lost or repeated. */
+  @Test
+  void aDroppedStreamIsReopenedAndNothingIsLostOrRepeated() throws Exception {
+    connect.createConnector("keep", retryConfig("keep", "kept", 5));
+    connect.awaitRunning("keep", 1, TIMEOUT);
+    pg.awaitSlotActive(DB, "keep_slot");
+    pg.executeIn(DB, "INSERT INTO kept VALUES (1)");
+    await("the first row")
+        .atMost(TIMEOUT)
+        .ignoreExceptions()
+        .until(() -> records("keep.public.kept") >= 1);
+
+    for (int drop = 0; drop < 3; drop++) {
+      dropStream("keep_slot");
+      pg.awaitSlotActive(DB, "keep_slot");
+      pg.executeIn(DB, "INSERT INTO kept VALUES (" + (drop + 2) + ")");
+    }
+
+    await("rows written after each drop")
+        .atMost(TIMEOUT)
+        .ignoreExceptions()
+        .until(() -> records("keep.public.kept") >= 4);
+    assertThat(
+            events(connect.kafka().consumeAll(30_000, "keep.public.kept")).stream()
+                .map(e -> e.after().get("id").asInt()))
+        .containsExactly(1, 2, 3, 4);
+    assertThat(connect.failedTaskTrace("keep")).isEmpty();
+  }
+
+  /** Past the attempts replication.retry.max.attempts allows, the task fails. */
+  @Test
+  void withOneAttemptAllowedTheFirstDropFailsTheTask() {
+    connect.createConnector("drop", retryConfig("drop", "dropped", 1));
+    connect.awaitRunning("drop", 1, TIMEOUT);
+    pg.awaitSlotActive(DB, "drop_slot");
+
+    dropStream("drop_slot");
+
+    await("the task fails").atMost(TIMEOUT).until(() -> !connect.failedTaskTrace("drop").isEmpty());
+    assertThat(connect.failedTaskTrace("drop")).contains("Replication from");
   }
 
   static List<Event> consume(String topic, int expected) throws Exception {
