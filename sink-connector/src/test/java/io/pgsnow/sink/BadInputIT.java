@@ -5,11 +5,8 @@ import static io.pgsnow.sink.SinkItSupport.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.testkit.ChangeEventJson;
-import io.pgsnow.testkit.ConnectCluster;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,9 +20,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bad records as a table of cases, all loaded at once by one worker: each case is a connector with
@@ -42,9 +38,7 @@ class BadInputIT {
   private static final String CONVERTER_FAILED = "Converting byte[] to Kafka Connect data failed";
   private static final int OVERSIZED = 17 * 1024 * 1024;
 
-  private static KeyPair keys;
-  private static SnowflakeEmulator emulator;
-  private static ConnectCluster connect;
+  @RegisterExtension static final SinkEnvironment ENV = new SinkEnvironment("sink-bad-input");
 
   /** A record of a case; {@code error} null means it lands, otherwise the DLQ error it gets. */
   record Rec(byte[] key, byte[] value, String error) {}
@@ -263,27 +257,10 @@ class BadInputIT {
     return cases;
   }
 
-  @BeforeAll
-  static void start() throws Exception {
-    keys = SinkItSupport.newKeyPair();
-    emulator = SinkItSupport.emulator(keys);
-    connect = SinkItSupport.cluster().name("sink-bad-input").start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (connect != null) {
-      connect.close();
-    }
-    if (emulator != null) {
-      emulator.close();
-    }
-  }
-
   private static void produce(String topic, List<Rec> records) throws Exception {
-    connect.kafka().createTopic(topic, 1, 1, Map.of("max.message.bytes", "1048588"));
+    ENV.connect.kafka().createTopic(topic, 1, 1, Map.of("max.message.bytes", "1048588"));
     Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connect.bootstrapServers());
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, ENV.connect.bootstrapServers());
     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
     props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
@@ -296,7 +273,7 @@ class BadInputIT {
   }
 
   private static Map<String, String> connectorConfig(Case c) {
-    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, c.topic(), false);
+    Map<String, String> config = SinkItSupport.sinkConfig(ENV.emulator, ENV.keys, c.topic(), false);
     config.put("errors.tolerance", "all");
     config.put("errors.deadletterqueue.topic.name", c.topic() + "_dlq");
     config.put("errors.deadletterqueue.topic.replication.factor", "1");
@@ -310,7 +287,7 @@ class BadInputIT {
     List<Case> cases = cases();
     for (Case c : cases) {
       produce(c.topic(), c.records());
-      connect.createConnector(c.topic(), connectorConfig(c));
+      ENV.connect.createConnector(c.topic(), connectorConfig(c));
     }
     List<String> failures = new ArrayList<>();
     for (Case c : cases) {
@@ -340,17 +317,19 @@ class BadInputIT {
         .pollInterval(Duration.ofMillis(500))
         .until(
             () ->
-                SinkItSupport.committed(connect, c.topic())
+                SinkItSupport.committed(ENV.connect, c.topic())
                     .equals(Map.of(0, (long) c.records().size())));
     // Every other record landed, each exactly once.
     assertThat(
-            rows(emulator, "SELECT RECORD_METADATA:offset::NUMBER FROM " + table + " ORDER BY 1"))
+            rows(
+                ENV.emulator,
+                "SELECT RECORD_METADATA:offset::NUMBER FROM " + table + " ORDER BY 1"))
         .as(c.topic())
         .extracting(r -> Long.parseLong(r.get(0)))
         .containsExactlyElementsOf(landing);
     for (Map.Entry<String, String> check : c.checks().entrySet()) {
       assertThat(
-              rows(emulator, check.getKey()).stream()
+              rows(ENV.emulator, check.getKey()).stream()
                   .flatMap(List::stream)
                   .map(v -> v == null ? "null" : v)
                   .reduce((a, b) -> a + "," + b)
@@ -361,7 +340,7 @@ class BadInputIT {
     Map<Long, String> dead = new TreeMap<>();
     if (!errors.isEmpty()) {
       for (ConsumerRecord<byte[], byte[]> letter :
-          connect.kafka().consume(errors.size(), TIMEOUT.toMillis(), c.topic() + "_dlq")) {
+          ENV.connect.kafka().consume(errors.size(), TIMEOUT.toMillis(), c.topic() + "_dlq")) {
         Map<String, String> headers = new HashMap<>();
         for (Header h : letter.headers()) {
           headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
@@ -380,6 +359,6 @@ class BadInputIT {
     assertThat(dead.keySet()).as(c + " dead letters").containsExactlyElementsOf(errors.keySet());
     errors.forEach(
         (offset, error) -> assertThat(dead.get(offset)).as(c + " @" + offset).contains(error));
-    assertThat(count(emulator, "SELECT COUNT(*) FROM " + table)).isEqualTo(landing.size());
+    assertThat(count(ENV.emulator, "SELECT COUNT(*) FROM " + table)).isEqualTo(landing.size());
   }
 }

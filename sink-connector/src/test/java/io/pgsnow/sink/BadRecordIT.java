@@ -5,9 +5,7 @@ import static io.pgsnow.sink.SinkItSupport.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.sink.auth.PrivateKeys;
-import io.pgsnow.testkit.ConnectCluster;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +21,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Text stays text: values and fields that only look like JSON load as the same text, while values
@@ -47,31 +44,14 @@ class BadRecordIT {
           + "]}";
   private static final String BROKEN_DOC = "{\"a\": broken";
 
-  private static KeyPair keys;
-  private static SnowflakeEmulator emulator;
-  private static ConnectCluster connect;
-
-  @BeforeAll
-  static void start() throws Exception {
-    keys = fixtureKeyPair();
-    emulator = SinkItSupport.emulator(keys);
-    connect = SinkItSupport.cluster().name("sink-bad-records").start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (connect != null) {
-      connect.close();
-    }
-    if (emulator != null) {
-      emulator.close();
-    }
-  }
+  @RegisterExtension
+  static final SinkEnvironment ENV =
+      new SinkEnvironment("sink-bad-records", BadRecordIT::fixtureKeyPair);
 
   private static void produce(String topic, List<String> values) {
-    connect.kafka().createTopic(topic, 1);
+    ENV.connect.kafka().createTopic(topic, 1);
     for (int i = 0; i < values.size(); i++) {
-      connect.kafka().produce(topic, 0, Integer.toString(i), values.get(i));
+      ENV.connect.kafka().produce(topic, 0, Integer.toString(i), values.get(i));
     }
   }
 
@@ -109,7 +89,7 @@ class BadRecordIT {
 
   private static Map<String, String> config(String topic, String valueConverter, boolean schemas)
       throws IOException {
-    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, topic, schemas);
+    Map<String, String> config = SinkItSupport.sinkConfig(ENV.emulator, ENV.keys, topic, schemas);
     config.put("snowflake.private.key", resource("rsa_key_des3.p8"));
     config.put("snowflake.private.key.passphrase", "pgsnow-test");
     config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
@@ -125,17 +105,17 @@ class BadRecordIT {
   void textStaysTextAndOnlyValuesThatAreJsonByTypeBecomeObjectsAndArrays() throws Exception {
     List<String> texts = List.of("[1,2", "[1, 2]", "{\"a\":1}", "{", " {\"a\": [1]} ");
     produce("text_values", texts);
-    connect.createConnector(
+    ENV.connect.createConnector(
         "text-values",
         config("text_values", "org.apache.kafka.connect.storage.StringConverter", false));
     produce(
         "typed_values",
         List.of(typed(0, "[1, 2]", "{\"a\": [1, 2]}"), typed(1, "{\"a\":1}", "[true, null]")));
-    connect.createConnector("typed-values", typedConfig("typed_values"));
+    ENV.connect.createConnector("typed-values", typedConfig("typed_values"));
     produce(
         "schemaless_values",
         List.of("{\"m\":{\"a\":1},\"l\":[1,{\"b\":2}],\"t\":\"[1, 2]\"}", "[1,{\"b\":2}]"));
-    connect.createConnector(
+    ENV.connect.createConnector(
         "schemaless-values",
         config("schemaless_values", "org.apache.kafka.connect.json.JsonConverter", false));
 
@@ -144,42 +124,42 @@ class BadRecordIT {
         .pollInterval(Duration.ofMillis(500))
         .until(
             () ->
-                count(emulator, "SELECT COUNT(*) FROM TEXT_VALUES") == texts.size()
-                    && count(emulator, "SELECT COUNT(*) FROM TYPED_VALUES") == 2
-                    && count(emulator, "SELECT COUNT(*) FROM SCHEMALESS_VALUES") == 2);
+                count(ENV.emulator, "SELECT COUNT(*) FROM TEXT_VALUES") == texts.size()
+                    && count(ENV.emulator, "SELECT COUNT(*) FROM TYPED_VALUES") == 2
+                    && count(ENV.emulator, "SELECT COUNT(*) FROM SCHEMALESS_VALUES") == 2);
 
     // A VARIANT reads back as its JSON text: a string keeps its quotes, an array or object has
     // none.
     assertThat(
             rows(
-                emulator,
+                ENV.emulator,
                 "SELECT RECORD_CONTENT FROM TEXT_VALUES ORDER BY RECORD_METADATA:offset::NUMBER"))
         .extracting(r -> r.get(0))
         .containsExactly(
             "\"[1,2\"", "\"[1, 2]\"", "\"{\\\"a\\\":1}\"", "\"{\"", "\" {\\\"a\\\": [1]} \"");
     assertThat(
             rows(
-                emulator,
+                ENV.emulator,
                 "SELECT RECORD_CONTENT:note::STRING, RECORD_CONTENT:note, RECORD_CONTENT:doc,"
                     + " ARRAY_SIZE(RECORD_CONTENT:doc.a) FROM TYPED_VALUES WHERE"
                     + " RECORD_CONTENT:employee_id::NUMBER = 0"))
         .containsExactly(List.of("[1, 2]", "\"[1, 2]\"", "{\"a\":[1,2]}", "2"));
     assertThat(
             rows(
-                emulator,
+                ENV.emulator,
                 "SELECT RECORD_CONTENT:note::STRING, RECORD_CONTENT:note, RECORD_CONTENT:doc FROM"
                     + " TYPED_VALUES WHERE RECORD_CONTENT:employee_id::NUMBER = 1"))
         .containsExactly(List.of("{\"a\":1}", "\"{\\\"a\\\":1}\"", "[true,null]"));
     assertThat(
             rows(
-                emulator,
+                ENV.emulator,
                 "SELECT RECORD_CONTENT:m, RECORD_CONTENT:l, ARRAY_SIZE(RECORD_CONTENT:l),"
                     + " RECORD_CONTENT:l[1].b::NUMBER, RECORD_CONTENT:t FROM SCHEMALESS_VALUES WHERE"
                     + " RECORD_METADATA:offset::NUMBER = 0"))
         .containsExactly(List.of("{\"a\":1}", "[1,{\"b\":2}]", "2", "2", "\"[1, 2]\""));
     assertThat(
             rows(
-                emulator,
+                ENV.emulator,
                 "SELECT RECORD_CONTENT FROM SCHEMALESS_VALUES WHERE"
                     + " RECORD_METADATA:offset::NUMBER = 1"))
         .containsExactly(List.of("[1,{\"b\":2}]"));
@@ -201,23 +181,23 @@ class BadRecordIT {
     config.put("errors.deadletterqueue.topic.name", "raw_payroll_dlq");
     config.put("errors.deadletterqueue.topic.replication.factor", "1");
     config.put("errors.deadletterqueue.context.headers.enable", "true");
-    connect.createConnector("tolerant", config);
-    connect.awaitRunning("tolerant", 1, TIMEOUT);
+    ENV.connect.createConnector("tolerant", config);
+    ENV.connect.awaitRunning("tolerant", 1, TIMEOUT);
 
     await("four good rows")
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> count(emulator, "SELECT COUNT(*) FROM RAW_PAYROLL") == 4);
+        .until(() -> count(ENV.emulator, "SELECT COUNT(*) FROM RAW_PAYROLL") == 4);
     assertThat(
             rows(
-                emulator,
+                ENV.emulator,
                 "SELECT RECORD_METADATA:offset::NUMBER, RECORD_CONTENT:employee_id::NUMBER,"
                     + " RECORD_CONTENT:doc FROM RAW_PAYROLL ORDER BY 1"))
         .extracting(r -> r.get(0) + "/" + r.get(1) + "/" + r.get(2))
         .containsExactly("0/0/{\"k\":0}", "1/1/null", "3/3/{\"k\":3}", "4/4/\"a JSON string\"");
 
     List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-    connect.kafka().consume(1, TIMEOUT.toMillis(), "raw_payroll_dlq").forEach(dead::add);
+    ENV.connect.kafka().consume(1, TIMEOUT.toMillis(), "raw_payroll_dlq").forEach(dead::add);
     assertThat(dead).hasSize(1);
     ConsumerRecord<byte[], byte[]> letter = dead.get(0);
     assertThat(new String(letter.value(), StandardCharsets.UTF_8)).isEqualTo(broken);
@@ -233,9 +213,9 @@ class BadRecordIT {
 
     await("all five offsets committed")
         .atMost(TIMEOUT)
-        .until(() -> SinkItSupport.committed(connect, "tolerant").equals(Map.of(0, 5L)));
+        .until(() -> SinkItSupport.committed(ENV.connect, "tolerant").equals(Map.of(0, 5L)));
     // Still exactly four rows after the commit: nothing was loaded twice.
-    assertThat(count(emulator, "SELECT COUNT(*) FROM RAW_PAYROLL")).isEqualTo(4);
+    assertThat(count(ENV.emulator, "SELECT COUNT(*) FROM RAW_PAYROLL")).isEqualTo(4);
     assertThat(SinkItSupport.metric("tolerant", "raw_payroll", 1, "ErrantRecords")).isEqualTo(1);
   }
 
@@ -244,20 +224,21 @@ class BadRecordIT {
     produce(
         "strict_payroll",
         List.of(typed(0, null, "{}"), typed(1, null, BROKEN_DOC), typed(2, null, "{}")));
-    connect.createConnector("strict", typedConfig("strict_payroll"));
+    ENV.connect.createConnector("strict", typedConfig("strict_payroll"));
 
     await("the task fails")
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> SinkItSupport.taskState(connect, "strict").equals("FAILED"));
-    assertThat(connect.failedTaskTrace("strict"))
+        .until(() -> SinkItSupport.taskState(ENV.connect, "strict").equals("FAILED"));
+    assertThat(ENV.connect.failedTaskTrace("strict"))
         .contains("Bad record at topic strict_payroll, partition 0, offset 1")
         .contains("Invalid JSON");
-    assertThat(SinkItSupport.committed(connect, "strict").getOrDefault(0, 0L))
+    assertThat(SinkItSupport.committed(ENV.connect, "strict").getOrDefault(0, 0L))
         .isLessThanOrEqualTo(1L);
     assertThat(
             count(
-                emulator, "SELECT COUNT(*) FROM STRICT_PAYROLL WHERE RECORD_METADATA:offset >= 1"))
+                ENV.emulator,
+                "SELECT COUNT(*) FROM STRICT_PAYROLL WHERE RECORD_METADATA:offset >= 1"))
         .isZero();
   }
 }

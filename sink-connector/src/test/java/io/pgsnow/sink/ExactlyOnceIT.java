@@ -5,19 +5,15 @@ import static io.pgsnow.sink.SinkItSupport.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.emulator.fault.Endpoint;
-import io.pgsnow.testkit.ConnectCluster;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 100,000 records over four partitions, while tasks restart and the emulator answers with 5xx and
@@ -32,30 +28,11 @@ class ExactlyOnceIT {
   private static final Duration CLIENT_TIMEOUT = Duration.ofMillis(2_500);
   private static final Duration BEYOND_TIMEOUT = CLIENT_TIMEOUT.multipliedBy(2);
 
-  private static KeyPair keys;
-  private static SnowflakeEmulator emulator;
-  private static ConnectCluster connect;
-
-  @BeforeAll
-  static void start() throws Exception {
-    keys = SinkItSupport.newKeyPair();
-    emulator = SinkItSupport.emulator(keys);
-    connect = SinkItSupport.cluster().name("sink-eo").start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (connect != null) {
-      connect.close();
-    }
-    if (emulator != null) {
-      emulator.close();
-    }
-  }
+  @RegisterExtension static final SinkEnvironment ENV = new SinkEnvironment("sink-eo");
 
   private static void produce(int from, int to) throws Exception {
     try (KafkaProducer<byte[], byte[]> producer =
-        connect.kafka().createProducer(Map.of("linger.ms", "20", "batch.size", "262144"))) {
+        ENV.connect.kafka().createProducer(Map.of("linger.ms", "20", "batch.size", "262144"))) {
       for (int i = from; i < to; i++) {
         producer.send(
             new ProducerRecord<>(
@@ -71,50 +48,50 @@ class ExactlyOnceIT {
 
   @Test
   void everyOffsetLandsOnceDespiteRestartsAndFaults() throws Exception {
-    connect.kafka().createTopic("events", PARTITIONS);
-    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, "events", false);
+    ENV.connect.kafka().createTopic("events", PARTITIONS);
+    Map<String, String> config = SinkItSupport.sinkConfig(ENV.emulator, ENV.keys, "events", false);
     config.put("tasks.max", "2");
     config.put("buffer.count.records", "4000");
     config.put("buffer.flush.time", "2");
     config.put("snowflake.retry.backoff.ms", "200");
     config.put("snowflake.network.timeout.ms", Long.toString(CLIENT_TIMEOUT.toMillis()));
     config.put("snowflake.snowpipe.request.timeout.ms", Long.toString(CLIENT_TIMEOUT.toMillis()));
-    connect.createConnector("eo", config);
-    connect.awaitRunning("eo", 2, TIMEOUT);
+    ENV.connect.createConnector("eo", config);
+    ENV.connect.awaitRunning("eo", 2, TIMEOUT);
 
     produce(0, RECORDS / 2);
-    emulator.faults().failRequests(Endpoint.STAGE_FILES, 503, 3);
-    emulator.faults().failRequests(Endpoint.INSERT_FILES, 503, 3);
-    emulator.faults().failRequests(Endpoint.INSERT_REPORT, 500, 5);
-    emulator.faults().delayRequests(Endpoint.QUERY, BEYOND_TIMEOUT, 3);
-    emulator.faults().delayRequests(Endpoint.INSERT_FILES, BEYOND_TIMEOUT, 2);
-    emulator.faults().delayRequests(Endpoint.INSERT_REPORT, BEYOND_TIMEOUT, 2);
+    ENV.emulator.faults().failRequests(Endpoint.STAGE_FILES, 503, 3);
+    ENV.emulator.faults().failRequests(Endpoint.INSERT_FILES, 503, 3);
+    ENV.emulator.faults().failRequests(Endpoint.INSERT_REPORT, 500, 5);
+    ENV.emulator.faults().delayRequests(Endpoint.QUERY, BEYOND_TIMEOUT, 3);
+    ENV.emulator.faults().delayRequests(Endpoint.INSERT_FILES, BEYOND_TIMEOUT, 2);
+    ENV.emulator.faults().delayRequests(Endpoint.INSERT_REPORT, BEYOND_TIMEOUT, 2);
     await("first rows")
         .atMost(TIMEOUT)
-        .until(() -> count(emulator, "SELECT COUNT(*) FROM EVENTS") > 0);
-    connect.connect().restartTask("eo", 0);
+        .until(() -> count(ENV.emulator, "SELECT COUNT(*) FROM EVENTS") > 0);
+    ENV.connect.connect().restartTask("eo", 0);
     produce(RECORDS / 2, RECORDS);
-    emulator.faults().failRequests(Endpoint.INSERT_FILES, 503, 2);
-    emulator.faults().delayRequests(Endpoint.INSERT_FILES, BEYOND_TIMEOUT, 2);
-    emulator.faults().delayRequests(Endpoint.QUERY, BEYOND_TIMEOUT, 2);
-    emulator.expireSessions();
-    connect.connect().restartTask("eo", 1);
-    connect.awaitRunning("eo", 2, TIMEOUT);
-    connect.connect().restartConnectorAndTasks("eo", false, false, false);
-    connect.awaitRunning("eo", 2, TIMEOUT);
+    ENV.emulator.faults().failRequests(Endpoint.INSERT_FILES, 503, 2);
+    ENV.emulator.faults().delayRequests(Endpoint.INSERT_FILES, BEYOND_TIMEOUT, 2);
+    ENV.emulator.faults().delayRequests(Endpoint.QUERY, BEYOND_TIMEOUT, 2);
+    ENV.emulator.expireSessions();
+    ENV.connect.connect().restartTask("eo", 1);
+    ENV.connect.awaitRunning("eo", 2, TIMEOUT);
+    ENV.connect.connect().restartConnectorAndTasks("eo", false, false, false);
+    ENV.connect.awaitRunning("eo", 2, TIMEOUT);
 
     await("all rows")
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> count(emulator, "SELECT COUNT(*) FROM EVENTS") >= RECORDS);
-    await("no loads pending").atMost(TIMEOUT).until(() -> emulator.pendingLoads() == 0);
+        .until(() -> count(ENV.emulator, "SELECT COUNT(*) FROM EVENTS") >= RECORDS);
+    await("no loads pending").atMost(TIMEOUT).until(() -> ENV.emulator.pendingLoads() == 0);
 
-    assertThat(count(emulator, "SELECT COUNT(*) FROM EVENTS")).isEqualTo(RECORDS);
-    assertThat(count(emulator, "SELECT COUNT(DISTINCT RECORD_CONTENT:i::NUMBER) FROM EVENTS"))
+    assertThat(count(ENV.emulator, "SELECT COUNT(*) FROM EVENTS")).isEqualTo(RECORDS);
+    assertThat(count(ENV.emulator, "SELECT COUNT(DISTINCT RECORD_CONTENT:i::NUMBER) FROM EVENTS"))
         .isEqualTo(RECORDS);
     List<List<String>> perPartition =
         rows(
-            emulator,
+            ENV.emulator,
             "SELECT RECORD_METADATA:partition::NUMBER AS P, COUNT(*),"
                 + " COUNT(DISTINCT RECORD_METADATA:offset::NUMBER),"
                 + " MIN(RECORD_METADATA:offset::NUMBER), MAX(RECORD_METADATA:offset::NUMBER)"

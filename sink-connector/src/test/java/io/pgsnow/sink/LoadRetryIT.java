@@ -5,21 +5,17 @@ import static io.pgsnow.sink.SinkItSupport.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.emulator.fault.Endpoint;
 import io.pgsnow.emulator.load.LoadRecord;
-import io.pgsnow.testkit.ConnectCluster;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Snowpipe fails every load for several seconds with an internal error, in the middle of 25,000
@@ -37,26 +33,7 @@ class LoadRetryIT {
   private static final String INTERNAL_ERROR =
       "Internal error: Processing aborted due to error 300002:2523954418; incident 6530514.";
 
-  private static KeyPair keys;
-  private static SnowflakeEmulator emulator;
-  private static ConnectCluster connect;
-
-  @BeforeAll
-  static void start() throws Exception {
-    keys = SinkItSupport.newKeyPair();
-    emulator = SinkItSupport.emulator(keys);
-    connect = SinkItSupport.cluster().name("sink-retry").start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (connect != null) {
-      connect.close();
-    }
-    if (emulator != null) {
-      emulator.close();
-    }
-  }
+  @RegisterExtension static final SinkEnvironment ENV = new SinkEnvironment("sink-retry");
 
   private static void produce(int from, int to) {
     produce(TOPIC, PARTITIONS, from, to);
@@ -64,7 +41,7 @@ class LoadRetryIT {
 
   private static void produce(String topic, int partitions, int from, int to) {
     try (KafkaProducer<byte[], byte[]> producer =
-        connect.kafka().createProducer(Map.of("linger.ms", "20", "batch.size", "262144"))) {
+        ENV.connect.kafka().createProducer(Map.of("linger.ms", "20", "batch.size", "262144"))) {
       for (int i = from; i < to; i++) {
         producer.send(
             new ProducerRecord<>(
@@ -82,7 +59,7 @@ class LoadRetryIT {
     List<LoadRecord> all = new ArrayList<>();
     for (int p = 0; p < PARTITIONS; p++) {
       all.addAll(
-          emulator.loadHistory(
+          ENV.emulator.loadHistory(
               SinkItSupport.DATABASE
                   + ".PUBLIC.SNOWFLAKE_KAFKA_CONNECTOR_RETRY_PIPE_RETRY_EVENTS_"
                   + p));
@@ -102,24 +79,24 @@ class LoadRetryIT {
 
   @Test
   void aWindowOfFailedLoadsEndsWithEveryRowLoadedOnce() throws Exception {
-    connect.kafka().createTopic(TOPIC, PARTITIONS);
-    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, TOPIC, false);
+    ENV.connect.kafka().createTopic(TOPIC, PARTITIONS);
+    Map<String, String> config = SinkItSupport.sinkConfig(ENV.emulator, ENV.keys, TOPIC, false);
     config.put("buffer.count.records", "1000");
     config.put("buffer.flush.time", "2");
     config.put("snowflake.retry.backoff.ms", "200");
     config.put("snowflake.load.retry.backoff.ms", "500");
     config.put("snowflake.load.retry.max.attempts", "12");
     config.put("snowflake.snowpipe.request.timeout.ms", "2500");
-    connect.createConnector(CONNECTOR, config);
-    connect.awaitRunning(CONNECTOR, 1, TIMEOUT);
+    ENV.connect.createConnector(CONNECTOR, config);
+    ENV.connect.awaitRunning(CONNECTOR, 1, TIMEOUT);
 
     produce(0, RECORDS / 5);
     await("rows before the fault")
         .atMost(TIMEOUT)
-        .until(() -> count(emulator, "SELECT COUNT(*) FROM RETRY_EVENTS") > 0);
+        .until(() -> count(ENV.emulator, "SELECT COUNT(*) FROM RETRY_EVENTS") > 0);
 
-    emulator.faults().failLoads(".*", INTERNAL_ERROR);
-    emulator.faults().delayRequests(Endpoint.INSERT_FILES, Duration.ofSeconds(5), 2);
+    ENV.emulator.faults().failLoads(".*", INTERNAL_ERROR);
+    ENV.emulator.faults().delayRequests(Endpoint.INSERT_FILES, Duration.ofSeconds(5), 2);
     produce(RECORDS / 5, RECORDS);
     // The window lasts at least eight seconds, until a good number of files have failed and
     // until a new attempt at loading a failed file has failed too.
@@ -129,29 +106,31 @@ class LoadRetryIT {
         .until(() -> failedLoads() >= 8 && failedRetries() > 0);
     assertThat(SinkItSupport.metric(CONNECTOR, TOPIC, PARTITIONS, "FilesRetried")).isPositive();
     // A restart in the middle: the new task learns the failed attempts from the load history.
-    connect.connect().restartTask(CONNECTOR, 0);
-    connect.awaitRunning(CONNECTOR, 1, TIMEOUT);
-    emulator.faults().clear();
+    ENV.connect.connect().restartTask(CONNECTOR, 0);
+    ENV.connect.awaitRunning(CONNECTOR, 1, TIMEOUT);
+    ENV.emulator.faults().clear();
 
     await("all rows")
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> count(emulator, "SELECT COUNT(*) FROM RETRY_EVENTS") >= RECORDS);
+        .until(() -> count(ENV.emulator, "SELECT COUNT(*) FROM RETRY_EVENTS") >= RECORDS);
     await("offsets committed")
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofSeconds(1))
         .until(
             () ->
-                SinkItSupport.committed(connect, CONNECTOR)
+                SinkItSupport.committed(ENV.connect, CONNECTOR)
                     .equals(Map.of(0, (long) RECORDS / 2, 1, (long) RECORDS / 2)));
-    await("no loads pending").atMost(TIMEOUT).until(() -> emulator.pendingLoads() == 0);
+    await("no loads pending").atMost(TIMEOUT).until(() -> ENV.emulator.pendingLoads() == 0);
 
-    assertThat(count(emulator, "SELECT COUNT(*) FROM RETRY_EVENTS")).isEqualTo(RECORDS);
-    assertThat(count(emulator, "SELECT COUNT(DISTINCT RECORD_CONTENT:i::NUMBER) FROM RETRY_EVENTS"))
+    assertThat(count(ENV.emulator, "SELECT COUNT(*) FROM RETRY_EVENTS")).isEqualTo(RECORDS);
+    assertThat(
+            count(
+                ENV.emulator, "SELECT COUNT(DISTINCT RECORD_CONTENT:i::NUMBER) FROM RETRY_EVENTS"))
         .isEqualTo(RECORDS);
     List<List<String>> perPartition =
         rows(
-            emulator,
+            ENV.emulator,
             "SELECT RECORD_METADATA:partition::NUMBER, COUNT(*),"
                 + " COUNT(DISTINCT RECORD_METADATA:offset::NUMBER),"
                 + " MIN(RECORD_METADATA:offset::NUMBER), MAX(RECORD_METADATA:offset::NUMBER)"
@@ -176,10 +155,10 @@ class LoadRetryIT {
             });
     assertThat(SinkItSupport.metric(CONNECTOR, TOPIC, PARTITIONS, "FilesFailed")).isZero();
     assertThat(SinkItSupport.metric(CONNECTOR, TOPIC, PARTITIONS, "ErrantRecords")).isZero();
-    assertThat(rows(emulator, "SHOW TABLES LIKE 'SNOWFLAKE_KAFKA_CONNECTOR_RETRY_LOAD_ERRORS'"))
+    assertThat(rows(ENV.emulator, "SHOW TABLES LIKE 'SNOWFLAKE_KAFKA_CONNECTOR_RETRY_LOAD_ERRORS'"))
         .as("no file failed for good")
         .isEmpty();
-    assertThat(SinkItSupport.taskState(connect, CONNECTOR)).isEqualTo("RUNNING");
+    assertThat(SinkItSupport.taskState(ENV.connect, CONNECTOR)).isEqualTo("RUNNING");
   }
 
   /**
@@ -192,31 +171,31 @@ class LoadRetryIT {
   void aStageUploadTheStorageRefusesIsUploadedAgainWithAllItsBytes() throws Exception {
     String topic = "refused_uploads";
     int records = 1_000;
-    connect.kafka().createTopic(topic, 1);
-    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, topic, false);
+    ENV.connect.kafka().createTopic(topic, 1);
+    Map<String, String> config = SinkItSupport.sinkConfig(ENV.emulator, ENV.keys, topic, false);
     config.put("buffer.count.records", "500");
     config.put("snowflake.retry.backoff.ms", "200");
-    connect.createConnector("refused", config);
-    connect.awaitRunning("refused", 1, TIMEOUT);
+    ENV.connect.createConnector("refused", config);
+    ENV.connect.awaitRunning("refused", 1, TIMEOUT);
 
-    emulator.faults().failRequests(Endpoint.STAGE_FILES, 503, 1);
+    ENV.emulator.faults().failRequests(Endpoint.STAGE_FILES, 503, 1);
     produce(topic, 1, 0, records);
 
     await("all rows")
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> count(emulator, "SELECT COUNT(*) FROM REFUSED_UPLOADS") >= records);
-    await("no loads pending").atMost(TIMEOUT).until(() -> emulator.pendingLoads() == 0);
+        .until(() -> count(ENV.emulator, "SELECT COUNT(*) FROM REFUSED_UPLOADS") >= records);
+    await("no loads pending").atMost(TIMEOUT).until(() -> ENV.emulator.pendingLoads() == 0);
 
-    assertThat(emulator.faults().armedRequests()).as("the refused upload happened").isZero();
-    assertThat(count(emulator, "SELECT COUNT(*) FROM REFUSED_UPLOADS")).isEqualTo(records);
+    assertThat(ENV.emulator.faults().armedRequests()).as("the refused upload happened").isZero();
+    assertThat(count(ENV.emulator, "SELECT COUNT(*) FROM REFUSED_UPLOADS")).isEqualTo(records);
     assertThat(
             count(
-                emulator,
+                ENV.emulator,
                 "SELECT COUNT(DISTINCT RECORD_METADATA:offset::NUMBER) FROM REFUSED_UPLOADS"))
         .isEqualTo(records);
     assertThat(
-            emulator.loadHistory(
+            ENV.emulator.loadHistory(
                 SinkItSupport.DATABASE
                     + ".PUBLIC.SNOWFLAKE_KAFKA_CONNECTOR_REFUSED_PIPE_REFUSED_UPLOADS_0"))
         .as("no file loaded without its rows")

@@ -5,17 +5,13 @@ import static io.pgsnow.sink.SinkItSupport.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pgsnow.emulator.SnowflakeEmulator;
-import io.pgsnow.testkit.ConnectCluster;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sink keeps the models of a schematized table of unwrapped rows: created with the first
@@ -25,26 +21,7 @@ import org.junit.jupiter.api.Test;
 class ModelsIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(180);
 
-  private static KeyPair keys;
-  private static SnowflakeEmulator emulator;
-  private static ConnectCluster connect;
-
-  @BeforeAll
-  static void start() throws Exception {
-    keys = SinkItSupport.newKeyPair();
-    emulator = SinkItSupport.emulator(keys);
-    connect = SinkItSupport.cluster().name("sink-models").start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (connect != null) {
-      connect.close();
-    }
-    if (emulator != null) {
-      emulator.close();
-    }
-  }
+  @RegisterExtension static final SinkEnvironment ENV = new SinkEnvironment("sink-models");
 
   /** An unwrapped row as UnwrapChangeEvent writes it with add.fields and the rewrite mode. */
   private static String row(long id, String name, String coupon, String op, long lsn) {
@@ -79,30 +56,33 @@ class ModelsIT {
   }
 
   private static void produce(String topic, long id, String value) {
-    connect.kafka().produce(topic, 0, "{\"id\":" + id + "}", value);
+    ENV.connect.kafka().produce(topic, 0, "{\"id\":" + id + "}", value);
   }
 
   @Test
   void modelsFollowTheRowsAndGainTheirNewFields() throws Exception {
-    connect.kafka().createTopic("customers", 1);
+    ENV.connect.kafka().createTopic("customers", 1);
     // Kafka order is not source order: the update of 1 at LSN 30 arrives before its insert.
     produce("customers", 1, row(1, "one again", null, "u", 30));
     produce("customers", 1, row(1, "one", null, "c", 10));
     produce("customers", 2, row(2, "two", null, "c", 20));
-    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, "customers", true);
+    Map<String, String> config =
+        SinkItSupport.sinkConfig(ENV.emulator, ENV.keys, "customers", true);
     config.put("snowflake.enable.schematization", "true");
     config.put("snowflake.model.views", "true");
     config.put("snowflake.model.current_state", "view");
-    connect.createConnector("models_sink", config);
-    connect.awaitRunning("models_sink", 1, TIMEOUT);
+    ENV.connect.createConnector("models_sink", config);
+    ENV.connect.awaitRunning("models_sink", 1, TIMEOUT);
     await("the current state")
         .atMost(TIMEOUT)
         .ignoreExceptions()
-        .until(() -> count(emulator, "SELECT COUNT(*) FROM CUSTOMERS_CURRENT") == 2);
-    assertThat(rows(emulator, "SELECT * FROM CUSTOMERS_CURRENT ORDER BY ID"))
+        .until(() -> count(ENV.emulator, "SELECT COUNT(*) FROM CUSTOMERS_CURRENT") == 2);
+    assertThat(rows(ENV.emulator, "SELECT * FROM CUSTOMERS_CURRENT ORDER BY ID"))
         .containsExactly(List.of("1", "one again"), List.of("2", "two"));
     assertThat(
-            rows(emulator, "SELECT ID, NAME, _OPERATION FROM CUSTOMERS_VIEW ORDER BY _COMMIT_LSN"))
+            rows(
+                ENV.emulator,
+                "SELECT ID, NAME, _OPERATION FROM CUSTOMERS_VIEW ORDER BY _COMMIT_LSN"))
         .containsExactly(
             List.of("1", "one", "c"), List.of("2", "two", "c"), List.of("1", "one again", "u"));
 
@@ -113,28 +93,30 @@ class ModelsIT {
         .ignoreExceptions()
         .until(
             () ->
-                count(emulator, "SELECT COUNT(*) FROM CUSTOMERS_VIEW WHERE _COMMIT_LSN = 50") == 1);
-    assertThat(rows(emulator, "SELECT * FROM CUSTOMERS_CURRENT ORDER BY ID"))
+                count(ENV.emulator, "SELECT COUNT(*) FROM CUSTOMERS_VIEW WHERE _COMMIT_LSN = 50")
+                    == 1);
+    assertThat(rows(ENV.emulator, "SELECT * FROM CUSTOMERS_CURRENT ORDER BY ID"))
         .containsExactly(Arrays.asList("1", "one again", null), List.of("3", "three", "SAVE10"));
-    assertThat(rows(emulator, "SELECT COUPON FROM CUSTOMERS_VIEW WHERE ID = 3"))
+    assertThat(rows(ENV.emulator, "SELECT COUPON FROM CUSTOMERS_VIEW WHERE ID = 3"))
         .containsExactly(List.of("SAVE10"));
   }
 
   @Test
   void recordsWithoutASourcePositionFailTheTaskNamingWhatToAdd() {
-    connect.kafka().createTopic("plain_rows", 1);
+    ENV.connect.kafka().createTopic("plain_rows", 1);
     produce(
         "plain_rows",
         1,
         "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"field\":\"id\",\"type\":\"int64\"}]},\"payload\":{\"id\":1}}");
-    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, "plain_rows", true);
+    Map<String, String> config =
+        SinkItSupport.sinkConfig(ENV.emulator, ENV.keys, "plain_rows", true);
     config.put("snowflake.model.current_state", "view");
-    connect.createConnector("positionless_sink", config);
+    ENV.connect.createConnector("positionless_sink", config);
     await("the task failing")
         .atMost(TIMEOUT)
         .ignoreExceptions()
-        .until(() -> !connect.failedTaskTrace("positionless_sink").isEmpty());
-    assertThat(connect.failedTaskTrace("positionless_sink"))
+        .until(() -> !ENV.connect.failedTaskTrace("positionless_sink").isEmpty());
+    assertThat(ENV.connect.failedTaskTrace("positionless_sink"))
         .contains("add.fields=op,commit_lsn,event_index")
         .contains("delete.tombstone.handling.mode=rewrite");
   }

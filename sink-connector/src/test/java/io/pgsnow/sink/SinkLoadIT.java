@@ -7,11 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pgsnow.emulator.SnowflakeEmulator;
-import io.pgsnow.testkit.ConnectCluster;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -20,9 +17,8 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * JSON records with and without schemas land in the official table shape, through the objects the
@@ -32,32 +28,13 @@ class SinkLoadIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
-  private static KeyPair keys;
-  private static SnowflakeEmulator emulator;
-  private static ConnectCluster connect;
-
-  @BeforeAll
-  static void start() throws Exception {
-    keys = SinkItSupport.newKeyPair();
-    emulator = SinkItSupport.emulator(keys);
-    connect = SinkItSupport.cluster().name("sink-load").start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (connect != null) {
-      connect.close();
-    }
-    if (emulator != null) {
-      emulator.close();
-    }
-  }
+  @RegisterExtension static final SinkEnvironment ENV = new SinkEnvironment("sink-load");
 
   @Test
   void schemalessJsonLandsWithOfficialMetadataAndObjectNames() throws Exception {
-    connect.kafka().createTopic("topic_payroll", 1);
+    ENV.connect.kafka().createTopic("topic_payroll", 1);
     for (int i = 0; i < 5; i++) {
-      connect
+      ENV.connect
           .kafka()
           .produce(
               "topic_payroll",
@@ -69,16 +46,17 @@ class SinkLoadIT {
                   + i
                   + "\",\"hourly_rate\":23}");
     }
-    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, "topic_payroll", false);
-    connect.createConnector("lcc-prz15m", config);
-    connect.awaitRunning("lcc-prz15m", 1, TIMEOUT);
+    Map<String, String> config =
+        SinkItSupport.sinkConfig(ENV.emulator, ENV.keys, "topic_payroll", false);
+    ENV.connect.createConnector("lcc-prz15m", config);
+    ENV.connect.awaitRunning("lcc-prz15m", 1, TIMEOUT);
     await("rows in TOPIC_PAYROLL")
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> count(emulator, "SELECT COUNT(*) FROM TOPIC_PAYROLL") == 5);
+        .until(() -> count(ENV.emulator, "SELECT COUNT(*) FROM TOPIC_PAYROLL") == 5);
 
     List<List<String>> loaded =
-        rows(emulator, "SELECT RECORD_METADATA, RECORD_CONTENT FROM TOPIC_PAYROLL");
+        rows(ENV.emulator, "SELECT RECORD_METADATA, RECORD_CONTENT FROM TOPIC_PAYROLL");
     JsonNode meta = JSON.readTree(loaded.get(0).get(0));
     assertThat(meta.get("topic").asText()).isEqualTo("topic_payroll");
     assertThat(meta.get("partition").asInt()).isZero();
@@ -88,13 +66,15 @@ class SinkLoadIT {
     JsonNode content = JSON.readTree(loaded.get(0).get(1));
     assertThat(content.get("hourly_rate").asInt()).isEqualTo(23);
     assertThat(
-            rows(emulator, "SELECT RECORD_METADATA:offset::NUMBER FROM TOPIC_PAYROLL ORDER BY 1"))
+            rows(
+                ENV.emulator,
+                "SELECT RECORD_METADATA:offset::NUMBER FROM TOPIC_PAYROLL ORDER BY 1"))
         .extracting(r -> r.get(0))
         .containsExactly("0", "1", "2", "3", "4");
 
     String stage = "SNOWFLAKE_KAFKA_CONNECTOR_LCC_PRZ15M_STAGE_TOPIC_PAYROLL";
     String pipe = "SNOWFLAKE_KAFKA_CONNECTOR_LCC_PRZ15M_PIPE_TOPIC_PAYROLL_0";
-    try (Connection conn = SinkItSupport.connect(emulator, SinkItSupport.DATABASE)) {
+    try (Connection conn = SinkItSupport.connect(ENV.emulator, SinkItSupport.DATABASE)) {
       SinkItSupport.exec(conn, "USE WAREHOUSE COMPUTE_WH");
       assertThat(rows(conn, "DESC STAGE " + stage)).isNotEmpty();
       // The loaded file leaves the stage (snowflake.stage.purge.loaded defaults to true).
@@ -119,7 +99,7 @@ class SinkLoadIT {
         .ignoreExceptions()
         .until(
             () ->
-                connect.connect().connectorOffsets("lcc-prz15m").offsets().stream()
+                ENV.connect.connect().connectorOffsets("lcc-prz15m").offsets().stream()
                     .anyMatch(
                         o ->
                             Long.valueOf(5)
@@ -148,8 +128,8 @@ class SinkLoadIT {
   @Test
   void filesStagedTogetherShareInsertFilesRequests() throws Exception {
     int records = 2_000;
-    connect.kafka().createTopic("batched", 1);
-    try (var producer = connect.kafka().createProducer(Map.of("linger.ms", "20"))) {
+    ENV.connect.kafka().createTopic("batched", 1);
+    try (var producer = ENV.connect.kafka().createProducer(Map.of("linger.ms", "20"))) {
       for (int i = 0; i < records; i++) {
         producer.send(
             new ProducerRecord<>(
@@ -157,36 +137,37 @@ class SinkLoadIT {
       }
       producer.flush();
     }
-    int requestsBefore = emulator.insertFilesRequests();
-    int filesBefore = emulator.insertedFiles();
-    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, "batched", false);
+    int requestsBefore = ENV.emulator.insertFilesRequests();
+    int filesBefore = ENV.emulator.insertedFiles();
+    Map<String, String> config = SinkItSupport.sinkConfig(ENV.emulator, ENV.keys, "batched", false);
     config.put("buffer.count.records", "100");
-    connect.createConnector("batched", config);
-    connect.awaitRunning("batched", 1, TIMEOUT);
+    ENV.connect.createConnector("batched", config);
+    ENV.connect.awaitRunning("batched", 1, TIMEOUT);
     await("rows in BATCHED")
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> count(emulator, "SELECT COUNT(*) FROM BATCHED") == records);
+        .until(() -> count(ENV.emulator, "SELECT COUNT(*) FROM BATCHED") == records);
 
-    int files = emulator.insertedFiles() - filesBefore;
-    int requests = emulator.insertFilesRequests() - requestsBefore;
+    int files = ENV.emulator.insertedFiles() - filesBefore;
+    int requests = ENV.emulator.insertFilesRequests() - requestsBefore;
     assertThat(files).isGreaterThanOrEqualTo(records / 100);
     assertThat(requests)
         .as("insertFiles requests for %d files", files)
         .isLessThanOrEqualTo(files / 4);
     assertThat(
-            count(emulator, "SELECT COUNT(DISTINCT RECORD_METADATA:offset::NUMBER) FROM BATCHED"))
+            count(
+                ENV.emulator, "SELECT COUNT(DISTINCT RECORD_METADATA:offset::NUMBER) FROM BATCHED"))
         .isEqualTo(records);
   }
 
   @Test
   void jsonWithSchemasAndHeadersLands() throws Exception {
-    connect.kafka().createTopic("orders-v1", 1);
+    ENV.connect.kafka().createTopic("orders-v1", 1);
     String schema =
         "{\"type\":\"struct\",\"fields\":[{\"field\":\"id\",\"type\":\"int64\"},"
             + "{\"field\":\"amount\",\"type\":\"double\"},{\"field\":\"note\",\"type\":\"string\","
             + "\"optional\":true}]}";
-    try (var producer = connect.kafka().createProducer(Map.of())) {
+    try (var producer = ENV.connect.kafka().createProducer(Map.of())) {
       for (int i = 0; i < 3; i++) {
         String value =
             "{\"schema\":"
@@ -208,18 +189,19 @@ class SinkLoadIT {
             .get();
       }
     }
-    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, "orders-v1", true);
+    Map<String, String> config =
+        SinkItSupport.sinkConfig(ENV.emulator, ENV.keys, "orders-v1", true);
     config.put("snowflake.topic2table.map", "orders-.*:ORDERS");
     config.put("snowflake.stage.purge.loaded", "false");
-    connect.createConnector("orders_sink", config);
-    connect.awaitRunning("orders_sink", 1, TIMEOUT);
+    ENV.connect.createConnector("orders_sink", config);
+    ENV.connect.awaitRunning("orders_sink", 1, TIMEOUT);
     await("rows in ORDERS")
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> count(emulator, "SELECT COUNT(*) FROM ORDERS") == 3);
+        .until(() -> count(ENV.emulator, "SELECT COUNT(*) FROM ORDERS") == 3);
     List<List<String>> loaded =
         rows(
-            emulator,
+            ENV.emulator,
             "SELECT RECORD_METADATA, RECORD_CONTENT FROM ORDERS ORDER BY"
                 + " RECORD_METADATA:offset::NUMBER");
     JsonNode meta = JSON.readTree(loaded.get(2).get(0));
@@ -233,7 +215,7 @@ class SinkLoadIT {
     assertThat(content.get("amount").asDouble()).isEqualTo(2.5);
     assertThat(content.get("note").isNull()).isTrue();
     // With purging off, the loaded file stays in the stage.
-    assertThat(rows(emulator, "LIST @SNOWFLAKE_KAFKA_CONNECTOR_ORDERS_SINK_STAGE_ORDERS"))
+    assertThat(rows(ENV.emulator, "LIST @SNOWFLAKE_KAFKA_CONNECTOR_ORDERS_SINK_STAGE_ORDERS"))
         .extracting(r -> r.get(0))
         .singleElement()
         .satisfies(n -> assertThat(n).contains("ORDERS_SINK/ORDERS/0/0_2_"));

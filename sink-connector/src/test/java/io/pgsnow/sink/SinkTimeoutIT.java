@@ -4,21 +4,17 @@ import static io.pgsnow.sink.SinkItSupport.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.emulator.fault.Endpoint;
 import io.pgsnow.emulator.fault.RequestJournal;
 import io.pgsnow.emulator.fault.RequestJournal.RecordedRequest;
-import io.pgsnow.testkit.ConnectCluster;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Snowflake stops answering while the task works: key-pair logins get no answer, statements run far
@@ -42,32 +38,10 @@ class SinkTimeoutIT {
   /** Generous next to the few seconds the task needs; short next to the stalls. */
   private static final Duration PROGRESS = Duration.ofSeconds(90);
 
-  private static KeyPair keys;
-  private static SnowflakeEmulator emulator;
-  private static ConnectCluster connect;
-
-  @BeforeAll
-  static void start() throws Exception {
-    keys = SinkItSupport.newKeyPair();
-    emulator = SinkItSupport.emulator(keys);
-    connect = SinkItSupport.cluster().name("sink-timeouts").start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (emulator != null) {
-      emulator.faults().clear();
-    }
-    if (connect != null) {
-      connect.close();
-    }
-    if (emulator != null) {
-      emulator.close();
-    }
-  }
+  @RegisterExtension static final SinkEnvironment ENV = new SinkEnvironment("sink-timeouts");
 
   private static void produce() throws Exception {
-    try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(Map.of())) {
+    try (KafkaProducer<byte[], byte[]> producer = ENV.connect.kafka().createProducer(Map.of())) {
       for (int i = 0; i < RECORDS; i++) {
         producer.send(
             new ProducerRecord<>(
@@ -81,13 +55,13 @@ class SinkTimeoutIT {
   }
 
   private static long requests(Predicate<RecordedRequest> which) {
-    return emulator.requests().stream().filter(which).count();
+    return ENV.emulator.requests().stream().filter(which).count();
   }
 
   @Test
   void unansweredLoginsAndStatementsAreAbandonedAndEveryRecordLandsOnce() throws Exception {
-    connect.kafka().createTopic("slow", PARTITIONS);
-    Map<String, String> config = SinkItSupport.sinkConfig(emulator, keys, "slow", false);
+    ENV.connect.kafka().createTopic("slow", PARTITIONS);
+    Map<String, String> config = SinkItSupport.sinkConfig(ENV.emulator, ENV.keys, "slow", false);
     config.put("buffer.count.records", "250");
     config.put("buffer.flush.time", "1");
     config.put("snowflake.retry.backoff.ms", "200");
@@ -95,33 +69,33 @@ class SinkTimeoutIT {
     config.put("snowflake.statement.timeout.ms", Long.toString(STATEMENT_TIMEOUT.toMillis()));
     config.put("snowflake.login.timeout.ms", Long.toString(LOGIN_TIMEOUT.toMillis()));
     config.put("snowflake.network.timeout.ms", Long.toString(NETWORK_TIMEOUT.toMillis()));
-    connect.createConnector("timeouts", config);
-    connect.awaitRunning("timeouts", 1, STARTUP);
+    ENV.connect.createConnector("timeouts", config);
+    ENV.connect.awaitRunning("timeouts", 1, STARTUP);
 
     // The task logs in at its first record. Faults of one endpoint are used in the order armed.
-    emulator.faults().timeoutRequests(Endpoint.LOGIN, STALL, 2);
-    emulator.faults().delayRequests(Endpoint.QUERY, STALL, 3);
-    emulator.faults().timeoutRequests(Endpoint.QUERY, STALL, 2);
+    ENV.emulator.faults().timeoutRequests(Endpoint.LOGIN, STALL, 2);
+    ENV.emulator.faults().delayRequests(Endpoint.QUERY, STALL, 3);
+    ENV.emulator.faults().timeoutRequests(Endpoint.QUERY, STALL, 2);
     produce();
 
     await("the task to get through every fault")
         .atMost(PROGRESS)
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> emulator.faults().armedRequests() == 0);
+        .until(() -> ENV.emulator.faults().armedRequests() == 0);
     // Release the held requests: the calls the task abandoned end now, and close their sessions.
-    emulator.faults().clear();
+    ENV.emulator.faults().clear();
     await("all rows")
         .atMost(PROGRESS)
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> count(emulator, "SELECT COUNT(*) FROM SLOW") >= RECORDS);
-    await("no loads pending").atMost(PROGRESS).until(() -> emulator.pendingLoads() == 0);
+        .until(() -> count(ENV.emulator, "SELECT COUNT(*) FROM SLOW") >= RECORDS);
+    await("no loads pending").atMost(PROGRESS).until(() -> ENV.emulator.pendingLoads() == 0);
 
-    assertThat(count(emulator, "SELECT COUNT(*) FROM SLOW")).isEqualTo(RECORDS);
-    assertThat(count(emulator, "SELECT COUNT(DISTINCT RECORD_CONTENT:i::NUMBER) FROM SLOW"))
+    assertThat(count(ENV.emulator, "SELECT COUNT(*) FROM SLOW")).isEqualTo(RECORDS);
+    assertThat(count(ENV.emulator, "SELECT COUNT(DISTINCT RECORD_CONTENT:i::NUMBER) FROM SLOW"))
         .isEqualTo(RECORDS);
     assertThat(
             count(
-                emulator,
+                ENV.emulator,
                 "SELECT COUNT(DISTINCT RECORD_METADATA:partition::NUMBER * 100000"
                     + " + RECORD_METADATA:offset::NUMBER) FROM SLOW"))
         .isEqualTo(RECORDS);
@@ -135,8 +109,10 @@ class SinkTimeoutIT {
         .isEqualTo(2);
     // The sessions of abandoned statements are closed once the statements end: only the task's
     // own session stays open.
-    await("abandoned sessions closed").atMost(PROGRESS).until(() -> emulator.openSessions() <= 1);
-    assertThat(connect.connect().connectorStatus("timeouts").tasks())
+    await("abandoned sessions closed")
+        .atMost(PROGRESS)
+        .until(() -> ENV.emulator.openSessions() <= 1);
+    assertThat(ENV.connect.connect().connectorStatus("timeouts").tasks())
         .allSatisfy(t -> assertThat(t.state()).isEqualTo("RUNNING"));
   }
 }
