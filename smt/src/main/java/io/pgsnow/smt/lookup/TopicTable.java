@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,14 +29,29 @@ import org.slf4j.LoggerFactory;
  * taken at start, so no join sees a half-loaded table; then it keeps following the topic.
  *
  * <p>When the table's own records pass through the same transform chain (one source connector
- * capturing both tables), they are applied in-line and following the topic stops: the chain already
- * delivers them in the database's commit order, and a consumer would apply the same changes later,
- * briefly rolling rows back.
+ * capturing both tables), they are applied in-line and following the topic pauses: the chain
+ * already delivers them in the database's commit order, and a consumer would apply the same changes
+ * later, briefly rolling rows back. Following resumes when the chain stops ({@link
+ * #resumeFollowing}), for the other users of a shared table.
  */
 public final class TopicTable implements LookupSource {
   private static final Logger LOG = LoggerFactory.getLogger(TopicTable.class);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration PARTITION_RETRY = Duration.ofSeconds(5);
+
+  /** What the table is doing, as reported over JMX. */
+  public enum Status {
+    /** Reading up to the end offsets seen at start; joins wait. */
+    LOADING,
+    /** Loaded, following the topic. */
+    FOLLOWING,
+    /** Loaded, updated by the records passing through the chain; the topic is not polled. */
+    IN_LINE,
+    /** Failed; every lookup fails with the cause. */
+    FAILED,
+    /** Closed. */
+    CLOSED
+  }
 
   private final String topic;
   private final Consumer<byte[], byte[]> consumer;
@@ -48,8 +64,10 @@ public final class TopicTable implements LookupSource {
   private final Object writeLock = new Object();
   private volatile boolean closed;
   private volatile boolean inline;
+  private volatile boolean paused;
   private volatile RuntimeException failure;
   private volatile long recordsRead;
+  private volatile long lag = -1;
 
   /**
    * Creates the table and starts reading.
@@ -90,9 +108,57 @@ public final class TopicTable implements LookupSource {
     return state.estimatedBytes();
   }
 
+  /** Most rows the table may hold. */
+  public long maxRows() {
+    return state.maxRows();
+  }
+
+  /** Most estimated bytes the table's rows may hold. */
+  public long maxBytes() {
+    return state.maxBytes();
+  }
+
+  /** Records read from the topic so far. */
+  public long recordsRead() {
+    return recordsRead;
+  }
+
+  /**
+   * Records of the topic not read yet: while loading, up to the end offsets seen at start; then
+   * behind the partitions' ends as the last fetch saw them; -1 when not known (before the first
+   * fetch, or while updated in-line).
+   */
+  public long lag() {
+    return inline ? -1 : lag;
+  }
+
   /** Whether the table has read to the end offsets it saw at start. */
   public boolean isLoaded() {
     return loaded.getCount() == 0;
+  }
+
+  /** Whether the table failed and answers no lookup any more. */
+  public boolean isFailed() {
+    return failure != null;
+  }
+
+  /** What the table failed with, if it did. */
+  public Optional<RuntimeException> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  /** What the table is doing now. */
+  public Status status() {
+    if (failure != null) {
+      return Status.FAILED;
+    }
+    if (closed) {
+      return Status.CLOSED;
+    }
+    if (!isLoaded()) {
+      return Status.LOADING;
+    }
+    return inline ? Status.IN_LINE : Status.FOLLOWING;
   }
 
   private void run() {
@@ -101,6 +167,10 @@ public final class TopicTable implements LookupSource {
       Map<TopicPartition, Long> end = assignAll();
       while (!closed && !reachedEnd(end)) {
         applyPolled(consumer.poll(POLL));
+        lag =
+            end.entrySet().stream()
+                .mapToLong(e -> Math.max(0, e.getValue() - consumer.position(e.getKey())))
+                .sum();
       }
       LOG.info(
           "Lookup table {} loaded: {} rows (~{} KiB) from {} records in {} ms",
@@ -117,6 +187,8 @@ public final class TopicTable implements LookupSource {
       LOG.error("Lookup table {} failed", topic, e);
       failure = e;
       loaded.countDown();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
@@ -136,10 +208,14 @@ public final class TopicTable implements LookupSource {
     return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
   }
 
-  private void follow(boolean noPartitionsYet) {
+  private void follow(boolean noPartitionsYet) throws InterruptedException {
     boolean waiting = noPartitionsYet;
     long nextPartitionCheck = System.nanoTime() + PARTITION_RETRY.toNanos();
-    while (!closed && !inline) {
+    while (!closed) {
+      if (inline) {
+        pauseWhileInLine();
+        continue;
+      }
       if (waiting && System.nanoTime() > nextPartitionCheck) {
         // The topic did not exist at start: pick it up once the first record creates it.
         waiting = assignAll().isEmpty();
@@ -149,11 +225,52 @@ public final class TopicTable implements LookupSource {
         sleep(POLL);
       } else {
         applyPolled(consumer.poll(POLL));
+        lag = currentLag();
       }
     }
-    if (inline) {
-      LOG.info("Lookup table {}: its records flow through this chain; updating in-line", topic);
+  }
+
+  private void pauseWhileInLine() throws InterruptedException {
+    LOG.info("Lookup table {}: its records flow through this chain; updating in-line", topic);
+    synchronized (writeLock) {
+      paused = true;
+      while (inline && !closed) {
+        writeLock.wait(POLL.toMillis());
+      }
+      paused = false;
     }
+    if (!closed) {
+      LOG.info("Lookup table {}: no chain updates it in-line any more; following the topic", topic);
+    }
+  }
+
+  private long currentLag() {
+    long sum = 0;
+    for (TopicPartition partition : consumer.assignment()) {
+      OptionalLong behind = consumer.currentLag(partition);
+      if (behind.isEmpty()) {
+        return -1;
+      }
+      sum += behind.getAsLong();
+    }
+    return sum;
+  }
+
+  /**
+   * Resumes following the topic after the chain that updated the table in-line stopped, so that the
+   * table's other users keep seeing changes. Until the reader catches up, a row may briefly show a
+   * value older than the one applied in-line.
+   */
+  public void resumeFollowing() {
+    synchronized (writeLock) {
+      inline = false;
+      writeLock.notifyAll();
+    }
+  }
+
+  /** Whether the reader is paused because the table is updated in-line. */
+  boolean isPaused() {
+    return paused;
   }
 
   private void applyPolled(ConsumerRecords<byte[], byte[]> records) {
@@ -197,6 +314,8 @@ public final class TopicTable implements LookupSource {
             : UnchangedToastColumns.parse(new String(toast.value(), StandardCharsets.UTF_8));
     try {
       state.put(decoder.key(key.value()), decoder.row(value.value()), unchanged);
+    } catch (LookupTableFullException e) {
+      throw e;
     } catch (DataException e) {
       // One unusable record (no key) must not take the whole table down.
       LOG.warn(
@@ -240,16 +359,26 @@ public final class TopicTable implements LookupSource {
       Thread.currentThread().interrupt();
       throw new LookupFailedException("Interrupted while loading lookup table " + topic, e);
     }
-    if (failure != null) {
-      throw new LookupFailedException("Lookup table " + topic + " failed", failure);
+    throwIfFailed();
+  }
+
+  /**
+   * A table over its limits fails the task whatever the failure policy: dropping or keeping records
+   * without their row would lose what the limit protects. Other failures are failed lookups.
+   */
+  private void throwIfFailed() throws LookupFailedException {
+    RuntimeException cause = failure;
+    if (cause instanceof LookupTableFullException full) {
+      throw full;
+    }
+    if (cause != null) {
+      throw new LookupFailedException("Lookup table " + topic + " failed", cause);
     }
   }
 
   @Override
   public Optional<Object> lookup(LookupKey key) throws LookupFailedException {
-    if (failure != null) {
-      throw new LookupFailedException("Lookup table " + topic + " failed", failure);
-    }
+    throwIfFailed();
     return state.get(key);
   }
 
@@ -278,9 +407,16 @@ public final class TopicTable implements LookupSource {
     org.apache.kafka.connect.header.Header toast =
         record.headers().lastWithName(UnchangedToastColumns.HEADER);
     Set<String> unchanged = toast == null ? Set.of() : UnchangedToastColumns.parse(toast.value());
+    throwIfFailed();
     synchronized (writeLock) {
       inline = true;
-      state.put(decoder.key(key), decoder.row(value), unchanged);
+      try {
+        state.put(decoder.key(key), decoder.row(value), unchanged);
+      } catch (LookupTableFullException e) {
+        // The table now misses a row: every user of it must stop, not only this chain.
+        failure = e;
+        throw e;
+      }
     }
     return true;
   }
@@ -289,6 +425,9 @@ public final class TopicTable implements LookupSource {
   public void close() {
     closed = true;
     consumer.wakeup();
+    synchronized (writeLock) {
+      writeLock.notifyAll();
+    }
     try {
       reader.join(Duration.ofSeconds(10).toMillis());
     } catch (InterruptedException e) {

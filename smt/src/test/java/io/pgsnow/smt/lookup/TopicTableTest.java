@@ -166,7 +166,7 @@ class TopicTableTest {
   }
 
   @Test
-  void recordsOfTheChainUpdateInLineAndStopFollowing() throws Exception {
+  void recordsOfTheChainUpdateInLineAndPauseFollowingUntilResumed() throws Exception {
     topicWithEndOffset(1);
     send("{\"employee_id\":1}", "{\"employee_id\":1,\"first_name\":\"Alice\"}");
     start(100).awaitReady(Duration.ofSeconds(10));
@@ -197,11 +197,20 @@ class TopicTableTest {
           }
           consumer.addRecord(older);
         });
-    await().atMost(Duration.ofSeconds(10)).until(consumer::closed);
+    await().atMost(Duration.ofSeconds(10)).until(table::isPaused);
     assertThat(absorbed).isTrue();
+    assertThat(table.status()).isEqualTo(TopicTable.Status.IN_LINE);
+    assertThat(table.lag()).isEqualTo(-1);
     // Held as the schemaless topic gives it back: integers as longs.
     assertThat(table.lookup(LookupKey.of(1)).orElseThrow())
         .isEqualTo(Map.of("employee_id", 1L, "first_name", "Alicia"));
+
+    // The chain stopped (a shared table's other users remain): the reader follows the topic again.
+    table.resumeFollowing();
+    send("{\"employee_id\":2}", "{\"employee_id\":2,\"first_name\":\"Bob\"}");
+    await().atMost(Duration.ofSeconds(10)).until(() -> table.lookup(LookupKey.of(2)).isPresent());
+    assertThat(table.status()).isEqualTo(TopicTable.Status.FOLLOWING);
+    assertThat(consumer.closed()).isFalse();
   }
 
   @Test
@@ -234,14 +243,41 @@ class TopicTableTest {
     send("{\"employee_id\":3}", "{\"employee_id\":3}");
     start(2);
     assertThatThrownBy(() -> table.awaitReady(Duration.ofSeconds(10)))
-        .isInstanceOf(LookupFailedException.class)
-        .hasRootCauseMessage(
-            "Lookup table pg.public.payroll outgrew its bound: 3 rows, ~"
-                + table.estimatedBytes()
-                + " bytes (limits 2 rows, 1048576 bytes); raise the limits or give the worker a"
-                + " smaller table");
+        .isInstanceOf(LookupTableFullException.class)
+        .hasMessageStartingWith(
+            "Lookup table pg.public.payroll outgrew its bound: the row of key [3] would make it 3"
+                + " rows, ~")
+        .hasMessageContaining("(limits 2 rows, 1048576 bytes)")
+        .hasMessageContaining("raise topic.max.rows / topic.max.bytes");
     assertThatThrownBy(() -> table.lookup(LookupKey.of(1)))
-        .isInstanceOf(LookupFailedException.class);
+        .isInstanceOf(LookupTableFullException.class);
+    // The row that did not fit is not held: the table stays as it was before it.
+    assertThat(table.rows()).isEqualTo(2);
+    assertThat(table.status()).isEqualTo(TopicTable.Status.FAILED);
+  }
+
+  @Test
+  void aRowTheChainCannotFitFailsTheTableForAllItsUsers() throws Exception {
+    topicWithEndOffset(1);
+    send("{\"employee_id\":1}", "{\"employee_id\":1}");
+    start(1).awaitReady(Duration.ofSeconds(10));
+    SourceRecord second =
+        new SourceRecord(
+            Map.of(),
+            Map.of(),
+            TOPIC,
+            null,
+            null,
+            Map.of("employee_id", 2),
+            null,
+            Map.of("employee_id", 2),
+            0L);
+    assertThatThrownBy(() -> table.absorb(second))
+        .isInstanceOf(LookupTableFullException.class)
+        .hasMessageContaining("the row of key [2]");
+    assertThatThrownBy(() -> table.lookup(LookupKey.of(1)))
+        .isInstanceOf(LookupTableFullException.class);
+    assertThat(table.isFailed()).isTrue();
   }
 
   @Test
