@@ -68,6 +68,7 @@ public final class TopicTable implements LookupSource {
   private volatile RuntimeException failure;
   private volatile long recordsRead;
   private volatile long lag = -1;
+  private final LoadWait loadWait;
 
   /**
    * Creates the table and starts reading.
@@ -83,6 +84,33 @@ public final class TopicTable implements LookupSource {
       List<String> keyFields,
       long maxRows,
       long maxBytes) {
+    this(
+        topic,
+        consumer,
+        keyConverter,
+        valueConverter,
+        keyFields,
+        maxRows,
+        maxBytes,
+        (latch, timeout) -> latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  /** How the first join waits for the load: one window of the timeout at a time. */
+  interface LoadWait {
+    /** Whether {@code loaded} reached zero within {@code timeout}. */
+    boolean await(CountDownLatch loaded, Duration timeout) throws InterruptedException;
+  }
+
+  TopicTable(
+      String topic,
+      Consumer<byte[], byte[]> consumer,
+      TableConverter keyConverter,
+      TableConverter valueConverter,
+      List<String> keyFields,
+      long maxRows,
+      long maxBytes,
+      LoadWait loadWait) {
+    this.loadWait = loadWait;
     this.topic = topic;
     this.consumer = consumer;
     this.keyConverter = keyConverter;
@@ -338,7 +366,7 @@ public final class TopicTable implements LookupSource {
     long start = System.nanoTime();
     try {
       long seen = recordsRead;
-      while (!loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      while (!loadWait.await(loaded, timeout)) {
         long now = recordsRead;
         if (now == seen || closed) {
           throw new LookupFailedException(

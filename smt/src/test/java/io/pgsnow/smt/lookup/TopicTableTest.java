@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.Node;
@@ -120,42 +123,64 @@ class TopicTableTest {
 
   @Test
   void theFirstJoinWaitsForATableThatKeepsLoadingPastTheTimeout() throws Exception {
-    // One record per poll, a tenth of a second apart: 8 s of loading against a 5 s timeout.
-    int records = 80;
-    MockConsumer<byte[], byte[]> slow =
-        new MockConsumer<>("earliest") {
-          @Override
-          public synchronized org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]>
-              poll(Duration timeout) {
-            try {
-              Thread.sleep(100);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            return super.poll(timeout);
-          }
-        };
-    Node node = new Node(0, "localhost", 9092);
-    slow.updatePartitions(
-        TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, new Node[] {node}, new Node[] {node})));
-    slow.updateBeginningOffsets(Map.of(P0, 0L));
-    slow.updateEndOffsets(Map.of(P0, (long) records));
-    for (int i = 0; i < records; i++) {
-      int at = i;
-      slow.schedulePollTask(
-          () ->
-              slow.addRecord(
-                  new ConsumerRecord<>(
-                      TOPIC,
-                      0,
-                      at,
-                      ("{\"employee_id\":" + at + "}").getBytes(StandardCharsets.UTF_8),
-                      ("{\"employee_id\":" + at + "}").getBytes(StandardCharsets.UTF_8))));
-    }
+    // Every window of the timeout ends without the table loaded but with one more record read:
+    // the wait goes on through five timeouts and the first join sees the whole table.
+    int records = 5;
+    topicWithEndOffset(records);
+    AtomicInteger windows = new AtomicInteger();
+    AtomicReference<TopicTable> loading = new AtomicReference<>();
     table =
-        new TopicTable(TOPIC, slow, schemaless(true), schemaless(false), List.of(), 1000, 1 << 20);
+        new TopicTable(
+            TOPIC,
+            consumer,
+            schemaless(true),
+            schemaless(false),
+            List.of(),
+            1000,
+            1 << 20,
+            (loaded, timeout) -> {
+              if (windows.get() == records) {
+                return loaded.await(10, TimeUnit.SECONDS);
+              }
+              long before = loading.get().recordsRead();
+              int id = windows.incrementAndGet();
+              send("{\"employee_id\":" + id + "}", "{\"employee_id\":" + id + "}");
+              await()
+                  .atMost(Duration.ofSeconds(10))
+                  .until(() -> loading.get().recordsRead() > before);
+              return false;
+            });
+    loading.set(table);
     table.awaitReady(Duration.ofSeconds(5));
+    assertThat(windows).hasValue(records);
     assertThat(table.rows()).isEqualTo(records);
+  }
+
+  @Test
+  void theFirstJoinFailsAfterAWholeTimeoutWithoutARecordRead() {
+    topicWithEndOffset(2);
+    send("{\"employee_id\":1}", "{\"employee_id\":1}");
+    AtomicReference<TopicTable> loading = new AtomicReference<>();
+    table =
+        new TopicTable(
+            TOPIC,
+            consumer,
+            schemaless(true),
+            schemaless(false),
+            List.of(),
+            1000,
+            1 << 20,
+            (loaded, timeout) -> {
+              // The window ends once the one record there is was read: then nothing more comes.
+              await().atMost(Duration.ofSeconds(10)).until(() -> loading.get().recordsRead() == 1);
+              return false;
+            });
+    loading.set(table);
+    assertThatThrownBy(() -> table.awaitReady(Duration.ofSeconds(5)))
+        .isInstanceOf(LookupFailedException.class)
+        .hasMessage(
+            "Lookup table pg.public.payroll read nothing for PT5S while loading (1 records read,"
+                + " 1 rows)");
   }
 
   @Test
