@@ -265,7 +265,8 @@ public final class LookupJoinConfig extends AbstractConfig {
             Importance.MEDIUM,
             "Most heap, estimated, the shared table's rows may hold; beyond it the table fails"
                 + " as for topic.max.rows. The table logs its size when loaded and reports it over"
-                + " JMX (EstimatedBytes).",
+                + " JMX (EstimatedBytes); a limit above half the worker's heap is logged as a"
+                + " warning, since the worker could run out of memory before reaching it.",
             TOPIC,
             ++order,
             Width.SHORT,

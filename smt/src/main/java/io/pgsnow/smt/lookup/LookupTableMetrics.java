@@ -3,7 +3,9 @@ package io.pgsnow.smt.lookup;
 import java.lang.management.ManagementFactory;
 import java.util.function.IntSupplier;
 import javax.management.InstanceAlreadyExistsException;
+import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
+import javax.management.MBeanRegistrationException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
@@ -108,16 +110,17 @@ final class LookupTableMetrics implements LookupTableMetricsMBean, AutoCloseable
     return table.failure().map(Throwable::getMessage).orElse("");
   }
 
+  /** Unregisters the view; the table's numbers are no longer reported once it closed. */
   @Override
   public void close() {
-    if (name == null) {
-      return;
-    }
-    try {
-      ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
-    } catch (JMException e) {
-      LOG.debug("Cannot unregister {}", name, e);
-    }
+    ObjectName registered = name;
     name = null;
+    if (registered != null) {
+      try {
+        ManagementFactory.getPlatformMBeanServer().unregisterMBean(registered);
+      } catch (InstanceNotFoundException | MBeanRegistrationException e) {
+        LOG.debug("Lookup table {} was no longer registered as {}", table.topic(), registered, e);
+      }
+    }
   }
 }

@@ -62,6 +62,7 @@ public final class SharedTopicTables {
         shared = null;
       }
       if (shared == null) {
+        warnIfOverHeap(spec);
         shared = new Shared(spec, open.apply(spec));
         tables.put(spec, shared);
       } else {
@@ -69,6 +70,18 @@ public final class SharedTopicTables {
       }
       shared.users++;
       return new Lease(shared);
+    }
+  }
+
+  private static void warnIfOverHeap(TopicTableSpec spec) {
+    long heap = Runtime.getRuntime().maxMemory();
+    if (spec.maxBytes() > heap / 2) {
+      LOG.warn(
+          "Lookup table {}: topic.max.bytes={} is more than half the worker's heap ({} bytes): the"
+              + " worker may run out of memory before the table reaches its limit",
+          spec.topic(),
+          spec.maxBytes(),
+          heap);
     }
   }
 

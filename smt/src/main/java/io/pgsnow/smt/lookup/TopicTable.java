@@ -70,38 +70,23 @@ public final class TopicTable implements LookupSource {
   private volatile long lag = -1;
   private final LoadWait loadWait;
 
+  /** How the first join waits for the load: one window of the timeout at a time. */
+  public interface LoadWait {
+    /** Waits on the latch for the timeout: what a running worker uses. */
+    LoadWait TIMED = (loaded, timeout) -> loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+
+    /** Whether {@code loaded} reached zero within {@code timeout}. */
+    boolean await(CountDownLatch loaded, Duration timeout) throws InterruptedException;
+  }
+
   /**
    * Creates the table and starts reading.
    *
    * @param consumer a consumer of the table topic, owned by the table from now on
    * @param keyFields key fields of the table records (see {@link TableRecordDecoder})
+   * @param loadWait how the first join waits for the load ({@link LoadWait#TIMED}; tests step it)
    */
   public TopicTable(
-      String topic,
-      Consumer<byte[], byte[]> consumer,
-      TableConverter keyConverter,
-      TableConverter valueConverter,
-      List<String> keyFields,
-      long maxRows,
-      long maxBytes) {
-    this(
-        topic,
-        consumer,
-        keyConverter,
-        valueConverter,
-        keyFields,
-        maxRows,
-        maxBytes,
-        (latch, timeout) -> latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS));
-  }
-
-  /** How the first join waits for the load: one window of the timeout at a time. */
-  interface LoadWait {
-    /** Whether {@code loaded} reached zero within {@code timeout}. */
-    boolean await(CountDownLatch loaded, Duration timeout) throws InterruptedException;
-  }
-
-  TopicTable(
       String topic,
       Consumer<byte[], byte[]> consumer,
       TableConverter keyConverter,

@@ -63,7 +63,8 @@ public record TopicTableSpec(
         TableConverter.create(valueConverter, valueConverterConfig, false),
         keyFields,
         maxRows,
-        maxBytes);
+        maxBytes,
+        TopicTable.LoadWait.TIMED);
   }
 
   @Override

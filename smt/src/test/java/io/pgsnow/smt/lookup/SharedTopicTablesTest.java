@@ -75,7 +75,14 @@ class SharedTopicTablesTest {
     TableConverter value =
         TableConverter.create(spec.valueConverter(), spec.valueConverterConfig(), false);
     return new TopicTable(
-        spec.topic(), consumer, key, value, spec.keyFields(), spec.maxRows(), spec.maxBytes());
+        spec.topic(),
+        consumer,
+        key,
+        value,
+        spec.keyFields(),
+        spec.maxRows(),
+        spec.maxBytes(),
+        TopicTable.LoadWait.TIMED);
   }
 
   private static byte[] json(String text) {

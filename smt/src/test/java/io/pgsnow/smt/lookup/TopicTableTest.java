@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.Node;
@@ -72,10 +71,26 @@ class TopicTableTest {
   }
 
   private TopicTable start(long maxRows) {
+    return start(maxRows, TopicTable.LoadWait.TIMED);
+  }
+
+  private TopicTable start(long maxRows, TopicTable.LoadWait loadWait) {
     table =
         new TopicTable(
-            TOPIC, consumer, schemaless(true), schemaless(false), List.of(), maxRows, 1 << 20);
+            TOPIC,
+            consumer,
+            schemaless(true),
+            schemaless(false),
+            List.of(),
+            maxRows,
+            1 << 20,
+            loadWait);
     return table;
+  }
+
+  /** A schemaless record of the table topic passing through the chain. */
+  private static SourceRecord chainRecord(Map<String, ?> key, Map<String, ?> value) {
+    return new SourceRecord(Map.of(), Map.of(), TOPIC, null, null, key, null, value, 0L);
   }
 
   @AfterEach
@@ -128,29 +143,18 @@ class TopicTableTest {
     int records = 5;
     topicWithEndOffset(records);
     AtomicInteger windows = new AtomicInteger();
-    AtomicReference<TopicTable> loading = new AtomicReference<>();
-    table =
-        new TopicTable(
-            TOPIC,
-            consumer,
-            schemaless(true),
-            schemaless(false),
-            List.of(),
-            1000,
-            1 << 20,
-            (loaded, timeout) -> {
-              if (windows.get() == records) {
-                return loaded.await(10, TimeUnit.SECONDS);
-              }
-              long before = loading.get().recordsRead();
-              int id = windows.incrementAndGet();
-              send("{\"employee_id\":" + id + "}", "{\"employee_id\":" + id + "}");
-              await()
-                  .atMost(Duration.ofSeconds(10))
-                  .until(() -> loading.get().recordsRead() > before);
-              return false;
-            });
-    loading.set(table);
+    start(
+        1000,
+        (loaded, timeout) -> {
+          if (windows.get() == records) {
+            return loaded.await(10, TimeUnit.SECONDS);
+          }
+          long before = table.recordsRead();
+          int id = windows.incrementAndGet();
+          send("{\"employee_id\":" + id + "}", "{\"employee_id\":" + id + "}");
+          await().atMost(Duration.ofSeconds(10)).until(() -> table.recordsRead() > before);
+          return false;
+        });
     table.awaitReady(Duration.ofSeconds(5));
     assertThat(windows).hasValue(records);
     assertThat(table.rows()).isEqualTo(records);
@@ -160,22 +164,13 @@ class TopicTableTest {
   void theFirstJoinFailsAfterAWholeTimeoutWithoutARecordRead() {
     topicWithEndOffset(2);
     send("{\"employee_id\":1}", "{\"employee_id\":1}");
-    AtomicReference<TopicTable> loading = new AtomicReference<>();
-    table =
-        new TopicTable(
-            TOPIC,
-            consumer,
-            schemaless(true),
-            schemaless(false),
-            List.of(),
-            1000,
-            1 << 20,
-            (loaded, timeout) -> {
-              // The window ends once the one record there is was read: then nothing more comes.
-              await().atMost(Duration.ofSeconds(10)).until(() -> loading.get().recordsRead() == 1);
-              return false;
-            });
-    loading.set(table);
+    start(
+        1000,
+        (loaded, timeout) -> {
+          // The window ends once the one record there is was read: then nothing more comes.
+          await().atMost(Duration.ofSeconds(10)).until(() -> table.recordsRead() == 1);
+          return false;
+        });
     assertThatThrownBy(() -> table.awaitReady(Duration.ofSeconds(5)))
         .isInstanceOf(LookupFailedException.class)
         .hasMessage(
@@ -197,16 +192,7 @@ class TopicTableTest {
     start(100).awaitReady(Duration.ofSeconds(10));
 
     SourceRecord update =
-        new SourceRecord(
-            Map.of(),
-            Map.of(),
-            TOPIC,
-            null,
-            null,
-            Map.of("employee_id", 1),
-            null,
-            Map.of("employee_id", 1, "first_name", "Alicia"),
-            0L);
+        chainRecord(Map.of("employee_id", 1), Map.of("employee_id", 1, "first_name", "Alicia"));
     assertThat(table.absorb(update.newRecord("other", null, null, 1, null, 1, 0L))).isFalse();
     // The chain takes the update in-line while the reader's poll brings an older change of the
     // same row: the older change must not roll the row back, and the reader stops following.
@@ -286,17 +272,7 @@ class TopicTableTest {
     topicWithEndOffset(1);
     send("{\"employee_id\":1}", "{\"employee_id\":1}");
     start(1).awaitReady(Duration.ofSeconds(10));
-    SourceRecord second =
-        new SourceRecord(
-            Map.of(),
-            Map.of(),
-            TOPIC,
-            null,
-            null,
-            Map.of("employee_id", 2),
-            null,
-            Map.of("employee_id", 2),
-            0L);
+    SourceRecord second = chainRecord(Map.of("employee_id", 2), Map.of("employee_id", 2));
     assertThatThrownBy(() -> table.absorb(second))
         .isInstanceOf(LookupTableFullException.class)
         .hasMessageContaining("the row of key [2]");

@@ -4,33 +4,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTask;
 
 /**
  * Each of its tasks emits, once per start, one schemaless event per employee id it owns (id modulo
  * the task count): {@code employee_id}, {@code task} (its index) and {@code start} (which start of
  * a task of this JVM emitted it), so a test can tell tasks and restarts apart.
  */
-public class EmployeeEventsConnector extends SourceConnector {
+public class EmployeeEventsConnector extends OneBatchConnector {
   static final String TOPIC = "topic";
   static final String EMPLOYEES = "employees";
   static final String TASK = "task.index";
   static final String TASKS = "task.count";
   private static final AtomicInteger STARTS = new AtomicInteger();
-
-  private Map<String, String> props;
-
-  @Override
-  public void start(Map<String, String> props) {
-    this.props = props;
-  }
 
   @Override
   public Class<? extends Task> taskClass() {
@@ -41,7 +30,7 @@ public class EmployeeEventsConnector extends SourceConnector {
   public List<Map<String, String>> taskConfigs(int maxTasks) {
     List<Map<String, String>> configs = new ArrayList<>();
     for (int i = 0; i < maxTasks; i++) {
-      Map<String, String> config = new HashMap<>(props);
+      Map<String, String> config = new HashMap<>(props());
       config.put(TASK, Integer.toString(i));
       config.put(TASKS, Integer.toString(maxTasks));
       configs.add(config);
@@ -50,27 +39,16 @@ public class EmployeeEventsConnector extends SourceConnector {
   }
 
   @Override
-  public void stop() {}
-
-  @Override
   public ConfigDef config() {
     return new ConfigDef()
         .define(TOPIC, ConfigDef.Type.STRING, ConfigDef.Importance.HIGH, "Output topic.")
         .define(EMPLOYEES, ConfigDef.Type.INT, ConfigDef.Importance.HIGH, "Ids 1..n to emit.");
   }
 
-  @Override
-  public String version() {
-    return "test";
-  }
-
   /** Emits its events in one batch, then idles. */
-  public static class EventsTask extends SourceTask {
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private List<SourceRecord> pending = List.of();
-
+  public static class EventsTask extends OneBatchTask {
     @Override
-    public void start(Map<String, String> props) {
+    protected List<SourceRecord> batch(Map<String, String> props) {
       int task = Integer.parseInt(props.get(TASK));
       int tasks = Integer.parseInt(props.get(TASKS));
       int start = STARTS.incrementAndGet();
@@ -83,29 +61,7 @@ public class EmployeeEventsConnector extends SourceConnector {
                   Map.of("task", task), Map.of("id", id), props.get(TOPIC), null, value));
         }
       }
-      pending = events;
-    }
-
-    @Override
-    public List<SourceRecord> poll() throws InterruptedException {
-      if (pending.isEmpty()) {
-        // Nothing more to send: idle without spinning until the worker stops the task.
-        stopped.await(200, TimeUnit.MILLISECONDS);
-        return null;
-      }
-      List<SourceRecord> batch = pending;
-      pending = List.of();
-      return batch;
-    }
-
-    @Override
-    public void stop() {
-      stopped.countDown();
-    }
-
-    @Override
-    public String version() {
-      return "test";
+      return events;
     }
   }
 }
