@@ -1,12 +1,10 @@
 package io.pgsnow.smt.lookup;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -15,11 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaAndValue;
-import org.apache.kafka.connect.errors.DataException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,10 +50,8 @@ public final class TopicTable implements LookupSource {
 
   private final String topic;
   private final Consumer<byte[], byte[]> consumer;
-  private final TableConverter keyConverter;
-  private final TableConverter valueConverter;
-  private final TableRecordDecoder decoder;
   private final TableState state;
+  private final TableWrites writes;
   private final CountDownLatch loaded = new CountDownLatch(1);
   private final Thread reader;
   private final Object writeLock = new Object();
@@ -98,10 +91,10 @@ public final class TopicTable implements LookupSource {
     this.loadWait = loadWait;
     this.topic = topic;
     this.consumer = consumer;
-    this.keyConverter = keyConverter;
-    this.valueConverter = valueConverter;
-    this.decoder = new TableRecordDecoder(keyFields);
     this.state = new TableState(topic, maxRows, maxBytes);
+    this.writes =
+        new TableWrites(
+            topic, keyConverter, valueConverter, new TableRecordDecoder(keyFields), state);
     this.reader = new Thread(this::run, "pgsnow-lookup-table-" + topic);
     reader.setDaemon(true);
     reader.start();
@@ -293,52 +286,10 @@ public final class TopicTable implements LookupSource {
           return;
         }
         recordsRead++;
-        apply(record);
+        writes.applyRead(record);
       }
     }
     LOG.debug("Lookup table {}: {} rows after {} records", topic, state.rows(), recordsRead);
-  }
-
-  private void apply(ConsumerRecord<byte[], byte[]> record) {
-    SchemaAndValue key;
-    SchemaAndValue value;
-    try {
-      key = keyConverter.read(record.topic(), record.headers(), record.key());
-      value = valueConverter.read(record.topic(), record.headers(), record.value());
-    } catch (DataException e) {
-      // A row the table cannot read would turn joins into silent misses: fail, and say where.
-      throw new DataException(
-          String.format(
-              "Lookup table %s cannot read the record at %s-%d@%d with its converters (key: %s,"
-                  + " value: %s): %s",
-              topic,
-              record.topic(),
-              record.partition(),
-              record.offset(),
-              keyConverter,
-              valueConverter,
-              e.getMessage()),
-          e);
-    }
-    Header toast = record.headers().lastHeader(UnchangedToastColumns.HEADER);
-    Set<String> unchanged =
-        toast == null || toast.value() == null
-            ? Set.of()
-            : UnchangedToastColumns.parse(new String(toast.value(), StandardCharsets.UTF_8));
-    try {
-      state.put(decoder.key(key.value()), decoder.row(value.value()), unchanged);
-    } catch (LookupTableFullException e) {
-      throw e;
-    } catch (DataException e) {
-      // One unusable record (no key) must not take the whole table down.
-      LOG.warn(
-          "Lookup table {}: skipping record at {}-{}@{}: {}",
-          topic,
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          e.getMessage());
-    }
   }
 
   /**
@@ -414,17 +365,11 @@ public final class TopicTable implements LookupSource {
     if (!isLoaded()) {
       throw new LookupFailedException("Lookup table " + topic + " is not loaded yet");
     }
-    // Held as a rebuild from the topic would read it, so that a restart finds the same rows.
-    Object key = keyConverter.readBack(topic, record.keySchema(), record.key());
-    Object value = valueConverter.readBack(topic, record.valueSchema(), record.value());
-    org.apache.kafka.connect.header.Header toast =
-        record.headers().lastWithName(UnchangedToastColumns.HEADER);
-    Set<String> unchanged = toast == null ? Set.of() : UnchangedToastColumns.parse(toast.value());
     throwIfFailed();
     synchronized (writeLock) {
       inline = true;
       try {
-        state.put(decoder.key(key), decoder.row(value), unchanged);
+        writes.applyInLine(record);
       } catch (LookupTableFullException e) {
         // The table now misses a row: every user of it must stop, not only this chain.
         failure = e;
