@@ -57,7 +57,8 @@ public final class PreloadedLookupJoin extends LookupJoin.Value<SourceRecord> {
         converter(false),
         config.topicKeyFields(),
         config.topicMaxRows(),
-        config.topicMaxBytes());
+        config.topicMaxBytes(),
+        TopicTable.LoadWait.TIMED);
   }
 
   private static TableConverter converter(boolean isKey) {

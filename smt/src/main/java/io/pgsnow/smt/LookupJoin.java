@@ -7,19 +7,14 @@ import io.pgsnow.smt.lookup.JdbcLookup;
 import io.pgsnow.smt.lookup.LookupFailedException;
 import io.pgsnow.smt.lookup.LookupKey;
 import io.pgsnow.smt.lookup.LookupSource;
-import io.pgsnow.smt.lookup.TableConverter;
-import io.pgsnow.smt.lookup.TopicTable;
+import io.pgsnow.smt.lookup.SharedTopicTables;
+import io.pgsnow.smt.lookup.TopicTableSpec;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
@@ -45,7 +40,6 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(LookupJoin.class);
-  private static final AtomicInteger CLIENT_IDS = new AtomicInteger();
 
   public static final String OVERVIEW_DOC =
       "Adds fields of a row looked up by key in a topic table or a JDBC query (inner or left"
@@ -94,27 +88,12 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
     };
   }
 
-  private static TopicTable openTopicTable(LookupJoinConfig config) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.topicBootstrapServers());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    // Only committed rows: with exactly-once sources, an aborted write was never part of the table.
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(
-        ConsumerConfig.CLIENT_ID_CONFIG,
-        "pgsnow-lookup-" + config.topicName() + "-" + CLIENT_IDS.incrementAndGet());
-    props.putAll(config.topicConsumerConfig());
-    return new TopicTable(
-        config.topicName(),
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()),
-        TableConverter.create(config.topicKeyConverter(), config.topicKeyConverterConfig(), true),
-        TableConverter.create(
-            config.topicValueConverter(), config.topicValueConverterConfig(), false),
-        config.topicKeyFields(),
-        config.topicMaxRows(),
-        config.topicMaxBytes());
+  /**
+   * A lease on the worker's table of the configured topic and settings, shared with the other joins
+   * (tasks) that read it alike.
+   */
+  private static LookupSource openTopicTable(LookupJoinConfig config) {
+    return SharedTopicTables.WORKER.acquire(config.topicTableSpec(), TopicTableSpec::open);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.pgsnow.smt;
 
 import io.pgsnow.smt.lookup.TableConverter;
+import io.pgsnow.smt.lookup.TopicTableSpec;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,7 +72,8 @@ public final class LookupJoinConfig extends AbstractConfig {
     KEEP
   }
 
-  public static final ConfigDef CONFIG_DEF = jdbcKeys(topicKeys(joinKeys(new ConfigDef())));
+  public static final ConfigDef CONFIG_DEF =
+      jdbcKeys(topicLimitKeys(topicKeys(joinKeys(new ConfigDef()))));
 
   private static ConfigDef joinKeys(ConfigDef def) {
     int order = 0;
@@ -231,15 +233,26 @@ public final class LookupJoinConfig extends AbstractConfig {
             TOPIC,
             ++order,
             Width.LONG,
-            "Value converter")
-        .define(
+            "Value converter");
+  }
+
+  /** The bounds of the topic table, in the topic group after its other keys. */
+  private static ConfigDef topicLimitKeys(ConfigDef def) {
+    int order = 5;
+    return def.define(
             TOPIC_MAX_ROWS,
             Type.LONG,
             1_000_000L,
             Range.atLeast(1),
             Importance.MEDIUM,
-            "Most rows the table may hold. Beyond it the table fails (and lookups with it) rather"
-                + " than evict rows, which would turn joins into silent misses.",
+            "Most rows the table may hold. The tasks of a worker that read the same topic with"
+                + " the same topic.* settings share one table (one consumer, one copy of the rows),"
+                + " so this bounds the worker, not each task. A row beyond it is neither evicted"
+                + " nor skipped, which would turn joins into silent misses: the table fails with an"
+                + " error naming the key that did not fit, and every task joining against it fails"
+                + " (whatever lookup.failure.policy says) before joining a record, so nothing is"
+                + " lost; raise the limit and restart the tasks. Rows, bytes, lag and status are"
+                + " reported over JMX as io.pgsnow.smt:type=lookup-table,topic=\"<topic>\",id=<n>.",
             TOPIC,
             ++order,
             Width.SHORT,
@@ -250,8 +263,10 @@ public final class LookupJoinConfig extends AbstractConfig {
             256L * 1024 * 1024,
             Range.atLeast(1),
             Importance.MEDIUM,
-            "Most heap, estimated, the table's rows may hold; beyond it the table fails. The"
-                + " table logs its size when loaded.",
+            "Most heap, estimated, the shared table's rows may hold; beyond it the table fails"
+                + " as for topic.max.rows. The table logs its size when loaded and reports it over"
+                + " JMX (EstimatedBytes); a limit above half the worker's heap is logged as a"
+                + " warning, since the worker could run out of memory before reaching it.",
             TOPIC,
             ++order,
             Width.SHORT,
@@ -447,6 +462,21 @@ public final class LookupJoinConfig extends AbstractConfig {
 
   public long topicMaxBytes() {
     return getLong(TOPIC_MAX_BYTES);
+  }
+
+  /** What decides the topic table's rows: joins with equal specs share one table. */
+  public TopicTableSpec topicTableSpec() {
+    return new TopicTableSpec(
+        topicName(),
+        topicBootstrapServers(),
+        topicKeyFields(),
+        topicKeyConverter(),
+        TopicTableSpec.text(topicKeyConverterConfig()),
+        topicValueConverter(),
+        TopicTableSpec.text(topicValueConverterConfig()),
+        TopicTableSpec.text(topicConsumerConfig()),
+        topicMaxRows(),
+        topicMaxBytes());
   }
 
   public String jdbcUrl() {

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pgsnow.smt.lookup.LookupFailedException;
 import io.pgsnow.smt.lookup.LookupKey;
 import io.pgsnow.smt.lookup.LookupSource;
+import io.pgsnow.smt.lookup.LookupTableFullException;
 import io.pgsnow.smt.payroll.Payroll;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
@@ -32,6 +34,7 @@ class LookupJoinTest {
     Schema schema;
     boolean ready = true;
     boolean failing;
+    boolean full;
     boolean closed;
     String absorbTopic;
 
@@ -46,6 +49,9 @@ class LookupJoinTest {
     public Optional<Object> lookup(LookupKey key) throws LookupFailedException {
       if (failing) {
         throw new LookupFailedException("timeout");
+      }
+      if (full) {
+        throw new LookupTableFullException("the row of key [7] would make it 3 rows");
       }
       return Optional.ofNullable(rows.get(key));
     }
@@ -223,6 +229,19 @@ class LookupJoinTest {
             join(Map.of(LookupJoinConfig.FAILURE_POLICY, "keep")).apply(bonusRow(1, 1)).value();
     assertThat(kept.getString("first_name")).isNull();
     assertThat(kept.getInt32("bonus")).isEqualTo(25);
+  }
+
+  @Test
+  void aTableOverItsLimitFailsWhateverThePolicySoNoRecordIsLost() {
+    table.put(alice);
+    table.full = true;
+    for (String policy : List.of("fail", "drop", "keep")) {
+      LookupJoin<SourceRecord> join = join(Map.of(LookupJoinConfig.FAILURE_POLICY, policy));
+      assertThatThrownBy(() -> join.apply(bonusRow(1, 1)))
+          .as(policy)
+          .isInstanceOf(LookupTableFullException.class)
+          .hasMessageContaining("key [7]");
+    }
   }
 
   @Test

@@ -218,7 +218,8 @@ class LookupTableRebuildTest {
               TableConverter.create(TableConverter.JSON_CONVERTER, settings, false),
               List.of(),
               1000,
-              1 << 20);
+              1 << 20,
+              TopicTable.LoadWait.TIMED);
       LookupJoin<SourceRecord> join =
           new LookupJoin.Value<>() {
             @Override

@@ -6,12 +6,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.errors.ConnectException;
 
 /**
  * The rows of a materialised table by key, newest write wins, a null row deletes. Bounded in rows
- * and in estimated bytes: a table that outgrows its budget fails loudly rather than evicting rows,
- * since an evicted row would silently turn joins into misses.
+ * and in estimated bytes: a table that outgrows its budget fails loudly, naming the key that did
+ * not fit, rather than evicting rows, since an evicted row would silently turn joins into misses.
  */
 final class TableState {
   private record Entry(Object row, long bytes) {}
@@ -43,7 +42,12 @@ final class TableState {
             : UnchangedToastColumns.carryOver(row, previous.row(), unchangedToastColumns));
   }
 
-  /** Writes or (with a null row) deletes the row of a key. Called by one writer at a time. */
+  /**
+   * Writes or (with a null row) deletes the row of a key. Called by one writer at a time.
+   *
+   * @throws LookupTableFullException when the row does not fit within the limits; the table is left
+   *     as it was, without the row
+   */
   synchronized void put(LookupKey key, Object row) {
     if (row == null) {
       Entry old = rows.remove(key);
@@ -52,22 +56,28 @@ final class TableState {
       }
       return;
     }
+    long size = RowSize.estimate(key.parts()) + RowSize.estimate(row) + 64;
+    Entry old = rows.get(key);
+    long rowsAfter = rows.size() + (old == null ? 1 : 0);
+    long bytesAfter = bytes + size - (old == null ? 0 : old.bytes());
+    if (rowsAfter > maxRows || bytesAfter > maxBytes) {
+      throw new LookupTableFullException(
+          String.format(
+              "Lookup table %s outgrew its bound: the row of key %s would make it %d rows, ~%d"
+                  + " bytes (limits %d rows, %d bytes). It is not evicted or skipped, which would"
+                  + " turn joins into silent misses: raise topic.max.rows / topic.max.bytes (the"
+                  + " limit of the one table the tasks of a worker share) and restart the task,"
+                  + " or join against a smaller topic",
+              name, key.parts(), rowsAfter, bytesAfter, maxRows, maxBytes));
+    }
     // Schemas first: a join that finds the row must find its fields typed.
     if (row instanceof Struct struct) {
       lastSchema = struct.schema();
     } else if (row instanceof Map<?, ?> map) {
       schemaless = schemaless.merge(map);
     }
-    long size = RowSize.estimate(key.parts()) + RowSize.estimate(row) + 64;
-    Entry old = rows.put(key, new Entry(row, size));
-    bytes += size - (old == null ? 0 : old.bytes());
-    if (rows.size() > maxRows || bytes > maxBytes) {
-      throw new ConnectException(
-          String.format(
-              "Lookup table %s outgrew its bound: %d rows, ~%d bytes (limits %d rows, %d bytes);"
-                  + " raise the limits or give the worker a smaller table",
-              name, rows.size(), bytes, maxRows, maxBytes));
-    }
+    rows.put(key, new Entry(row, size));
+    bytes = bytesAfter;
   }
 
   Optional<Object> get(LookupKey key) {
@@ -91,6 +101,14 @@ final class TableState {
 
   int rows() {
     return rows.size();
+  }
+
+  long maxRows() {
+    return maxRows;
+  }
+
+  long maxBytes() {
+    return maxBytes;
   }
 
   synchronized long estimatedBytes() {

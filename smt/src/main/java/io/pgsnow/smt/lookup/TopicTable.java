@@ -1,11 +1,10 @@
 package io.pgsnow.smt.lookup;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -14,11 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaAndValue;
-import org.apache.kafka.connect.errors.DataException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,34 +24,60 @@ import org.slf4j.LoggerFactory;
  * taken at start, so no join sees a half-loaded table; then it keeps following the topic.
  *
  * <p>When the table's own records pass through the same transform chain (one source connector
- * capturing both tables), they are applied in-line and following the topic stops: the chain already
- * delivers them in the database's commit order, and a consumer would apply the same changes later,
- * briefly rolling rows back.
+ * capturing both tables), they are applied in-line and following the topic pauses: the chain
+ * already delivers them in the database's commit order, and a consumer would apply the same changes
+ * later, briefly rolling rows back. Following resumes when the chain stops ({@link
+ * #resumeFollowing}), for the other users of a shared table.
  */
 public final class TopicTable implements LookupSource {
   private static final Logger LOG = LoggerFactory.getLogger(TopicTable.class);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration PARTITION_RETRY = Duration.ofSeconds(5);
 
+  /** What the table is doing, as reported over JMX. */
+  public enum Status {
+    /** Reading up to the end offsets seen at start; joins wait. */
+    LOADING,
+    /** Loaded, following the topic. */
+    FOLLOWING,
+    /** Loaded, updated by the records passing through the chain; the topic is not polled. */
+    IN_LINE,
+    /** Failed; every lookup fails with the cause. */
+    FAILED,
+    /** Closed. */
+    CLOSED
+  }
+
   private final String topic;
   private final Consumer<byte[], byte[]> consumer;
-  private final TableConverter keyConverter;
-  private final TableConverter valueConverter;
-  private final TableRecordDecoder decoder;
   private final TableState state;
+  private final TableWrites writes;
   private final CountDownLatch loaded = new CountDownLatch(1);
   private final Thread reader;
   private final Object writeLock = new Object();
   private volatile boolean closed;
   private volatile boolean inline;
+  private volatile boolean paused;
   private volatile RuntimeException failure;
   private volatile long recordsRead;
+  private volatile long lag = -1;
+  private final LoadWait loadWait;
+
+  /** How the first join waits for the load: one window of the timeout at a time. */
+  public interface LoadWait {
+    /** Waits on the latch for the timeout: what a running worker uses. */
+    LoadWait TIMED = (loaded, timeout) -> loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+
+    /** Whether {@code loaded} reached zero within {@code timeout}. */
+    boolean await(CountDownLatch loaded, Duration timeout) throws InterruptedException;
+  }
 
   /**
    * Creates the table and starts reading.
    *
    * @param consumer a consumer of the table topic, owned by the table from now on
    * @param keyFields key fields of the table records (see {@link TableRecordDecoder})
+   * @param loadWait how the first join waits for the load ({@link LoadWait#TIMED}; tests step it)
    */
   public TopicTable(
       String topic,
@@ -64,13 +86,15 @@ public final class TopicTable implements LookupSource {
       TableConverter valueConverter,
       List<String> keyFields,
       long maxRows,
-      long maxBytes) {
+      long maxBytes,
+      LoadWait loadWait) {
+    this.loadWait = loadWait;
     this.topic = topic;
     this.consumer = consumer;
-    this.keyConverter = keyConverter;
-    this.valueConverter = valueConverter;
-    this.decoder = new TableRecordDecoder(keyFields);
     this.state = new TableState(topic, maxRows, maxBytes);
+    this.writes =
+        new TableWrites(
+            topic, keyConverter, valueConverter, new TableRecordDecoder(keyFields), state);
     this.reader = new Thread(this::run, "pgsnow-lookup-table-" + topic);
     reader.setDaemon(true);
     reader.start();
@@ -90,9 +114,57 @@ public final class TopicTable implements LookupSource {
     return state.estimatedBytes();
   }
 
+  /** Most rows the table may hold. */
+  public long maxRows() {
+    return state.maxRows();
+  }
+
+  /** Most estimated bytes the table's rows may hold. */
+  public long maxBytes() {
+    return state.maxBytes();
+  }
+
+  /** Records read from the topic so far. */
+  public long recordsRead() {
+    return recordsRead;
+  }
+
+  /**
+   * Records of the topic not read yet: while loading, up to the end offsets seen at start; then
+   * behind the partitions' ends as the last fetch saw them; -1 when not known (before the first
+   * fetch, or while updated in-line).
+   */
+  public long lag() {
+    return inline ? -1 : lag;
+  }
+
   /** Whether the table has read to the end offsets it saw at start. */
   public boolean isLoaded() {
     return loaded.getCount() == 0;
+  }
+
+  /** Whether the table failed and answers no lookup any more. */
+  public boolean isFailed() {
+    return failure != null;
+  }
+
+  /** What the table failed with, if it did. */
+  public Optional<RuntimeException> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  /** What the table is doing now. */
+  public Status status() {
+    if (failure != null) {
+      return Status.FAILED;
+    }
+    if (closed) {
+      return Status.CLOSED;
+    }
+    if (!isLoaded()) {
+      return Status.LOADING;
+    }
+    return inline ? Status.IN_LINE : Status.FOLLOWING;
   }
 
   private void run() {
@@ -101,6 +173,10 @@ public final class TopicTable implements LookupSource {
       Map<TopicPartition, Long> end = assignAll();
       while (!closed && !reachedEnd(end)) {
         applyPolled(consumer.poll(POLL));
+        lag =
+            end.entrySet().stream()
+                .mapToLong(e -> Math.max(0, e.getValue() - consumer.position(e.getKey())))
+                .sum();
       }
       LOG.info(
           "Lookup table {} loaded: {} rows (~{} KiB) from {} records in {} ms",
@@ -117,6 +193,8 @@ public final class TopicTable implements LookupSource {
       LOG.error("Lookup table {} failed", topic, e);
       failure = e;
       loaded.countDown();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
@@ -136,10 +214,14 @@ public final class TopicTable implements LookupSource {
     return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
   }
 
-  private void follow(boolean noPartitionsYet) {
+  private void follow(boolean noPartitionsYet) throws InterruptedException {
     boolean waiting = noPartitionsYet;
     long nextPartitionCheck = System.nanoTime() + PARTITION_RETRY.toNanos();
-    while (!closed && !inline) {
+    while (!closed) {
+      if (inline) {
+        pauseWhileInLine();
+        continue;
+      }
       if (waiting && System.nanoTime() > nextPartitionCheck) {
         // The topic did not exist at start: pick it up once the first record creates it.
         waiting = assignAll().isEmpty();
@@ -149,11 +231,52 @@ public final class TopicTable implements LookupSource {
         sleep(POLL);
       } else {
         applyPolled(consumer.poll(POLL));
+        lag = currentLag();
       }
     }
-    if (inline) {
-      LOG.info("Lookup table {}: its records flow through this chain; updating in-line", topic);
+  }
+
+  private void pauseWhileInLine() throws InterruptedException {
+    LOG.info("Lookup table {}: its records flow through this chain; updating in-line", topic);
+    synchronized (writeLock) {
+      paused = true;
+      while (inline && !closed) {
+        writeLock.wait(POLL.toMillis());
+      }
+      paused = false;
     }
+    if (!closed) {
+      LOG.info("Lookup table {}: no chain updates it in-line any more; following the topic", topic);
+    }
+  }
+
+  private long currentLag() {
+    long sum = 0;
+    for (TopicPartition partition : consumer.assignment()) {
+      OptionalLong behind = consumer.currentLag(partition);
+      if (behind.isEmpty()) {
+        return -1;
+      }
+      sum += behind.getAsLong();
+    }
+    return sum;
+  }
+
+  /**
+   * Resumes following the topic after the chain that updated the table in-line stopped, so that the
+   * table's other users keep seeing changes. Until the reader catches up, a row may briefly show a
+   * value older than the one applied in-line.
+   */
+  public void resumeFollowing() {
+    synchronized (writeLock) {
+      inline = false;
+      writeLock.notifyAll();
+    }
+  }
+
+  /** Whether the reader is paused because the table is updated in-line. */
+  boolean isPaused() {
+    return paused;
   }
 
   private void applyPolled(ConsumerRecords<byte[], byte[]> records) {
@@ -163,50 +286,10 @@ public final class TopicTable implements LookupSource {
           return;
         }
         recordsRead++;
-        apply(record);
+        writes.applyRead(record);
       }
     }
     LOG.debug("Lookup table {}: {} rows after {} records", topic, state.rows(), recordsRead);
-  }
-
-  private void apply(ConsumerRecord<byte[], byte[]> record) {
-    SchemaAndValue key;
-    SchemaAndValue value;
-    try {
-      key = keyConverter.read(record.topic(), record.headers(), record.key());
-      value = valueConverter.read(record.topic(), record.headers(), record.value());
-    } catch (DataException e) {
-      // A row the table cannot read would turn joins into silent misses: fail, and say where.
-      throw new DataException(
-          String.format(
-              "Lookup table %s cannot read the record at %s-%d@%d with its converters (key: %s,"
-                  + " value: %s): %s",
-              topic,
-              record.topic(),
-              record.partition(),
-              record.offset(),
-              keyConverter,
-              valueConverter,
-              e.getMessage()),
-          e);
-    }
-    Header toast = record.headers().lastHeader(UnchangedToastColumns.HEADER);
-    Set<String> unchanged =
-        toast == null || toast.value() == null
-            ? Set.of()
-            : UnchangedToastColumns.parse(new String(toast.value(), StandardCharsets.UTF_8));
-    try {
-      state.put(decoder.key(key.value()), decoder.row(value.value()), unchanged);
-    } catch (DataException e) {
-      // One unusable record (no key) must not take the whole table down.
-      LOG.warn(
-          "Lookup table {}: skipping record at {}-{}@{}: {}",
-          topic,
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          e.getMessage());
-    }
   }
 
   /**
@@ -219,7 +302,7 @@ public final class TopicTable implements LookupSource {
     long start = System.nanoTime();
     try {
       long seen = recordsRead;
-      while (!loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      while (!loadWait.await(loaded, timeout)) {
         long now = recordsRead;
         if (now == seen || closed) {
           throw new LookupFailedException(
@@ -240,16 +323,26 @@ public final class TopicTable implements LookupSource {
       Thread.currentThread().interrupt();
       throw new LookupFailedException("Interrupted while loading lookup table " + topic, e);
     }
-    if (failure != null) {
-      throw new LookupFailedException("Lookup table " + topic + " failed", failure);
+    throwIfFailed();
+  }
+
+  /**
+   * A table over its limits fails the task whatever the failure policy: dropping or keeping records
+   * without their row would lose what the limit protects. Other failures are failed lookups.
+   */
+  private void throwIfFailed() throws LookupFailedException {
+    RuntimeException cause = failure;
+    if (cause instanceof LookupTableFullException full) {
+      throw full;
+    }
+    if (cause != null) {
+      throw new LookupFailedException("Lookup table " + topic + " failed", cause);
     }
   }
 
   @Override
   public Optional<Object> lookup(LookupKey key) throws LookupFailedException {
-    if (failure != null) {
-      throw new LookupFailedException("Lookup table " + topic + " failed", failure);
-    }
+    throwIfFailed();
     return state.get(key);
   }
 
@@ -272,15 +365,16 @@ public final class TopicTable implements LookupSource {
     if (!isLoaded()) {
       throw new LookupFailedException("Lookup table " + topic + " is not loaded yet");
     }
-    // Held as a rebuild from the topic would read it, so that a restart finds the same rows.
-    Object key = keyConverter.readBack(topic, record.keySchema(), record.key());
-    Object value = valueConverter.readBack(topic, record.valueSchema(), record.value());
-    org.apache.kafka.connect.header.Header toast =
-        record.headers().lastWithName(UnchangedToastColumns.HEADER);
-    Set<String> unchanged = toast == null ? Set.of() : UnchangedToastColumns.parse(toast.value());
+    throwIfFailed();
     synchronized (writeLock) {
       inline = true;
-      state.put(decoder.key(key), decoder.row(value), unchanged);
+      try {
+        writes.applyInLine(record);
+      } catch (LookupTableFullException e) {
+        // The table now misses a row: every user of it must stop, not only this chain.
+        failure = e;
+        throw e;
+      }
     }
     return true;
   }
@@ -289,6 +383,9 @@ public final class TopicTable implements LookupSource {
   public void close() {
     closed = true;
     consumer.wakeup();
+    synchronized (writeLock) {
+      writeLock.notifyAll();
+    }
     try {
       reader.join(Duration.ofSeconds(10).toMillis());
     } catch (InterruptedException e) {

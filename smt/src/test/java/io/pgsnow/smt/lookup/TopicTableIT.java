@@ -15,7 +15,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -96,7 +95,7 @@ class TopicTableIT {
     assertThat(joined.getString("last_name")).isEqualTo("Newest");
     assertThat(join.apply(bonus(7))).isNull();
     assertThat(join.apply(bonus(1))).isNotNull();
-    TopicTable table = (TopicTable) join.source();
+    TopicTable table = ((SharedTopicTables.Lease) join.source()).table();
     assertThat(table.rows()).isEqualTo(EMPLOYEES - 1);
     LOG.info("Topic table of {} rows holds ~{} KiB", table.rows(), table.estimatedBytes() / 1024);
     assertThat(table.estimatedBytes()).isBetween(EMPLOYEES * 200L, EMPLOYEES * 4_000L);
@@ -119,7 +118,8 @@ class TopicTableIT {
         .isEqualTo("Restarted");
     assertThat(((Struct) restarted.apply(bonus(7)).value()).getString("first_name"))
         .isEqualTo("Back");
-    assertThat(((TopicTable) restarted.source()).rows()).isEqualTo(EMPLOYEES);
+    assertThat((((SharedTopicTables.Lease) restarted.source()).table()).rows())
+        .isEqualTo(EMPLOYEES);
     restarted.close();
   }
 
@@ -166,7 +166,7 @@ class TopicTableIT {
     assertThat(join.apply(bonus(3)))
         .as("employee 3 was only written in an aborted transaction")
         .isNull();
-    assertThat(((TopicTable) join.source()).rows()).isEqualTo(2);
+    assertThat((((SharedTopicTables.Lease) join.source()).table()).rows()).isEqualTo(2);
     join.close();
   }
 
@@ -178,8 +178,8 @@ class TopicTableIT {
     }
     LookupJoin<SourceRecord> join = join(payroll.topic(), 10);
     assertThatThrownBy(() -> join.apply(bonus(1)))
-        .isInstanceOf(RetriableException.class)
-        .hasStackTraceContaining("outgrew its bound");
+        .isInstanceOf(LookupTableFullException.class)
+        .hasMessageContaining("outgrew its bound: the row of key [11]");
     join.close();
   }
 }

@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.Node;
@@ -69,10 +71,26 @@ class TopicTableTest {
   }
 
   private TopicTable start(long maxRows) {
+    return start(maxRows, TopicTable.LoadWait.TIMED);
+  }
+
+  private TopicTable start(long maxRows, TopicTable.LoadWait loadWait) {
     table =
         new TopicTable(
-            TOPIC, consumer, schemaless(true), schemaless(false), List.of(), maxRows, 1 << 20);
+            TOPIC,
+            consumer,
+            schemaless(true),
+            schemaless(false),
+            List.of(),
+            maxRows,
+            1 << 20,
+            loadWait);
     return table;
+  }
+
+  /** A schemaless record of the table topic passing through the chain. */
+  private static SourceRecord chainRecord(Map<String, ?> key, Map<String, ?> value) {
+    return new SourceRecord(Map.of(), Map.of(), TOPIC, null, null, key, null, value, 0L);
   }
 
   @AfterEach
@@ -120,42 +138,44 @@ class TopicTableTest {
 
   @Test
   void theFirstJoinWaitsForATableThatKeepsLoadingPastTheTimeout() throws Exception {
-    // One record per poll, a tenth of a second apart: 8 s of loading against a 5 s timeout.
-    int records = 80;
-    MockConsumer<byte[], byte[]> slow =
-        new MockConsumer<>("earliest") {
-          @Override
-          public synchronized org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]>
-              poll(Duration timeout) {
-            try {
-              Thread.sleep(100);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            return super.poll(timeout);
+    // Every window of the timeout ends without the table loaded but with one more record read:
+    // the wait goes on through five timeouts and the first join sees the whole table.
+    int records = 5;
+    topicWithEndOffset(records);
+    AtomicInteger windows = new AtomicInteger();
+    start(
+        1000,
+        (loaded, timeout) -> {
+          if (windows.get() == records) {
+            return loaded.await(10, TimeUnit.SECONDS);
           }
-        };
-    Node node = new Node(0, "localhost", 9092);
-    slow.updatePartitions(
-        TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, new Node[] {node}, new Node[] {node})));
-    slow.updateBeginningOffsets(Map.of(P0, 0L));
-    slow.updateEndOffsets(Map.of(P0, (long) records));
-    for (int i = 0; i < records; i++) {
-      int at = i;
-      slow.schedulePollTask(
-          () ->
-              slow.addRecord(
-                  new ConsumerRecord<>(
-                      TOPIC,
-                      0,
-                      at,
-                      ("{\"employee_id\":" + at + "}").getBytes(StandardCharsets.UTF_8),
-                      ("{\"employee_id\":" + at + "}").getBytes(StandardCharsets.UTF_8))));
-    }
-    table =
-        new TopicTable(TOPIC, slow, schemaless(true), schemaless(false), List.of(), 1000, 1 << 20);
+          long before = table.recordsRead();
+          int id = windows.incrementAndGet();
+          send("{\"employee_id\":" + id + "}", "{\"employee_id\":" + id + "}");
+          await().atMost(Duration.ofSeconds(10)).until(() -> table.recordsRead() > before);
+          return false;
+        });
     table.awaitReady(Duration.ofSeconds(5));
+    assertThat(windows).hasValue(records);
     assertThat(table.rows()).isEqualTo(records);
+  }
+
+  @Test
+  void theFirstJoinFailsAfterAWholeTimeoutWithoutARecordRead() {
+    topicWithEndOffset(2);
+    send("{\"employee_id\":1}", "{\"employee_id\":1}");
+    start(
+        1000,
+        (loaded, timeout) -> {
+          // The window ends once the one record there is was read: then nothing more comes.
+          await().atMost(Duration.ofSeconds(10)).until(() -> table.recordsRead() == 1);
+          return false;
+        });
+    assertThatThrownBy(() -> table.awaitReady(Duration.ofSeconds(5)))
+        .isInstanceOf(LookupFailedException.class)
+        .hasMessage(
+            "Lookup table pg.public.payroll read nothing for PT5S while loading (1 records read,"
+                + " 1 rows)");
   }
 
   @Test
@@ -166,22 +186,13 @@ class TopicTableTest {
   }
 
   @Test
-  void recordsOfTheChainUpdateInLineAndStopFollowing() throws Exception {
+  void recordsOfTheChainUpdateInLineAndPauseFollowingUntilResumed() throws Exception {
     topicWithEndOffset(1);
     send("{\"employee_id\":1}", "{\"employee_id\":1,\"first_name\":\"Alice\"}");
     start(100).awaitReady(Duration.ofSeconds(10));
 
     SourceRecord update =
-        new SourceRecord(
-            Map.of(),
-            Map.of(),
-            TOPIC,
-            null,
-            null,
-            Map.of("employee_id", 1),
-            null,
-            Map.of("employee_id", 1, "first_name", "Alicia"),
-            0L);
+        chainRecord(Map.of("employee_id", 1), Map.of("employee_id", 1, "first_name", "Alicia"));
     assertThat(table.absorb(update.newRecord("other", null, null, 1, null, 1, 0L))).isFalse();
     // The chain takes the update in-line while the reader's poll brings an older change of the
     // same row: the older change must not roll the row back, and the reader stops following.
@@ -197,11 +208,20 @@ class TopicTableTest {
           }
           consumer.addRecord(older);
         });
-    await().atMost(Duration.ofSeconds(10)).until(consumer::closed);
+    await().atMost(Duration.ofSeconds(10)).until(table::isPaused);
     assertThat(absorbed).isTrue();
+    assertThat(table.status()).isEqualTo(TopicTable.Status.IN_LINE);
+    assertThat(table.lag()).isEqualTo(-1);
     // Held as the schemaless topic gives it back: integers as longs.
     assertThat(table.lookup(LookupKey.of(1)).orElseThrow())
         .isEqualTo(Map.of("employee_id", 1L, "first_name", "Alicia"));
+
+    // The chain stopped (a shared table's other users remain): the reader follows the topic again.
+    table.resumeFollowing();
+    send("{\"employee_id\":2}", "{\"employee_id\":2,\"first_name\":\"Bob\"}");
+    await().atMost(Duration.ofSeconds(10)).until(() -> table.lookup(LookupKey.of(2)).isPresent());
+    assertThat(table.status()).isEqualTo(TopicTable.Status.FOLLOWING);
+    assertThat(consumer.closed()).isFalse();
   }
 
   @Test
@@ -234,14 +254,31 @@ class TopicTableTest {
     send("{\"employee_id\":3}", "{\"employee_id\":3}");
     start(2);
     assertThatThrownBy(() -> table.awaitReady(Duration.ofSeconds(10)))
-        .isInstanceOf(LookupFailedException.class)
-        .hasRootCauseMessage(
-            "Lookup table pg.public.payroll outgrew its bound: 3 rows, ~"
-                + table.estimatedBytes()
-                + " bytes (limits 2 rows, 1048576 bytes); raise the limits or give the worker a"
-                + " smaller table");
+        .isInstanceOf(LookupTableFullException.class)
+        .hasMessageStartingWith(
+            "Lookup table pg.public.payroll outgrew its bound: the row of key [3] would make it 3"
+                + " rows, ~")
+        .hasMessageContaining("(limits 2 rows, 1048576 bytes)")
+        .hasMessageContaining("raise topic.max.rows / topic.max.bytes");
     assertThatThrownBy(() -> table.lookup(LookupKey.of(1)))
-        .isInstanceOf(LookupFailedException.class);
+        .isInstanceOf(LookupTableFullException.class);
+    // The row that did not fit is not held: the table stays as it was before it.
+    assertThat(table.rows()).isEqualTo(2);
+    assertThat(table.status()).isEqualTo(TopicTable.Status.FAILED);
+  }
+
+  @Test
+  void aRowTheChainCannotFitFailsTheTableForAllItsUsers() throws Exception {
+    topicWithEndOffset(1);
+    send("{\"employee_id\":1}", "{\"employee_id\":1}");
+    start(1).awaitReady(Duration.ofSeconds(10));
+    SourceRecord second = chainRecord(Map.of("employee_id", 2), Map.of("employee_id", 2));
+    assertThatThrownBy(() -> table.absorb(second))
+        .isInstanceOf(LookupTableFullException.class)
+        .hasMessageContaining("the row of key [2]");
+    assertThatThrownBy(() -> table.lookup(LookupKey.of(1)))
+        .isInstanceOf(LookupTableFullException.class);
+    assertThat(table.isFailed()).isTrue();
   }
 
   @Test
