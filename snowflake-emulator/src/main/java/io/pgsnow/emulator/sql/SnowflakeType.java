@@ -27,6 +27,12 @@ public record SnowflakeType(String label, String duckType) {
    */
   public static final String CAST_TO_TEXT = "sf_cast_text";
 
+  /**
+   * The engine macro giving a VARIANT's scalar as text (so {@code '"12"'} casts to 12) and any
+   * other value unchanged, for casts to numbers, booleans, dates and times.
+   */
+  public static final String VARIANT_SCALAR = "sf_variant_scalar";
+
   /** Maps a type name and its optional numeric arguments. */
   public static SnowflakeType of(String name, List<Integer> args) {
     String upper = name.toUpperCase(Locale.ROOT);
