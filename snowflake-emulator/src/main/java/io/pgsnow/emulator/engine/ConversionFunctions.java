@@ -1,5 +1,6 @@
 package io.pgsnow.emulator.engine;
 
+import io.pgsnow.emulator.sql.FunctionCalls;
 import io.pgsnow.emulator.sql.SnowflakeType;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,26 +21,31 @@ final class ConversionFunctions {
 
   private static final List<String> MACROS =
       List.of(
-          "CREATE OR REPLACE TEMP MACRO "
-              + SnowflakeType.VARIANT_SCALAR
-              + "(x VARCHAR) AS x, (x JSON) AS json_extract_string(x, '$'), (x) AS x",
-          "CREATE OR REPLACE TEMP MACRO to_date(x) AS CAST(sf_variant_scalar(x) AS DATE)",
-          "CREATE OR REPLACE TEMP MACRO to_time(x) AS CAST(sf_variant_scalar(x) AS TIME)",
-          "CREATE OR REPLACE TEMP MACRO try_to_date(x) AS TRY_CAST(sf_variant_scalar(x) AS DATE)",
-          "CREATE OR REPLACE TEMP MACRO try_to_time(x) AS TRY_CAST(sf_variant_scalar(x) AS TIME)",
+          "CREATE OR REPLACE TEMP MACRO to_date(x) AS "
+              + SnowflakeType.scalarCast("x", "DATE", false),
+          "CREATE OR REPLACE TEMP MACRO to_time(x) AS "
+              + SnowflakeType.scalarCast("x", "TIME", false),
+          "CREATE OR REPLACE TEMP MACRO try_to_date(x) AS "
+              + SnowflakeType.scalarCast("x", "DATE", true),
+          "CREATE OR REPLACE TEMP MACRO try_to_time(x) AS "
+              + SnowflakeType.scalarCast("x", "TIME", true),
+          // Text of a VARIANT's scalar, or of any other value.
+          "CREATE OR REPLACE TEMP MACRO sf_scalar_text(x) AS "
+              + SnowflakeType.scalarCast("x", "VARCHAR", false),
           // Snowflake's AUTO timestamp formats beyond ISO that DuckDB's cast does not read.
           "CREATE OR REPLACE TEMP MACRO sf_text_timestamp(x) AS coalesce(TRY_CAST(x AS TIMESTAMP),"
               + " try_strptime(CAST(x AS VARCHAR), ['%d-%b-%Y', '%d-%b-%Y %H:%M:%S',"
               + " '%a, %d %b %Y %H:%M:%S']))",
           "CREATE OR REPLACE TEMP MACRO try_to_timestamp_ntz(x) AS"
-              + " sf_text_timestamp(sf_variant_scalar(x))",
+              + " CASE WHEN typeof(x) IN ('TIMESTAMP', 'DATE') THEN TRY_CAST(x AS TIMESTAMP)"
+              + " ELSE sf_text_timestamp(sf_scalar_text(x)) END",
           "CREATE OR REPLACE TEMP MACRO try_to_timestamp(x) AS try_to_timestamp_ntz(x)",
           // DuckDB's to_timestamp reads epoch seconds only; Snowflake's is TO_TIMESTAMP_NTZ here.
           "CREATE OR REPLACE TEMP MACRO to_timestamp(x) AS to_timestamp_ntz(x)",
           "CREATE OR REPLACE TEMP MACRO try_to_boolean(x) AS CASE"
-              + " WHEN lower(trim(CAST(sf_variant_scalar(x) AS VARCHAR)))"
+              + " WHEN lower(trim(sf_scalar_text(x)))"
               + " IN ('true', 't', 'yes', 'y', 'on', '1') THEN true"
-              + " WHEN lower(trim(CAST(sf_variant_scalar(x) AS VARCHAR)))"
+              + " WHEN lower(trim(sf_scalar_text(x)))"
               + " IN ('false', 'f', 'no', 'n', 'off', '0') THEN false END",
           "CREATE OR REPLACE TEMP MACRO to_char(x) AS to_varchar(x)",
           // TO_CHAR(x, format): the translator has made the format a strftime pattern.
@@ -66,6 +72,7 @@ final class ConversionFunctions {
           // CHECK_JSON: NULL for valid JSON (and for NULL), else a description of the error.
           "CREATE OR REPLACE TEMP MACRO check_json(x) AS CASE WHEN x IS NULL OR json_valid(x)"
               + " THEN NULL ELSE 'invalid JSON' END",
+          "CREATE OR REPLACE TEMP MACRO " + FunctionCalls.OBJECT + "(x) AS x",
           "CREATE OR REPLACE TEMP MACRO object_keys(x) AS to_json(json_keys(x))",
           "CREATE OR REPLACE TEMP MACRO sf_dateadd_calendar(part, n, x DATE) AS CAST(x + "
               + INTERVAL

@@ -2,6 +2,7 @@ package io.pgsnow.emulator.engine;
 
 import io.pgsnow.emulator.auth.UserDirectory;
 import io.pgsnow.emulator.sql.IdentifierBinding;
+import io.pgsnow.emulator.sql.MergeStatement;
 import io.pgsnow.emulator.sql.SnowflakeSqlException;
 import io.pgsnow.emulator.sql.SqlLexer;
 import io.pgsnow.emulator.sql.Statement;
@@ -234,12 +235,12 @@ public final class StatementExecutor {
     }
     List<Column> columns = new ArrayList<>();
     List<String> row = new ArrayList<>();
-    for (String name : io.pgsnow.emulator.sql.MergeStatement.resultColumns(duckSql)) {
+    for (String name : MergeStatement.resultColumns(duckSql)) {
       columns.add(Column.fixed(name));
       String action =
-          name.equals(io.pgsnow.emulator.sql.MergeStatement.INSERTED)
+          name.equals(MergeStatement.INSERTED)
               ? "INSERT"
-              : name.equals(io.pgsnow.emulator.sql.MergeStatement.UPDATED) ? "UPDATE" : "DELETE";
+              : name.equals(MergeStatement.UPDATED) ? "UPDATE" : "DELETE";
       row.add(Long.toString(counts.getOrDefault(action, 0L)));
     }
     return new QueryResult(columns, List.of(row), QueryResult.MERGE);

@@ -399,14 +399,7 @@ public final class ExpressionTranslator {
       out.add(SnowflakeType.CAST_TO_TEXT + "(" + takeBase() + ")");
     } else if (!type.isSemiStructured() && !out.isEmpty() && !lastSignificantOut().equals("?")) {
       // A VARIANT holding a string ("12") casts as its text, as Snowflake does; others unchanged.
-      out.add(
-          "CAST("
-              + SnowflakeType.VARIANT_SCALAR
-              + "("
-              + takeBase()
-              + ") AS "
-              + type.duckType()
-              + ")");
+      out.add(SnowflakeType.scalarCast(takeBase(), type.duckType(), false));
     } else {
       out.add("::" + type.duckType());
     }

@@ -12,7 +12,7 @@ import java.util.function.Function;
  * functions both engines name alike but answer differently, which are refused rather than passed to
  * DuckDB.
  */
-final class FunctionCalls {
+public final class FunctionCalls {
 
   /**
    * Snowflake functions that DuckDB also has, under the same name, with other results (TYPEOF names
@@ -80,6 +80,12 @@ final class FunctionCalls {
           "TRY_TO_NUMERIC",
           true);
 
+  /**
+   * The engine macro (the identity) around an OBJECT_CONSTRUCT, so the result column answers as
+   * OBJECT (see the engine's result hints).
+   */
+  public static final String OBJECT = "sf_object";
+
   private FunctionCalls() {}
 
   /**
@@ -126,14 +132,8 @@ final class FunctionCalls {
     if (args.size() > 2) {
       scale = integer(name, args.get(2));
     }
-    return (lenient ? "TRY_CAST(" : "CAST(")
-        + "sf_variant_scalar("
-        + translate.apply(args.get(0))
-        + ") AS DECIMAL("
-        + precision
-        + ","
-        + scale
-        + "))";
+    return SnowflakeType.scalarCast(
+        translate.apply(args.get(0)), "DECIMAL(" + precision + "," + scale + ")", lenient);
   }
 
   private static int integer(String name, List<Token> arg) {
@@ -170,7 +170,7 @@ final class FunctionCalls {
       throw Unsupported.feature(name + "(*)");
     }
     if (args.size() == 1 && TokenLists.significant(args.get(0)).isEmpty()) {
-      return "CAST('{}' AS JSON)";
+      return OBJECT + "(CAST('{}' AS JSON))";
     }
     if (args.size() % 2 != 0) {
       throw SnowflakeSqlException.syntax(name + " needs key-value pairs");
@@ -187,8 +187,9 @@ final class FunctionCalls {
           .append(keepNull ? "coalesce(" + value + ", CAST('null' AS JSON))" : value)
           .append('}');
     }
-    return "coalesce(to_json(map_from_entries(list_sort(list_filter(["
+    return OBJECT
+        + "(coalesce(to_json(map_from_entries(list_sort(list_filter(["
         + pairs
-        + "], lambda e: e.v IS NOT NULL AND e.k IS NOT NULL)))), CAST('{}' AS JSON))";
+        + "], lambda e: e.v IS NOT NULL AND e.k IS NOT NULL)))), CAST('{}' AS JSON)))";
   }
 }

@@ -28,10 +28,28 @@ public record SnowflakeType(String label, String duckType) {
   public static final String CAST_TO_TEXT = "sf_cast_text";
 
   /**
-   * The engine macro giving a VARIANT's scalar as text (so {@code '"12"'} casts to 12) and any
-   * other value unchanged, for casts to numbers, booleans, dates and times.
+   * DuckDB SQL casting {@code expression} to {@code duckType} (with TRY_CAST when {@code lenient})
+   * as Snowflake casts a VARIANT: by its scalar, so a JSON string {@code "12"} casts to 12 where
+   * DuckDB's cast of JSON would fail. DuckDB folds {@code typeof} when binding, so a value that is
+   * not JSON takes the plain cast alone; both branches have the target type.
    */
-  public static final String VARIANT_SCALAR = "sf_variant_scalar";
+  public static String scalarCast(String expression, String duckType, boolean lenient) {
+    String cast = lenient ? "TRY_CAST(" : "CAST(";
+    return "CASE WHEN typeof("
+        + expression
+        + ") = 'JSON' THEN "
+        + cast
+        + "json_extract_string(CAST("
+        + expression
+        + " AS VARCHAR), '$') AS "
+        + duckType
+        + ") ELSE "
+        + cast
+        + expression
+        + " AS "
+        + duckType
+        + ") END";
+  }
 
   /** Maps a type name and its optional numeric arguments. */
   public static SnowflakeType of(String name, List<Integer> args) {
