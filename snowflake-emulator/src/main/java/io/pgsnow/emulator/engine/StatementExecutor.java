@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,7 @@ public final class StatementExecutor {
   private final ShowCommands show;
   private final StageCommands stageCommands;
   private final LoadMetadata loadMetadata;
+  private final PipeStatus pipeStatus;
 
   /**
    * Statements that change the catalog. Snowflake runs each atomically: two sessions that send
@@ -58,7 +60,12 @@ public final class StatementExecutor {
   private final Object catalogChange = new Object();
 
   public StatementExecutor(
-      Warehouse warehouse, StageStore stages, UserDirectory users, DynamicTables dynamicTables) {
+      Warehouse warehouse,
+      StageStore stages,
+      UserDirectory users,
+      DynamicTables dynamicTables,
+      ToIntFunction<String> pendingFiles) {
+    this.pipeStatus = new PipeStatus(warehouse.metadata(), pendingFiles);
     this.catalog = new CatalogCommands(warehouse, users, dynamicTables);
     this.show = new ShowCommands(warehouse);
     this.stageCommands = new StageCommands(warehouse, stages);
@@ -190,7 +197,7 @@ public final class StatementExecutor {
         sql.kind() == Statement.SqlKind.QUERY
             ? ExactIdentifiers.check(s.connection(), sql.duckSql())
             : ExactIdentifiers.ResultHints.NONE;
-    String duckSql = prepareSql(s, sql);
+    String duckSql = pipeStatus.resolve(s, prepareSql(s, sql));
     LOG.debug("DuckDB SQL: {}", duckSql);
     if (sql.kind() == Statement.SqlKind.MERGE) {
       return merge(s, duckSql, binds);

@@ -55,6 +55,7 @@ public final class FunctionCalls {
     return REFUSED.contains(name)
         || NUMBER_CONVERSIONS.containsKey(name)
         || Set.of(
+                "SYSTEM$PIPE_STATUS",
                 "TO_CHAR",
                 "TO_VARCHAR",
                 "OBJECT_CONSTRUCT",
@@ -86,6 +87,9 @@ public final class FunctionCalls {
    */
   public static final String OBJECT = "sf_object";
 
+  /** The placeholder call of SYSTEM$PIPE_STATUS in translated SQL. */
+  public static final String PIPE_STATUS = "sf_pipe_status";
+
   private FunctionCalls() {}
 
   /**
@@ -105,6 +109,7 @@ public final class FunctionCalls {
       case "TO_CHAR", "TO_VARCHAR" -> args.size() == 2 ? formatted(name, args, translate) : null;
       case "OBJECT_CONSTRUCT", "OBJECT_CONSTRUCT_KEEP_NULL" ->
           objectConstruct(name, args, translate);
+      case "SYSTEM$PIPE_STATUS" -> pipeStatus(args);
       case "TO_BINARY", "TRY_TO_BINARY" -> {
         if (args.size() > 1) {
           throw Unsupported.feature(name + " with a format");
@@ -113,6 +118,18 @@ public final class FunctionCalls {
       }
       default -> null;
     };
+  }
+
+  /**
+   * SYSTEM$PIPE_STATUS('pipe'): a call of {@link #PIPE_STATUS}, which the engine replaces by the
+   * pipe's status (it knows the queue) before DuckDB runs the query.
+   */
+  private static String pipeStatus(List<List<Token>> args) {
+    List<Token> name = TokenLists.significant(args.get(0));
+    if (args.size() != 1 || name.size() != 1 || name.get(0).kind() != Kind.STRING) {
+      throw Unsupported.feature("SYSTEM$PIPE_STATUS with a computed pipe name");
+    }
+    return PIPE_STATUS + "(" + Token.duckLiteral(name.get(0).stringValue()) + ")";
   }
 
   /** TO_NUMBER(expr [, precision [, scale]]): a cast to NUMBER(p, s); format models are refused. */
