@@ -91,6 +91,9 @@ public final class ExpressionTranslator {
     if (functionCall(upper)) {
       return;
     }
+    if (LOAD_VIEWS.contains(upper) && previousOutIs(".", "INFORMATION_SCHEMA")) {
+      throw Unsupported.feature("INFORMATION_SCHEMA." + upper);
+    }
     if (upper.equals("VALUES") && lastSignificantOut().equals("FROM")) {
       valuesTable();
       return;
@@ -100,6 +103,28 @@ public final class ExpressionTranslator {
       return;
     }
     emit(upper);
+  }
+
+  /**
+   * Snowflake's load history views and table functions: the emulator keeps Snowpipe's history only
+   * (not COPY INTO's), so it refuses them rather than answer with part of the history.
+   */
+  private static final java.util.Set<String> LOAD_VIEWS =
+      java.util.Set.of("LOAD_HISTORY", "COPY_HISTORY");
+
+  /** Whether the last significant output tokens are {@code words}, last first. */
+  private boolean previousOutIs(String... words) {
+    int j = out.size() - 1;
+    for (String word : words) {
+      while (j >= 0 && out.get(j).equals(" ")) {
+        j--;
+      }
+      if (j < 0 || !out.get(j).equalsIgnoreCase(word)) {
+        return false;
+      }
+      j--;
+    }
+    return true;
   }
 
   /**
