@@ -2,9 +2,6 @@ package io.pgsnow.emulator.engine;
 
 import io.pgsnow.emulator.sql.FunctionCalls;
 import io.pgsnow.emulator.sql.SnowflakeType;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 
 /**
@@ -84,11 +81,8 @@ final class ConversionFunctions {
 
   private ConversionFunctions() {}
 
-  static void install(Connection conn) throws SQLException {
-    try (Statement st = conn.createStatement()) {
-      for (String macro : MACROS) {
-        st.execute(macro);
-      }
-    }
+  /** The macros, which {@link DuckDbFunctions} installs on each connection. */
+  static List<String> macros() {
+    return MACROS;
   }
 }

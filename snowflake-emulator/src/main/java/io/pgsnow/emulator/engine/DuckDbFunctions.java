@@ -113,8 +113,10 @@ final class DuckDbFunctions {
       for (String macro : MACROS) {
         st.execute(macro);
       }
+      for (String macro : ConversionFunctions.macros()) {
+        st.execute(macro);
+      }
     }
     ModelFunctions.install(conn);
-    ConversionFunctions.install(conn);
   }
 }

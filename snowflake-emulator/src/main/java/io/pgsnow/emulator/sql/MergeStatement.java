@@ -43,7 +43,7 @@ public final class MergeStatement {
       }
       if (expectTarget && !t.isTrivia()) {
         expectTarget = false;
-        int dot = nextSignificant(out, i + 1);
+        int dot = TokenLists.nextSignificant(out, i + 1);
         if (isName(t) && dot < out.size() && out.get(dot).isSymbol(".")) {
           out.subList(i, dot + 1).clear();
           i--;
@@ -82,13 +82,5 @@ public final class MergeStatement {
 
   private static boolean isName(Token t) {
     return t.kind() == Kind.WORD || t.kind() == Kind.QUOTED_IDENT;
-  }
-
-  private static int nextSignificant(List<Token> tokens, int from) {
-    int j = from;
-    while (j < tokens.size() && tokens.get(j).isTrivia()) {
-      j++;
-    }
-    return j;
   }
 }

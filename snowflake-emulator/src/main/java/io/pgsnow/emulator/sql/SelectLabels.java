@@ -161,17 +161,8 @@ public final class SelectLabels {
       } else if (depth == 0
           && !t.isTrivia()
           && !t.isWord("WITH")
-          && i == firstSignificant(tokens)) {
+          && i == TokenLists.nextSignificant(tokens, 0)) {
         return -1;
-      }
-    }
-    return -1;
-  }
-
-  private static int firstSignificant(List<Token> tokens) {
-    for (int i = 0; i < tokens.size(); i++) {
-      if (!tokens.get(i).isTrivia()) {
-        return i;
       }
     }
     return -1;
@@ -184,11 +175,7 @@ public final class SelectLabels {
       if (t.isTrivia() || t.isWord("DISTINCT") || t.isWord("ALL")) {
         i++;
       } else if (t.isWord("TOP")) {
-        i++;
-        while (i < tokens.size() && tokens.get(i).isTrivia()) {
-          i++;
-        }
-        i++;
+        i = TokenLists.nextSignificant(tokens, i + 1) + 1;
       } else {
         return i;
       }
