@@ -73,7 +73,8 @@ public final class SnowflakeEmulator implements AutoCloseable {
     this.faults = new Faults();
     this.dynamicTables = new DynamicTables(warehouse, b.dynamicTableRefresh);
     this.snowpipe = new Snowpipe(warehouse, stages, faults);
-    StatementExecutor executor = new StatementExecutor(warehouse, stages, users, dynamicTables);
+    StatementExecutor executor =
+        new StatementExecutor(warehouse, stages, users, dynamicTables, snowpipe::pending);
     this.server = HttpServer.create(new InetSocketAddress(b.host, b.port), 64);
     this.httpThreads =
         Executors.newFixedThreadPool(

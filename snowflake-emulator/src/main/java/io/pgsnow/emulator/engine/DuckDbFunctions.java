@@ -108,7 +108,12 @@ final class DuckDbFunctions {
     try (Statement st = conn.createStatement()) {
       // Snowflake sessions here run in UTC; DuckDB would otherwise take the machine's zone.
       st.execute("SET TimeZone = 'UTC'");
+      // Snowflake sorts NULL last ascending and first descending.
+      st.execute("SET default_null_order = 'nulls_last_on_asc_first_on_desc'");
       for (String macro : MACROS) {
+        st.execute(macro);
+      }
+      for (String macro : ConversionFunctions.macros()) {
         st.execute(macro);
       }
     }

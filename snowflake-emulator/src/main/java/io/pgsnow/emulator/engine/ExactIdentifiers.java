@@ -2,6 +2,7 @@ package io.pgsnow.emulator.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgsnow.emulator.sql.FunctionCalls;
 import io.pgsnow.emulator.sql.ObjectName;
 import io.pgsnow.emulator.sql.SnowflakeSqlException;
 import java.sql.Connection;
@@ -97,7 +98,7 @@ final class ExactIdentifiers {
     static final ResultHints NONE = new ResultHints(Map.of(), Map.of());
 
     private static final Map<String, String> FUNCTIONS =
-        Map.of("json_object", "object", "json_array", "array");
+        Map.of("json_object", "object", FunctionCalls.OBJECT, "object", "json_array", "array");
 
     static ResultHints of(JsonNode root, Map<String, String> declared) {
       JsonNode list = root.path("select_list");

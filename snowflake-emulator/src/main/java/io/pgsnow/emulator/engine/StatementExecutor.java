@@ -2,6 +2,7 @@ package io.pgsnow.emulator.engine;
 
 import io.pgsnow.emulator.auth.UserDirectory;
 import io.pgsnow.emulator.sql.IdentifierBinding;
+import io.pgsnow.emulator.sql.MergeStatement;
 import io.pgsnow.emulator.sql.SnowflakeSqlException;
 import io.pgsnow.emulator.sql.SqlLexer;
 import io.pgsnow.emulator.sql.Statement;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,7 @@ public final class StatementExecutor {
   private final ShowCommands show;
   private final StageCommands stageCommands;
   private final LoadMetadata loadMetadata;
+  private final PipeStatus pipeStatus;
 
   /**
    * Statements that change the catalog. Snowflake runs each atomically: two sessions that send
@@ -57,7 +60,12 @@ public final class StatementExecutor {
   private final Object catalogChange = new Object();
 
   public StatementExecutor(
-      Warehouse warehouse, StageStore stages, UserDirectory users, DynamicTables dynamicTables) {
+      Warehouse warehouse,
+      StageStore stages,
+      UserDirectory users,
+      DynamicTables dynamicTables,
+      ToIntFunction<String> pendingFiles) {
+    this.pipeStatus = new PipeStatus(warehouse.metadata(), pendingFiles);
     this.catalog = new CatalogCommands(warehouse, users, dynamicTables);
     this.show = new ShowCommands(warehouse);
     this.stageCommands = new StageCommands(warehouse, stages);
@@ -189,14 +197,17 @@ public final class StatementExecutor {
         sql.kind() == Statement.SqlKind.QUERY
             ? ExactIdentifiers.check(s.connection(), sql.duckSql())
             : ExactIdentifiers.ResultHints.NONE;
-    String duckSql = prepareSql(s, sql);
+    String duckSql = pipeStatus.resolve(s, prepareSql(s, sql));
     LOG.debug("DuckDB SQL: {}", duckSql);
+    if (sql.kind() == Statement.SqlKind.MERGE) {
+      return merge(s, duckSql, binds);
+    }
     int rows = binds.isEmpty() ? 1 : binds.get(0).rows();
     try (PreparedStatement ps = s.connection().prepareStatement(duckSql)) {
       if (sql.kind() == Statement.SqlKind.QUERY) {
         bindRow(ps, binds, 0);
         try (ResultSet rs = ps.executeQuery()) {
-          return encode(rs, hints);
+          return encode(rs, hints, sql.labels());
         }
       }
       long count = 0;
@@ -208,10 +219,38 @@ public final class StatementExecutor {
         case INSERT -> QueryResult.dmlCount("number of rows inserted", count, QueryResult.INSERT);
         case UPDATE -> QueryResult.dmlCount("number of rows updated", count, QueryResult.UPDATE);
         case DELETE -> QueryResult.dmlCount("number of rows deleted", count, QueryResult.DELETE);
-        case MERGE -> QueryResult.dmlCount("number of rows merged", count, QueryResult.MERGE);
         default -> QueryResult.status("Statement executed successfully.");
       };
     }
+  }
+
+  /**
+   * A MERGE answers one count per kind of clause it has (inserted, updated, deleted), as Snowflake
+   * does; DuckDB's {@code RETURNING merge_action} tells the rows apart.
+   */
+  private static QueryResult merge(SessionState s, String duckSql, List<BindValue> binds)
+      throws SQLException {
+    Map<String, Long> counts = new HashMap<>();
+    try (PreparedStatement ps =
+        s.connection().prepareStatement(duckSql + " RETURNING merge_action")) {
+      bindRow(ps, binds, 0);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          counts.merge(rs.getString(1), 1L, Long::sum);
+        }
+      }
+    }
+    List<Column> columns = new ArrayList<>();
+    List<String> row = new ArrayList<>();
+    for (String name : MergeStatement.resultColumns(duckSql)) {
+      columns.add(Column.fixed(name));
+      String action =
+          name.equals(MergeStatement.INSERTED)
+              ? "INSERT"
+              : name.equals(MergeStatement.UPDATED) ? "UPDATE" : "DELETE";
+      row.add(Long.toString(counts.getOrDefault(action, 0L)));
+    }
+    return new QueryResult(columns, List.of(row), QueryResult.MERGE);
   }
 
   private static void bindRow(PreparedStatement ps, List<BindValue> binds, int row)
@@ -221,15 +260,19 @@ public final class StatementExecutor {
     }
   }
 
-  private static QueryResult encode(ResultSet rs, ExactIdentifiers.ResultHints hints)
-      throws SQLException {
+  private static QueryResult encode(
+      ResultSet rs, ExactIdentifiers.ResultHints hints, List<String> labels) throws SQLException {
     ResultSetMetaData md = rs.getMetaData();
     int n = md.getColumnCount();
+    boolean relabel = labels != null && labels.size() == n;
     List<Column> columns = new ArrayList<>(n);
     for (int c = 1; c <= n; c++) {
       Column column =
           ResultEncoder.column(
-              md.getColumnLabel(c), md.getColumnTypeName(c), md.getPrecision(c), md.getScale(c));
+              relabel && labels.get(c - 1) != null ? labels.get(c - 1) : md.getColumnLabel(c),
+              md.getColumnTypeName(c),
+              md.getPrecision(c),
+              md.getScale(c));
       // OBJECT and ARRAY are JSON to DuckDB, like VARIANT: the query tells them apart.
       String kind = column.type().equals("variant") ? hints.kindOf(c - 1, column.name()) : null;
       columns.add(kind == null ? column : new Column(column.name(), kind, 0, 0, true));

@@ -43,6 +43,8 @@ public final class Snowpipe implements AutoCloseable {
   private final ExecutorService loader;
   private final Connection connection;
   private final AtomicInteger pending = new AtomicInteger();
+  private final java.util.Map<String, AtomicInteger> pendingByPipe =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicInteger insertRequests = new AtomicInteger();
   private final AtomicInteger insertedFiles = new AtomicInteger();
 
@@ -73,8 +75,11 @@ public final class Snowpipe implements AutoCloseable {
     Instant received = Instant.now();
     insertRequests.incrementAndGet();
     insertedFiles.addAndGet(files.size());
+    AtomicInteger pipePending =
+        pendingByPipe.computeIfAbsent(pipe.display(), k -> new AtomicInteger());
     for (QueuedFile file : files) {
       pending.incrementAndGet();
+      pipePending.incrementAndGet();
       loader.execute(
           () -> {
             try {
@@ -82,6 +87,7 @@ public final class Snowpipe implements AutoCloseable {
             } catch (RuntimeException e) {
               LOG.warn("Snowpipe load of {} failed unexpectedly", file.path(), e);
             } finally {
+              pipePending.decrementAndGet();
               pending.decrementAndGet();
             }
           });
@@ -101,6 +107,12 @@ public final class Snowpipe implements AutoCloseable {
   /** Files still queued or loading. */
   public int pending() {
     return pending.get();
+  }
+
+  /** Files still queued or loading for one pipe ({@code DB.SCHEMA.PIPE}). */
+  public int pending(String pipe) {
+    AtomicInteger count = pendingByPipe.get(pipe);
+    return count == null ? 0 : count.get();
   }
 
   public List<LoadRecord> history(ObjectName pipe) {

@@ -37,6 +37,22 @@ final class DateParts {
     }
   }
 
+  private static final java.util.Set<String> CALENDAR_PARTS =
+      java.util.Set.of("year", "quarter", "month", "week", "day");
+
+  /**
+   * The engine function for {@code function} (DuckDB's name) with this DuckDB part: DATEADD of a
+   * calendar part and DATE_TRUNC keep a DATE a DATE, DATE_PART of an epoch part is whole seconds.
+   */
+  static String function(String function, String part) {
+    return switch (function) {
+      case "dateadd" -> CALENDAR_PARTS.contains(part) ? "sf_dateadd_calendar" : "dateadd";
+      case "date_trunc" -> "sf_date_trunc";
+      case "date_part" -> part.equals("epoch") ? "sf_epoch_second" : "date_part";
+      default -> function;
+    };
+  }
+
   /** The DuckDB part for a Snowflake part written as a word or a string literal. */
   static String duckPart(Token token) {
     String name = token.kind() == Token.Kind.STRING ? token.stringValue() : token.text();

@@ -55,6 +55,7 @@ public final class ExpressionTranslator {
       case WORD -> word(token);
       case STRING -> emit(Token.duckLiteral(token.stringValue()));
       case SYMBOL -> symbol(token);
+      case DOLLAR -> throw Unsupported.feature("positional column reference " + token.text());
       default -> emit(token.text());
     }
   }
@@ -90,6 +91,9 @@ public final class ExpressionTranslator {
     if (functionCall(upper)) {
       return;
     }
+    if (LOAD_VIEWS.contains(upper) && previousOutIs(".", "INFORMATION_SCHEMA")) {
+      throw Unsupported.feature("INFORMATION_SCHEMA." + upper);
+    }
     if (upper.equals("VALUES") && lastSignificantOut().equals("FROM")) {
       valuesTable();
       return;
@@ -102,14 +106,32 @@ public final class ExpressionTranslator {
   }
 
   /**
+   * Snowflake's load history views and table functions: the emulator keeps Snowpipe's history only
+   * (not COPY INTO's), so it refuses them rather than answer with part of the history.
+   */
+  private static final java.util.Set<String> LOAD_VIEWS =
+      java.util.Set.of("LOAD_HISTORY", "COPY_HISTORY");
+
+  /** Whether the last significant output tokens are {@code words}, last first. */
+  private boolean previousOutIs(String... words) {
+    int j = out.size() - 1;
+    for (String word : words) {
+      while (j >= 0 && out.get(j).equals(" ")) {
+        j--;
+      }
+      if (j < 0 || !out.get(j).equalsIgnoreCase(word)) {
+        return false;
+      }
+      j--;
+    }
+    return true;
+  }
+
+  /**
    * Variadic Snowflake functions with a DuckDB twin under another name (macros cannot be variadic).
    */
   private static final Map<String, String> FUNCTION_RENAMES =
-      Map.of(
-          "OBJECT_CONSTRUCT", "json_object",
-          "ARRAY_CONSTRUCT", "json_array",
-          "OBJECT_KEYS", "json_keys",
-          "CHECK_JSON", "json_valid");
+      Map.of("ARRAY_CONSTRUCT", "json_array");
 
   /** Rewrites a call of a function that DuckDB names or shapes differently; true if done. */
   private boolean functionCall(String upper) {
@@ -121,13 +143,32 @@ public final class ExpressionTranslator {
       emit(renamed);
       return true;
     }
+    if (FunctionCalls.handles(upper) && rewrittenCall(upper)) {
+      return true;
+    }
     String datePartFunction = DATE_PART_FUNCTIONS.get(upper);
     if (datePartFunction != null) {
-      emit(datePartFunction);
-      datePartAt = nextSignificant(nextSignificant(i) + 1);
+      int partAt = nextSignificant(nextSignificant(i + 1) + 1);
+      String part = partAt < tokens.size() ? DateParts.duckPart(tokens.get(partAt)) : "";
+      emit(DateParts.function(datePartFunction, part));
+      datePartAt = partAt;
       return true;
     }
     return tableFunction(upper);
+  }
+
+  /** A call {@link FunctionCalls} rewrites as a whole; false when it passes through. */
+  private boolean rewrittenCall(String upper) {
+    int open = nextSignificant(i + 1);
+    int close = matchingClose(open);
+    List<List<Token>> args = TokenLists.splitTopLevel(tokens.subList(open + 1, close));
+    String sql = FunctionCalls.rewrite(upper, args, arg -> translate(arg, session));
+    if (sql == null) {
+      return false;
+    }
+    out.add(sql);
+    i = close + 1;
+    return true;
   }
 
   /** Functions whose first argument is a date or time part, by the DuckDB function they become. */
@@ -155,7 +196,8 @@ public final class ExpressionTranslator {
     if (upper.equals("TABLE")) {
       int inner = nextSignificant(open + 1);
       if (inner >= tokens.size() || !tokens.get(inner).isWord("FLATTEN")) {
-        return false;
+        throw Unsupported.feature(
+            "TABLE(" + (inner < tokens.size() ? tokens.get(inner).upper() : "") + ")");
       }
       int close = matchingClose(open);
       i = inner;
@@ -380,6 +422,9 @@ public final class ExpressionTranslator {
       out.add(type.convert(takeBase()));
     } else if (type.isText() && !out.isEmpty()) {
       out.add(SnowflakeType.CAST_TO_TEXT + "(" + takeBase() + ")");
+    } else if (!type.isSemiStructured() && !out.isEmpty() && !lastSignificantOut().equals("?")) {
+      // A VARIANT holding a string ("12") casts as its text, as Snowflake does; others unchanged.
+      out.add(SnowflakeType.scalarCast(takeBase(), type.duckType(), false));
     } else {
       out.add("::" + type.duckType());
     }

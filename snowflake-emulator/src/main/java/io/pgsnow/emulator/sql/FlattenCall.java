@@ -61,9 +61,8 @@ final class FlattenCall {
         case "INPUT" -> input = ExpressionTranslator.translate(value, session);
         case "PATH" -> path = value.get(0).stringValue();
         case "OUTER" -> outer = value.get(0).isWord("TRUE");
-        default ->
-            throw SnowflakeSqlException.syntax(
-                "FLATTEN argument " + name + " is not supported by the emulator");
+        case "RECURSIVE", "MODE" -> throw Unsupported.feature("FLATTEN argument " + name);
+        default -> throw SnowflakeSqlException.syntax("FLATTEN has no argument " + name);
       }
     }
     if (input == null) {

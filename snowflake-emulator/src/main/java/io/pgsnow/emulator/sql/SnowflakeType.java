@@ -27,6 +27,30 @@ public record SnowflakeType(String label, String duckType) {
    */
   public static final String CAST_TO_TEXT = "sf_cast_text";
 
+  /**
+   * DuckDB SQL casting {@code expression} to {@code duckType} (with TRY_CAST when {@code lenient})
+   * as Snowflake casts a VARIANT: by its scalar, so a JSON string {@code "12"} casts to 12 where
+   * DuckDB's cast of JSON would fail. DuckDB folds {@code typeof} when binding, so a value that is
+   * not JSON takes the plain cast alone; both branches have the target type.
+   */
+  public static String scalarCast(String expression, String duckType, boolean lenient) {
+    String cast = lenient ? "TRY_CAST(" : "CAST(";
+    return "CASE WHEN typeof("
+        + expression
+        + ") = 'JSON' THEN "
+        + cast
+        + "json_extract_string(CAST("
+        + expression
+        + " AS VARCHAR), '$') AS "
+        + duckType
+        + ") ELSE "
+        + cast
+        + expression
+        + " AS "
+        + duckType
+        + ") END";
+  }
+
   /** Maps a type name and its optional numeric arguments. */
   public static SnowflakeType of(String name, List<Integer> args) {
     String upper = name.toUpperCase(Locale.ROOT);

@@ -111,7 +111,16 @@ public sealed interface Statement {
   record Accepted(String message) implements Statement {}
 
   /** DuckDB SQL to run as is; {@code kind} decides the result shape. */
-  record Sql(String duckSql, SqlKind kind) implements Statement {}
+  /**
+   * A statement passed to DuckDB after translation; {@code labels} are the query's Snowflake column
+   * labels ({@link SelectLabels}), null when DuckDB's stand.
+   */
+  record Sql(String duckSql, SqlKind kind, List<String> labels) implements Statement {
+
+    public Sql(String duckSql, SqlKind kind) {
+      this(duckSql, kind, null);
+    }
+  }
 
   /** How a passed-through statement answers. */
   enum SqlKind {

@@ -83,7 +83,12 @@ public final class StatementParser {
   }
 
   private Sql passthrough(SqlKind kind) {
-    return new Sql(ExpressionTranslator.translate(cursor.rest(), session), kind);
+    List<Token> rest =
+        kind == SqlKind.MERGE ? MergeStatement.withBareSetTargets(cursor.rest()) : cursor.rest();
+    return new Sql(
+        ExpressionTranslator.translate(rest, session),
+        kind,
+        kind == SqlKind.QUERY ? SelectLabels.of(rest) : null);
   }
 
   private Statement create() {

@@ -19,6 +19,15 @@ public final class TokenLists {
     return out;
   }
 
+  /** The index of the first token at or after {@code from} that is not whitespace or comment. */
+  public static int nextSignificant(List<Token> tokens, int from) {
+    int j = from;
+    while (j < tokens.size() && tokens.get(j).isTrivia()) {
+      j++;
+    }
+    return j;
+  }
+
   /** Splits at the commas outside parentheses and brackets. */
   public static List<List<Token>> splitTopLevel(List<Token> tokens) {
     List<List<Token>> parts = new ArrayList<>();
