@@ -4,6 +4,7 @@ import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.emulator.load.LoadRecord;
 import io.pgsnow.testkit.ConnectWorkerProcess;
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -24,6 +25,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -160,7 +163,7 @@ public final class SinkRace {
                 .property("config.storage.topic", "race-" + peer + "-configs")
                 .property("offset.storage.topic", "race-" + peer + "-offsets")
                 .property("status.storage.topic", "race-" + peer + "-status")
-                .property("plugin.discovery", "hybrid_warn")
+                .property("plugin.discovery", "service_load")
                 .jvmOption("-Xlog:gc:file=" + gcLog)
                 .workDirectory(dir.toAbsolutePath())
                 .start();
@@ -304,6 +307,7 @@ public final class SinkRace {
     p.put("user", USER);
     p.put("password", PASSWORD);
     p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
+    p.put("disablePlatformDetection", "true");
     return DriverManager.getConnection(emulator.jdbcUrl(), p);
   }
 
@@ -322,6 +326,7 @@ public final class SinkRace {
       }
     }
     Files.createDirectories(dir);
+    writeServiceManifest(official.resolve("sinkrace-service-manifest.jar"));
     link(dir.resolve("snowflake-kafka-connector"), official);
     link(dir.resolve("pgsnow-snowflake-sink"), pgsnow);
     return dir.toAbsolutePath();
@@ -360,6 +365,22 @@ public final class SinkRace {
       }
     }
     return out;
+  }
+
+  /**
+   * The official connector's jar declares no {@code META-INF/services} entry for its connector, so
+   * a worker would find it only by scanning every class of the 160 MB jar (minutes on a loaded
+   * machine). This is the manifest Kafka's {@code connect-plugin-path.sh sync-manifests} writes
+   * next to such a plugin (KIP-898), so both workers start with {@code plugin.discovery=service_load}.
+   */
+  private static void writeServiceManifest(Path jar) throws Exception {
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      out.putNextEntry(new JarEntry("META-INF/services/org.apache.kafka.connect.sink.SinkConnector"));
+      out.write(
+          "com.snowflake.kafka.connector.SnowflakeSinkConnector\n"
+              .getBytes(StandardCharsets.UTF_8));
+      out.closeEntry();
+    }
   }
 
   private static void link(Path link, Path target) throws Exception {
