@@ -78,7 +78,9 @@ public final class EndToEndLatency {
         ConnectCluster.builder()
             .name("pgsnow-e2e-" + settings)
             .pluginPath(Path.of("source-connector", "target", "plugin"))
-            .pluginPath(Path.of("sink-connector", "target", "plugin"));
+            .pluginPath(Path.of("sink-connector", "target", "plugin"))
+            // pgsnow's plugins declare themselves in META-INF/services: no class scan at start-up.
+            .workerProperty("plugin.discovery", "service_load");
     if (demo) {
       cluster.exactlyOnceSource();
     }
@@ -108,12 +110,14 @@ public final class EndToEndLatency {
       values.put("${KAFKA_BOOTSTRAP}", connect.bootstrapServers());
       values.put("${SNOWFLAKE_URL}", emulator.accountUrl());
       values.put("${SNOWFLAKE_USER}", USER);
-      values.put("database.password", LocalPostgres.PASSWORD);
-      values.put(
-          "snowflake.private.key",
-          Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded()));
-      Map<String, String> source = connectorConfig(Path.of(SOURCE), values);
-      Map<String, String> sink = connectorConfig(Path.of(SINK), values);
+      Map<String, String> secrets =
+          Map.of(
+              "database.password",
+              LocalPostgres.PASSWORD,
+              "snowflake.private.key",
+              Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded()));
+      Map<String, String> source = connectorConfig(Path.of(SOURCE), values, secrets);
+      Map<String, String> sink = connectorConfig(Path.of(SINK), values, secrets);
       if (!demo) {
         source.remove("exactly.once.support");
         sink.remove("buffer.count.records");
@@ -178,10 +182,10 @@ public final class EndToEndLatency {
 
   /**
    * A connector config of {@code config-examples}: its {@code ${NAME}} placeholders replaced from
-   * {@code values}, and each {@code ${file:…:key}} secret by {@code values.get(key)}.
+   * {@code values}, and each {@code ${file:…:key}} secret by {@code secrets.get(key)}.
    */
-  static Map<String, String> connectorConfig(Path file, Map<String, String> values)
-      throws Exception {
+  static Map<String, String> connectorConfig(
+      Path file, Map<String, String> values, Map<String, String> secrets) throws Exception {
     JsonNode config = JSON.readTree(Files.readString(file)).get("config");
     Map<String, String> out = new LinkedHashMap<>();
     config
@@ -194,7 +198,7 @@ public final class EndToEndLatency {
               }
               if (v.startsWith("${file:")) {
                 String key = v.substring(v.lastIndexOf(':') + 1, v.length() - 1);
-                v = values.get(key);
+                v = secrets.get(key);
                 if (v == null) {
                   throw new IllegalArgumentException("No value for the secret " + key);
                 }
@@ -266,6 +270,7 @@ public final class EndToEndLatency {
       Awaitility.await("every row of " + table + " queryable")
           .atMost(Duration.ofSeconds(flushSeconds * 3 + 120))
           .pollInterval(Duration.ofMillis(POLL_MS))
+          .ignoreExceptionsInstanceOf(SQLException.class) // the table does not exist before the first file
           .until(
               () -> {
                 poll();

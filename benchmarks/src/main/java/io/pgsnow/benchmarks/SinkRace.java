@@ -41,7 +41,8 @@ import org.awaitility.Awaitility;
  * fresh Connect worker process with the same worker and connector settings (one task, JSON
  * converter without schemas, the same buffer thresholds). The time counted runs from the
  * connector's creation until every row is queryable in the emulator ({@code COUNT(*)} polled every
- * 250 ms). The worker runs in its own JVM so its CPU time ({@code /proc}) and its GC log (peak heap)
+ * 250 ms); "steady" figures run from the first poll that saw rows (the connector's start-up, table,
+ * stage and pipe creation left out) to the last. The worker runs in its own JVM so its CPU time ({@code /proc}) and its GC log (peak heap)
  * are the connector's and the worker's alone; the broker and the emulator run in this JVM.
  *
  * <p>Usage: {@code SinkRace [records=1000000] [pgsnow|official]}; run through {@code
@@ -103,7 +104,7 @@ public final class SinkRace {
       race.results.add(
           String.format(
               Locale.ROOT,
-              "%-9s %9s %9s %10s %9s %10s %10s %9s %9s %11s %8s %9s %15s %9s",
+              "%-9s %9s %9s %10s %9s %10s %10s %10s %9s %9s %11s %8s %9s %15s %9s",
               "who",
               "records",
               "seconds",
@@ -111,6 +112,7 @@ public final class SinkRace {
               "1st rows",
               "steady r/s",
               "CPU us/rec",
+              "steady CPU",
               "bytes/rec",
               "files",
               "files/1M rec",
@@ -195,7 +197,8 @@ public final class SinkRace {
               });
       long end = System.nanoTime();
       double seconds = (end - start) / 1e9;
-      long cpu = cpuNanos(worker) - cpuBefore;
+      long cpuEnd = cpuNanos(worker);
+      long cpu = cpuEnd - cpuBefore;
       double steadySeconds = (end - first[0]) / 1e9;
       long steadyRecords = records - first[2];
       int inserts = emulator.insertFilesRequests() - insertsBefore;
@@ -205,7 +208,7 @@ public final class SinkRace {
       results.add(
           String.format(
               Locale.ROOT,
-              "%-9s %9d %9.1f %10.0f %9.1f %10.0f %10.1f %9.1f %9d %11.1f %8.1f %9d %7d/%-7d %9s%s",
+              "%-9s %9d %9.1f %10.0f %9.1f %10.0f %10.1f %10.1f %9.1f %9d %11.1f %8.1f %9d %7d/%-7d %9s%s",
               peer,
               records,
               seconds,
@@ -213,6 +216,7 @@ public final class SinkRace {
               (first[0] - start) / 1e9,
               steadyRecords / Math.max(0.001, steadySeconds),
               cpu / 1000.0 / records,
+              (cpuEnd - first[1]) / 1000.0 / Math.max(1, steadyRecords),
               (double) files.bytes() / records,
               files.files(),
               files.files() * 1e6 / records,

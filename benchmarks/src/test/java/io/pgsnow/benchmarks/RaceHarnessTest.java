@@ -106,16 +106,24 @@ class RaceHarnessTest {
   @Test
   void demoConfigsAreRunWithTheirPlaceholdersAndSecretsFilledIn() throws Exception {
     Map<String, String> values =
-        Map.of(
-            "${SNOWFLAKE_URL}", "http://127.0.0.1:1234",
-            "${SNOWFLAKE_USER}", "KAFKA_SINK",
-            "snowflake.private.key", "MIIkey");
+        Map.of("${SNOWFLAKE_URL}", "http://127.0.0.1:1234", "${SNOWFLAKE_USER}", "KAFKA_SINK");
     Map<String, String> sink =
-        EndToEndLatency.connectorConfig(Path.of("..").resolve(EndToEndLatency.SINK), values);
+        EndToEndLatency.connectorConfig(
+            Path.of("..").resolve(EndToEndLatency.SINK),
+            values,
+            Map.of("snowflake.private.key", "MIIkey"));
     assertThat(sink)
         .containsEntry("snowflake.url.name", "http://127.0.0.1:1234")
         .containsEntry("snowflake.private.key", "MIIkey")
         .containsEntry("buffer.flush.time", "2");
     assertThat(sink.values()).noneMatch(v -> v.contains("${"));
+    Map<String, String> source =
+        EndToEndLatency.connectorConfig(
+            Path.of("..").resolve(EndToEndLatency.SOURCE),
+            Map.of("${PG_HOST}", "127.0.0.1"),
+            Map.of("database.password", "pw"));
+    assertThat(source)
+        .containsEntry("database.hostname", "127.0.0.1")
+        .containsEntry("database.password", "pw");
   }
 }
