@@ -158,8 +158,7 @@ public final class EndToEndLatency {
                 warehouse,
                 "KAFKA_DB.PUBLIC.PAYROLL_COMPLETE",
                 "bonus_id",
-                db.prepareStatement(
-                    "INSERT INTO payroll_bonus VALUES (?, ?, 25, 1640317836271)"));
+                db.prepareStatement("INSERT INTO payroll_bonus VALUES (?, ?, 25, 1640317836271)"));
         joined.warmUp(flush);
         try (LoadAverage load = LoadAverage.sample()) {
           Latencies l = joined.measure(txns, rate, flush);
@@ -275,7 +274,8 @@ public final class EndToEndLatency {
       Awaitility.await("every row of " + table + " queryable")
           .atMost(Duration.ofSeconds(flushSeconds * 3 + 120))
           .pollInterval(Duration.ofMillis(POLL_MS))
-          .ignoreExceptionsInstanceOf(SQLException.class) // the table does not exist before the first file
+          // the table does not exist before the first file
+          .ignoreExceptionsInstanceOf(SQLException.class)
           .until(
               () -> {
                 poll();

@@ -42,12 +42,13 @@ import org.awaitility.Awaitility;
  * converter without schemas, the same buffer thresholds). The time counted runs from the
  * connector's creation until every row is queryable in the emulator ({@code COUNT(*)} polled every
  * 250 ms); "steady" figures run from the first poll that saw rows (the connector's start-up, table,
- * stage and pipe creation left out) to the last. The worker runs in its own JVM so its CPU time ({@code /proc}) and its GC log (peak heap)
- * are the connector's and the worker's alone; the broker and the emulator run in this JVM.
+ * stage and pipe creation left out) to the last. The worker runs in its own JVM so its CPU time
+ * ({@code /proc}) and its GC log (peak heap) are the connector's and the worker's alone; the broker
+ * and the emulator run in this JVM.
  *
- * <p>Usage: {@code SinkRace [records=1000000] [pgsnow|official]}; run through {@code
- * benchmarks/run sinkrace}, which first copies the official connector's jar from Maven Central into
- * {@code benchmarks/target/official-sink/}.
+ * <p>Usage: {@code SinkRace [records=1000000] [pgsnow|official]}; run through {@code benchmarks/run
+ * sinkrace}, which first copies the official connector's jar from Maven Central into {@code
+ * benchmarks/target/official-sink/}.
  */
 public final class SinkRace {
   static final String TOPIC = "race_payroll";
@@ -173,7 +174,8 @@ public final class SinkRace {
       int insertsBefore = emulator.insertFilesRequests();
       long cpuBefore = cpuNanos(worker);
       double uptimeAtStart =
-          Duration.between(worker.processHandle().info().startInstant().orElseThrow(), Instant.now())
+          Duration.between(
+                      worker.processHandle().info().startInstant().orElseThrow(), Instant.now())
                   .toMillis()
               / 1000.0;
       long start = System.nanoTime();
@@ -246,7 +248,9 @@ public final class SinkRace {
     config.put("snowflake.topic2table.map", TOPIC + ":" + table);
     config.put("snowflake.url.name", emulator.accountUrl());
     config.put("snowflake.user.name", USER);
-    config.put("snowflake.private.key", Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded()));
+    config.put(
+        "snowflake.private.key",
+        Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded()));
     config.put("snowflake.database.name", DATABASE);
     config.put("snowflake.schema.name", "PUBLIC");
     // The official connector's defaults for count and size; 10 s is its smallest flush time.
@@ -375,11 +379,13 @@ public final class SinkRace {
    * The official connector's jar declares no {@code META-INF/services} entry for its connector, so
    * a worker would find it only by scanning every class of the 160 MB jar (minutes on a loaded
    * machine). This is the manifest Kafka's {@code connect-plugin-path.sh sync-manifests} writes
-   * next to such a plugin (KIP-898), so both workers start with {@code plugin.discovery=service_load}.
+   * next to such a plugin (KIP-898), so both workers start with {@code
+   * plugin.discovery=service_load}.
    */
   private static void writeServiceManifest(Path jar) throws Exception {
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-      out.putNextEntry(new JarEntry("META-INF/services/org.apache.kafka.connect.sink.SinkConnector"));
+      out.putNextEntry(
+          new JarEntry("META-INF/services/org.apache.kafka.connect.sink.SinkConnector"));
       out.write(
           "com.snowflake.kafka.connector.SnowflakeSinkConnector\n"
               .getBytes(StandardCharsets.UTF_8));
