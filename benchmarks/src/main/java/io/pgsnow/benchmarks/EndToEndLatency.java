@@ -7,22 +7,17 @@ import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.LocalPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import org.awaitility.Awaitility;
@@ -48,8 +43,6 @@ public final class EndToEndLatency {
   static final String SINK = "config-examples/pipelines/payroll/payroll-sink.json";
   private static final long POLL_MS = 100;
   private static final int WARM_UP = 20;
-  private static final String USER = "KAFKA_SINK";
-  private static final String PASSWORD = "s3cret";
   private static final String DATABASE = "payroll_e2e";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -71,9 +64,7 @@ public final class EndToEndLatency {
   }
 
   private static List<String> run(String settings, int txns, int rate) throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    KeyPair keys = generator.generateKeyPair();
+    EmulatorUser user = EmulatorUser.newUser();
     boolean demo = "demo".equals(settings);
     ConnectCluster.Builder cluster =
         ConnectCluster.builder()
@@ -86,16 +77,8 @@ public final class EndToEndLatency {
       cluster.exactlyOnceSource();
     }
     try (LocalPostgres pg = LocalPostgres.builder().start();
-        SnowflakeEmulator emulator =
-            SnowflakeEmulator.builder()
-                .user(USER, PASSWORD)
-                .userKey(USER, keys.getPublic())
-                .start();
+        SnowflakeEmulator emulator = user.startEmulator();
         ConnectCluster connect = cluster.start()) {
-      try (Connection c = jdbc(emulator);
-          Statement st = c.createStatement()) {
-        st.execute("CREATE DATABASE IF NOT EXISTS KAFKA_DB");
-      }
       pg.createDatabase(DATABASE);
       pg.executeIn(
           DATABASE,
@@ -110,13 +93,13 @@ public final class EndToEndLatency {
       values.put("${PG_DATABASE}", DATABASE);
       values.put("${KAFKA_BOOTSTRAP}", connect.bootstrapServers());
       values.put("${SNOWFLAKE_URL}", emulator.accountUrl());
-      values.put("${SNOWFLAKE_USER}", USER);
+      values.put("${SNOWFLAKE_USER}", EmulatorUser.NAME);
       Map<String, String> secrets =
           Map.of(
               "database.password",
               LocalPostgres.PASSWORD,
               "snowflake.private.key",
-              Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded()));
+              user.privateKeyText());
       Map<String, String> source = connectorConfig(Path.of(SOURCE), values, secrets);
       Map<String, String> sink = connectorConfig(Path.of(SINK), values, secrets);
       if (!demo) {
@@ -132,7 +115,7 @@ public final class EndToEndLatency {
       List<String> out = new ArrayList<>();
       String flush = sink.getOrDefault("buffer.flush.time", "120");
       try (Connection db = pg.connect(DATABASE);
-          Connection warehouse = jdbc(emulator)) {
+          Connection warehouse = EmulatorUser.jdbc(emulator)) {
         Phase payroll =
             new Phase(
                 warehouse,
@@ -313,13 +296,4 @@ public final class EndToEndLatency {
     }
   }
 
-  private static Connection jdbc(SnowflakeEmulator emulator) throws SQLException {
-    Properties p = new Properties();
-    p.put("account", "EMULATOR");
-    p.put("user", USER);
-    p.put("password", PASSWORD);
-    p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
-    p.put("disablePlatformDetection", "true");
-    return DriverManager.getConnection(emulator.jdbcUrl(), p);
-  }
 }

@@ -7,23 +7,19 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Properties;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -53,16 +49,14 @@ import org.awaitility.Awaitility;
 public final class SinkRace {
   static final String TOPIC = "race_payroll";
   static final int PARTITIONS = 4;
-  private static final String USER = "KAFKA_SINK";
-  private static final String PASSWORD = "s3cret";
-  private static final String DATABASE = "KAFKA_DB";
+  private static final String DATABASE = EmulatorUser.DATABASE;
   private static final Path OFFICIAL = Path.of("benchmarks", "target", "official-sink");
   private static final Path PGSNOW = Path.of("sink-connector", "target", "plugin");
   private static final Path WORK = Path.of("benchmarks", "target", "sinkrace");
 
   private final SnowflakeEmulator emulator;
   private final EmbeddedKafkaCluster kafka;
-  private final KeyPair keys;
+  private final EmulatorUser user;
   private final Path pluginDir;
   private final Path libDir;
   private final List<String> results = new ArrayList<>();
@@ -70,12 +64,12 @@ public final class SinkRace {
   private SinkRace(
       SnowflakeEmulator emulator,
       EmbeddedKafkaCluster kafka,
-      KeyPair keys,
+      EmulatorUser user,
       Path pluginDir,
       Path libDir) {
     this.emulator = emulator;
     this.kafka = kafka;
-    this.keys = keys;
+    this.user = user;
     this.pluginDir = pluginDir;
     this.libDir = libDir;
   }
@@ -83,9 +77,7 @@ public final class SinkRace {
   public static void main(String[] args) throws Exception {
     int records = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     String only = args.length > 1 ? args[1] : "";
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    KeyPair keys = generator.generateKeyPair();
+    EmulatorUser user = EmulatorUser.newUser();
     Files.createDirectories(WORK);
     Path plugins = pluginDirectory(WORK.resolve("plugins"));
     Path lib = workerLibDirectory(WORK.resolve("lib"), System.getProperty("java.class.path"));
@@ -93,13 +85,8 @@ public final class SinkRace {
     broker.put("auto.create.topics.enable", "false");
     EmbeddedKafkaCluster kafka = new EmbeddedKafkaCluster(1, broker);
     kafka.start();
-    try (SnowflakeEmulator emulator =
-        SnowflakeEmulator.builder().user(USER, PASSWORD).userKey(USER, keys.getPublic()).start()) {
-      try (Connection c = jdbc(emulator);
-          Statement st = c.createStatement()) {
-        st.execute("CREATE DATABASE IF NOT EXISTS " + DATABASE);
-      }
-      SinkRace race = new SinkRace(emulator, kafka, keys, plugins, lib);
+    try (SnowflakeEmulator emulator = user.startEmulator()) {
+      SinkRace race = new SinkRace(emulator, kafka, user, plugins, lib);
       kafka.createTopic(TOPIC, PARTITIONS, 1, Map.of());
       race.prefill(records);
       race.results.add(
@@ -247,10 +234,8 @@ public final class SinkRace {
     config.put("topics", TOPIC);
     config.put("snowflake.topic2table.map", TOPIC + ":" + table);
     config.put("snowflake.url.name", emulator.accountUrl());
-    config.put("snowflake.user.name", USER);
-    config.put(
-        "snowflake.private.key",
-        Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded()));
+    config.put("snowflake.user.name", EmulatorUser.NAME);
+    config.put("snowflake.private.key", user.privateKeyText());
     config.put("snowflake.database.name", DATABASE);
     config.put("snowflake.schema.name", "PUBLIC");
     // The official connector's defaults for count and size; 10 s is its smallest flush time.
@@ -267,7 +252,7 @@ public final class SinkRace {
   /** Files the connector's pipes loaded and their staged (gzip) bytes, from the load history. */
   private LoadTally tally(String connector) throws SQLException {
     List<LoadRecord> loads = new ArrayList<>();
-    try (Connection c = jdbc(emulator);
+    try (Connection c = EmulatorUser.jdbc(emulator);
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SHOW PIPES IN DATABASE " + DATABASE)) {
       List<String> pipes = new ArrayList<>();
@@ -299,7 +284,7 @@ public final class SinkRace {
   }
 
   private long count(String table) {
-    try (Connection c = jdbc(emulator);
+    try (Connection c = EmulatorUser.jdbc(emulator);
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + DATABASE + ".PUBLIC." + table)) {
       rs.next();
@@ -307,16 +292,6 @@ public final class SinkRace {
     } catch (SQLException e) {
       return -1; // the table does not exist yet
     }
-  }
-
-  private static Connection jdbc(SnowflakeEmulator emulator) throws SQLException {
-    Properties p = new Properties();
-    p.put("account", "EMULATOR");
-    p.put("user", USER);
-    p.put("password", PASSWORD);
-    p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
-    p.put("disablePlatformDetection", "true");
-    return DriverManager.getConnection(emulator.jdbcUrl(), p);
   }
 
   private static long cpuNanos(ConnectWorkerProcess worker) {
