@@ -210,6 +210,19 @@ class SnowpipeIT {
   }
 
   @Test
+  void loadHistoryGivesTheStagedFileSizeWhenInsertFilesNamesNone() throws Exception {
+    // Not JSON, so it loads no row into the table the other tests count, but it has a size.
+    byte[] bytes = "not json at all".getBytes(StandardCharsets.UTF_8);
+    upload("sized", "unnamed-size.json", bytes);
+    ingest.ingestFile(new StagedFileWrapper("sized/unnamed-size.json"), null);
+    awaitEntry("sized/unnamed-size.json");
+    assertThat(emulator.loadHistory("KAFKA_DB.PUBLIC." + PIPE))
+        .filteredOn(r -> r.path().equals("sized/unnamed-size.json"))
+        .extracting(r -> r.fileSize())
+        .containsExactly((long) bytes.length);
+  }
+
+  @Test
   void badFileIsReportedLoadFailed() throws Exception {
     upload(
         "bad",

@@ -112,6 +112,11 @@ public final class ConnectWorkerProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The worker's process, e.g. for its CPU time ({@code info().totalCpuDuration()}). */
+  public ProcessHandle processHandle() {
+    return process.toHandle();
+  }
+
   @Override
   public void close() {
     process.destroy();
@@ -128,6 +133,7 @@ public final class ConnectWorkerProcess implements AutoCloseable {
   public static final class Builder {
     private final String classPath;
     private final Map<String, String> props = new LinkedHashMap<>();
+    private final List<String> jvmOptions = new ArrayList<>();
     private Path workDir;
 
     private Builder(String classPath) {
@@ -157,6 +163,12 @@ public final class ConnectWorkerProcess implements AutoCloseable {
       return this;
     }
 
+    /** Adds a JVM option after the defaults ({@code -Xmx1g}), e.g. {@code -Xlog:gc:file=gc.log}. */
+    public Builder jvmOption(String option) {
+      jvmOptions.add(option);
+      return this;
+    }
+
     public Builder workDirectory(Path dir) {
       this.workDir = dir;
       return this;
@@ -182,6 +194,7 @@ public final class ConnectWorkerProcess implements AutoCloseable {
         command.add("-Xmx1g");
         // log4j2's default configuration (console, into worker.log) at INFO, not ERROR.
         command.add("-Dlog4j2.level=INFO");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classPath);
         command.add("org.apache.kafka.connect.cli.ConnectDistributed");

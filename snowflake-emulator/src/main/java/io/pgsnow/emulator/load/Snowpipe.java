@@ -134,6 +134,12 @@ public final class Snowpipe implements AutoCloseable {
     CopyInto copy = copyOf(pipe, definition.get().definition());
     String stagePath = directoryPrefix(copy.source().path()) + file.path();
     FileLoadResult result = load(copy, stagePath, file.path());
+    // Snowflake's load history gives the staged file's size whether or not insertFiles named one
+    // (the official connector and pgsnow's sink name none).
+    long size =
+        file.size() > 0
+            ? file.size()
+            : stages.read(StageStore.keyOf(copy.source()), stagePath).map(b -> b.length).orElse(0);
     Instant now = Instant.now();
     warehouse
         .metadata()
@@ -143,7 +149,7 @@ public final class Snowpipe implements AutoCloseable {
                 key,
                 file.path(),
                 copy.source().name().display(),
-                file.size(),
+                size,
                 received,
                 now,
                 result));
