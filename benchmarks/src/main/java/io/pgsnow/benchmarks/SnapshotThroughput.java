@@ -32,8 +32,8 @@ import org.postgresql.PGConnection;
  * {@code COPY … TO STDOUT} of the whole table on one connection, and of 4 block ranges ({@code
  * ctid}) or 4 primary-key ranges on 4 connections, the two ways to split a table.
  *
- * <p>Usage: {@code SnapshotThroughput [rows] [pgsnow|dbz]}; run through {@code benchmarks/run
- * snapshot}.
+ * <p>Usage: {@code SnapshotThroughput [rows] [pgsnow|pgsnowfast|dbz]} (pgsnowfast: pgsnow with
+ * FastJsonConverter as key and value converter); run through {@code benchmarks/run snapshot}.
  */
 public final class SnapshotThroughput {
   private static final String TABLE =
@@ -78,7 +78,7 @@ public final class SnapshotThroughput {
               + ") g",
           "VACUUM ANALYZE payroll");
       bench.copyLimits(db, rows);
-      for (String peer : List.of("dbz", "pgsnow")) {
+      for (String peer : List.of("dbz", "pgsnow", "pgsnowfast")) {
         if (peer.startsWith(only)) {
           bench.snapshot(db, peer, rows);
         }
@@ -108,6 +108,11 @@ public final class SnapshotThroughput {
     config.put("key.converter.schemas.enable", "true");
     config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
     config.put("value.converter.schemas.enable", "true");
+    if ("pgsnowfast".equals(peer)) {
+      // pgsnow again, with the same bytes written by FastJsonConverter.
+      config.put("key.converter", "io.pgsnow.converter.FastJsonConverter");
+      config.put("value.converter", "io.pgsnow.converter.FastJsonConverter");
+    }
     if ("dbz".equals(peer)) {
       config.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
       config.put("plugin.name", "pgoutput");
@@ -132,7 +137,9 @@ public final class SnapshotThroughput {
               Locale.ROOT,
               "%-10s %-34s %10d %12.0f %10.2f %14.1f",
               peer,
-              "initial snapshot, JSON converter",
+              "pgsnowfast".equals(peer)
+                  ? "initial snapshot, FastJsonConverter"
+                  : "initial snapshot, JSON converter",
               rows,
               rows / seconds,
               seconds,

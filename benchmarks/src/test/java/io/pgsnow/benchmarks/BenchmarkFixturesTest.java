@@ -33,6 +33,23 @@ class BenchmarkFixturesTest {
     }
   }
 
+  @Test
+  void bothConvertersWriteTheSameBytes() {
+    ConverterBenchmark bench = new ConverterBenchmark();
+    for (String shape : List.of("payroll", "wide50")) {
+      for (String schemas : List.of("true", "false")) {
+        bench.shape = shape;
+        bench.schemas = schemas;
+        // The set-up converts every record both ways and fails on the first difference.
+        bench.setUp();
+        byte[] fast = bench.fastJsonConverter();
+        bench.next--;
+        assertThat(fast).isEqualTo(bench.jsonConverter());
+        assertThat(fast.length).isGreaterThan("wide50".equals(shape) ? 1500 : 500);
+      }
+    }
+  }
+
   private static Map<String, Object> fields(Struct struct) {
     Map<String, Object> out = new java.util.LinkedHashMap<>();
     for (Field field : struct.schema().fields()) {

@@ -51,6 +51,9 @@ class PluginArchivesIT {
           .filter(e -> e.getName().startsWith(root + "lib/") && !e.isDirectory())
           .forEach(e -> libs.add(e.getName().substring((root + "lib/").length())));
       assertThat(libs).anyMatch(l -> l.startsWith("pgsnow-smt-"));
+      // FastJsonConverter, with its reference next to the plugin's.
+      assertThat(libs).anyMatch(l -> l.startsWith("pgsnow-converter-"));
+      assertThat(file.getEntry(root + "doc/converter/fast-json-converter.md")).isNotNull();
       // The version, retry policy and bounded calls every plugin shares.
       assertThat(libs).anyMatch(l -> l.startsWith("pgsnow-common-"));
       // The transforms' own runtime dependencies (lookup cache, jdbc lookup source).
@@ -75,6 +78,23 @@ class PluginArchivesIT {
             .filter(p -> p.getFileName().toString().startsWith("pgsnow-smt-"))
             .findFirst()
             .orElseThrow();
+    Path converterJar =
+        Files.list(lib)
+            .filter(p -> p.getFileName().toString().startsWith("pgsnow-converter-"))
+            .findFirst()
+            .orElseThrow();
+    try (JarFile jar = new JarFile(converterJar.toFile())) {
+      for (String service :
+          List.of(
+              "org.apache.kafka.connect.storage.Converter",
+              "org.apache.kafka.connect.storage.HeaderConverter")) {
+        assertThat(
+                PluginArchives.read(
+                    jar.getInputStream(jar.getEntry("META-INF/services/" + service))))
+            .as(service)
+            .contains("io.pgsnow.converter.FastJsonConverter");
+      }
+    }
     try (JarFile jar = new JarFile(smtJar.toFile())) {
       String services =
           PluginArchives.read(

@@ -53,6 +53,9 @@ class PluginLoadingIT {
                 .getResource("io/pgsnow/source/PostgresCdcSourceConnector.class"))
         .isNull();
     assertThat(getClass().getClassLoader().getResource("io/pgsnow/smt/LookupJoin.class")).isNull();
+    assertThat(
+            getClass().getClassLoader().getResource("io/pgsnow/converter/FastJsonConverter.class"))
+        .isNull();
   }
 
   @Test
@@ -66,7 +69,8 @@ class PluginLoadingIT {
     plugins.forEach(p -> versions.put(p.get("class").asText(), p.path("version").asText("")));
     assertThat(versions)
         .containsEntry("io.pgsnow.source.PostgresCdcSourceConnector", PluginArchives.VERSION)
-        .containsEntry("io.pgsnow.sink.SnowflakeSinkConnector", PluginArchives.VERSION);
+        .containsEntry("io.pgsnow.sink.SnowflakeSinkConnector", PluginArchives.VERSION)
+        .containsEntry("io.pgsnow.converter.FastJsonConverter", PluginArchives.VERSION);
     for (String transform :
         new String[] {"UnwrapChangeEvent", "Flatten", "LookupJoin", "ConcatFields"}) {
       assertThat(versions)
@@ -83,6 +87,8 @@ class PluginLoadingIT {
     Map<String, String> config = PluginArchives.sourceConfig(pg, db, "loaded");
     config.put("transforms", "unwrap,flatten");
     config.put("transforms.flatten.type", "io.pgsnow.smt.Flatten$Value");
+    // The converter from the archives too, as a worker that names it would load it.
+    config.put("value.converter", "io.pgsnow.converter.FastJsonConverter");
     connect.createConnector("loaded", config);
     connect.awaitRunning("loaded", 1, Duration.ofSeconds(60));
     pg.awaitSlotActive(db, "loaded_slot");
