@@ -136,7 +136,13 @@ public class ConverterBenchmark {
     }
     return switch (c % 6) {
       case 0 -> (long) i * 50 + c;
-      case 1 -> "text value " + c + " of row " + i + " with some words";
+      case 1 ->
+          "text value "
+              + c
+              + " of row "
+              + i
+              + " with some words, and a few more to make it"
+              + " as long as an address line";
       case 2 -> BigDecimal.valueOf(i * 1_000L + c, 2);
       case 3 -> new java.util.Date(1_700_000_000_000L + i * 1000L + c);
       case 4 -> (i + c) % 2 == 0;
