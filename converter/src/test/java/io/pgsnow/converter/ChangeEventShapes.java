@@ -1,5 +1,7 @@
 package io.pgsnow.converter;
 
+import io.pgsnow.source.events.SourceInfo;
+import io.pgsnow.source.events.TableSchema;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,46 +18,10 @@ import org.apache.kafka.connect.data.Timestamp;
  * transaction block, op and timestamps), for inserts, updates, deletes and snapshot reads.
  */
 final class ChangeEventShapes {
-  static final Schema SNAPSHOT =
-      SchemaBuilder.string()
-          .name("io.debezium.data.Enum")
-          .version(1)
-          .parameter(
-              "allowed",
-              "true,first,first_in_data_collection,last_in_data_collection,last,false,incremental")
-          .defaultValue("false")
-          .optional()
-          .build();
+  /** The source connector's own blocks, so that these events change when its schemas do. */
+  static final Schema SOURCE = SourceInfo.SCHEMA;
 
-  static final Schema SOURCE =
-      SchemaBuilder.struct()
-          .name("io.debezium.connector.postgresql.Source")
-          .version(1)
-          .field("version", Schema.STRING_SCHEMA)
-          .field("connector", Schema.STRING_SCHEMA)
-          .field("name", Schema.STRING_SCHEMA)
-          .field("ts_ms", Schema.INT64_SCHEMA)
-          .field("snapshot", SNAPSHOT)
-          .field("db", Schema.STRING_SCHEMA)
-          .field("sequence", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
-          .field("ts_ns", Schema.OPTIONAL_INT64_SCHEMA)
-          .field("schema", Schema.STRING_SCHEMA)
-          .field("table", Schema.STRING_SCHEMA)
-          .field("txId", Schema.OPTIONAL_INT64_SCHEMA)
-          .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
-          .field("xmin", Schema.OPTIONAL_INT64_SCHEMA)
-          .build();
-
-  static final Schema TRANSACTION =
-      SchemaBuilder.struct()
-          .name("event.block")
-          .version(1)
-          .field("id", Schema.STRING_SCHEMA)
-          .field("total_order", Schema.INT64_SCHEMA)
-          .field("data_collection_order", Schema.INT64_SCHEMA)
-          .optional()
-          .build();
+  static final Schema TRANSACTION = TableSchema.TRANSACTION_BLOCK;
 
   static final Schema PAYROLL_KEY =
       SchemaBuilder.struct()
@@ -93,7 +59,7 @@ final class ChangeEventShapes {
   static Schema envelope(String name, Schema row) {
     return SchemaBuilder.struct()
         .name(name)
-        .version(2)
+        .version(TableSchema.ENVELOPE_VERSION)
         .field("before", row)
         .field("after", row)
         .field("source", SOURCE)
@@ -136,7 +102,9 @@ final class ChangeEventShapes {
             .put("schema", "public")
             .put("table", "payroll")
             .put("txId", 700L + i)
-            .put("lsn", 22_000_000L + i);
+            .put("lsn", 22_000_000L + i)
+            .put("commit_lsn", 22_000_000L + i)
+            .put("event_index", (long) i);
     if (snapshot != null) {
       source.put("snapshot", snapshot);
     }
