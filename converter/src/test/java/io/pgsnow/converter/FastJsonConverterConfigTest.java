@@ -65,6 +65,18 @@ class FastJsonConverterConfigTest {
   }
 
   @Test
+  void withoutASchemaCacheTheBytesAreTheSame() {
+    Converters converters = new Converters(Map.of("schemas.cache.size", "0"), false);
+    for (int i = 0; i < 3; i++) {
+      Struct event = ChangeEventShapes.payrollEvent(i, "u");
+      assertThat(converters.fastOutcome(ChangeEventShapes.PAYROLL_ENVELOPE, event))
+          .startsWith("bytes {\"schema\":")
+          .isEqualTo(converters.referenceOutcome(ChangeEventShapes.PAYROLL_ENVELOPE, event));
+    }
+    assertThat(converters.fast.slowPathRecords()).isZero();
+  }
+
+  @Test
   void aTombstoneHasNoBytes() {
     FastJsonConverter fast = new FastJsonConverter();
     fast.configure(Map.of(), false);

@@ -210,6 +210,8 @@ final class TypeTable {
             .field("label", Schema.OPTIONAL_STRING_SCHEMA)
             .build();
     add(cases, "struct of an equal schema instance", equalInner, one);
+    SchemaBuilder unbuilt = SchemaBuilder.struct().field("a", Schema.OPTIONAL_STRING_SCHEMA);
+    add(cases, "a SchemaBuilder as the schema", unbuilt, new Struct(unbuilt).put("a", "b"));
   }
 
   private static void maps(List<Case> cases) {
