@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /** SHOW DATABASES / SCHEMAS / TABLES / VIEWS / STAGES / PIPES / DYNAMIC TABLES. */
 final class ShowCommands {
@@ -200,28 +201,27 @@ final class ShowCommands {
   }
 
   private QueryResult stages(SessionState s, Show show) {
-    String[] scope = scope(s, show);
-    List<List<String>> rows = new ArrayList<>();
-    for (var stage : warehouse.metadata().objects("STAGE", scope[0], scope[1])) {
-      if (matches(show, stage.name().name())) {
-        rows.add(
-            Arrays.asList(
-                ResultEncoder.timestamp(stage.createdOn()),
-                stage.name().name(),
-                stage.name().database(),
-                stage.name().schema(),
-                "",
-                "N",
-                "N",
-                "SYSADMIN",
-                "",
-                null,
-                "INTERNAL",
-                null,
-                null,
-                "ROLE"));
-      }
-    }
+    List<List<String>> rows =
+        objectRows(
+            "STAGE",
+            s,
+            show,
+            stage ->
+                Arrays.asList(
+                    ResultEncoder.timestamp(stage.createdOn()),
+                    stage.name().name(),
+                    stage.name().database(),
+                    stage.name().schema(),
+                    "",
+                    "N",
+                    "N",
+                    "SYSADMIN",
+                    "",
+                    null,
+                    "INTERNAL",
+                    null,
+                    null,
+                    "ROLE"));
     return new QueryResult(
         columns(
             "created_on",
@@ -243,14 +243,8 @@ final class ShowCommands {
   }
 
   private QueryResult pipes(SessionState s, Show show) {
-    String[] scope = scope(s, show);
-    List<List<String>> rows = new ArrayList<>();
-    for (var pipe : warehouse.metadata().objects("PIPE", scope[0], scope[1])) {
-      if (matches(show, pipe.name().name())) {
-        rows.add(pipeRow(pipe));
-      }
-    }
-    return new QueryResult(pipeColumns(), rows, QueryResult.SHOW);
+    return new QueryResult(
+        pipeColumns(), objectRows("PIPE", s, show, ShowCommands::pipeRow), QueryResult.SHOW);
   }
 
   static List<String> pipeRow(MetadataStore.CatalogObject pipe) {
@@ -288,21 +282,20 @@ final class ShowCommands {
   }
 
   private QueryResult dynamicTables(SessionState s, Show show) {
-    String[] scope = scope(s, show);
-    List<List<String>> rows = new ArrayList<>();
-    for (var table : warehouse.metadata().objects("DYNAMIC TABLE", scope[0], scope[1])) {
-      if (matches(show, table.name().name())) {
-        rows.add(
-            Arrays.asList(
-                ResultEncoder.timestamp(table.createdOn()),
-                table.name().name(),
-                table.name().database(),
-                table.name().schema(),
-                table.extra(),
-                table.definition(),
-                "ACTIVE"));
-      }
-    }
+    List<List<String>> rows =
+        objectRows(
+            "DYNAMIC TABLE",
+            s,
+            show,
+            table ->
+                Arrays.asList(
+                    ResultEncoder.timestamp(table.createdOn()),
+                    table.name().name(),
+                    table.name().database(),
+                    table.name().schema(),
+                    table.extra(),
+                    table.definition(),
+                    "ACTIVE"));
     return new QueryResult(
         columns(
             "created_on",
@@ -314,5 +307,21 @@ final class ShowCommands {
             "scheduling_state"),
         rows,
         QueryResult.SHOW);
+  }
+
+  /** A row for each object of {@code kind} in the command's scope whose name it matches. */
+  private List<List<String>> objectRows(
+      String kind,
+      SessionState s,
+      Show show,
+      Function<MetadataStore.CatalogObject, List<String>> row) {
+    String[] scope = scope(s, show);
+    List<List<String>> rows = new ArrayList<>();
+    for (var object : warehouse.metadata().objects(kind, scope[0], scope[1])) {
+      if (matches(show, object.name().name())) {
+        rows.add(row.apply(object));
+      }
+    }
+    return rows;
   }
 }
