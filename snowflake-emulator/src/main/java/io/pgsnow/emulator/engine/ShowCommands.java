@@ -207,27 +207,10 @@ final class ShowCommands {
             s,
             show,
             stage ->
-                Arrays.asList(
-                    ResultEncoder.timestamp(stage.createdOn()),
-                    stage.name().name(),
-                    stage.name().database(),
-                    stage.name().schema(),
-                    "",
-                    "N",
-                    "N",
-                    "SYSADMIN",
-                    "",
-                    null,
-                    "INTERNAL",
-                    null,
-                    null,
-                    "ROLE"));
+                objectRow(
+                    stage, "", "N", "N", "SYSADMIN", "", null, "INTERNAL", null, null, "ROLE"));
     return new QueryResult(
-        columns(
-            "created_on",
-            "name",
-            "database_name",
-            "schema_name",
+        objectColumns(
             "url",
             "has_credentials",
             "has_encryption_key",
@@ -248,28 +231,12 @@ final class ShowCommands {
   }
 
   static List<String> pipeRow(MetadataStore.CatalogObject pipe) {
-    return Arrays.asList(
-        ResultEncoder.timestamp(pipe.createdOn()),
-        pipe.name().name(),
-        pipe.name().database(),
-        pipe.name().schema(),
-        pipe.definition(),
-        "SYSADMIN",
-        null,
-        "",
-        null,
-        null,
-        null,
-        "ROLE",
-        "false");
+    return objectRow(
+        pipe, pipe.definition(), "SYSADMIN", null, "", null, null, null, "ROLE", "false");
   }
 
   static List<Column> pipeColumns() {
-    return columns(
-        "created_on",
-        "name",
-        "database_name",
-        "schema_name",
+    return objectColumns(
         "definition",
         "owner",
         "notification_channel",
@@ -287,26 +254,9 @@ final class ShowCommands {
             "DYNAMIC TABLE",
             s,
             show,
-            table ->
-                Arrays.asList(
-                    ResultEncoder.timestamp(table.createdOn()),
-                    table.name().name(),
-                    table.name().database(),
-                    table.name().schema(),
-                    table.extra(),
-                    table.definition(),
-                    "ACTIVE"));
+            table -> objectRow(table, table.extra(), table.definition(), "ACTIVE"));
     return new QueryResult(
-        columns(
-            "created_on",
-            "name",
-            "database_name",
-            "schema_name",
-            "target_lag",
-            "text",
-            "scheduling_state"),
-        rows,
-        QueryResult.SHOW);
+        objectColumns("target_lag", "text", "scheduling_state"), rows, QueryResult.SHOW);
   }
 
   /** A row for each object of {@code kind} in the command's scope whose name it matches. */
@@ -323,5 +273,24 @@ final class ShowCommands {
       }
     }
     return rows;
+  }
+
+  /** A catalog object's created_on, name, database_name and schema_name, then {@code rest}. */
+  private static List<String> objectRow(MetadataStore.CatalogObject object, String... rest) {
+    List<String> row = new ArrayList<>(4 + rest.length);
+    row.add(ResultEncoder.timestamp(object.createdOn()));
+    row.add(object.name().name());
+    row.add(object.name().database());
+    row.add(object.name().schema());
+    row.addAll(Arrays.asList(rest));
+    return row;
+  }
+
+  /** The columns {@link #objectRow} starts with, then {@code rest}. */
+  private static List<Column> objectColumns(String... rest) {
+    List<String> names =
+        new ArrayList<>(List.of("created_on", "name", "database_name", "schema_name"));
+    names.addAll(Arrays.asList(rest));
+    return columns(names.toArray(String[]::new));
   }
 }
