@@ -167,6 +167,29 @@ public final class MetadataStore implements UserDirectory.Store, AutoCloseable {
     return max[0] + 1;
   }
 
+  /**
+   * Appends a file's outcome, received at {@code received} and done now, to the history kept under
+   * {@code key} (a pipe's name or a table's COPY key).
+   */
+  public synchronized void recordLoad(
+      String key,
+      String path,
+      String stageLocation,
+      long fileSize,
+      Instant received,
+      FileLoadResult result) {
+    addLoad(
+        new LoadRecord(
+            nextLoadSequence(),
+            key,
+            path,
+            stageLocation,
+            fileSize,
+            received,
+            Instant.now(),
+            result));
+  }
+
   public synchronized void addLoad(LoadRecord r) {
     FileLoadResult res = r.result();
     List<Object> args =

@@ -1,6 +1,5 @@
 package io.pgsnow.emulator.sql;
 
-import io.pgsnow.emulator.sql.Token.Kind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -74,7 +73,7 @@ public final class ExpressionTranslator {
 
   private void word(Token token) {
     String upper = token.upper();
-    String sessionValue = sessionFunction(upper);
+    String sessionValue = session.valueOf(upper);
     if (sessionValue != null) {
       i++;
       skipEmptyCallParens();
@@ -91,10 +90,10 @@ public final class ExpressionTranslator {
     if (functionCall(upper)) {
       return;
     }
-    if (LOAD_VIEWS.contains(upper) && previousOutIs(".", "INFORMATION_SCHEMA")) {
+    if (LOAD_VIEWS.contains(upper) && OutputTokens.endsWithWords(out, ".", "INFORMATION_SCHEMA")) {
       throw Unsupported.feature("INFORMATION_SCHEMA." + upper);
     }
-    if (upper.equals("VALUES") && lastSignificantOut().equals("FROM")) {
+    if (upper.equals("VALUES") && OutputTokens.lastSignificant(out).equals("FROM")) {
       valuesTable();
       return;
     }
@@ -111,21 +110,6 @@ public final class ExpressionTranslator {
    */
   private static final java.util.Set<String> LOAD_VIEWS =
       java.util.Set.of("LOAD_HISTORY", "COPY_HISTORY");
-
-  /** Whether the last significant output tokens are {@code words}, last first. */
-  private boolean previousOutIs(String... words) {
-    int j = out.size() - 1;
-    for (String word : words) {
-      while (j >= 0 && out.get(j).equals(" ")) {
-        j--;
-      }
-      if (j < 0 || !out.get(j).equalsIgnoreCase(word)) {
-        return false;
-      }
-      j--;
-    }
-    return true;
-  }
 
   /**
    * Variadic Snowflake functions with a DuckDB twin under another name (macros cannot be variadic).
@@ -215,7 +199,7 @@ public final class ExpressionTranslator {
   private void flatten() {
     int open = nextSignificant(i + 1);
     int close = matchingClose(open);
-    String last = lastSignificantOut();
+    String last = OutputTokens.lastSignificant(out);
     if (!last.equals("LATERAL") && !last.equals("FROM")) {
       out.add("LATERAL ");
     }
@@ -240,104 +224,19 @@ public final class ExpressionTranslator {
     return j < tokens.size() && tokens.get(j).isSymbol("(");
   }
 
-  private static final java.util.Set<String> CLAUSE_WORDS =
-      java.util.Set.of(
-          "WHERE",
-          "GROUP",
-          "ORDER",
-          "LIMIT",
-          "UNION",
-          "JOIN",
-          "LEFT",
-          "RIGHT",
-          "INNER",
-          "FULL",
-          "CROSS",
-          "QUALIFY",
-          "HAVING",
-          "WINDOW",
-          "EXCEPT",
-          "INTERSECT",
-          "ON",
-          "NATURAL");
-
-  /**
-   * {@code FROM VALUES (..), (..)}: Snowflake names the columns COLUMN1..n, DuckDB col0..; the list
-   * becomes a derived table with Snowflake's names (or the alias's own column list).
-   */
+  /** {@code FROM VALUES ...} as a derived table with Snowflake's column names. */
   private void valuesTable() {
-    int start = i + 1;
-    int j = nextSignificant(start);
-    int columns = 1;
-    int depth = 0;
-    boolean firstRow = true;
-    while (j < tokens.size()) {
-      Token t = tokens.get(j);
-      if (t.isSymbol("(")) {
-        depth++;
-      } else if (t.isSymbol(")")) {
-        depth--;
-        if (depth == 0) {
-          firstRow = false;
-          int k = nextSignificant(j + 1);
-          if (k >= tokens.size() || !tokens.get(k).isSymbol(",")) {
-            j++;
-            break;
-          }
-        }
-      } else if (t.isSymbol(",") && depth == 1 && firstRow) {
-        columns++;
-      }
-      j++;
+    ValuesTable.Rewritten values = ValuesTable.rewrite(tokens, i, session);
+    out.add(values.table());
+    if (values.alias() != null) {
+      out.add(values.alias());
     }
-    String rows = translate(tokens.subList(start, j), session);
-    i = j;
-    out.add("(VALUES " + rows + ")");
-    aliasValues(columns);
-  }
-
-  private void aliasValues(int columns) {
-    int k = nextSignificant(i);
-    boolean explicitAs = k < tokens.size() && tokens.get(k).isWord("AS");
-    int aliasAt = explicitAs ? nextSignificant(k + 1) : k;
-    boolean hasAlias =
-        aliasAt < tokens.size()
-            && (tokens.get(aliasAt).kind() == Kind.QUOTED_IDENT
-                || (tokens.get(aliasAt).kind() == Kind.WORD
-                    && !CLAUSE_WORDS.contains(tokens.get(aliasAt).upper())));
-    String alias = "\"_VALUES\"";
-    if (hasAlias) {
-      int afterAlias = nextSignificant(aliasAt + 1);
-      if (afterAlias < tokens.size() && tokens.get(afterAlias).isSymbol("(")) {
-        return;
-      }
-      Token a = tokens.get(aliasAt);
-      alias = a.kind() == Kind.QUOTED_IDENT ? a.text() : a.upper();
-      i = aliasAt + 1;
-    }
-    StringBuilder names = new StringBuilder(" AS ").append(alias).append('(');
-    for (int c = 1; c <= columns; c++) {
-      names.append(c == 1 ? "" : ", ").append("COLUMN").append(c);
-    }
-    out.add(names.append(')').toString());
+    i = values.next();
   }
 
   private static final java.util.Set<String> CLOCK_FUNCTIONS =
       java.util.Set.of(
           "CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIMESTAMP", "SYSDATE");
-
-  private String sessionFunction(String upper) {
-    return switch (upper) {
-      case "CURRENT_USER" -> session.user();
-      case "CURRENT_ROLE" -> session.role();
-      case "CURRENT_WAREHOUSE" -> session.warehouse();
-      case "CURRENT_ACCOUNT", "CURRENT_ACCOUNT_NAME" -> session.account();
-      case "CURRENT_REGION" -> "LOCAL";
-      case "CURRENT_VERSION" -> "9.0.0";
-      case "CURRENT_CLIENT" -> "JDBC";
-      default -> null;
-    };
-  }
 
   private void skipEmptyCallParens() {
     int j = nextSignificant(i);
@@ -350,11 +249,7 @@ public final class ExpressionTranslator {
   }
 
   private int nextSignificant(int from) {
-    int j = from;
-    while (j < tokens.size() && tokens.get(j).isTrivia()) {
-      j++;
-    }
-    return j;
+    return TokenLists.nextSignificant(tokens, from);
   }
 
   private void skipTriviaInto() {
@@ -397,7 +292,7 @@ public final class ExpressionTranslator {
       case ")" -> closeParen();
       case "::" -> cast();
       case ":" -> {
-        if (endsWithPrimary()) {
+        if (OutputTokens.endsWithPrimary(out)) {
           variantPath();
         } else {
           emit(":");
@@ -422,7 +317,9 @@ public final class ExpressionTranslator {
       out.add(type.convert(takeBase()));
     } else if (type.isText() && !out.isEmpty()) {
       out.add(SnowflakeType.CAST_TO_TEXT + "(" + takeBase() + ")");
-    } else if (!type.isSemiStructured() && !out.isEmpty() && !lastSignificantOut().equals("?")) {
+    } else if (!type.isSemiStructured()
+        && !out.isEmpty()
+        && !OutputTokens.lastSignificant(out).equals("?")) {
       // A VARIANT holding a string ("12") casts as its text, as Snowflake does; others unchanged.
       out.add(SnowflakeType.scalarCast(takeBase(), type.duckType(), false));
     } else {
@@ -461,7 +358,7 @@ public final class ExpressionTranslator {
   }
 
   private void openParen() {
-    String previous = lastSignificantOut();
+    String previous = OutputTokens.lastSignificant(out);
     castParens.push(previous.equals("CAST") || previous.equals("TRY_CAST"));
     openParens.push(out.size());
     emit("(");
@@ -473,27 +370,6 @@ public final class ExpressionTranslator {
       castParens.pop();
     }
     emit(")");
-  }
-
-  private String lastSignificantOut() {
-    for (int j = out.size() - 1; j >= 0; j--) {
-      if (!out.get(j).equals(" ")) {
-        return out.get(j);
-      }
-    }
-    return "";
-  }
-
-  private boolean endsWithPrimary() {
-    if (out.isEmpty()) {
-      return false;
-    }
-    String last = out.get(out.size() - 1);
-    if (last.equals(")") || last.equals("]")) {
-      return true;
-    }
-    char c = last.charAt(last.length() - 1);
-    return Character.isLetterOrDigit(c) || c == '_' || c == '"' || c == '$';
   }
 
   /** Removes the expression the path applies to from the output and returns its text. */
@@ -543,55 +419,15 @@ public final class ExpressionTranslator {
 
   private void variantPath() {
     String base = takeBase();
-    i++;
-    StringBuilder path = new StringBuilder("$");
-    appendKey(path, tokens.get(i++));
-    while (i < tokens.size()) {
-      Token t = tokens.get(i);
-      if (t.isSymbol(".") && i + 1 < tokens.size()) {
-        i++;
-        appendKey(path, tokens.get(i++));
-      } else if (t.isSymbol("[") && i + 2 < tokens.size() && tokens.get(i + 2).isSymbol("]")) {
-        appendIndex(path, tokens.get(i + 1));
-        i += 3;
-      } else {
-        break;
-      }
-    }
-    String pathLiteral = Token.duckLiteral(path.toString());
+    VariantPath.Parsed path = VariantPath.parse(tokens, i);
+    i = path.next();
     int j = nextSignificant(i);
     if (j < tokens.size() && tokens.get(j).isSymbol("::")) {
       i = nextSignificant(j + 1);
       SnowflakeType type = readType();
-      out.add(castPath(base, pathLiteral, type));
+      out.add(VariantPath.cast(base, path.literal(), type));
     } else {
-      out.add("json_extract(" + base + ", " + pathLiteral + ")");
-    }
-  }
-
-  private static String castPath(String base, String pathLiteral, SnowflakeType type) {
-    if (type.isSemiStructured()) {
-      return "json_extract(" + base + ", " + pathLiteral + ")";
-    }
-    String text = "json_extract_string(" + base + ", " + pathLiteral + ")";
-    return type.isText() ? text : type.convert(text);
-  }
-
-  private static void appendKey(StringBuilder path, Token key) {
-    String name =
-        switch (key.kind()) {
-          case QUOTED_IDENT -> ObjectName.normalizePart(key.text());
-          case STRING -> key.stringValue();
-          default -> key.text();
-        };
-    path.append(".\"").append(name.replace("\"", "\\\"")).append('"');
-  }
-
-  private static void appendIndex(StringBuilder path, Token index) {
-    if (index.kind() == Kind.NUMBER) {
-      path.append('[').append(index.text()).append(']');
-    } else {
-      path.append(".\"").append(index.stringValue().replace("\"", "\\\"")).append('"');
+      out.add(VariantPath.extract(base, path.literal()));
     }
   }
 }
