@@ -249,7 +249,7 @@ class PayrollPipelineFaultsIT {
     Map<Long, Map<String, Object>> expected = workload.expectedJoinedRows();
     // Kafka first: the committed joined records are the oracle's, each once.
     List<Map<String, Object>> inKafka = committedRecords("payroll_complete");
-    assertThat(byBonusId(inKafka, "payroll_complete")).isEqualTo(expected);
+    assertSameRows("Kafka's payroll_complete", byBonusId(inKafka, "payroll_complete"), expected);
     // Then the warehouse, once the sink loaded as many rows as Kafka holds.
     Awaitility.await("the sink loaded every committed record")
         .atMost(Duration.ofMinutes(5))
@@ -258,7 +258,8 @@ class PayrollPipelineFaultsIT {
         .until(() -> warehouseCount("PAYROLL_COMPLETE") >= inKafka.size());
     List<Map<String, Object>> landed = warehouseRows("PAYROLL_COMPLETE");
     LOG.info("Workload: {}; warehouse: {} joined rows", workload.summary(), landed.size());
-    assertThat(byBonusId(landed, "PAYROLL_COMPLETE")).isEqualTo(expected);
+    assertSameRows(
+        "the warehouse's PAYROLL_COMPLETE", byBonusId(landed, "PAYROLL_COMPLETE"), expected);
     int payrollRecords = committedRecords("postgres_cdc.public.payroll").size();
     assertThat(payrollRecords)
         .as("employee inserts, updates and deletes in the payroll topic, each once")
@@ -269,6 +270,33 @@ class PayrollPipelineFaultsIT {
         .ignoreExceptions()
         .until(() -> warehouseCount("TOPIC_PAYROLL") >= payrollRecords);
     assertThat(warehouseCount("TOPIC_PAYROLL")).isEqualTo(payrollRecords);
+  }
+
+  /**
+   * Fails with the bonus ids that are missing, extra or different, not with the two whole maps
+   * (which the assertion library cuts after 1,000 entries, hiding the difference).
+   */
+  private static void assertSameRows(
+      String where,
+      Map<Long, Map<String, Object>> actual,
+      Map<Long, Map<String, Object>> expected) {
+    List<Long> missing = new ArrayList<>();
+    List<String> different = new ArrayList<>();
+    expected.forEach(
+        (id, row) -> {
+          if (!actual.containsKey(id)) {
+            missing.add(id);
+          } else if (!row.equals(actual.get(id))) {
+            different.add(id + ": expected " + row + " but was " + actual.get(id));
+          }
+        });
+    List<Long> extra = new ArrayList<>(actual.keySet());
+    extra.removeAll(expected.keySet());
+    assertThat(missing.isEmpty() && extra.isEmpty() && different.isEmpty())
+        .as(
+            "%s holds %d rows, the oracle %d; missing bonus ids %s; extra %s; different %s",
+            where, actual.size(), expected.size(), missing, extra, different)
+        .isTrue();
   }
 
   /** Rows by bonus id; fails naming any bonus found twice. */
