@@ -62,7 +62,8 @@ final class SourcePipeline implements AutoCloseable {
       StreamReader reader,
       StatusUpdater status,
       SourceTaskMetrics metrics,
-      Heartbeat heartbeat) {
+      Heartbeat heartbeat,
+      RecordSizeLimit sizeLimit) {
     this.config = config;
     this.heartbeat = heartbeat;
     this.metrics = metrics;
@@ -70,8 +71,7 @@ final class SourcePipeline implements AutoCloseable {
     this.queue = queue;
     this.reader = reader;
     this.status = status;
-    PostgresCdcSourceConfig.RecordSizeLimitSetting limit = config.recordSizeLimit();
-    this.sizeLimit = new RecordSizeLimit(limit.bytes(), limit.source());
+    this.sizeLimit = sizeLimit;
     this.readerThread = new Thread(reader, "pgsnow-source-reader-" + config.slotName());
     this.statusThread = new Thread(status, "pgsnow-source-status-" + config.slotName());
   }
@@ -139,8 +139,11 @@ final class SourcePipeline implements AutoCloseable {
     BlockingQueue<SourceRecord> queue = new ArrayBlockingQueue<>(config.maxQueueSize());
     SourceTaskMetrics.Counters counters = new SourceTaskMetrics.Counters();
     counters.countSpecialValues(columnTypes.specialValues()::count);
+    PostgresCdcSourceConfig.RecordSizeLimitSetting limit = config.recordSizeLimit();
+    RecordSizeLimit sizeLimit = new RecordSizeLimit(limit.bytes(), limit.source());
     StreamReader reader =
-        streamReader(config, connections, serverVersion, resume, settings, queue, counters);
+        streamReader(
+            config, connections, serverVersion, resume, settings, queue, sizeLimit, counters);
     Heartbeat heartbeat = Heartbeats.create(config, connections);
     reader.heartbeat(heartbeat);
     SlotConfirmation policy = new SlotConfirmation(slotConfirmed);
@@ -155,12 +158,14 @@ final class SourcePipeline implements AutoCloseable {
             policy,
             config.statusUpdateInterval());
     SourcePipeline pipeline =
-        new SourcePipeline(config, connections, queue, reader, status, metrics, heartbeat);
+        new SourcePipeline(
+            config, connections, queue, reader, status, metrics, heartbeat, sizeLimit);
     pipeline.snapshot = snapshot;
     pipeline.reselect = reselect;
     snapshot.start(
         settings,
         queue,
+        sizeLimit,
         reader,
         serverVersion,
         () -> {
@@ -275,6 +280,7 @@ final class SourcePipeline implements AutoCloseable {
       SourcePosition resume,
       TransactionAssembler.Settings settings,
       BlockingQueue<SourceRecord> queue,
+      RecordSizeLimit sizeLimit,
       SourceTaskMetrics.Counters counters) {
     return new StreamReader(
         (startLsn, streaming) ->
@@ -291,6 +297,7 @@ final class SourcePipeline implements AutoCloseable {
         (resumeAfter, sink) ->
             new TransactionAssembler(settings, resumeAfter, sink, System::currentTimeMillis),
         queue,
+        sizeLimit,
         counters,
         config.replicationRetry());
   }

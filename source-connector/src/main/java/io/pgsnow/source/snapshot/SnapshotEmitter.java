@@ -1,5 +1,6 @@
 package io.pgsnow.source.snapshot;
 
+import io.pgsnow.source.events.RecordSizeLimit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -18,6 +19,7 @@ final class SnapshotEmitter {
   static final String MODE_KEY = "snapshot";
 
   private final BlockingQueue<SourceRecord> queue;
+  private final RecordSizeLimit sizeLimit;
   private final SnapshotRecords records;
   private final SnapshotProgress progress;
   private final BooleanSupplier running;
@@ -27,11 +29,13 @@ final class SnapshotEmitter {
 
   SnapshotEmitter(
       BlockingQueue<SourceRecord> queue,
+      RecordSizeLimit sizeLimit,
       SnapshotRecords records,
       SnapshotProgress progress,
       BooleanSupplier running,
       Map<String, ?> extraOffset) {
     this.queue = queue;
+    this.sizeLimit = sizeLimit;
     this.extraOffset = extraOffset;
     this.records = records;
     this.progress = progress;
@@ -62,6 +66,7 @@ final class SnapshotEmitter {
 
   private void flush(SnapshotRecords.Row row) throws InterruptedException {
     SourceRecord record = row.toRecord(records.partition(), offset());
+    sizeLimit.measure(record);
     while (!queue.offer(record, 100, TimeUnit.MILLISECONDS)) {
       if (!running.getAsBoolean()) {
         throw new InterruptedException("Stopping");

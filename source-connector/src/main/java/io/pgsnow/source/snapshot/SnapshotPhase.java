@@ -2,6 +2,7 @@ package io.pgsnow.source.snapshot;
 
 import io.pgsnow.source.PostgresCdcSourceConfig;
 import io.pgsnow.source.config.PublicationAutocreate;
+import io.pgsnow.source.events.RecordSizeLimit;
 import io.pgsnow.source.events.TransactionAssembler;
 import io.pgsnow.source.replication.PgConnections;
 import io.pgsnow.source.replication.ReplicationSetup.TableName;
@@ -295,6 +296,7 @@ public final class SnapshotPhase implements AutoCloseable {
   public void start(
       TransactionAssembler.Settings settings,
       BlockingQueue<SourceRecord> queue,
+      RecordSizeLimit sizeLimit,
       StreamReader reader,
       int serverVersionNum,
       Runnable startStreaming) {
@@ -326,17 +328,23 @@ public final class SnapshotPhase implements AutoCloseable {
               + " logical messages through pgoutput, so set signal.data.collection to a signal"
               + " table the connector can insert into");
     }
-    thread = new Thread(() -> run(records, queue, startStreaming), "pgsnow-snapshot-" + slotName);
+    thread =
+        new Thread(
+            () -> run(records, queue, sizeLimit, startStreaming), "pgsnow-snapshot-" + slotName);
     thread.start();
   }
 
   private void run(
-      SnapshotRecords records, BlockingQueue<SourceRecord> queue, Runnable startStreaming) {
+      SnapshotRecords records,
+      BlockingQueue<SourceRecord> queue,
+      RecordSizeLimit sizeLimit,
+      Runnable startStreaming) {
     try {
       if (kind == Kind.EXPORTED || kind == Kind.PLAIN) {
         SnapshotEmitter emitter =
             new SnapshotEmitter(
                 queue,
+                sizeLimit,
                 records,
                 progress,
                 () -> running,
