@@ -32,8 +32,8 @@ import org.postgresql.PGConnection;
  * {@code COPY … TO STDOUT} of the whole table on one connection, and of 4 block ranges ({@code
  * ctid}) or 4 primary-key ranges on 4 connections, the two ways to split a table.
  *
- * <p>Usage: {@code SnapshotThroughput [rows] [pgsnow|dbz]}; run through {@code benchmarks/run
- * snapshot}.
+ * <p>Usage: {@code SnapshotThroughput [rows] [pgsnow|pgsnow2|dbz]} ({@code pgsnow2}: {@code
+ * tasks.max=2}); run through {@code benchmarks/run snapshot}.
  */
 public final class SnapshotThroughput {
   private static final String TABLE =
@@ -78,7 +78,7 @@ public final class SnapshotThroughput {
               + ") g",
           "VACUUM ANALYZE payroll");
       bench.copyLimits(db, rows);
-      for (String peer : List.of("dbz", "pgsnow")) {
+      for (String peer : List.of("dbz", "pgsnow", "pgsnow2")) {
         if (peer.startsWith(only)) {
           bench.snapshot(db, peer, rows);
         }
@@ -91,7 +91,9 @@ public final class SnapshotThroughput {
 
   private void snapshot(String db, String peer, int rows) throws Exception {
     Map<String, String> config = new HashMap<>();
-    config.put("tasks.max", "1");
+    // pgsnow2: pgsnow with the snapshot spread over two tasks.
+    String tasks = "pgsnow2".equals(peer) ? "2" : "1";
+    config.put("tasks.max", tasks);
     config.put("database.hostname", pg.host());
     config.put("database.port", Integer.toString(pg.port()));
     config.put("database.user", LocalPostgres.SUPERUSER);
@@ -132,7 +134,7 @@ public final class SnapshotThroughput {
               Locale.ROOT,
               "%-10s %-34s %10d %12.0f %10.2f %14.1f",
               peer,
-              "initial snapshot, JSON converter",
+              "initial snapshot, JSON converter, " + tasks + " task(s)",
               rows,
               rows / seconds,
               seconds,

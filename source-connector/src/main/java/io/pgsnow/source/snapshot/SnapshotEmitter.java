@@ -21,6 +21,7 @@ final class SnapshotEmitter {
   private final BlockingQueue<SourceRecord> queue;
   private final RecordSizeLimit sizeLimit;
   private final SnapshotRecords records;
+  private final Map<String, ?> partition;
   private final SnapshotProgress progress;
   private final BooleanSupplier running;
   private final Map<String, ?> extraOffset;
@@ -31,6 +32,7 @@ final class SnapshotEmitter {
       BlockingQueue<SourceRecord> queue,
       RecordSizeLimit sizeLimit,
       SnapshotRecords records,
+      Map<String, ?> partition,
       SnapshotProgress progress,
       BooleanSupplier running,
       Map<String, ?> extraOffset) {
@@ -38,6 +40,7 @@ final class SnapshotEmitter {
     this.sizeLimit = sizeLimit;
     this.extraOffset = extraOffset;
     this.records = records;
+    this.partition = partition;
     this.progress = progress;
     this.running = running;
   }
@@ -65,7 +68,7 @@ final class SnapshotEmitter {
   }
 
   private void flush(SnapshotRecords.Row row) throws InterruptedException {
-    SourceRecord record = row.toRecord(records.partition(), offset());
+    SourceRecord record = row.toRecord(partition, offset());
     sizeLimit.measure(record);
     while (!queue.offer(record, 100, TimeUnit.MILLISECONDS)) {
       if (!running.getAsBoolean()) {
