@@ -13,7 +13,9 @@ import org.apache.kafka.connect.source.SourceRecord;
  * offset holds the snapshot's progress as of that record: a chunk counts as done only in the
  * offsets of records queued after all its rows, so a committed offset never claims a chunk whose
  * rows are not all in Kafka. The latest row is held back until the next one comes so that the very
- * last row of the snapshot can be marked {@code last}, the first one {@code first}.
+ * last row of the snapshot can be marked {@code last}, the first one {@code first}. Of a snapshot
+ * spread over tasks, only task 0's emitter marks them, on its own first and last rows: the rows of
+ * the tasks reach Kafka side by side, none of them first or last of the whole.
  */
 final class SnapshotEmitter {
   static final String MODE_KEY = "snapshot";
@@ -25,8 +27,9 @@ final class SnapshotEmitter {
   private final SnapshotProgress progress;
   private final BooleanSupplier running;
   private final Map<String, ?> extraOffset;
+  private final boolean marksEnds;
   private SnapshotRecords.Row pending;
-  private boolean first = true;
+  private boolean first;
 
   SnapshotEmitter(
       BlockingQueue<SourceRecord> queue,
@@ -35,7 +38,10 @@ final class SnapshotEmitter {
       Map<String, ?> partition,
       SnapshotProgress progress,
       BooleanSupplier running,
-      Map<String, ?> extraOffset) {
+      Map<String, ?> extraOffset,
+      boolean marksEnds) {
+    this.marksEnds = marksEnds;
+    this.first = marksEnds;
     this.queue = queue;
     this.sizeLimit = sizeLimit;
     this.extraOffset = extraOffset;
@@ -61,7 +67,7 @@ final class SnapshotEmitter {
   /** Queues the held-back row as the snapshot's last one. */
   synchronized void finish() throws InterruptedException {
     if (pending != null) {
-      pending.mark("last");
+      pending.mark(marksEnds ? "last" : "true");
       flush(pending);
       pending = null;
     }

@@ -525,7 +525,8 @@ public final class SnapshotPhase implements AutoCloseable {
             SharedSnapshot.partition(records.topicPrefix(), task),
             progress,
             () -> running,
-            offsetKeys);
+            offsetKeys,
+            task == 0);
     InitialSnapshot snapshot =
         new InitialSnapshot(connections, config, records, metrics, emitter, progress);
     if (kind == Kind.PLAIN) {
