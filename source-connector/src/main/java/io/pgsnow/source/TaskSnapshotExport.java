@@ -123,35 +123,41 @@ final class TaskSnapshotExport implements AutoCloseable {
   }
 
   private void watch(OffsetStorageReader offsets, ConnectorContext context) {
-    SharedSnapshot.Assignment first = assignment(0);
-    Map<String, Object> partition = SharedSnapshot.partition(topicPrefix, 0);
     try {
-      while (running) {
-        Map<String, Object> own = offsets.offset(partition);
-        SnapshotProgress whole =
-            SharedSnapshot.merged(first, first.progress(own), offsets, topicPrefix);
-        if (whole.complete() || streaming(own)) {
-          LOG.info("Every snapshot chunk is in Kafka: closing the exported snapshot");
-          exported.close();
-          return;
-        }
-        if (!exported.importable(connections)) {
-          LOG.warn(
-              "The session exporting the snapshot for the tasks was lost before every chunk was"
-                  + " in Kafka: the tasks restart and task 0 reads the chunks left between"
-                  + " watermarks while streaming");
-          lost = true;
-          context.requestTaskReconfiguration();
-          return;
-        }
+      while (running && !done(offsets, context)) {
         TimeUnit.MILLISECONDS.sleep(CHECK_EVERY_MILLIS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      // The offsets could not be read: keep the snapshot until the connector stops.
-      LOG.warn("Cannot follow the tasks' snapshot progress: {}", e.getMessage());
     }
+  }
+
+  /** Whether the exported snapshot is no longer needed (closed) or lost (tasks reconfigured). */
+  private boolean done(OffsetStorageReader offsets, ConnectorContext context) {
+    SharedSnapshot.Assignment first = assignment(0);
+    try {
+      Map<String, Object> own = offsets.offset(SharedSnapshot.partition(topicPrefix, 0));
+      SnapshotProgress whole =
+          SharedSnapshot.merged(first, first.progress(own), offsets, topicPrefix);
+      if (whole.complete() || streaming(own)) {
+        LOG.info("Every snapshot chunk is in Kafka: closing the exported snapshot");
+        exported.close();
+        return true;
+      }
+    } catch (RuntimeException e) {
+      // The offsets could not be read this time; the snapshot stays until they can.
+      LOG.debug("Cannot read the tasks' snapshot progress: {}", e.getMessage());
+    }
+    if (!exported.importable(connections)) {
+      LOG.warn(
+          "The session exporting the snapshot for the tasks was lost before every chunk was"
+              + " in Kafka: the tasks restart and task 0 reads the chunks left between"
+              + " watermarks while streaming");
+      lost = true;
+      context.requestTaskReconfiguration();
+      return true;
+    }
+    return false;
   }
 
   /**
