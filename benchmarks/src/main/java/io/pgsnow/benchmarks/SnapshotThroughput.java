@@ -32,8 +32,9 @@ import org.postgresql.PGConnection;
  * {@code COPY … TO STDOUT} of the whole table on one connection, and of 4 block ranges ({@code
  * ctid}) or 4 primary-key ranges on 4 connections, the two ways to split a table.
  *
- * <p>Usage: {@code SnapshotThroughput [rows] [pgsnow|pgsnowfast|dbz]} (pgsnowfast: pgsnow with
- * FastJsonConverter as key and value converter); run through {@code benchmarks/run snapshot}.
+ * <p>Usage: {@code SnapshotThroughput [rows] [pgsnow|pgsnow2|pgsnowfast|dbz]} ({@code pgsnow2}:
+ * {@code tasks.max=2}; {@code pgsnowfast}: FastJsonConverter as key and value converter, and {@code
+ * pgsnowfast2} both); run through {@code benchmarks/run snapshot}.
  */
 public final class SnapshotThroughput {
   private static final String TABLE =
@@ -78,7 +79,7 @@ public final class SnapshotThroughput {
               + ") g",
           "VACUUM ANALYZE payroll");
       bench.copyLimits(db, rows);
-      for (String peer : List.of("dbz", "pgsnow", "pgsnowfast")) {
+      for (String peer : List.of("dbz", "pgsnow", "pgsnow2", "pgsnowfast", "pgsnowfast2")) {
         if (peer.startsWith(only)) {
           bench.snapshot(db, peer, rows);
         }
@@ -91,7 +92,9 @@ public final class SnapshotThroughput {
 
   private void snapshot(String db, String peer, int rows) throws Exception {
     Map<String, String> config = new HashMap<>();
-    config.put("tasks.max", "1");
+    // pgsnow2 and pgsnowfast2: pgsnow with the snapshot spread over two tasks.
+    String tasks = peer.startsWith("pgsnow") && peer.endsWith("2") ? "2" : "1";
+    config.put("tasks.max", tasks);
     config.put("database.hostname", pg.host());
     config.put("database.port", Integer.toString(pg.port()));
     config.put("database.user", LocalPostgres.SUPERUSER);
@@ -108,7 +111,7 @@ public final class SnapshotThroughput {
     config.put("key.converter.schemas.enable", "true");
     config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
     config.put("value.converter.schemas.enable", "true");
-    if ("pgsnowfast".equals(peer)) {
+    if (peer.startsWith("pgsnowfast")) {
       // pgsnow again, with the same bytes written by FastJsonConverter.
       config.put("key.converter", "io.pgsnow.converter.FastJsonConverter");
       config.put("value.converter", "io.pgsnow.converter.FastJsonConverter");
@@ -137,9 +140,11 @@ public final class SnapshotThroughput {
               Locale.ROOT,
               "%-10s %-34s %10d %12.0f %10.2f %14.1f",
               peer,
-              "pgsnowfast".equals(peer)
-                  ? "initial snapshot, FastJsonConverter"
-                  : "initial snapshot, JSON converter",
+              (peer.startsWith("pgsnowfast")
+                      ? "initial snapshot, FastJsonConverter, "
+                      : "initial snapshot, JSON converter, ")
+                  + tasks
+                  + " task(s)",
               rows,
               rows / seconds,
               seconds,

@@ -3,6 +3,8 @@ package io.pgsnow.source;
 import io.pgsnow.common.Version;
 import io.pgsnow.source.config.ColumnFilterKeys;
 import io.pgsnow.source.config.UnsupportedDebeziumKeys;
+import io.pgsnow.source.snapshot.SharedSnapshot;
+import io.pgsnow.source.snapshot.SnapshotConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,7 +25,8 @@ import org.apache.kafka.connect.source.SourceConnector;
 /**
  * Streams the changes of one PostgreSQL database to Kafka through the built-in pgoutput logical
  * decoding plugin, as Debezium-compatible change events, one topic per table. One replication slot
- * feeds one task.
+ * feeds one task (task 0); with {@code tasks.max} above 1 the initial snapshot of a new slot is
+ * spread over that many tasks ({@link TaskSnapshotExport}).
  */
 public class PostgresCdcSourceConnector extends SourceConnector {
   private static final Set<String> CONNECTION_KEYS =
@@ -34,7 +37,10 @@ public class PostgresCdcSourceConnector extends SourceConnector {
           PostgresCdcSourceConfig.PASSWORD,
           PostgresCdcSourceConfig.DBNAME);
 
+  static final String TASKS_MAX = "tasks.max";
+
   private Map<String, String> props;
+  private TaskSnapshotExport export;
 
   @Override
   public String version() {
@@ -43,8 +49,47 @@ public class PostgresCdcSourceConnector extends SourceConnector {
 
   @Override
   public void start(Map<String, String> props) {
-    new PostgresCdcSourceConfig(props);
+    PostgresCdcSourceConfig config = new PostgresCdcSourceConfig(props);
+    int tasks = tasksMax(props);
+    tasksMaxError(config, tasks)
+        .ifPresent(
+            message -> {
+              throw new ConfigException(TASKS_MAX, props.get(TASKS_MAX), message);
+            });
     this.props = new HashMap<>(props);
+    if (tasks > 1) {
+      export =
+          TaskSnapshotExport.createIfDue(config, tasks, context().offsetStorageReader(), context())
+              .orElse(null);
+    }
+  }
+
+  private static int tasksMax(Map<String, String> props) {
+    try {
+      return Integer.parseInt(props.getOrDefault(TASKS_MAX, "1").trim());
+    } catch (NumberFormatException e) {
+      return 1; // the worker refuses it on its own
+    }
+  }
+
+  /** Why {@code tasks} tasks cannot work with {@code config}, if they cannot. */
+  static Optional<String> tasksMaxError(PostgresCdcSourceConfig config, int tasks) {
+    if (tasks <= 1) {
+      return Optional.empty();
+    }
+    if (config.snapshot().mode() == SnapshotConfig.Mode.NO_DATA) {
+      return Optional.of(
+          "Tasks beyond the first only read chunks of the initial snapshot, and snapshot.mode="
+              + "no_data takes none: set tasks.max to 1 (a replication slot is read by one task)");
+    }
+    if (!config.chainLookupTopics().isEmpty()) {
+      return Optional.of(
+          "The lookup tables of this connector's LookupJoin transforms "
+              + config.chainLookupTopics()
+              + " must be in Kafka before any other table's snapshot rows, which one task"
+              + " guarantees and several reading in parallel cannot: set tasks.max to 1");
+    }
+    return Optional.empty();
   }
 
   @Override
@@ -52,15 +97,25 @@ public class PostgresCdcSourceConnector extends SourceConnector {
     return PostgresCdcSourceTask.class;
   }
 
-  /** A replication slot is read by one connection, so there is one task whatever tasks.max is. */
+  /**
+   * A replication slot is read by one connection, so one task streams. While the initial snapshot
+   * of a new slot is exported for them, {@code tasks.max} tasks read its chunks.
+   */
   @Override
   public List<Map<String, String>> taskConfigs(int maxTasks) {
+    if (export != null && export.valid()) {
+      return export.taskConfigs(props);
+    }
     return List.of(props);
   }
 
   @Override
   public void stop() {
-    // Nothing to release: the task owns the replication connection.
+    // The tasks own the replication connection; this holds only a snapshot exported for them.
+    if (export != null) {
+      export.close();
+      export = null;
+    }
   }
 
   @Override
@@ -83,6 +138,21 @@ public class PostgresCdcSourceConnector extends SourceConnector {
     return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
+  /** The config value of {@code key}, added when the connector's ConfigDef does not define it. */
+  private static ConfigValue errorOn(
+      String key,
+      Map<String, String> connectorConfigs,
+      Map<String, ConfigValue> values,
+      List<ConfigValue> all) {
+    ConfigValue value = values.get(key);
+    if (value == null) {
+      value = new ConfigValue(key, connectorConfigs.get(key), List.of(), new ArrayList<>());
+      all.add(value);
+      values.put(key, value);
+    }
+    return value;
+  }
+
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
     Map<String, String> withAliases = PostgresCdcSourceConfig.withAliases(connectorConfigs);
@@ -97,16 +167,13 @@ public class PostgresCdcSourceConnector extends SourceConnector {
         new LinkedHashMap<>(
             UnsupportedDebeziumKeys.errors(connectorConfigs, PostgresCdcSourceConfig.CONFIG_DEF));
     ColumnFilterKeys.errors(connectorConfigs).forEach(refused::putIfAbsent);
+    for (String key : connectorConfigs.keySet()) {
+      if (SharedSnapshot.isTaskConfigKey(key)) {
+        refused.putIfAbsent(key, "The connector sets " + key + " in its task configs; remove it");
+      }
+    }
     refused.forEach(
-        (key, message) -> {
-          ConfigValue value = values.get(key);
-          if (value == null) {
-            value = new ConfigValue(key, connectorConfigs.get(key), List.of(), new ArrayList<>());
-            all.add(value);
-            values.put(key, value);
-          }
-          value.addErrorMessage(message);
-        });
+        (key, message) -> errorOn(key, connectorConfigs, values, all).addErrorMessage(message));
     String prefix = withAliases.get(PostgresCdcSourceConfig.TOPIC_PREFIX);
     if (prefix == null || prefix.isBlank()) {
       values
@@ -129,6 +196,10 @@ public class PostgresCdcSourceConnector extends SourceConnector {
         values.get(key).addErrorMessage(e.getMessage());
         return result;
       }
+      tasksMaxError(config, tasksMax(connectorConfigs))
+          .ifPresent(
+              message ->
+                  errorOn(TASKS_MAX, connectorConfigs, values, all).addErrorMessage(message));
       new ConnectionValidator(config, (key, message) -> values.get(key).addErrorMessage(message))
           .validate();
     }

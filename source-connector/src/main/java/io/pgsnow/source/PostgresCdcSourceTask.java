@@ -1,14 +1,18 @@
 package io.pgsnow.source;
 
 import io.pgsnow.common.Version;
+import io.pgsnow.source.snapshot.SharedSnapshot;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 
-/** Streams one database's changes; a thin adapter over {@link SourcePipeline}. */
+/**
+ * Streams one database's changes, a thin adapter over {@link SourcePipeline}; or, while the initial
+ * snapshot is spread over tasks, reads this task's chunks of it ({@link ChunkTaskPipeline}).
+ */
 public class PostgresCdcSourceTask extends SourceTask {
-  private SourcePipeline pipeline;
+  private TaskPipeline pipeline;
 
   @Override
   public String version() {
@@ -17,8 +21,12 @@ public class PostgresCdcSourceTask extends SourceTask {
 
   @Override
   public void start(Map<String, String> props) {
+    PostgresCdcSourceConfig config = new PostgresCdcSourceConfig(props);
+    SharedSnapshot.Assignment shared = SharedSnapshot.Assignment.of(props).orElse(null);
     pipeline =
-        SourcePipeline.start(new PostgresCdcSourceConfig(props), context.offsetStorageReader());
+        shared != null && shared.task() > 0
+            ? ChunkTaskPipeline.start(config, context.offsetStorageReader(), shared)
+            : SourcePipeline.start(config, context.offsetStorageReader(), shared);
   }
 
   @Override

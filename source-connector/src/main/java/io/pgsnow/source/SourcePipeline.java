@@ -19,6 +19,7 @@ import io.pgsnow.source.replication.StatusUpdater;
 import io.pgsnow.source.replication.StreamReader;
 import io.pgsnow.source.replication.TypeCatalog;
 import io.pgsnow.source.schema.ColumnTypes;
+import io.pgsnow.source.snapshot.SharedSnapshot;
 import io.pgsnow.source.snapshot.SnapshotPhase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,16 +39,15 @@ import org.slf4j.LoggerFactory;
  * The source task's composition root: sets up the publication and slot, starts the reader and
  * status threads, and hands queued records to {@code poll()}.
  */
-final class SourcePipeline implements AutoCloseable {
+final class SourcePipeline implements TaskPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(SourcePipeline.class);
 
   private final PostgresCdcSourceConfig config;
   private final PgConnections connections;
-  private final BlockingQueue<SourceRecord> queue;
   private final StreamReader reader;
   private final StatusUpdater status;
   private final SourceTaskMetrics metrics;
-  private final RecordSizeLimit sizeLimit;
+  private final RecordBatches batches;
   private final Thread readerThread;
   private final Thread statusThread;
   private SnapshotPhase snapshot;
@@ -61,21 +61,26 @@ final class SourcePipeline implements AutoCloseable {
       StreamReader reader,
       StatusUpdater status,
       SourceTaskMetrics metrics,
-      Heartbeat heartbeat) {
+      Heartbeat heartbeat,
+      RecordSizeLimit sizeLimit) {
     this.config = config;
     this.heartbeat = heartbeat;
     this.metrics = metrics;
     this.connections = connections;
-    this.queue = queue;
     this.reader = reader;
     this.status = status;
-    PostgresCdcSourceConfig.RecordSizeLimitSetting limit = config.recordSizeLimit();
-    this.sizeLimit = new RecordSizeLimit(limit.bytes(), limit.source());
+    this.batches = new RecordBatches(queue, sizeLimit, config);
     this.readerThread = new Thread(reader, "pgsnow-source-reader-" + config.slotName());
     this.statusThread = new Thread(status, "pgsnow-source-status-" + config.slotName());
   }
 
-  static SourcePipeline start(PostgresCdcSourceConfig config, OffsetStorageReader offsets) {
+  /**
+   * @param shared task 0's part of a snapshot spread over tasks, or null
+   */
+  static SourcePipeline start(
+      PostgresCdcSourceConfig config,
+      OffsetStorageReader offsets,
+      SharedSnapshot.Assignment shared) {
     PgConnections connections = new PgConnections(config.connectionOptions());
     int serverVersion;
     long slotConfirmed;
@@ -102,7 +107,10 @@ final class SourcePipeline implements AutoCloseable {
           lookupTables.add(t);
         }
       }
-      snapshot = prepareSnapshot(c, connections, config, offset, captured, lookupTables);
+      SnapshotPhase.TaskOffsets taskOffsets =
+          new SnapshotPhase.TaskOffsets(offset, offsets, config.topicPrefix());
+      snapshot =
+          prepareSnapshot(c, connections, config, taskOffsets, captured, lookupTables, shared);
       Long confirmed =
           ReplicationSetup.ensureSlot(c, config.slotName(), config.dbname()).confirmedFlushLsn();
       slotConfirmed = confirmed == null ? 0L : confirmed;
@@ -138,8 +146,11 @@ final class SourcePipeline implements AutoCloseable {
     BlockingQueue<SourceRecord> queue = new ArrayBlockingQueue<>(config.maxQueueSize());
     SourceTaskMetrics.Counters counters = new SourceTaskMetrics.Counters();
     counters.countSpecialValues(columnTypes.specialValues()::count);
+    PostgresCdcSourceConfig.RecordSizeLimitSetting limit = config.recordSizeLimit();
+    RecordSizeLimit sizeLimit = new RecordSizeLimit(limit.bytes(), limit.source());
     StreamReader reader =
-        streamReader(config, connections, serverVersion, resume, settings, queue, counters);
+        streamReader(
+            config, connections, serverVersion, resume, settings, queue, sizeLimit, counters);
     Heartbeat heartbeat = Heartbeats.create(config, connections);
     reader.heartbeat(heartbeat);
     SlotConfirmation policy = new SlotConfirmation(slotConfirmed);
@@ -154,12 +165,14 @@ final class SourcePipeline implements AutoCloseable {
             policy,
             config.statusUpdateInterval());
     SourcePipeline pipeline =
-        new SourcePipeline(config, connections, queue, reader, status, metrics, heartbeat);
+        new SourcePipeline(
+            config, connections, queue, reader, status, metrics, heartbeat, sizeLimit);
     pipeline.snapshot = snapshot;
     pipeline.reselect = reselect;
     snapshot.start(
         settings,
         queue,
+        sizeLimit,
         reader,
         serverVersion,
         () -> {
@@ -169,7 +182,7 @@ final class SourcePipeline implements AutoCloseable {
     return pipeline;
   }
 
-  private static TransactionAssembler.Settings settings(
+  static TransactionAssembler.Settings settings(
       PostgresCdcSourceConfig config,
       PgConnections connections,
       ColumnTypes columnTypes,
@@ -193,9 +206,10 @@ final class SourcePipeline implements AutoCloseable {
       Connection c,
       PgConnections connections,
       PostgresCdcSourceConfig config,
-      Map<String, Object> offset,
+      SnapshotPhase.TaskOffsets offsets,
       List<ReplicationSetup.TableName> captured,
-      List<ReplicationSetup.TableName> lookupTables)
+      List<ReplicationSetup.TableName> lookupTables,
+      SharedSnapshot.Assignment shared)
       throws SQLException {
     SnapshotPhase.publishSignalTable(c, config);
     return SnapshotPhase.prepare(
@@ -203,35 +217,28 @@ final class SourcePipeline implements AutoCloseable {
         config.snapshot(),
         config.slotName(),
         config.connectorName(),
-        offset,
+        offsets,
         captured,
         lookupTables,
-        ReplicationSetup.slot(c, config.slotName()).isPresent());
+        ReplicationSetup.slot(c, config.slotName()).isPresent(),
+        shared);
   }
 
-  List<SourceRecord> poll() throws InterruptedException {
-    sizeLimit.throwIfExceeded();
-    Throwable snapshotFailure = snapshot.failure();
-    if (snapshotFailure != null && queue.isEmpty()) {
-      throw snapshotFailure instanceof ConnectException ce
-          ? ce
-          : new ConnectException("Snapshot failed", snapshotFailure);
+  @Override
+  public List<SourceRecord> poll() throws InterruptedException {
+    batches.throwIfTooLarge();
+    if (batches.drained()) {
+      snapshot.throwIfFailed();
     }
     Throwable failure = reader.failure();
-    if (failure != null && queue.isEmpty()) {
+    if (failure != null && batches.drained()) {
       throw new ConnectException("Replication from " + connections.url() + " failed", failure);
     }
-    SourceRecord first = queue.poll(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-    if (first == null) {
-      return null;
-    }
-    List<SourceRecord> batch = new ArrayList<>(Math.min(config.maxBatchSize(), queue.size() + 1));
-    batch.add(first);
-    queue.drainTo(batch, config.maxBatchSize() - 1);
-    return sizeLimit.admit(batch);
+    return batches.next();
   }
 
-  void offsetsCommitted() {
+  @Override
+  public void offsetsCommitted() {
     status.offsetsCommitted();
   }
 
@@ -274,6 +281,7 @@ final class SourcePipeline implements AutoCloseable {
       SourcePosition resume,
       TransactionAssembler.Settings settings,
       BlockingQueue<SourceRecord> queue,
+      RecordSizeLimit sizeLimit,
       SourceTaskMetrics.Counters counters) {
     return new StreamReader(
         (startLsn, streaming) ->
@@ -290,6 +298,7 @@ final class SourcePipeline implements AutoCloseable {
         (resumeAfter, sink) ->
             new TransactionAssembler(settings, resumeAfter, sink, System::currentTimeMillis),
         queue,
+        sizeLimit,
         counters,
         config.replicationRetry());
   }

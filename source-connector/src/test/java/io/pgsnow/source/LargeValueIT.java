@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * A 5 MB value: with the default limits it fails the task with a message naming the table, the key,
  * the size and the settings to raise, and nothing is skipped (also with {@code
  * errors.tolerance=all}); with the documented settings raised it reaches Kafka intact while the
- * connector's other tables keep flowing.
+ * connector's other tables keep flowing. A large row read by the snapshot stops the task the same
+ * way.
  */
 class LargeValueIT {
   private static final String DB = "large_value_it";
@@ -123,6 +124,28 @@ class LargeValueIT {
         .contains("A change of table public.tolerant_docs with key Struct{id=9}")
         .contains("Nothing was skipped");
     assertThat(values(name + ".public.tolerant_other", 1, "n")).containsExactly("1");
+    connect.connect().deleteConnector(name);
+  }
+
+  @Test
+  void aSnapshotRowOverTheLimitFailsTheTaskAfterTheRowsReadBeforeIt() throws Exception {
+    String name = "snapbig";
+    pg.executeIn(
+        DB,
+        "CREATE TABLE snap_docs (id int PRIMARY KEY, body text)",
+        "INSERT INTO snap_docs VALUES (1, 'a'), (2, 'b')");
+    insertLargeDoc("snap_docs", 7);
+    pg.executeIn(DB, "INSERT INTO snap_docs VALUES (8, 'c')");
+    Map<String, String> config = config(name, "snap_docs");
+    // One reader: the rows come in the order they were written.
+    config.put("snapshot.max.threads", "1");
+    connect.createConnector(name, config);
+
+    // Measured on the snapshot reader's thread, stopped in poll() where it comes.
+    assertThat(awaitFailure(name))
+        .contains("A change of table public.snap_docs with key Struct{id=7}")
+        .contains("Nothing was skipped");
+    assertThat(values(name + ".public.snap_docs", 2, "body")).containsExactly("a", "b");
     connect.connect().deleteConnector(name);
   }
 

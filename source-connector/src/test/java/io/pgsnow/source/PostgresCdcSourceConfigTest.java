@@ -265,4 +265,29 @@ class PostgresCdcSourceConfigTest {
         .forEach(v -> errors.put(v.name(), v.errorMessages()));
     return errors;
   }
+
+  @Test
+  void tasksBeyondTheFirstAreRefusedWhereTheyCouldNotWork() {
+    Map<String, String> props = minimal();
+    assertThat(PostgresCdcSourceConnector.tasksMaxError(new PostgresCdcSourceConfig(props), 2))
+        .isEmpty();
+    props.put("snapshot.mode", "no_data");
+    assertThat(PostgresCdcSourceConnector.tasksMaxError(new PostgresCdcSourceConfig(props), 1))
+        .isEmpty();
+    assertThat(PostgresCdcSourceConnector.tasksMaxError(new PostgresCdcSourceConfig(props), 2))
+        .get()
+        .asString()
+        .contains("snapshot.mode=no_data")
+        .contains("set tasks.max to 1");
+    props.put("snapshot.mode", "initial");
+    props.put("transforms", "join");
+    props.put("transforms.join.type", "io.pgsnow.smt.LookupJoin$Value");
+    props.put("transforms.join.lookup.source", "topic");
+    props.put("transforms.join.topic.name", "pg.public.customers");
+    assertThat(PostgresCdcSourceConnector.tasksMaxError(new PostgresCdcSourceConfig(props), 3))
+        .get()
+        .asString()
+        .contains("pg.public.customers")
+        .contains("set tasks.max to 1");
+  }
 }

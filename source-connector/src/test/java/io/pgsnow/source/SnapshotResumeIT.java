@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -19,10 +20,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -31,23 +36,51 @@ import org.junit.jupiter.api.Test;
  * delete rows; in the middle of the snapshot the task is restarted (gracefully: offsets committed),
  * or its worker is killed (SIGKILL: nothing committed since the last periodic flush). Afterwards
  * the topic's latest record per key equals the table exactly, and the chunks finished before the
- * interruption were not read again.
+ * interruption were not read again. The same with the snapshot of 200,000 rows spread over two
+ * tasks, one of them restarted, or the connector restarted.
  */
 class SnapshotResumeIT {
   private static final int ROWS = 1_000_000;
+  private static final int ROWS_SPREAD = 200_000;
 
   @Test
   void aSnapshotWhoseTaskIsRestartedMidwayResumesAndEndsExactlyAsTheTable() throws Exception {
-    String db = "snap_resume";
-    try (ConnectCluster connect = SourceItSupport.cluster().name(db).start()) {
-      run(
-          connect,
-          db,
-          config -> connect.createConnector(db, config),
-          () -> connect.connect().restartTask(db, 0));
-      assertThat(connect.failedTaskTrace(db)).isEmpty();
-      connect.connect().deleteConnector(db);
-    }
+    interruptedInOwnCluster(
+        "snap_resume", ROWS, config -> config, (connect, db) -> connect.restartTask(db, 0));
+  }
+
+  /**
+   * {@code tasks.max=2}: the snapshot is spread over two tasks importing the connector's exported
+   * snapshot; task 1 is restarted midway, imports the same snapshot again and reads the chunks it
+   * had not finished, and task 0 streams only once both tasks' chunks are in Kafka.
+   */
+  @Test
+  void aSnapshotSpreadOverTwoTasksOneRestartedMidwayEndsExactlyAsTheTable() throws Exception {
+    List<ConnectorOffset> offsets =
+        interruptedInOwnCluster(
+            "snap_tasks",
+            ROWS_SPREAD,
+            SnapshotResumeIT::spreadOverTwoTasks,
+            (c, db) -> c.restartTask(db, 1));
+    // Task 1 read chunks: its progress is in the offsets of its own source partition.
+    assertThat(offsets)
+        .anySatisfy(
+            o -> assertThat(String.valueOf(o.partition().get("snapshot_task"))).isEqualTo("1"));
+  }
+
+  /**
+   * {@code tasks.max=2}, and the connector itself restarts midway: its exported snapshot is gone,
+   * so the new task 0 (alone now) reads the chunks neither task had finished between watermarks
+   * while streaming.
+   */
+  @Test
+  void aSnapshotSpreadOverTwoTasksWhoseConnectorRestartsMidwayEndsExactlyAsTheTable()
+      throws Exception {
+    interruptedInOwnCluster(
+        "snap_tasks_restart",
+        ROWS_SPREAD,
+        SnapshotResumeIT::spreadOverTwoTasks,
+        (c, db) -> c.restartConnector(db));
   }
 
   /**
@@ -78,6 +111,7 @@ class SnapshotResumeIT {
         run(
             broker,
             db,
+            ROWS,
             config -> current[0].put("/connectors/" + db + "/config", json(config)),
             () -> {
               current[0].kill();
@@ -95,14 +129,18 @@ class SnapshotResumeIT {
    * topic then equals the table.
    */
   private static void run(
-      ConnectCluster connect, String db, Consumer<Map<String, String>> create, Runnable interrupt)
+      ConnectCluster connect,
+      String db,
+      int rows,
+      Consumer<Map<String, String>> create,
+      Runnable interrupt)
       throws Exception {
     LocalPostgres pg = LocalPostgres.shared();
     pg.createDatabase(db);
     pg.executeIn(
         db,
         "CREATE TABLE big (id int PRIMARY KEY, v int NOT NULL, payload text)",
-        "INSERT INTO big SELECT g, 0, md5(g::text) FROM generate_series(1, " + ROWS + ") g",
+        "INSERT INTO big SELECT g, 0, md5(g::text) FROM generate_series(1, " + rows + ") g",
         "VACUUM ANALYZE big");
     String topic = db + ".public.big";
     Map<Integer, String> latest = new ConcurrentHashMap<>();
@@ -120,11 +158,11 @@ class SnapshotResumeIT {
             () -> consume(connect, topic, latest, snapshotRecords, consuming));
     AtomicLong writes = new AtomicLong();
     CompletableFuture<Void> writer =
-        CompletableFuture.runAsync(() -> write(pg, db, writing, writes));
+        CompletableFuture.runAsync(() -> write(pg, db, rows, writing, writes));
 
     Awaitility.await("half the snapshot in Kafka")
         .atMost(Duration.ofMinutes(3))
-        .until(() -> snapshotRecords.get() > ROWS / 2);
+        .until(() -> snapshotRecords.get() > rows / 2);
     interrupt.run();
     long writesAtRestart = writes.get();
     Awaitility.await("writers busy after the restart")
@@ -142,7 +180,43 @@ class SnapshotResumeIT {
     consumer.get(1, TimeUnit.MINUTES);
     assertThat(latest).isEqualTo(expected);
     // Chunks finished before the interruption were not read again: far fewer than two copies.
-    assertThat(snapshotRecords.get()).isBetween((long) ROWS - 50_000, ROWS * 3L / 2);
+    assertThat(snapshotRecords.get()).isBetween((long) rows - rows / 20, rows * 3L / 2);
+  }
+
+  /**
+   * {@link #run} in a Connect cluster of its own, interrupted by {@code interrupt}; no task failed.
+   *
+   * @return the connector's offsets at the end
+   */
+  private static List<ConnectorOffset> interruptedInOwnCluster(
+      String db,
+      int rows,
+      UnaryOperator<Map<String, String>> configure,
+      BiConsumer<EmbeddedConnectCluster, String> interrupt)
+      throws Exception {
+    try (ConnectCluster connect = SourceItSupport.cluster().name(db).start()) {
+      run(
+          connect,
+          db,
+          rows,
+          config -> connect.createConnector(db, configure.apply(config)),
+          () -> interrupt.accept(connect.connect(), db));
+      assertThat(connect.failedTaskTrace(db)).isEmpty();
+      List<ConnectorOffset> offsets = connect.connect().connectorOffsets(db).offsets();
+      connect.connect().deleteConnector(db);
+      return offsets;
+    }
+  }
+
+  /**
+   * Two tasks, each reading one chunk at a time, and small producer buffers: the chunks are read
+   * about as fast as they reach Kafka, so the interruption comes with chunks done and chunks to do.
+   */
+  private static Map<String, String> spreadOverTwoTasks(Map<String, String> config) {
+    config.put("tasks.max", "2");
+    config.put("snapshot.max.threads", "1");
+    config.put("producer.override.buffer.memory", "524288");
+    return config;
   }
 
   private static String json(Map<String, String> config) {
@@ -191,13 +265,14 @@ class SnapshotResumeIT {
   }
 
   /** Small transactions of updates, deletes and inserts spread over the whole table. */
-  private static void write(LocalPostgres pg, String db, AtomicBoolean writing, AtomicLong writes) {
+  private static void write(
+      LocalPostgres pg, String db, int rows, AtomicBoolean writing, AtomicLong writes) {
     Random random = new Random(11);
-    int nextId = ROWS + 1;
+    int nextId = rows + 1;
     try (Connection c = pg.connect(db);
         Statement s = c.createStatement()) {
       while (writing.get()) {
-        int id = 1 + random.nextInt(ROWS);
+        int id = 1 + random.nextInt(rows);
         switch (random.nextInt(4)) {
           case 0 -> s.execute("DELETE FROM big WHERE id = " + id);
           case 1 -> s.execute("INSERT INTO big VALUES (" + nextId++ + ", 1, 'inserted')");
@@ -206,7 +281,7 @@ class SnapshotResumeIT {
                   "UPDATE big SET v = v + 1, payload = 'updated ' || v WHERE id IN ("
                       + id
                       + ", "
-                      + (1 + random.nextInt(ROWS))
+                      + (1 + random.nextInt(rows))
                       + ")");
         }
         writes.incrementAndGet();

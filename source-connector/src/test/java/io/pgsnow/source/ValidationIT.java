@@ -287,6 +287,23 @@ class ValidationIT {
         .contains("only a-z, A-Z, 0-9");
   }
 
+  @Test
+  void moreTasksWithoutASnapshotAreRefusedOnTasksMax() {
+    Map<String, String> config = SourceItSupport.connectorConfig(pg, DB, "notasks");
+    config.put("table.include.list", "public\\.orders");
+    config.put("snapshot.mode", "no_data");
+    config.put("tasks.max", "2");
+    assertThat(errors(config))
+        .containsOnlyKeys("tasks.max")
+        .extractingByKey("tasks.max")
+        .asString()
+        .contains("snapshot.mode=no_data");
+    config.put("tasks.max", "1");
+    // The keys the connector hands its tasks are not for users to set.
+    config.put("pgsnow.snapshot.plan", "1");
+    assertThat(errors(config)).containsOnlyKeys("pgsnow.snapshot.plan");
+  }
+
   private static Map<String, String> errors(Map<String, String> config) {
     return SourceItSupport.validationErrors(connect, config);
   }

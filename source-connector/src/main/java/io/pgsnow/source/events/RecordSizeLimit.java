@@ -2,6 +2,8 @@ package io.pgsnow.source.events;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,12 +26,19 @@ import org.apache.kafka.connect.source.SourceRecord;
  *
  * <p>Nothing is skipped: the records before the large one are handed over, the task then fails, and
  * as their offsets are the last committed, it resumes from the large record once restarted.
+ *
+ * <p>The size is measured where the record is built ({@link #measure}, on the stream reader and the
+ * snapshot reader threads), not in {@code poll()}: the task thread converts and sends every record
+ * and is the bottleneck of a snapshot, so it only looks up the rare record found too large.
  */
 public final class RecordSizeLimit {
   private static final int MAX_KEY_TEXT = 200;
 
   private final int limitBytes;
   private final String limitSource;
+  private final Map<SourceRecord, ConnectException> tooLarge =
+      Collections.synchronizedMap(new IdentityHashMap<>());
+  private volatile boolean anyTooLarge;
   private ConnectException pending;
 
   /**
@@ -42,19 +51,33 @@ public final class RecordSizeLimit {
   }
 
   /**
-   * The records of {@code batch} up to the first one over the limit; that one fails the task, now
-   * when it comes first, otherwise at the next call.
+   * Measures a record before it is queued, on the thread that built it; thread-safe. A record over
+   * the limit is still queued, so that {@link #admit} hands over every record queued before it.
+   */
+  public void measure(SourceRecord record) {
+    if (limitBytes <= 0) {
+      return;
+    }
+    long size = lowerBound(record);
+    if (size > limitBytes) {
+      tooLarge.put(record, new ConnectException(message(record, size)));
+      anyTooLarge = true;
+    }
+  }
+
+  /**
+   * The records of {@code batch} up to the first one {@link #measure} found over the limit; that
+   * one fails the task, now when it comes first, otherwise at the next call.
    */
   public List<SourceRecord> admit(List<SourceRecord> batch) {
     throwIfExceeded();
-    if (limitBytes <= 0) {
+    if (!anyTooLarge) {
       return batch;
     }
     for (int i = 0; i < batch.size(); i++) {
-      SourceRecord record = batch.get(i);
-      long size = lowerBound(record);
-      if (size > limitBytes) {
-        pending = new ConnectException(message(record, size));
+      ConnectException failure = tooLarge.get(batch.get(i));
+      if (failure != null) {
+        pending = failure;
         if (i == 0) {
           throwIfExceeded();
         }

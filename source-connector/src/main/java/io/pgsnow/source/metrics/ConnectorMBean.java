@@ -24,10 +24,24 @@ public final class ConnectorMBean implements AutoCloseable {
 
   /** Registers {@code mbean} as {@code type} of {@code connector}. */
   public static ConnectorMBean register(Object mbean, String type, String connector) {
+    return register(mbean, type, connector, 0);
+  }
+
+  /**
+   * Registers {@code mbean} as {@code type} of task {@code task} of {@code connector}: task 0 under
+   * the connector's name alone, another task (of a snapshot spread over tasks) with {@code task=}.
+   */
+  public static ConnectorMBean register(Object mbean, String type, String connector, int task) {
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     try {
       ObjectName name =
-          new ObjectName(DOMAIN + ":type=" + type + ",connector=" + ObjectName.quote(connector));
+          new ObjectName(
+              DOMAIN
+                  + ":type="
+                  + type
+                  + ",connector="
+                  + ObjectName.quote(connector)
+                  + (task == 0 ? "" : ",task=" + task));
       if (server.isRegistered(name)) {
         server.unregisterMBean(name);
       }

@@ -4,6 +4,7 @@ import io.pgsnow.common.retry.Retries;
 import io.pgsnow.common.retry.RetryPolicy;
 import io.pgsnow.source.decoding.PgOutputDecoder;
 import io.pgsnow.source.decoding.PgOutputMessage;
+import io.pgsnow.source.events.RecordSizeLimit;
 import io.pgsnow.source.events.StreamedTransactionTooLargeException;
 import io.pgsnow.source.events.TransactionAssembler;
 import io.pgsnow.source.metrics.SourceTaskMetrics;
@@ -42,6 +43,7 @@ public final class StreamReader implements Runnable {
   private final StreamOpener opener;
   private final Function<TransactionAssembler.RecordSink, TransactionAssembler> assemblers;
   private final BlockingQueue<SourceRecord> queue;
+  private final RecordSizeLimit sizeLimit;
   private final SourceTaskMetrics.Counters metrics;
   private final AtomicReference<LogicalStream> current = new AtomicReference<>();
   private final Retries retries;
@@ -79,8 +81,10 @@ public final class StreamReader implements Runnable {
       SourcePosition resumeAfter,
       AssemblerFactory assemblers,
       BlockingQueue<SourceRecord> queue,
+      RecordSizeLimit sizeLimit,
       SourceTaskMetrics.Counters metrics,
       RetryPolicy retryPolicy) {
+    this.sizeLimit = sizeLimit;
     this.opener = opener;
     this.retries = new Retries(retryPolicy, e -> e instanceof SQLException sql && isTransient(sql));
     this.queue = queue;
@@ -233,6 +237,7 @@ public final class StreamReader implements Runnable {
   }
 
   private void offer(SourceRecord record) throws InterruptedException {
+    sizeLimit.measure(record);
     while (!queue.offer(record, 100, TimeUnit.MILLISECONDS)) {
       if (!running) {
         throw new InterruptedException("Stopping");

@@ -61,6 +61,29 @@ public final class ExportedSnapshot implements AutoCloseable {
     return snapshotName;
   }
 
+  /**
+   * A snapshot another session exported and keeps (the connector's, for its tasks): this object
+   * only imports it.
+   */
+  public static ExportedSnapshot imported(String snapshotName, long consistentPoint) {
+    return new ExportedSnapshot(null, consistentPoint, snapshotName);
+  }
+
+  /** Whether a new session can still import the snapshot (its exporting session is open, idle). */
+  public boolean importable(PgConnections connections) {
+    try (Connection c = connections.regular()) {
+      try {
+        importInto(c);
+        return true;
+      } finally {
+        c.rollback();
+      }
+    } catch (SQLException e) {
+      LOG.debug("Snapshot {} cannot be imported: {}", snapshotName, e.getMessage());
+      return false;
+    }
+  }
+
   /** Makes {@code reader}'s next transaction see exactly this snapshot. */
   public void importInto(Connection reader) throws SQLException {
     reader.setAutoCommit(false);
@@ -72,6 +95,9 @@ public final class ExportedSnapshot implements AutoCloseable {
 
   @Override
   public void close() {
+    if (connection == null) {
+      return;
+    }
     try {
       connection.close();
     } catch (SQLException e) {

@@ -57,12 +57,12 @@ public final class InitialSnapshot {
     this.progress = progress;
   }
 
-  /** Plans the chunks of {@code tables} into the progress. */
+  /** Plans the chunks of {@code tables} into the progress, for {@code threads} readers. */
   public static void plan(
-      SnapshotProgress progress, List<SnapshotTable> tables, SnapshotConfig config) {
+      SnapshotProgress progress, List<SnapshotTable> tables, SnapshotConfig config, int threads) {
     for (SnapshotTable t : tables) {
       boolean overridden = config.override(t.name().schema(), t.name().table()).isPresent();
-      progress.addPlan(ChunkPlanner.plan(t, config.maxThreads(), overridden));
+      progress.addPlan(ChunkPlanner.plan(t, threads, overridden));
     }
   }
 
@@ -90,25 +90,24 @@ public final class InitialSnapshot {
     ConcurrentLinkedQueue<Work> rest = new ConcurrentLinkedQueue<>();
     Map<SnapshotProgress.TablePlan, AtomicInteger> chunksLeft = new ConcurrentHashMap<>();
     long estimated = 0;
+    int tablesToRead = 0;
     for (SnapshotProgress.TablePlan plan : progress.plans()) {
-      SnapshotTable table = find(tables, plan);
-      ConcurrentLinkedQueue<Work> work = first.contains(table.name()) ? leading : rest;
-      estimated += table.estimatedRows();
-      AtomicInteger left = new AtomicInteger();
-      chunksLeft.put(plan, left);
-      for (int chunk = 0; chunk < plan.chunks(); chunk++) {
-        if (!plan.isDone(chunk)) {
-          work.add(new Work(table, plan, chunk));
-          left.incrementAndGet();
-        }
+      if (plan.complete()) {
+        continue; // read already, by another task, or dropped (then not among the tables)
       }
+      SnapshotTable table = find(tables, plan);
+      int left = queueChunks(table, plan, first.contains(table.name()) ? leading : rest);
+      chunksLeft.put(plan, new AtomicInteger(left));
+      // This task's share: the other tasks of a snapshot spread over tasks read the rest.
+      estimated += table.estimatedRows() * left / plan.chunks();
+      tablesToRead++;
     }
-    metrics.started(tables.size(), estimated);
+    metrics.started(tablesToRead, estimated);
     int chunks = leading.size() + rest.size();
     int threads = Math.max(1, Math.min(config.maxThreads(), chunks));
     LOG.info(
         "Snapshot of {} tables (about {} rows) in {} chunks with {} threads, consistent with {}",
-        tables.size(),
+        tablesToRead,
         estimated,
         chunks,
         threads,
@@ -150,6 +149,19 @@ public final class InitialSnapshot {
         close(guard);
       }
     }
+  }
+
+  /** Queues the chunks of {@code plan} not done yet; returns how many. */
+  private static int queueChunks(
+      SnapshotTable table, SnapshotProgress.TablePlan plan, ConcurrentLinkedQueue<Work> work) {
+    int left = 0;
+    for (int chunk = 0; chunk < plan.chunks(); chunk++) {
+      if (!plan.isDone(chunk)) {
+        work.add(new Work(table, plan, chunk));
+        left++;
+      }
+    }
+    return left;
   }
 
   /**

@@ -145,8 +145,10 @@ public final class SnapshotConfig {
         4,
         ConfigDef.Range.between(1, 64),
         Importance.MEDIUM,
-        "Connections reading the snapshot in parallel; each reads whole chunks (block ranges) of"
-            + " any table.",
+        "Connections reading the snapshot in parallel in each task that reads it; each reads whole"
+            + " chunks (block ranges) of any table. With tasks.max above 1 the initial snapshot"
+            + " under a new slot is spread over that many tasks, each with this many connections"
+            + " and its own converter and producer; task 0 streams once all chunks are in Kafka.",
         GROUP,
         ++order,
         Width.SHORT,

@@ -28,8 +28,8 @@ public final class SnapshotMetrics implements SnapshotMetricsMBean, AutoCloseabl
   private ConnectorMBean registration;
 
   /** Registers the MBean; a failure only costs the metrics, never the task. */
-  public SnapshotMetrics register(String connector) {
-    registration = ConnectorMBean.register(this, "snapshot-metrics", connector);
+  public SnapshotMetrics register(String connector, int task) {
+    registration = ConnectorMBean.register(this, "snapshot-metrics", connector, task);
     return this;
   }
 

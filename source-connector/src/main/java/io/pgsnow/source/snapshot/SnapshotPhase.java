@@ -2,6 +2,7 @@ package io.pgsnow.source.snapshot;
 
 import io.pgsnow.source.PostgresCdcSourceConfig;
 import io.pgsnow.source.config.PublicationAutocreate;
+import io.pgsnow.source.events.RecordSizeLimit;
 import io.pgsnow.source.events.TransactionAssembler;
 import io.pgsnow.source.replication.PgConnections;
 import io.pgsnow.source.replication.ReplicationSetup.TableName;
@@ -12,12 +13,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +33,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class SnapshotPhase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotPhase.class);
+  private static final long AWAIT_POLL_MILLIS = 500;
 
   /** How the snapshot of this start is read. */
   enum Kind {
     NONE,
     EXPORTED,
+    /** Chunks of a snapshot spread over tasks, read by a task other than task 0. */
+    CHUNKS_ONLY,
     WATERMARK,
     PLAIN
   }
@@ -49,6 +56,8 @@ public final class SnapshotPhase implements AutoCloseable {
   private final ExportedSnapshot exported;
   private final SnapshotMetrics metrics;
   private List<TableName> lookupTables = List.of();
+  private SharedSnapshot.Assignment shared;
+  private TaskOffsets offsets;
   private volatile Throwable failure;
   private volatile boolean running = true;
   private Thread thread;
@@ -63,7 +72,7 @@ public final class SnapshotPhase implements AutoCloseable {
       List<SnapshotTable> tables,
       List<TableName> captured,
       ExportedSnapshot exported,
-      String connectorName) {
+      SnapshotMetrics metrics) {
     this.kind = kind;
     this.config = config;
     this.connections = connections;
@@ -73,14 +82,22 @@ public final class SnapshotPhase implements AutoCloseable {
     this.captured = captured;
     this.tableList = CapturedTables.encode(captured);
     this.exported = exported;
-    this.metrics = new SnapshotMetrics().register(connectorName);
+    this.metrics = metrics;
   }
+
+  /**
+   * The committed offsets a task starts from: its own, and the reader to look up those of the other
+   * tasks of a snapshot spread over several.
+   *
+   * @param own the task's committed offset, or null
+   */
+  public record TaskOffsets(Map<String, ?> own, OffsetStorageReader reader, String topicPrefix) {}
 
   /**
    * Decides what to snapshot and, when a snapshot is due and the slot does not exist yet, creates
    * the slot with an exported snapshot.
    *
-   * @param offset the task's committed offset, or null
+   * @param offsets the task's committed offsets
    * @param captured the tables the connector captures
    * @param lookupTables the captured tables that a lookup join of the connector's chain takes
    *     in-line: their rows are snapshotted before any other table's
@@ -90,22 +107,34 @@ public final class SnapshotPhase implements AutoCloseable {
       SnapshotConfig config,
       String slotName,
       String connectorName,
-      Map<String, ?> offset,
+      TaskOffsets offsets,
       List<TableName> captured,
       List<TableName> lookupTables,
-      boolean slotExists)
+      boolean slotExists,
+      SharedSnapshot.Assignment shared)
       throws SQLException {
+    Map<String, ?> offset = offsets.own();
+    if (shared != null) {
+      Optional<SnapshotPhase> phase =
+          prepareShared(connections, config, slotName, connectorName, offsets, captured, shared);
+      if (phase.isPresent()) {
+        return phase.get();
+      }
+    }
     List<TableName> eligible = lookupTablesFirst(eligible(config, captured), lookupTables);
     SnapshotConfig.Mode mode = config.mode();
     boolean all = snapshotsAll(mode, offset == null || offset.isEmpty(), slotExists);
-    Optional<SnapshotProgress> stored = SnapshotProgress.fromOffset(offset);
+    // A snapshot spread over tasks: a chunk is done when the offsets of the task owning it say so.
+    Optional<SnapshotProgress> stored =
+        SharedSnapshot.merged(offset, offsets.reader(), offsets.topicPrefix())
+            .or(() -> SnapshotProgress.fromOffset(offset));
     SnapshotProgress progress = new SnapshotProgress();
     List<SnapshotTable> tables = new ArrayList<>();
     Kind kind = Kind.NONE;
     ExportedSnapshot exported = null;
     if (all) {
       tables.addAll(loadSelectable(connections, eligible));
-      InitialSnapshot.plan(progress, tables, config);
+      InitialSnapshot.plan(progress, tables, config, config.maxThreads());
       if (!slotExists) {
         kind = Kind.EXPORTED;
         exported = ExportedSnapshot.createSlot(connections, slotName);
@@ -148,9 +177,101 @@ public final class SnapshotPhase implements AutoCloseable {
             tables,
             captured,
             exported,
-            connectorName);
+            new SnapshotMetrics().register(connectorName, 0));
     phase.lookupTables = lookupTables;
     return phase;
+  }
+
+  /**
+   * Task 0 of a snapshot spread over tasks: reads its chunks under the connector's exported
+   * snapshot, then waits for the other tasks' chunks before it streams. Empty when the whole
+   * snapshot is in Kafka already, or when the snapshot cannot be imported any more: then what is
+   * left is read between watermarks, as after any interrupted snapshot.
+   */
+  private static Optional<SnapshotPhase> prepareShared(
+      PgConnections connections,
+      SnapshotConfig config,
+      String slotName,
+      String connectorName,
+      TaskOffsets offsets,
+      List<TableName> captured,
+      SharedSnapshot.Assignment shared)
+      throws SQLException {
+    SnapshotProgress own = shared.progress(offsets.own());
+    if (SharedSnapshot.merged(shared, own, offsets.reader(), offsets.topicPrefix()).complete()) {
+      return Optional.empty();
+    }
+    ExportedSnapshot imported = ExportedSnapshot.imported(shared.export(), shared.consistentLsn());
+    if (!imported.importable(connections)) {
+      LOG.warn(
+          "The snapshot the connector exported for its {} tasks cannot be imported any more: the"
+              + " chunks not yet in Kafka are read between watermarks while streaming",
+          shared.tasks());
+      return Optional.empty();
+    }
+    SnapshotPhase phase =
+        new SnapshotPhase(
+            shared.task() == 0 ? Kind.EXPORTED : Kind.CHUNKS_ONLY,
+            config,
+            connections,
+            slotName,
+            own,
+            load(connections, own),
+            captured,
+            imported,
+            new SnapshotMetrics().register(connectorName, shared.task()));
+    phase.shared = shared;
+    phase.offsets = offsets;
+    return Optional.of(phase);
+  }
+
+  /**
+   * A task other than task 0 of a snapshot spread over tasks: it reads its chunks under the
+   * connector's exported snapshot and then has nothing more to do (task 0 streams).
+   */
+  public static SnapshotPhase prepareChunks(
+      PgConnections connections,
+      SnapshotConfig config,
+      String connectorName,
+      TaskOffsets offsets,
+      SharedSnapshot.Assignment shared)
+      throws SQLException {
+    SnapshotProgress own = shared.progress(offsets.own());
+    Optional<SnapshotPhase> phase =
+        own.complete()
+            ? Optional.empty()
+            : prepareShared(connections, config, "", connectorName, offsets, List.of(), shared);
+    if (phase.isPresent()) {
+      return phase.get();
+    }
+    SnapshotPhase idle =
+        new SnapshotPhase(
+            Kind.NONE,
+            config,
+            connections,
+            "",
+            own,
+            List.of(),
+            List.of(),
+            null,
+            new SnapshotMetrics().register(connectorName, shared.task()));
+    idle.shared = shared;
+    return idle;
+  }
+
+  /** Whether the tasks of a new slot take an initial snapshot: the connector exports one then. */
+  public static boolean exportDue(SnapshotConfig.Mode mode, Map<String, ?> offset) {
+    return snapshotsAll(mode, offset == null || offset.isEmpty(), false);
+  }
+
+  /** The chunks of an initial snapshot read by {@code tasks} tasks, planned for all of them. */
+  public static SnapshotProgress planForTasks(
+      PgConnections connections, SnapshotConfig config, List<TableName> captured, int tasks)
+      throws SQLException {
+    SnapshotProgress plan = new SnapshotProgress();
+    List<SnapshotTable> tables = loadSelectable(connections, eligible(config, captured));
+    InitialSnapshot.plan(plan, tables, config, config.maxThreads() * tasks);
+    return plan;
   }
 
   /**
@@ -279,12 +400,32 @@ public final class SnapshotPhase implements AutoCloseable {
 
   /** Whether this start created the slot (with its exported snapshot). */
   public boolean createdSlot() {
-    return exported != null;
+    return exported != null && shared == null;
   }
 
   /** Whether the stream starts at the new slot's consistent point, not at the offsets. */
   public boolean streamsFromNewSlot() {
     return kind == Kind.EXPORTED;
+  }
+
+  /**
+   * Starts the thread of a task other than task 0 of a snapshot spread over tasks: it copies the
+   * chunks the task owns, if any are left, and ends.
+   */
+  public void startChunks(
+      TransactionAssembler.Settings settings,
+      BlockingQueue<SourceRecord> queue,
+      RecordSizeLimit sizeLimit) {
+    if (kind == Kind.NONE) {
+      LOG.info("Task {} has no snapshot chunk to read", shared.task());
+      return;
+    }
+    SnapshotRecords records = new SnapshotRecords(settings, System::currentTimeMillis);
+    thread =
+        new Thread(
+            () -> run(records, queue, sizeLimit, () -> {}),
+            "pgsnow-snapshot-" + shared.task() + "-" + settings.topicPrefix());
+    thread.start();
   }
 
   /**
@@ -295,6 +436,7 @@ public final class SnapshotPhase implements AutoCloseable {
   public void start(
       TransactionAssembler.Settings settings,
       BlockingQueue<SourceRecord> queue,
+      RecordSizeLimit sizeLimit,
       StreamReader reader,
       int serverVersionNum,
       Runnable startStreaming) {
@@ -326,30 +468,24 @@ public final class SnapshotPhase implements AutoCloseable {
               + " logical messages through pgoutput, so set signal.data.collection to a signal"
               + " table the connector can insert into");
     }
-    thread = new Thread(() -> run(records, queue, startStreaming), "pgsnow-snapshot-" + slotName);
+    thread =
+        new Thread(
+            () -> run(records, queue, sizeLimit, startStreaming), "pgsnow-snapshot-" + slotName);
     thread.start();
   }
 
   private void run(
-      SnapshotRecords records, BlockingQueue<SourceRecord> queue, Runnable startStreaming) {
+      SnapshotRecords records,
+      BlockingQueue<SourceRecord> queue,
+      RecordSizeLimit sizeLimit,
+      Runnable startStreaming) {
     try {
-      if (kind == Kind.EXPORTED || kind == Kind.PLAIN) {
-        SnapshotEmitter emitter =
-            new SnapshotEmitter(
-                queue,
-                records,
-                progress,
-                () -> running,
-                Map.of(WatermarkWindow.TABLES_KEY, tableList));
-        InitialSnapshot snapshot =
-            new InitialSnapshot(connections, config, records, metrics, emitter, progress);
-        if (kind == Kind.EXPORTED) {
-          snapshot.run(exported::importInto, exported.consistentPoint(), tables, lookupTables);
-          exported.close();
-          checkSlotKeptWal();
-        } else {
-          snapshot.run(InitialSnapshot::plainReader, 0L, tables, lookupTables);
-        }
+      if (kind == Kind.EXPORTED || kind == Kind.PLAIN || kind == Kind.CHUNKS_ONLY) {
+        copy(records, queue, sizeLimit);
+      }
+      if (kind == Kind.CHUNKS_ONLY) {
+        LOG.info("Task {}'s snapshot chunks are read; task 0 streams", shared.task());
+        return;
       }
       if (config.mode() == SnapshotConfig.Mode.INITIAL_ONLY) {
         LOG.info("snapshot.mode=initial_only: the snapshot is done and nothing is streamed");
@@ -368,6 +504,69 @@ public final class SnapshotPhase implements AutoCloseable {
         failure = e;
       }
     }
+  }
+
+  /** Copies the chunks not done under the exported snapshot (or one of its own, initial_only). */
+  private void copy(
+      SnapshotRecords records, BlockingQueue<SourceRecord> queue, RecordSizeLimit sizeLimit)
+      throws SQLException, InterruptedException {
+    Map<String, Object> offsetKeys = new HashMap<>();
+    offsetKeys.put(WatermarkWindow.TABLES_KEY, tableList);
+    int task = 0;
+    if (shared != null) {
+      offsetKeys.putAll(shared.offsetKeys());
+      task = shared.task();
+    }
+    SnapshotEmitter emitter =
+        new SnapshotEmitter(
+            queue,
+            sizeLimit,
+            records,
+            SharedSnapshot.partition(records.topicPrefix(), task),
+            progress,
+            () -> running,
+            offsetKeys,
+            task == 0);
+    InitialSnapshot snapshot =
+        new InitialSnapshot(connections, config, records, metrics, emitter, progress);
+    if (kind == Kind.PLAIN) {
+      snapshot.run(InitialSnapshot::plainReader, 0L, tables, lookupTables);
+      return;
+    }
+    snapshot.run(exported::importInto, exported.consistentPoint(), tables, lookupTables);
+    if (kind == Kind.EXPORTED && shared != null) {
+      awaitOtherTasks();
+    }
+    exported.close();
+    if (kind == Kind.EXPORTED) {
+      checkSlotKeptWal();
+    }
+  }
+
+  /**
+   * Task 0 streams only once every chunk's records are in Kafka: a streamed change of a key must
+   * come after the key's snapshot record. The other tasks' committed offsets say which are.
+   */
+  private void awaitOtherTasks() throws InterruptedException {
+    long nextLog = 0;
+    while (running) {
+      SnapshotProgress whole =
+          SharedSnapshot.merged(shared, progress, offsets.reader(), offsets.topicPrefix());
+      if (whole.complete()) {
+        LOG.info("The snapshot chunks of all {} tasks are in Kafka", shared.tasks());
+        return;
+      }
+      long now = System.currentTimeMillis();
+      if (now >= nextLog) {
+        LOG.info(
+            "Task 0 read its snapshot chunks; waiting for the other tasks' chunks of {} tables to"
+                + " be committed before streaming",
+            whole.pendingTables());
+        nextLog = now + 30_000;
+      }
+      TimeUnit.MILLISECONDS.sleep(AWAIT_POLL_MILLIS);
+    }
+    throw new InterruptedException("Stopping");
   }
 
   private void checkSlotKeptWal() throws SQLException {
@@ -390,9 +589,14 @@ public final class SnapshotPhase implements AutoCloseable {
     }
   }
 
-  /** Why the snapshot failed, or null. */
-  public Throwable failure() {
-    return failure;
+  /** Fails the task when the snapshot failed. */
+  public void throwIfFailed() {
+    Throwable cause = failure;
+    if (cause != null) {
+      throw cause instanceof ConnectException ce
+          ? ce
+          : new ConnectException("Snapshot failed", cause);
+    }
   }
 
   @Override

@@ -105,6 +105,10 @@ public final class SnapshotRecords {
         t, ChangeEventBuilder.key(t, after), value, readMillis, ChangeEventBuilder.headers(image));
   }
 
+  public String topicPrefix() {
+    return settings.topicPrefix();
+  }
+
   public Map<String, ?> partition() {
     return partition;
   }

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -51,6 +54,12 @@ class RecordSizeLimitTest {
         value);
   }
 
+  /** The records as the reader threads queue them: each measured on its way to the queue. */
+  private static List<SourceRecord> queued(RecordSizeLimit limit, List<SourceRecord> batch) {
+    batch.forEach(limit::measure);
+    return batch;
+  }
+
   @Test
   void countsTheCharactersAndBytesAnyConverterWrites() {
     SourceRecord record = change(7, "x".repeat(1000), new byte[500]);
@@ -70,7 +79,7 @@ class RecordSizeLimitTest {
   void passesRecordsWithinTheLimit() {
     RecordSizeLimit limit = new RecordSizeLimit(2000, "test");
     List<SourceRecord> batch = List.of(change(1, "a", null), change(2, "x".repeat(1500), null));
-    assertThat(limit.admit(batch)).isSameAs(batch);
+    assertThat(limit.admit(queued(limit, batch))).isSameAs(batch);
   }
 
   @Test
@@ -78,8 +87,10 @@ class RecordSizeLimitTest {
     RecordSizeLimit limit = new RecordSizeLimit(1000, "the producer's default max.request.size");
     List<SourceRecord> batch =
         List.of(change(1, "a", null), change(2, "x".repeat(5000), null), change(3, "b", null));
-    assertThat(limit.admit(batch)).extracting(r -> ((Struct) r.key()).get("id")).containsExactly(1);
-    assertThatThrownBy(() -> limit.admit(List.of(change(3, "b", null))))
+    assertThat(limit.admit(queued(limit, batch)))
+        .extracting(r -> ((Struct) r.key()).get("id"))
+        .containsExactly(1);
+    assertThatThrownBy(() -> limit.admit(queued(limit, List.of(change(3, "b", null)))))
         .isInstanceOf(ConnectException.class)
         .hasMessageContaining("table public.docs")
         .hasMessageContaining("key Struct{id=2}")
@@ -98,7 +109,7 @@ class RecordSizeLimitTest {
   @Test
   void failsAtOnceWhenTheFirstRecordIsTooLarge() {
     RecordSizeLimit limit = new RecordSizeLimit(100, "record.size.max.bytes");
-    assertThatThrownBy(() -> limit.admit(List.of(change(9, null, new byte[101]))))
+    assertThatThrownBy(() -> limit.admit(queued(limit, List.of(change(9, null, new byte[101])))))
         .hasMessageContaining("key Struct{id=9}")
         .hasMessageContaining("101 in column photo")
         .hasMessageContaining("(record.size.max.bytes)");
@@ -108,6 +119,36 @@ class RecordSizeLimitTest {
   void aLimitOfZeroChecksNothing() {
     RecordSizeLimit limit = new RecordSizeLimit(0, "record.size.max.bytes");
     List<SourceRecord> batch = List.of(change(1, "x".repeat(10_000), null));
+    assertThat(limit.admit(queued(limit, batch))).isSameAs(batch);
+  }
+
+  @Test
+  void recordsMeasuredOnOtherThreadsAreStoppedWhereTheyComeInTheBatch() throws Exception {
+    RecordSizeLimit limit = new RecordSizeLimit(1000, "test");
+    List<SourceRecord> batch =
+        List.of(change(1, "a", null), change(2, "b", null), change(3, "x".repeat(5000), null));
+    // Readers measure in parallel, in any order; poll() only looks the large record up.
+    ExecutorService readers = Executors.newFixedThreadPool(3);
+    try {
+      for (Future<?> f :
+          readers.invokeAll(
+              batch.stream().map(r -> Executors.callable(() -> limit.measure(r))).toList())) {
+        f.get();
+      }
+    } finally {
+      readers.shutdownNow();
+    }
+    assertThat(limit.admit(batch))
+        .extracting(r -> ((Struct) r.key()).get("id"))
+        .containsExactly(1, 2);
+    assertThatThrownBy(() -> limit.admit(List.of(change(4, "c", null))))
+        .hasMessageContaining("key Struct{id=3}");
+  }
+
+  @Test
+  void aRecordNotMeasuredIsNotLookedAtInPoll() {
+    RecordSizeLimit limit = new RecordSizeLimit(10, "test");
+    List<SourceRecord> batch = List.of(change(1, "x".repeat(100), null));
     assertThat(limit.admit(batch)).isSameAs(batch);
   }
 
@@ -125,7 +166,7 @@ class RecordSizeLimitTest {
             null,
             null);
     RecordSizeLimit limit = new RecordSizeLimit(10, "test");
-    assertThatThrownBy(() -> limit.admit(List.of(record)))
+    assertThatThrownBy(() -> limit.admit(queued(limit, List.of(record))))
         .hasMessageContaining("...")
         .hasMessageContaining("A change of a table")
         .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(1500));
