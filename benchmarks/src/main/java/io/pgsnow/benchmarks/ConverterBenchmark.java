@@ -1,6 +1,7 @@
 package io.pgsnow.benchmarks;
 
 import io.pgsnow.converter.FastJsonConverter;
+import io.pgsnow.source.events.SourceInfo;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -96,7 +97,7 @@ public class ConverterBenchmark {
             .version(2)
             .field("before", rowSchema)
             .field("after", rowSchema)
-            .field("source", PayrollData.SOURCE)
+            .field("source", SourceInfo.SCHEMA)
             .field("op", Schema.STRING_SCHEMA)
             .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
             .build();
