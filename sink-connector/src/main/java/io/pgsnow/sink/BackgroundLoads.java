@@ -35,8 +35,11 @@ final class BackgroundLoads implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(BackgroundLoads.class);
 
-  /** The least wait between two ticks. */
-  static final Duration MIN_DELAY = Duration.ofMillis(10);
+  /**
+   * The least wait between two ticks: also the pace of a tick for a buffer past due that waits for
+   * a place among the files in flight.
+   */
+  static final Duration MIN_DELAY = Duration.ofMillis(50);
 
   private final Map<TopicPartition, PartitionState> states;
   private final Targets targets;
@@ -50,6 +53,7 @@ final class BackgroundLoads implements AutoCloseable {
   private ScheduledExecutorService executor;
   private Duration interval;
   private SealPolicy policy;
+  private long lastCheckNanos;
 
   BackgroundLoads(
       Map<TopicPartition, PartitionState> states,
@@ -75,6 +79,7 @@ final class BackgroundLoads implements AutoCloseable {
   void start(String connector, Duration interval, SealPolicy policy) {
     this.interval = interval;
     this.policy = policy;
+    this.lastCheckNanos = System.nanoTime() - interval.toNanos();
     executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -120,6 +125,12 @@ final class BackgroundLoads implements AutoCloseable {
       for (Map.Entry<TopicPartition, PartitionState> e : states.entrySet()) {
         delivery.flushDue(e.getKey(), e.getValue(), targets.of(e.getKey()));
       }
+      long now = System.nanoTime();
+      if (interval != null && now - lastCheckNanos < interval.minus(MIN_DELAY).toNanos()) {
+        // A tick for a due buffer between two checks: Snowpipe is asked at the interval only.
+        return;
+      }
+      lastCheckNanos = now;
       List<LoadConfirmation.Partition> partitions =
           states.entrySet().stream()
               .map(

@@ -443,7 +443,9 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         1_000L,
         ConfigDef.Range.atLeast(100),
         Importance.LOW,
-        "How often the background thread writes due buffers and asks Snowpipe for load outcomes.",
+        "How often the background thread asks Snowpipe for load outcomes and has the staged files"
+            + " registered; a buffer that falls due (<code>buffer.flush.time</code>) is written at"
+            + " that moment, between two checks.",
         ERRORS,
         ++o,
         Width.SHORT,
