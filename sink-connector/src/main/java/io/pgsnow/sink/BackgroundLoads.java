@@ -1,5 +1,6 @@
 package io.pgsnow.sink;
 
+import io.pgsnow.sink.buffer.SealPolicy;
 import io.pgsnow.sink.ingest.Session;
 import io.pgsnow.sink.ingest.SnowflakeErrors;
 import io.pgsnow.sink.ingest.StagePurge;
@@ -10,7 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,13 +25,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink's background thread: writes due buffers of idle partitions, registers staged files,
- * confirms loads, decides failed loads and removes loaded files. A fatal failure is kept for the
- * put thread to raise.
+ * The sink's background thread: seals due buffers and has them uploaded and every staged file
+ * registered (by {@link FileDelivery}'s upload threads), confirms loads, decides failed loads and
+ * removes loaded files. It runs every {@code snowflake.load.check.interval.ms}, and also at the
+ * moment a partition's oldest buffered record is {@code buffer.flush.time} old. A fatal failure is
+ * kept for the put thread to raise.
  */
 final class BackgroundLoads implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(BackgroundLoads.class);
+
+  /**
+   * The least wait between two ticks: also the pace of a tick for a buffer past due that waits for
+   * a place among the files in flight.
+   */
+  static final Duration MIN_DELAY = Duration.ofMillis(50);
 
   private final Map<TopicPartition, PartitionState> states;
   private final Targets targets;
@@ -40,6 +51,9 @@ final class BackgroundLoads implements AutoCloseable {
   private final ReentrantLock tickLock = new ReentrantLock();
   private final AtomicReference<ConnectException> failure = new AtomicReference<>();
   private ScheduledExecutorService executor;
+  private Duration interval;
+  private SealPolicy policy;
+  private long lastCheckNanos;
 
   BackgroundLoads(
       Map<TopicPartition, PartitionState> states,
@@ -58,8 +72,14 @@ final class BackgroundLoads implements AutoCloseable {
     this.session = session;
   }
 
-  /** Runs {@link #tick} every {@code interval} on a daemon thread. */
-  void start(String connector, Duration interval) {
+  /**
+   * Runs {@link #tick} on a daemon thread: {@code interval} after the previous one, or sooner, at
+   * the moment the oldest buffer falls due under {@code policy}.
+   */
+  void start(String connector, Duration interval, SealPolicy policy) {
+    this.interval = interval;
+    this.policy = policy;
+    this.lastCheckNanos = System.nanoTime() - interval.toNanos();
     executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -67,8 +87,33 @@ final class BackgroundLoads implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    long millis = interval.toMillis();
-    executor.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+    scheduleNext();
+  }
+
+  private void scheduleNext() {
+    long now = System.nanoTime();
+    // A buffer started after this tick falls due no sooner than the flush time from now.
+    long next = now + Math.min(interval.toNanos(), policy.maxAge().toNanos());
+    for (PartitionState state : states.values()) {
+      OptionalLong due = state.dueNanos(policy);
+      if (due.isPresent() && due.getAsLong() - next < 0) {
+        next = due.getAsLong();
+      }
+    }
+    long delay = Math.max(MIN_DELAY.toNanos(), next - now);
+    try {
+      executor.schedule(this::tickAndReschedule, delay, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      LOG.debug("The background thread is stopping");
+    }
+  }
+
+  private void tickAndReschedule() {
+    try {
+      tick();
+    } finally {
+      scheduleNext();
+    }
   }
 
   void tick() {
@@ -78,8 +123,14 @@ final class BackgroundLoads implements AutoCloseable {
     tickLock.lock();
     try {
       for (Map.Entry<TopicPartition, PartitionState> e : states.entrySet()) {
-        delivery.deliverIfIdle(e.getKey(), e.getValue(), targets.of(e.getKey()));
+        delivery.flushDue(e.getKey(), e.getValue(), targets.of(e.getKey()));
       }
+      long now = System.nanoTime();
+      if (interval != null && now - lastCheckNanos < interval.minus(MIN_DELAY).toNanos()) {
+        // A tick for a due buffer between two checks: Snowpipe is asked at the interval only.
+        return;
+      }
+      lastCheckNanos = now;
       List<LoadConfirmation.Partition> partitions =
           states.entrySet().stream()
               .map(

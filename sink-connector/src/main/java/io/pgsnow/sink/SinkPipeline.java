@@ -124,14 +124,18 @@ final class SinkPipeline implements AutoCloseable {
         new LoadConfirmation(
             snowpipe, failedLoads::failed, purge, config.purgeLoaded(), metrics, clock);
     this.delivery =
-        new FileDelivery(session, snowpipe, policy, confirmation, metrics, System::nanoTime);
+        new FileDelivery(
+            session,
+            snowpipe,
+            policy,
+            confirmation,
+            metrics,
+            System::nanoTime,
+            config.maxInFlightFiles(),
+            config.retryPolicy());
     this.background =
         new BackgroundLoads(states, targets, delivery, confirmation, failedLoads, purge, session);
-    Duration interval =
-        config.loadCheckInterval().compareTo(policy.maxAge()) < 0
-            ? config.loadCheckInterval()
-            : policy.maxAge();
-    background.start(names.connector(), interval);
+    background.start(names.connector(), config.loadCheckInterval(), policy);
   }
 
   static ConnectionSettings settings(SnowflakeSinkConfig config) {
@@ -152,6 +156,7 @@ final class SinkPipeline implements AutoCloseable {
 
   void put(Collection<SinkRecord> records) {
     background.throwIfFailed();
+    delivery.throwIfFailed();
     try {
       for (SinkRecord record : records) {
         accept(record);
@@ -212,7 +217,7 @@ final class SinkPipeline implements AutoCloseable {
     state.append(offset, row.buffer(), row.length(), System.nanoTime());
     metrics.buffered(tp, state.bufferedRecords(), offset);
     if (state.isFull(policy)) {
-      delivery.deliver(tp, state, target, true, false);
+      delivery.sealFull(tp, state, target);
     }
   }
 
@@ -316,13 +321,17 @@ final class SinkPipeline implements AutoCloseable {
     return out;
   }
 
-  /** Forgets the partitions once no background tick and no delivery of theirs is running. */
+  /**
+   * Forgets the partitions once no background tick and no upload of theirs is running; their files
+   * not uploaded yet are dropped, their offsets never committed.
+   */
   void close(Collection<TopicPartition> partitions) {
     background.betweenTicks(
         () -> {
           for (TopicPartition tp : partitions) {
-            delivery.excluding(
+            delivery.revoke(
                 tp,
+                states.get(tp),
                 () -> {
                   states.remove(tp);
                   targets.forget(tp);
@@ -335,6 +344,7 @@ final class SinkPipeline implements AutoCloseable {
   @Override
   public void close() {
     background.close();
+    delivery.close();
     snowpipe.close();
     session.close();
     metrics.close();

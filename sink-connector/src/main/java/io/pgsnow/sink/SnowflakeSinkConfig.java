@@ -43,6 +43,7 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
   public static final String BUFFER_COUNT = "buffer.count.records";
   public static final String BUFFER_BYTES = "buffer.size.bytes";
   public static final String BUFFER_TIME = "buffer.flush.time";
+  public static final String MAX_IN_FLIGHT = "snowflake.upload.max.in.flight.files";
   public static final String NULL_VALUES = "behavior.on.null.values";
   public static final String META_ALL = "snowflake.metadata.all";
   public static final String META_TOPIC = "snowflake.metadata.topic";
@@ -346,6 +347,22 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         ++o,
         Width.SHORT,
         "Flush time (s)");
+    def.define(
+        MAX_IN_FLIGHT,
+        Type.INT,
+        4,
+        ConfigDef.Range.between(1, 64),
+        Importance.LOW,
+        "Files of a task sealed and waiting for or in their stage upload, at most. Uploads and"
+            + " Snowpipe registration run on upload threads of their own (up to 8, one partition's"
+            + " files in order); when this many files wait, put() waits for an upload to finish"
+            + " (back-pressure) rather than buffering more. The task's buffered data is thereby"
+            + " bounded: at most one open buffer per partition (<code>buffer.size.bytes</code> of"
+            + " rows, held gzipped) plus this many gzipped files of at most as many rows.",
+        BUFFER,
+        ++o,
+        Width.SHORT,
+        "Files in flight");
   }
 
   private static void defineRecords(ConfigDef def) {
@@ -426,7 +443,9 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         1_000L,
         ConfigDef.Range.atLeast(100),
         Importance.LOW,
-        "How often the background thread writes due buffers and asks Snowpipe for load outcomes.",
+        "How often the background thread asks Snowpipe for load outcomes and has the staged files"
+            + " registered; a buffer that falls due (<code>buffer.flush.time</code>) is written at"
+            + " that moment, between two checks.",
         ERRORS,
         ++o,
         Width.SHORT,
@@ -740,6 +759,11 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         getLong(BUFFER_COUNT).intValue(),
         getLong(BUFFER_BYTES),
         Duration.ofSeconds(getLong(BUFFER_TIME)));
+  }
+
+  /** Sealed files of the task waiting for or in their upload, at most. */
+  public int maxInFlightFiles() {
+    return getInt(MAX_IN_FLIGHT);
   }
 
   public NullValues nullValues() {

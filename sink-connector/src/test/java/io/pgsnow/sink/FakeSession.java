@@ -9,9 +9,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A {@link Session} holding stage files in memory and recording the statements it was given. */
-final class FakeSession implements Session {
+class FakeSession implements Session {
 
   /** A statement or an update with its binds. */
   record Call(String sql, List<Object> binds) {}
@@ -19,6 +20,12 @@ final class FakeSession implements Session {
   final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
   final Map<String, byte[]> files = Collections.synchronizedMap(new LinkedHashMap<>());
   volatile boolean failUploads;
+
+  /** Uploads asked for, failed ones included. */
+  final AtomicInteger uploads = new AtomicInteger();
+
+  /** How many of the next uploads fail. */
+  final AtomicInteger failingUploads = new AtomicInteger();
 
   private static String key(Identifier stage, String path) {
     return stage.sql() + "/" + path;
@@ -54,7 +61,8 @@ final class FakeSession implements Session {
   @Override
   public void upload(Identifier stage, String directory, String fileName, byte[] gzip)
       throws SQLException {
-    if (failUploads) {
+    uploads.incrementAndGet();
+    if (failUploads || failingUploads.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new SQLTransientException("the stage is unavailable");
     }
     stage(stage, directory + "/" + fileName, gzip);

@@ -104,6 +104,11 @@ class SnowflakeSinkConfigTest {
     props.put("snowflake.url.name", "ftp://x");
     assertThatThrownBy(() -> new SnowflakeSinkConfig(props))
         .hasMessageContaining("snowflake.url.name");
+    props.put("snowflake.url.name", "acct.snowflakecomputing.com:443");
+    assertThat(new SnowflakeSinkConfig(props).maxInFlightFiles()).isEqualTo(4);
+    props.put(SnowflakeSinkConfig.MAX_IN_FLIGHT, "0");
+    assertThatThrownBy(() -> new SnowflakeSinkConfig(props))
+        .hasMessageContaining(SnowflakeSinkConfig.MAX_IN_FLIGHT);
   }
 
   @Test

@@ -60,6 +60,16 @@ public final class PartitionBuffer {
     return startOffset;
   }
 
+  /** When the oldest buffered record arrived ({@link System#nanoTime}); meaningless when empty. */
+  public long firstArrivalNanos() {
+    return firstArrivalNanos;
+  }
+
+  /** Bytes of gzip output held so far (the stream's own buffers aside). */
+  public long heldBytes() {
+    return bytes == null ? 0 : bytes.size();
+  }
+
   public Duration age(long nowNanos) {
     return records == 0 ? Duration.ZERO : Duration.ofNanos(nowNanos - firstArrivalNanos);
   }

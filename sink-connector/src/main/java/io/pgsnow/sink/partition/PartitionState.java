@@ -5,6 +5,7 @@ import io.pgsnow.sink.buffer.SealPolicy;
 import io.pgsnow.sink.buffer.SealedFile;
 import io.pgsnow.sink.naming.StageFileName;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,10 +15,10 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
- * What one topic partition holds between Kafka and the table: the open buffer, a sealed file
- * waiting for upload, and staged files waiting for their load outcome. It decides which offset may
- * be committed: never past a record whose row is not confirmed loaded (or whose failure is not
- * handled). Pure and thread-safe.
+ * What one topic partition holds between Kafka and the table: the open buffer, sealed files waiting
+ * for their upload (oldest first), and staged files waiting for their load outcome. It decides
+ * which offset may be committed: never past a record whose row is not confirmed loaded (or whose
+ * failure is not handled). Pure and thread-safe.
  *
  * <p>A file Snowpipe failed to load is <em>replayed</em>: its records are not kept in memory but
  * read from Kafka again (the task rewinds the partition to the file's first offset when Kafka has
@@ -35,7 +36,8 @@ public final class PartitionState {
   private final TreeMap<Long, Replay> replays = new TreeMap<>();
   private final Map<Long, Integer> retries = new HashMap<>();
   private final List<SealedFile> resealed = new ArrayList<>();
-  private SealedFile sealed;
+  private final ArrayDeque<SealedFile> sealed = new ArrayDeque<>();
+  private boolean closed;
   private long skipThrough = -1;
   private long lastOffset = -1;
   private long position = -1;
@@ -264,17 +266,33 @@ public final class PartitionState {
     lastOffset = Math.max(lastOffset, offset);
   }
 
-  /** Seals the buffer when the policy says so (or {@code force}) and no sealed file waits. */
+  /**
+   * Seals the buffer into a file waiting for its upload when the policy says so (or {@code force}
+   * and the buffer is not empty).
+   *
+   * @return the file sealed now, if any
+   */
   public synchronized Optional<SealedFile> sealIfDue(
       SealPolicy policy, long nowNanos, boolean force) {
-    if (sealed == null && !buffer.isEmpty()) {
-      boolean due =
-          force || policy.isDue(buffer.records(), buffer.rawBytes(), buffer.age(nowNanos));
-      if (due) {
-        sealed = buffer.seal();
-      }
+    if (closed || buffer.isEmpty()) {
+      return Optional.empty();
     }
-    return Optional.ofNullable(sealed);
+    if (!force && !policy.isDue(buffer.records(), buffer.rawBytes(), buffer.age(nowNanos))) {
+      return Optional.empty();
+    }
+    SealedFile file = buffer.seal();
+    sealed.addLast(file);
+    return Optional.of(file);
+  }
+
+  /**
+   * When the open buffer falls due by age, in {@link System#nanoTime} terms, or empty when nothing
+   * is buffered.
+   */
+  public synchronized OptionalLong dueNanos(SealPolicy policy) {
+    return buffer.isEmpty()
+        ? OptionalLong.empty()
+        : OptionalLong.of(buffer.firstArrivalNanos() + policy.maxAge().toNanos());
   }
 
   /** Files of replayed ranges waiting for their upload. */
@@ -287,8 +305,51 @@ public final class PartitionState {
     return policy.isFull(buffer.records(), buffer.rawBytes());
   }
 
-  public synchronized Optional<SealedFile> sealed() {
-    return Optional.ofNullable(sealed);
+  /** The oldest sealed file waiting for its upload, else a file of a replayed range, if any. */
+  public synchronized Optional<SealedFile> nextUpload() {
+    if (closed) {
+      return Optional.empty();
+    }
+    if (!sealed.isEmpty()) {
+      return Optional.of(sealed.peekFirst());
+    }
+    return resealed.isEmpty() ? Optional.empty() : Optional.of(resealed.get(0));
+  }
+
+  /** Sealed files waiting for their upload (not counting files of replayed ranges). */
+  public synchronized int sealedFiles() {
+    return sealed.size();
+  }
+
+  /**
+   * The partition is no longer this task's: its sealed files are dropped (Kafka delivers their
+   * records again to the next owner) and nothing is sealed or uploaded any more.
+   *
+   * @return how many sealed files were dropped
+   */
+  public synchronized int close() {
+    closed = true;
+    int dropped = sealed.size();
+    sealed.clear();
+    resealed.clear();
+    buffer.discard();
+    return dropped;
+  }
+
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** Bytes of gzip held in memory: the open buffer and the files waiting for their upload. */
+  public synchronized long heldBytes() {
+    long held = buffer.heldBytes();
+    for (SealedFile f : sealed) {
+      held += f.gzip().length;
+    }
+    for (SealedFile f : resealed) {
+      held += f.gzip().length;
+    }
+    return held;
   }
 
   public StageFileName fileName(SealedFile file) {
@@ -296,14 +357,21 @@ public final class PartitionState {
         .withAttempt(file.attempt());
   }
 
-  /** The sealed file (or the file of a replayed range) is in the stage. */
-  public synchronized void uploaded(SealedFile file) {
-    if (sealed == file) {
-      sealed = null;
+  /**
+   * The sealed file (or the file of a replayed range) is in the stage.
+   *
+   * @return whether it was a sealed file (rather than a replayed range's, or one no longer held)
+   */
+  public synchronized boolean uploaded(SealedFile file) {
+    if (sealed.peekFirst() == file) {
+      sealed.removeFirst();
       files.put(file.startOffset(), new Tracked(fileName(file), FileState.STAGED, file.records()));
-    } else if (resealed.removeIf(f -> f == file)) {
+      return true;
+    }
+    if (resealed.removeIf(f -> f == file)) {
       files.put(file.startOffset(), new Tracked(fileName(file), FileState.STAGED, file.records()));
     }
+    return false;
   }
 
   public synchronized List<Tracked> files(FileState state) {
@@ -342,8 +410,8 @@ public final class PartitionState {
     if (first != null) {
       next = Math.min(next, first.getKey());
     }
-    if (sealed != null) {
-      next = Math.min(next, sealed.startOffset());
+    if (!sealed.isEmpty()) {
+      next = Math.min(next, sealed.peekFirst().startOffset());
     }
     if (!buffer.isEmpty()) {
       next = Math.min(next, buffer.startOffset());
@@ -353,7 +421,8 @@ public final class PartitionState {
 
   public synchronized int bufferedRecords() {
     int replayed = replays.values().stream().mapToInt(r -> r.rows.records()).sum();
-    return buffer.records() + (sealed == null ? 0 : sealed.records()) + replayed;
+    int waiting = sealed.stream().mapToInt(SealedFile::records).sum();
+    return buffer.records() + waiting + replayed;
   }
 
   public synchronized Duration bufferAge(long nowNanos) {
