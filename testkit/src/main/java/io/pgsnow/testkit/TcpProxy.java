@@ -60,7 +60,7 @@ public final class TcpProxy implements AutoCloseable {
     return listener.getLocalPort();
   }
 
-  /** Connections accepted since the start. */
+  /** Connections accepted since the start, those whose server could not be reached included. */
   public long acceptedConnections() {
     return accepted.get();
   }
@@ -115,6 +115,7 @@ public final class TcpProxy implements AutoCloseable {
     while (!closed) {
       try {
         Socket client = listener.accept();
+        accepted.incrementAndGet();
         Socket server = new Socket();
         try {
           server.connect(target, 10_000);
@@ -123,7 +124,6 @@ public final class TcpProxy implements AutoCloseable {
           client.close();
           continue;
         }
-        accepted.incrementAndGet();
         Link link = new Link(client, server);
         links.add(link);
         link.start();
