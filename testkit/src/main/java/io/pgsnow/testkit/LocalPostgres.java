@@ -178,40 +178,21 @@ public final class LocalPostgres implements AutoCloseable {
       Path bin, Path dir, Path data, Path log, String options, boolean asPostgresUser) {
 
     void start() {
-      try {
-        run(
-            List.of(
-                bin.resolve("pg_ctl").toString(),
-                "-D",
-                data.toString(),
-                "-l",
-                log.toString(),
-                "-o",
-                options,
-                "-w",
-                "-t",
-                "60",
-                "start"),
-            asPostgresUser);
-      } catch (IOException e) {
-        throw new IllegalStateException("Could not start PostgreSQL in " + dir, e);
-      }
+      pgCtl("start", List.of("-l", log.toString(), "-o", options, "-w", "-t", "60", "start"));
     }
 
     void stop(Shutdown mode) {
+      pgCtl("stop", List.of("-m", mode.name().toLowerCase(java.util.Locale.ROOT), "-w", "stop"));
+    }
+
+    private void pgCtl(String what, List<String> args) {
+      List<String> command =
+          new ArrayList<>(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString()));
+      command.addAll(args);
       try {
-        run(
-            List.of(
-                bin.resolve("pg_ctl").toString(),
-                "-D",
-                data.toString(),
-                "-m",
-                mode.name().toLowerCase(java.util.Locale.ROOT),
-                "-w",
-                "stop"),
-            asPostgresUser);
+        run(command, asPostgresUser);
       } catch (IOException e) {
-        throw new IllegalStateException("Could not stop PostgreSQL in " + dir, e);
+        throw new IllegalStateException("Could not " + what + " PostgreSQL in " + dir, e);
       }
     }
   }
