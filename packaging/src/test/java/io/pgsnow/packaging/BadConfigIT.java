@@ -5,12 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.LocalPostgres;
-import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
@@ -18,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.connect.runtime.rest.entities.CreateConnectorRequest;
@@ -370,7 +364,7 @@ class BadConfigIT {
     }
     connect = PluginArchives.cluster("bad-config").start();
     warehouse = new TestWarehouse();
-    encryptedKey = encrypted(warehouse.keys);
+    encryptedKey = TestWarehouse.encryptedPem(warehouse.keys, PASSPHRASE);
   }
 
   @AfterAll
@@ -503,36 +497,5 @@ class BadConfigIT {
 
   private static String base64(byte[] der) {
     return Base64.getEncoder().encodeToString(der);
-  }
-
-  /** The key encrypted by openssl as Snowflake's key-pair guide shows (PKCS#8, AES-256). */
-  private static String encrypted(KeyPair keys) throws IOException, InterruptedException {
-    Path dir = Files.createTempDirectory("pgsnow-bad-keys");
-    Path plain = dir.resolve("rsa_key.pem");
-    Files.writeString(
-        plain,
-        "-----BEGIN PRIVATE KEY-----\n"
-            + Base64.getMimeEncoder().encodeToString(keys.getPrivate().getEncoded())
-            + "\n-----END PRIVATE KEY-----\n");
-    Path out = dir.resolve("rsa_key.p8");
-    Process openssl =
-        new ProcessBuilder(
-                "openssl",
-                "pkcs8",
-                "-topk8",
-                "-v2",
-                "aes256",
-                "-in",
-                plain.toString(),
-                "-out",
-                out.toString(),
-                "-passout",
-                "pass:" + PASSPHRASE)
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(openssl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(openssl.exitValue()).as(output).isZero();
-    return Files.readString(out);
   }
 }

@@ -54,7 +54,6 @@ import org.slf4j.LoggerFactory;
  */
 class PayrollPipelineFaultsIT {
   private static final Logger LOG = LoggerFactory.getLogger(PayrollPipelineFaultsIT.class);
-  private static final Path RUNTIME = Path.of("runtimes", "kafka-4.3.1", "target", "lib");
   private static final Path EXAMPLES =
       Path.of(System.getProperty("pgsnow.config.examples", "../config-examples"));
   private static final String SOURCE = "pipelines/payroll/payroll-source-join.json";
@@ -112,18 +111,7 @@ class PayrollPipelineFaultsIT {
   }
 
   private static ConnectWorkerProcess.Builder worker(String name) throws Exception {
-    return ConnectWorkerProcess.builder(RUNTIME)
-        .bootstrapServers(kafka.bootstrapServers())
-        .pluginPath(PluginArchives.pluginPath().toAbsolutePath())
-        .property("plugin.discovery", "service_load")
-        .property("group.id", GROUP)
-        .property("exactly.once.source.support", "enabled")
-        .property("config.providers", "file")
-        .property(
-            "config.providers.file.class",
-            ExampleSecrets.WORKER_PROPERTIES.get("config.providers.file.class"))
-        // Hand the tasks of a worker that left to the others soon, not after five minutes.
-        .property("scheduled.rebalance.max.delay.ms", "5000")
+    return PluginArchives.exactlyOnceWorker(kafka.bootstrapServers(), GROUP)
         .workDirectory(workDir(name));
   }
 

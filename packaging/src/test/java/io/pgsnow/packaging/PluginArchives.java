@@ -1,6 +1,8 @@
 package io.pgsnow.packaging;
 
 import io.pgsnow.testkit.ConnectCluster;
+import io.pgsnow.testkit.ConnectWorkerProcess;
+import io.pgsnow.testkit.ExampleSecrets;
 import io.pgsnow.testkit.LocalPostgres;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +46,26 @@ final class PluginArchives {
   /**
    * A Connect cluster whose workers load the plugins from their archives, as users install them.
    */
+  /**
+   * A Connect worker process (Kafka 4.3.1 from {@code runtimes/}) loading the archives as the
+   * examples expect: service_load discovery, exactly-once source support, the FileConfigProvider
+   * the examples' secrets go through, and the tasks of a worker that left handed to the others
+   * after 5 s, not 5 minutes.
+   */
+  static ConnectWorkerProcess.Builder exactlyOnceWorker(String bootstrapServers, String group) {
+    return ConnectWorkerProcess.builder(Path.of("runtimes", "kafka-4.3.1", "target", "lib"))
+        .bootstrapServers(bootstrapServers)
+        .pluginPath(pluginPath().toAbsolutePath())
+        .property("plugin.discovery", "service_load")
+        .property("group.id", group)
+        .property("exactly.once.source.support", "enabled")
+        .property("config.providers", "file")
+        .property(
+            "config.providers.file.class",
+            ExampleSecrets.WORKER_PROPERTIES.get("config.providers.file.class"))
+        .property("scheduled.rebalance.max.delay.ms", "5000");
+  }
+
   static ConnectCluster.Builder cluster(String name) {
     return ConnectCluster.builder()
         .name(name)

@@ -2,6 +2,11 @@ package io.pgsnow.packaging;
 
 import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.testkit.ConnectCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.sql.Connection;
@@ -13,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
@@ -43,6 +49,52 @@ final class TestWarehouse implements AutoCloseable {
       generator.initialize(2048);
       return generator.generateKeyPair();
     } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The key encrypted with {@code passphrase} by openssl as Snowflake's key-pair guide shows
+   * (PKCS#8, AES-256), in PEM.
+   */
+  static String encryptedPem(KeyPair keys, String passphrase) {
+    try {
+      Path dir = Files.createTempDirectory("pgsnow-keys");
+      Path plain = dir.resolve("rsa_key.pem");
+      Files.writeString(
+          plain,
+          "-----BEGIN PRIVATE KEY-----\n"
+              + Base64.getMimeEncoder().encodeToString(keys.getPrivate().getEncoded())
+              + "\n-----END PRIVATE KEY-----\n");
+      Path out = dir.resolve("rsa_key.p8");
+      Process openssl =
+          new ProcessBuilder(
+                  "openssl",
+                  "pkcs8",
+                  "-topk8",
+                  "-v2",
+                  "aes256",
+                  "-in",
+                  plain.toString(),
+                  "-out",
+                  out.toString(),
+                  "-passout",
+                  "pass:" + passphrase)
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!openssl.waitFor(60, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
+        throw new IllegalStateException("openssl pkcs8 failed: " + output);
+      }
+      String pem = Files.readString(out);
+      Files.delete(out);
+      Files.delete(plain);
+      Files.delete(dir);
+      return pem;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
   }

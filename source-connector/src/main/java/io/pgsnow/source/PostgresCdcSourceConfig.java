@@ -76,12 +76,16 @@ public final class PostgresCdcSourceConfig extends AbstractConfig {
   public static final String POLL_INTERVAL_MS = "poll.interval.ms";
   public static final String STATUS_UPDATE_INTERVAL_MS = "status.update.interval.ms";
 
-  /** Reconnects of the replication stream after a transient failure (see {@link RetryKeys}). */
+  /**
+   * Reconnects of the replication stream, and the task's first connection at start, after a
+   * transient failure (see {@link RetryKeys}).
+   */
   public static final RetryKeys REPLICATION_RETRY =
       new RetryKeys(
           "replication.retry.",
           "a transient failure of the replication connection (it reconnects from the last record"
-              + " queued)",
+              + " queued) or of a starting task's first connection (the server unreachable,"
+              + " shutting down or starting up)",
           new RetryKeys.Defaults(
               Duration.ofSeconds(1), Duration.ofSeconds(10), 11, Duration.ofMinutes(10)));
 

@@ -89,7 +89,7 @@ final class SourcePipeline implements TaskPipeline {
     Map<String, Object> partition = SourcePosition.partition(config.topicPrefix());
     Map<String, Object> offset = offsets.offset(partition);
     SnapshotPhase snapshot;
-    try (Connection c = connections.regular()) {
+    try (Connection c = connections.regularWhenReady(config.replicationRetry())) {
       serverVersion = ReplicationSetup.serverVersionNum(c);
       ReplicationSetup.ensurePublication(
           c, config.publicationName(), config.publicationAutocreate(), config.tableFilter());

@@ -72,6 +72,15 @@ public final class ConnectWorkerProcess implements AutoCloseable {
             .build());
   }
 
+  /** POST a JSON body on the worker's REST API; returns the body of a 2xx answer. */
+  public String post(String path, String json) {
+    return send(
+        HttpRequest.newBuilder(URI.create(restUrl() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
   private static String send(HttpRequest request) {
     try {
       HttpResponse<String> response =
@@ -135,6 +144,7 @@ public final class ConnectWorkerProcess implements AutoCloseable {
     private final Map<String, String> props = new LinkedHashMap<>();
     private final List<String> jvmOptions = new ArrayList<>();
     private Path workDir;
+    private String heap = "1g";
 
     private Builder(String classPath) {
       this.classPath = classPath;
@@ -163,7 +173,16 @@ public final class ConnectWorkerProcess implements AutoCloseable {
       return this;
     }
 
-    /** Adds a JVM option after the defaults ({@code -Xmx1g}), e.g. {@code -Xlog:gc:file=gc.log}. */
+    /** The worker's maximum heap ({@code -Xmx}), e.g. {@code 512m}; 1g unless set. */
+    public Builder heap(String size) {
+      if (!size.matches("\\d+[kmgKMG]?")) {
+        throw new IllegalArgumentException("Not a heap size for -Xmx: " + size);
+      }
+      this.heap = size;
+      return this;
+    }
+
+    /** Adds a JVM option after the defaults (the heap), e.g. {@code -Xlog:gc:file=gc.log}. */
     public Builder jvmOption(String option) {
       jvmOptions.add(option);
       return this;
@@ -191,7 +210,7 @@ public final class ConnectWorkerProcess implements AutoCloseable {
         Path log = dir.resolve("worker.log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx1g");
+        command.add("-Xmx" + heap);
         // log4j2's default configuration (console, into worker.log) at INFO, not ERROR.
         command.add("-Dlog4j2.level=INFO");
         command.addAll(jvmOptions);

@@ -41,14 +41,24 @@ public final class LocalPostgres implements AutoCloseable {
 
   private static LocalPostgres shared;
 
+  /** How {@link #stop(Shutdown)} shuts the server down ({@code pg_ctl stop -m}). */
+  public enum Shutdown {
+    /** Sessions are ended, the server checkpoints and exits: a planned restart. */
+    FAST,
+    /** The server exits without a checkpoint and recovers from the WAL on start: a crash. */
+    IMMEDIATE
+  }
+
   private final String host;
   private final int port;
   private final Runnable stopper;
+  private final LocalServer local;
 
-  private LocalPostgres(String host, int port, Runnable stopper) {
+  private LocalPostgres(String host, int port, Runnable stopper, LocalServer local) {
     this.host = host;
     this.port = port;
     this.stopper = stopper;
+    this.local = local;
   }
 
   /** One server per test JVM, started on first use and stopped when the JVM exits. */
@@ -137,9 +147,54 @@ public final class LocalPostgres implements AutoCloseable {
         .until(() -> slotActive(database, slot));
   }
 
+  /**
+   * Stops the server and keeps its data directory and port, so that {@link #start()} brings the
+   * same cluster back. Only for a server run from the machine's binaries.
+   */
+  public void stop(Shutdown mode) {
+    localServer().stop(mode);
+  }
+
+  /** Starts again a server stopped by {@link #stop(Shutdown)}, on the same port and data. */
+  public void start() {
+    localServer().start();
+  }
+
+  private LocalServer localServer() {
+    if (local == null) {
+      throw new UnsupportedOperationException(
+          "Stopping and starting needs a server run from the machine's binaries, not a container");
+    }
+    return local;
+  }
+
   @Override
   public void close() {
     stopper.run();
+  }
+
+  /** A server run with pg_ctl from the machine's binaries. */
+  private record LocalServer(
+      Path bin, Path dir, Path data, Path log, String options, boolean asPostgresUser) {
+
+    void start() {
+      pgCtl("start", List.of("-l", log.toString(), "-o", options, "-w", "-t", "60", "start"));
+    }
+
+    void stop(Shutdown mode) {
+      pgCtl("stop", List.of("-m", mode.name().toLowerCase(java.util.Locale.ROOT), "-w", "stop"));
+    }
+
+    private void pgCtl(String what, List<String> args) {
+      List<String> command =
+          new ArrayList<>(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString()));
+      command.addAll(args);
+      try {
+        run(command, asPostgresUser);
+      } catch (IOException e) {
+        throw new IllegalStateException("Could not " + what + " PostgreSQL in " + dir, e);
+      }
+    }
   }
 
   /** Options of a server to start. */
@@ -214,7 +269,7 @@ public final class LocalPostgres implements AutoCloseable {
       container.start();
       LOG.info("Started PostgreSQL container on port {}", container.getFirstMappedPort());
       return new LocalPostgres(
-          container.getHost(), container.getFirstMappedPort(), container::stop);
+          container.getHost(), container.getFirstMappedPort(), container::stop, null);
     }
 
     private LocalPostgres startLocal() {
@@ -272,21 +327,9 @@ public final class LocalPostgres implements AutoCloseable {
               List.of("-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"));
         }
         String options = String.join(" ", settings);
-        Path log = dir.resolve("server.log");
-        run(
-            List.of(
-                bin.resolve("pg_ctl").toString(),
-                "-D",
-                data.toString(),
-                "-l",
-                log.toString(),
-                "-o",
-                options,
-                "-w",
-                "-t",
-                "60",
-                "start"),
-            asPostgresUser);
+        LocalServer server =
+            new LocalServer(bin, dir, data, dir.resolve("server.log"), options, asPostgresUser);
+        server.start();
         LOG.info(
             "Started PostgreSQL from {} on port {} (wal_level={}, {}{})",
             bin,
@@ -297,22 +340,13 @@ public final class LocalPostgres implements AutoCloseable {
         Runnable stop =
             () -> {
               try {
-                run(
-                    List.of(
-                        bin.resolve("pg_ctl").toString(),
-                        "-D",
-                        data.toString(),
-                        "-m",
-                        "immediate",
-                        "-w",
-                        "stop"),
-                    asPostgresUser);
-              } catch (IOException | RuntimeException e) {
+                server.stop(Shutdown.IMMEDIATE);
+              } catch (RuntimeException e) {
                 LOG.warn("Could not stop PostgreSQL in {}", dir, e);
               }
               deleteRecursively(dir);
             };
-        return new LocalPostgres("127.0.0.1", port, stop);
+        return new LocalPostgres("127.0.0.1", port, stop, server);
       } catch (IOException e) {
         throw new IllegalStateException("Could not start a local PostgreSQL from " + bin, e);
       }

@@ -40,4 +40,26 @@ class LocalPostgresIT {
             () -> java.sql.DriverManager.getConnection(pg.jdbcUrl(), "postgres", "wrong"))
         .hasMessageContaining("password authentication failed");
   }
+
+  @Test
+  void restartsAfterAFastAndAnImmediateStopWithItsDataAndPort() throws Exception {
+    try (LocalPostgres pg = LocalPostgres.builder().durable().start()) {
+      int port = pg.port();
+      pg.execute("CREATE TABLE kept (id int primary key)", "INSERT INTO kept VALUES (1)");
+      pg.stop(LocalPostgres.Shutdown.FAST);
+      org.assertj.core.api.Assertions.assertThatThrownBy(pg::connect)
+          .isInstanceOf(java.sql.SQLException.class);
+      pg.start();
+      pg.execute("INSERT INTO kept VALUES (2)");
+      pg.stop(LocalPostgres.Shutdown.IMMEDIATE);
+      pg.start();
+      assertThat(pg.port()).isEqualTo(port);
+      try (Connection c = pg.connect();
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT count(*) FROM kept")) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("both committed rows survive the crash").isEqualTo(2);
+      }
+    }
+  }
 }

@@ -1,14 +1,25 @@
 package io.pgsnow.source.replication;
 
+import io.pgsnow.common.retry.Retries;
+import io.pgsnow.common.retry.RetryPolicy;
 import io.pgsnow.source.config.ConnectionOptions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
 import org.postgresql.PGProperty;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Opens the connector's JDBC connections: regular ones and the replication one. */
 public final class PgConnections {
+  private static final Logger LOG = LoggerFactory.getLogger(PgConnections.class);
+
   /** PostgreSQL keeps at most this many bytes of an application_name. */
   private static final int MAX_APPLICATION_NAME_BYTES = 63;
 
@@ -28,6 +39,52 @@ public final class PgConnections {
 
   public Connection regular() throws SQLException {
     return DriverManager.getConnection(url(), properties());
+  }
+
+  /**
+   * A regular connection, tried again under {@code policy} while the failure {@link #isTransient is
+   * transient}: a task that starts while PostgreSQL restarts (a rebalance or a worker restart at
+   * that moment) waits for it as the replication stream's reconnects do, instead of failing until
+   * restarted by hand.
+   */
+  public Connection regularWhenReady(RetryPolicy policy) throws SQLException {
+    Retries retries = new Retries(policy, e -> e instanceof SQLException sql && isTransient(sql));
+    while (true) {
+      try {
+        return regular();
+      } catch (SQLException e) {
+        Optional<Duration> wait = retries.failed(e);
+        if (wait.isEmpty()) {
+          throw e;
+        }
+        LOG.warn(
+            "Cannot connect to {} ({}), trying again in {} ms (failure {}; at most {} in a row)",
+            url(),
+            e.getMessage(),
+            wait.get().toMillis(),
+            retries.failures(),
+            policy.maxRetries() + 1);
+        LockSupport.parkNanos(wait.get().toNanos());
+      }
+    }
+  }
+
+  /**
+   * Whether a failure is the server's or the network's rather than the request's, so that trying
+   * again later can succeed: the connection was refused, lost or reset (class 08), the server is
+   * shutting down (57P01 admin, 57P02 crash) or not accepting connections yet (57P03: starting up,
+   * in recovery), or the slot is still held by the previous session (55006).
+   */
+  public static boolean isTransient(SQLException e) {
+    String state = e.getSQLState();
+    return e instanceof PSQLException
+        && (state == null
+            || state.startsWith("08")
+            || PSQLState.CONNECTION_FAILURE.getState().equals(state)
+            || "55006".equals(state)
+            || "57P01".equals(state)
+            || "57P02".equals(state)
+            || "57P03".equals(state));
   }
 
   public Connection replication() throws SQLException {

@@ -18,8 +18,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.postgresql.util.PSQLException;
-import org.postgresql.util.PSQLState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +84,9 @@ public final class StreamReader implements Runnable {
       RetryPolicy retryPolicy) {
     this.sizeLimit = sizeLimit;
     this.opener = opener;
-    this.retries = new Retries(retryPolicy, e -> e instanceof SQLException sql && isTransient(sql));
+    this.retries =
+        new Retries(
+            retryPolicy, e -> e instanceof SQLException sql && PgConnections.isTransient(sql));
     this.queue = queue;
     this.metrics = metrics;
     this.lastQueued = resumeAfter;
@@ -243,16 +243,6 @@ public final class StreamReader implements Runnable {
         throw new InterruptedException("Stopping");
       }
     }
-  }
-
-  private static boolean isTransient(SQLException e) {
-    String state = e.getSQLState();
-    return e instanceof PSQLException
-        && (state == null
-            || state.startsWith("08")
-            || PSQLState.CONNECTION_FAILURE.getState().equals(state)
-            || "55006".equals(state) // object in use: the slot is still held by the last session
-            || "57P01".equals(state)); // admin shutdown
   }
 
   public void stop() {
