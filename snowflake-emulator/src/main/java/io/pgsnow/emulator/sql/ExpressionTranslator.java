@@ -128,10 +128,16 @@ public final class ExpressionTranslator {
   }
 
   /**
-   * Variadic Snowflake functions with a DuckDB twin under another name (macros cannot be variadic).
+   * Snowflake functions written as a DuckDB function or engine macro of another name: variadic ones
+   * with a DuckDB twin (macros cannot be variadic), and those whose name DuckDB uses for something
+   * else (see the engine's semi-structured macros).
    */
   private static final Map<String, String> FUNCTION_RENAMES =
-      Map.of("ARRAY_CONSTRUCT", "json_array");
+      Map.of(
+          "ARRAY_CONSTRUCT", "json_array",
+          "TYPEOF", "sf_typeof",
+          "GET", "sf_get",
+          "ARRAY_CONTAINS", "sf_array_contains");
 
   /** Rewrites a call of a function that DuckDB names or shapes differently; true if done. */
   private boolean functionCall(String upper) {
@@ -141,6 +147,10 @@ public final class ExpressionTranslator {
     String renamed = FUNCTION_RENAMES.get(upper);
     if (renamed != null) {
       emit(renamed);
+      return true;
+    }
+    if (AggregateCalls.NAMES.contains(upper)) {
+      aggregateCall(upper);
       return true;
     }
     if (FunctionCalls.handles(upper) && rewrittenCall(upper)) {
@@ -169,6 +179,44 @@ public final class ExpressionTranslator {
     out.add(sql);
     i = close + 1;
     return true;
+  }
+
+  /**
+   * An aggregate of {@link AggregateCalls} with its optional {@code WITHIN GROUP (ORDER BY ...)}
+   * and {@code OVER (...)}, all consumed.
+   */
+  private void aggregateCall(String upper) {
+    int open = nextSignificant(i + 1);
+    int close = matchingClose(open);
+    List<List<Token>> args = TokenLists.splitTopLevel(tokens.subList(open + 1, close));
+    int end = close + 1;
+    String orderBy = "";
+    int within = nextSignificant(end);
+    if (within < tokens.size() && tokens.get(within).isWord("WITHIN")) {
+      int group = nextSignificant(within + 1);
+      int paren = nextSignificant(group + 1);
+      if (paren >= tokens.size()
+          || !tokens.get(group).isWord("GROUP")
+          || !tokens.get(paren).isSymbol("(")) {
+        throw SnowflakeSqlException.syntax("WITHIN GROUP needs (ORDER BY ...)");
+      }
+      int parenClose = matchingClose(paren);
+      orderBy = translate(tokens.subList(paren + 1, parenClose), session);
+      end = parenClose + 1;
+    }
+    String over = "";
+    int window = nextSignificant(end);
+    if (window < tokens.size() && tokens.get(window).isWord("OVER")) {
+      int paren = nextSignificant(window + 1);
+      if (paren >= tokens.size() || !tokens.get(paren).isSymbol("(")) {
+        throw Unsupported.feature(upper + " OVER a named window");
+      }
+      int parenClose = matchingClose(paren);
+      over = "OVER " + translate(tokens.subList(paren, parenClose + 1), session);
+      end = parenClose + 1;
+    }
+    out.add(AggregateCalls.rewrite(upper, args, orderBy, over, arg -> translate(arg, session)));
+    i = end;
   }
 
   /** Functions whose first argument is a date or time part, by the DuckDB function they become. */
@@ -407,6 +455,9 @@ public final class ExpressionTranslator {
     }
   }
 
+  /** DuckDB's conversion of any value to JSON, which is how a VARIANT is stored. */
+  private static final String TO_VARIANT = "to_json";
+
   /**
    * Postfix cast. Casting text to BINARY decodes hex in Snowflake (BINARY_INPUT_FORMAT=HEX), while
    * DuckDB would take the characters' bytes, so that cast becomes {@code unhex(...)}; TIMESTAMP_TZ
@@ -422,6 +473,11 @@ public final class ExpressionTranslator {
       out.add(type.convert(takeBase()));
     } else if (type.isText() && !out.isEmpty()) {
       out.add(SnowflakeType.CAST_TO_TEXT + "(" + takeBase() + ")");
+    } else if (type.label().equals("VARIANT")
+        && !out.isEmpty()
+        && !lastSignificantOut().equals("?")) {
+      // A value cast to VARIANT keeps its type: 'a'::VARIANT is the string "a", not parsed JSON.
+      out.add(TO_VARIANT + "(" + takeBase() + ")");
     } else if (!type.isSemiStructured() && !out.isEmpty() && !lastSignificantOut().equals("?")) {
       // A VARIANT holding a string ("12") casts as its text, as Snowflake does; others unchanged.
       out.add(SnowflakeType.scalarCast(takeBase(), type.duckType(), false));
@@ -436,6 +492,7 @@ public final class ExpressionTranslator {
    * closes it.
    */
   private void castTarget() {
+    boolean bind = lastSignificantOut().equals("?");
     int as = out.size();
     emit("AS");
     skipTriviaInto();
@@ -448,7 +505,9 @@ public final class ExpressionTranslator {
     String macro =
         type.isTimestampTz()
             ? SnowflakeType.TO_TIMESTAMP_TZ
-            : type.isText() ? SnowflakeType.CAST_TO_TEXT : null;
+            : type.isText()
+                ? SnowflakeType.CAST_TO_TEXT
+                : type.label().equals("VARIANT") && !bind ? TO_VARIANT : null;
     if (macro != null && castWord >= 0) {
       out.subList(as, out.size()).clear();
       while (!out.isEmpty() && out.get(out.size() - 1).equals(" ")) {
@@ -567,6 +626,37 @@ public final class ExpressionTranslator {
     } else {
       out.add("json_extract(" + base + ", " + pathLiteral + ")");
     }
+  }
+
+  /**
+   * The DuckDB JSON path of a Snowflake path as GET_PATH takes it: {@code a.b[0]}, {@code a['b
+   * c']}, {@code "A"}, {@code [0].x}.
+   */
+  static String jsonPath(String snowflakePath) {
+    List<Token> steps = TokenLists.significant(SqlLexer.tokenize(snowflakePath));
+    StringBuilder path = new StringBuilder("$");
+    int j = 0;
+    while (j < steps.size()) {
+      Token t = steps.get(j);
+      if (t.isSymbol(".") && j + 1 < steps.size()) {
+        appendKey(path, steps.get(j + 1));
+        j += 2;
+      } else if (t.isSymbol("[") && j + 2 < steps.size() && steps.get(j + 2).isSymbol("]")) {
+        Token index = steps.get(j + 1);
+        if (index.kind() == Kind.QUOTED_IDENT) {
+          appendKey(path, index);
+        } else {
+          appendIndex(path, index);
+        }
+        j += 3;
+      } else if (j == 0 && (t.kind() == Kind.WORD || t.kind() == Kind.QUOTED_IDENT)) {
+        appendKey(path, t);
+        j++;
+      } else {
+        throw SnowflakeSqlException.syntax("invalid path '" + snowflakePath + "'");
+      }
+    }
+    return path.toString();
   }
 
   private static String castPath(String base, String pathLiteral, SnowflakeType type) {

@@ -24,7 +24,7 @@ class ExpressionTranslatorTest {
           select col:"Key Name"::varchar from t      | SELECT json_extract_string(COL, '$."Key Name"') FROM T
           select t.col:x::int from t                 | SELECT CAST(json_extract_string(T.COL, '$."x"') AS DECIMAL(38,0)) FROM T
           select parse_json(s):k::string from t      | SELECT json_extract_string(PARSE_JSON(S), '$."k"') FROM T
-          select x::variant, y::timestamp_ntz from t | SELECT X::JSON, CASE WHEN typeof(Y) = 'JSON' THEN CAST(json_extract_string(CAST(Y AS VARCHAR), '$') AS TIMESTAMP) ELSE CAST(Y AS TIMESTAMP) END FROM T
+          select x::variant, y::timestamp_ntz from t | SELECT to_json(X), CASE WHEN typeof(Y) = 'JSON' THEN CAST(json_extract_string(CAST(Y AS VARCHAR), '$') AS TIMESTAMP) ELSE CAST(Y AS TIMESTAMP) END FROM T
           select cast(x as number(10,2)) from t      | SELECT CAST(X AS DECIMAL(10,2)) FROM T
           select dateadd(day, 3, d), datediff('mins', a, b), date_trunc(mon, d) from t | SELECT sf_dateadd_calendar('day', 3, D), date_diff('minute', A, B), sf_date_trunc('month', D) FROM T
           select x::timestamp_tz, cast(y as timestamp_tz) from t | SELECT to_timestamp_tz(X), to_timestamp_tz(Y) FROM T
