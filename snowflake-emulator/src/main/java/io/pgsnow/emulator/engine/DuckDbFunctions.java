@@ -122,6 +122,15 @@ final class DuckDbFunctions {
       for (String macro : SemiStructuredFunctions.macros()) {
         st.execute(macro);
       }
+      // A new connection starts in the root catalog, which holds the emulator's own tables.
+      String rootCatalog;
+      try (var rs = st.executeQuery("SELECT current_database()")) {
+        rs.next();
+        rootCatalog = rs.getString(1);
+      }
+      for (String macro : LoadHistoryFunctions.macros(rootCatalog)) {
+        st.execute(macro);
+      }
     }
     ModelFunctions.install(conn);
   }

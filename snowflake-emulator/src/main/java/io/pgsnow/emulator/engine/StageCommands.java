@@ -237,7 +237,9 @@ final class StageCommands {
                   file.size(),
                   now,
                   now,
-                  result));
+                  result),
+              copy.table(),
+              Optional.empty());
       rows.add(
           Arrays.asList(
               listedName(copy.source(), file.path()),

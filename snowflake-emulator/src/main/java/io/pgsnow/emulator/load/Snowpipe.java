@@ -152,7 +152,9 @@ public final class Snowpipe implements AutoCloseable {
                 size,
                 received,
                 now,
-                result));
+                result),
+            copy.table(),
+            Optional.of(pipe));
     LOG.info(
         "Pipe {} loaded {}: {} ({} rows)", key, file.path(), result.status(), result.rowsLoaded());
   }

@@ -91,8 +91,8 @@ public final class ExpressionTranslator {
     if (functionCall(upper)) {
       return;
     }
-    if (LOAD_VIEWS.contains(upper) && previousOutIs(".", "INFORMATION_SCHEMA")) {
-      throw Unsupported.feature("INFORMATION_SCHEMA." + upper);
+    if (informationSchemaView(upper)) {
+      return;
     }
     if (upper.equals("VALUES") && lastSignificantOut().equals("FROM")) {
       valuesTable();
@@ -105,12 +105,48 @@ public final class ExpressionTranslator {
     emit(upper);
   }
 
+  /** Rewrites the load history views of INFORMATION_SCHEMA; true if done. */
+  private boolean informationSchemaView(String upper) {
+    if (!previousOutIs(".", "INFORMATION_SCHEMA")) {
+      return false;
+    }
+    if (upper.equals("COPY_HISTORY")) {
+      throw Unsupported.feature("INFORMATION_SCHEMA.COPY_HISTORY outside TABLE(...)");
+    }
+    if (upper.equals("LOAD_HISTORY")) {
+      loadHistoryView();
+      return true;
+    }
+    return false;
+  }
+
   /**
-   * Snowflake's load history views and table functions: the emulator keeps Snowpipe's history only
-   * (not COPY INTO's), so it refuses them rather than answer with part of the history.
+   * {@code [db.]INFORMATION_SCHEMA.LOAD_HISTORY}: the qualifier already written is taken back and
+   * the view becomes the engine's table macro (see {@link LoadHistoryCalls}).
    */
-  private static final java.util.Set<String> LOAD_VIEWS =
-      java.util.Set.of("LOAD_HISTORY", "COPY_HISTORY");
+  private void loadHistoryView() {
+    int j = out.size() - 1;
+    while (!out.get(j).equals(".")) {
+      j--;
+    }
+    j--;
+    while (out.get(j).equals(" ")) {
+      j--;
+    }
+    int start = j;
+    String database = null;
+    int k = j - 1;
+    while (k >= 0 && out.get(k).equals(" ")) {
+      k--;
+    }
+    if (k >= 1 && out.get(k).equals(".") && isIdentifierText(out.get(k - 1))) {
+      database = ObjectName.normalizePart(out.get(k - 1));
+      start = k - 1;
+    }
+    out.subList(start, out.size()).clear();
+    out.add(LoadHistoryCalls.loadHistory(database));
+    i++;
+  }
 
   /** Whether the last significant output tokens are {@code words}, last first. */
   private boolean previousOutIs(String... words) {
@@ -243,11 +279,19 @@ public final class ExpressionTranslator {
     int open = nextSignificant(i + 1);
     if (upper.equals("TABLE")) {
       int inner = nextSignificant(open + 1);
-      if (inner >= tokens.size() || !tokens.get(inner).isWord("FLATTEN")) {
-        throw Unsupported.feature(
-            "TABLE(" + (inner < tokens.size() ? tokens.get(inner).upper() : "") + ")");
-      }
       int close = matchingClose(open);
+      if (inner >= tokens.size() || !tokens.get(inner).isWord("FLATTEN")) {
+        String history =
+            LoadHistoryCalls.copyHistory(
+                tokens.subList(inner, close), arg -> translate(arg, session));
+        if (history == null) {
+          throw Unsupported.feature(
+              "TABLE(" + (inner < tokens.size() ? tokens.get(inner).upper() : "") + ")");
+        }
+        out.add(history);
+        i = close + 1;
+        return true;
+      }
       i = inner;
       flatten();
       i = close + 1;

@@ -1,0 +1,122 @@
+package io.pgsnow.emulator.sql;
+
+import io.pgsnow.emulator.sql.Token.Kind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Snowflake's load history in queries: {@code TABLE([db.]INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME
+ * => 't', START_TIME => ts [, END_TIME => ts]))} and the view {@code
+ * [db.]INFORMATION_SCHEMA.LOAD_HISTORY}, written as calls of the engine's table macros over the
+ * emulator's record of every load.
+ */
+final class LoadHistoryCalls {
+
+  private LoadHistoryCalls() {}
+
+  /**
+   * The DuckDB SQL for the inside of {@code TABLE(...)} when it calls COPY_HISTORY, or null when it
+   * calls something else.
+   */
+  static String copyHistory(List<Token> call, Function<List<Token>, String> translate) {
+    List<String> name = new ArrayList<>();
+    int open = functionName(call, name);
+    int n = name.size();
+    if (open < 0 || !isCopyHistory(name)) {
+      return null;
+    }
+    int close = call.size() - 1;
+    while (close > open && !call.get(close).isSymbol(")")) {
+      close--;
+    }
+    Arguments args = new Arguments();
+    for (List<Token> arg : TokenLists.splitTopLevel(call.subList(open + 1, close))) {
+      args.add(arg, translate);
+    }
+    if (args.table == null || args.start == null) {
+      throw SnowflakeSqlException.syntax("COPY_HISTORY needs TABLE_NAME and START_TIME");
+    }
+    ObjectName table = args.table;
+    String database = table.database() != null ? table.database() : n == 3 ? name.get(0) : null;
+    return "sf_copy_history("
+        + literal(database)
+        + ", "
+        + literal(table.schema())
+        + ", "
+        + literal(table.name())
+        + ", "
+        + args.start
+        + ", "
+        + args.end
+        + ")";
+  }
+
+  /** Whether a dotted name is {@code [db.]INFORMATION_SCHEMA.COPY_HISTORY}. */
+  private static boolean isCopyHistory(List<String> name) {
+    int n = name.size();
+    return (n == 2 || n == 3)
+        && name.get(n - 1).equals("COPY_HISTORY")
+        && name.get(n - 2).equals("INFORMATION_SCHEMA");
+  }
+
+  /**
+   * Reads the dotted name a call starts with into {@code parts}; the index of its {@code (}, or -1
+   * when none follows.
+   */
+  private static int functionName(List<Token> call, List<String> parts) {
+    int j = TokenLists.nextSignificant(call, 0);
+    while (j < call.size()
+        && (call.get(j).kind() == Kind.WORD || call.get(j).kind() == Kind.QUOTED_IDENT)) {
+      parts.add(ObjectName.normalizePart(call.get(j).text()));
+      j = TokenLists.nextSignificant(call, j + 1);
+      if (j >= call.size() || !call.get(j).isSymbol(".")) {
+        break;
+      }
+      j = TokenLists.nextSignificant(call, j + 1);
+    }
+    return j < call.size() && call.get(j).isSymbol("(") ? j : -1;
+  }
+
+  /** COPY_HISTORY's named arguments, read one by one. */
+  private static final class Arguments {
+    ObjectName table;
+    String start;
+    String end = "NULL";
+
+    void add(List<Token> arg, Function<List<Token>, String> translate) {
+      int key = TokenLists.nextSignificant(arg, 0);
+      int arrow = TokenLists.nextSignificant(arg, key + 1);
+      if (arrow >= arg.size() || !arg.get(arrow).isSymbol("=>")) {
+        throw SnowflakeSqlException.syntax("COPY_HISTORY takes named arguments (NAME => value)");
+      }
+      List<Token> value = arg.subList(arrow + 1, arg.size());
+      switch (arg.get(key).upper()) {
+        case "TABLE_NAME" -> table = tableName(value);
+        case "START_TIME" -> start = translate.apply(value);
+        case "END_TIME" -> end = translate.apply(value);
+        case "PIPE_NAME" -> throw Unsupported.feature("COPY_HISTORY with PIPE_NAME");
+        default ->
+            throw SnowflakeSqlException.syntax(
+                "invalid argument " + arg.get(key).upper() + " of COPY_HISTORY");
+      }
+    }
+  }
+
+  /** The LOAD_HISTORY view of {@code database} (null: the current one). */
+  static String loadHistory(String database) {
+    return "sf_load_history(" + literal(database) + ")";
+  }
+
+  private static ObjectName tableName(List<Token> value) {
+    List<Token> s = TokenLists.significant(value);
+    if (s.size() != 1 || s.get(0).kind() != Kind.STRING) {
+      throw Unsupported.feature("COPY_HISTORY with a computed TABLE_NAME");
+    }
+    return ObjectName.parse(s.get(0).stringValue());
+  }
+
+  private static String literal(String value) {
+    return value == null ? "NULL" : Token.duckLiteral(value);
+  }
+}
