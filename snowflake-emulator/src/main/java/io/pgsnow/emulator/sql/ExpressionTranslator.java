@@ -94,8 +94,7 @@ public final class ExpressionTranslator {
     if (informationSchemaView(upper)) {
       return;
     }
-    if (upper.equals("VALUES") && lastSignificantOut().equals("FROM")) {
-      valuesTable();
+    if (upper.equals("VALUES") && valuesInFrom()) {
       return;
     }
     if (upper.equals("AS") && Boolean.TRUE.equals(castParens.peek())) {
@@ -353,6 +352,21 @@ public final class ExpressionTranslator {
           "ON",
           "NATURAL");
 
+  /** A VALUES list in a FROM clause, bare or in parentheses; true if rewritten. */
+  private boolean valuesInFrom() {
+    if (lastSignificantOut().equals("FROM")) {
+      valuesTable();
+      return true;
+    }
+    if (previousOutIs("(", "FROM") || previousOutIs("(", "JOIN") || previousOutIs("(", ",")) {
+      // FROM (VALUES ...): the same COLUMN1..n, from a query of the list.
+      out.add("SELECT * FROM ");
+      valuesTable();
+      return true;
+    }
+    return false;
+  }
+
   /**
    * {@code FROM VALUES (..), (..)}: Snowflake names the columns COLUMN1..n, DuckDB col0..; the list
    * becomes a derived table with Snowflake's names (or the alias's own column list).
@@ -516,7 +530,10 @@ public final class ExpressionTranslator {
     } else if (type.isTimestampTz() && !out.isEmpty()) {
       out.add(type.convert(takeBase()));
     } else if (type.isText() && !out.isEmpty()) {
-      out.add(SnowflakeType.CAST_TO_TEXT + "(" + takeBase() + ")");
+      out.add(
+          type.textLength() < 0
+              ? SnowflakeType.CAST_TO_TEXT + "(" + takeBase() + ")"
+              : SnowflakeType.CAST_TO_TEXT_MAX + "(" + takeBase() + ", " + type.textLength() + ")");
     } else if (type.label().equals("VARIANT")
         && !out.isEmpty()
         && !lastSignificantOut().equals("?")) {
@@ -546,21 +563,41 @@ public final class ExpressionTranslator {
     while (castWord >= 0 && out.get(castWord).equals(" ")) {
       castWord--;
     }
-    String macro =
-        type.isTimestampTz()
-            ? SnowflakeType.TO_TIMESTAMP_TZ
-            : type.isText()
-                ? SnowflakeType.CAST_TO_TEXT
-                : type.label().equals("VARIANT") && !bind ? TO_VARIANT : null;
+    boolean lenient = castWord >= 0 && out.get(castWord).equals("TRY_CAST");
+    String macro = castMacro(type, lenient, bind);
     if (macro != null && castWord >= 0) {
       out.subList(as, out.size()).clear();
       while (!out.isEmpty() && out.get(out.size() - 1).equals(" ")) {
         out.remove(out.size() - 1);
       }
       out.set(castWord, macro);
+      if (type.textLength() >= 0) {
+        out.add(", " + type.textLength());
+      }
       return;
     }
     out.add(type.duckType());
+  }
+
+  /**
+   * The engine macro that makes {@code CAST(x AS type)} (or TRY_CAST when {@code lenient}) as
+   * Snowflake does, or null for DuckDB's own cast: TIMESTAMP_TZ, text (a declared length checked),
+   * VARIANT (not of a bind), and TRY_CAST to TIMESTAMP, which reads Snowflake's AUTO formats.
+   */
+  private static String castMacro(SnowflakeType type, boolean lenient, boolean bind) {
+    if (type.isTimestampTz()) {
+      return SnowflakeType.TO_TIMESTAMP_TZ;
+    }
+    if (type.isText() && type.textLength() >= 0) {
+      return lenient ? SnowflakeType.TRY_CAST_TO_TEXT_MAX : SnowflakeType.CAST_TO_TEXT_MAX;
+    }
+    if (type.isText()) {
+      return SnowflakeType.CAST_TO_TEXT;
+    }
+    if (type.label().equals("VARIANT") && !bind) {
+      return TO_VARIANT;
+    }
+    return lenient && type.duckType().equals("TIMESTAMP") ? "try_to_timestamp_ntz" : null;
   }
 
   private void openParen() {
