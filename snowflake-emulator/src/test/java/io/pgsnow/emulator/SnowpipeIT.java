@@ -241,7 +241,10 @@ class SnowpipeIT {
                   "select status, row_count, first_error_message, table_name, pipe_catalog_name,"
                       + " pipe_schema_name, pipe_name, iff(pipe_received_time is null, 'no', 'yes')"
                       + " from table(information_schema.copy_history(table_name =>"
-                      + " 'TOPIC_PAYROLL', start_time => dateadd(hours, -1, current_timestamp())))"
+                      + " 'TOPIC_PAYROLL', start_time => dateadd(hours, -1, current_timestamp()),"
+                      + " pipe_name => '"
+                      + PIPE
+                      + "'))"
                       + " where file_name = 'bad/broken.json'"))
           .singleElement()
           .satisfies(
@@ -251,6 +254,13 @@ class SnowpipeIT {
                 assertThat(row.subList(3, 8))
                     .containsExactly("TOPIC_PAYROLL", "KAFKA_DB", "PUBLIC", PIPE, "yes");
               });
+      assertThat(
+              rows(
+                  conn,
+                  "select file_name from table(information_schema.copy_history(table_name =>"
+                      + " 'TOPIC_PAYROLL', start_time => dateadd(hours, -1, current_timestamp()),"
+                      + " pipe_name => 'OTHER_PIPE'))"))
+          .isEmpty();
       assertThat(
               rows(
                   conn,

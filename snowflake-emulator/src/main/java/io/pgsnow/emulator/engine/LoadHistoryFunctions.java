@@ -19,7 +19,8 @@ final class LoadHistoryFunctions {
     String loadTime = "CAST(epoch_ms(last_insert_time) AS TIMESTAMPTZ)";
     String recent = loadTime + " >= now() - INTERVAL 14 DAY";
     return List.of(
-        "CREATE OR REPLACE TEMP MACRO sf_copy_history(db, sch, tbl, start_time, end_time) AS TABLE"
+        "CREATE OR REPLACE TEMP MACRO sf_copy_history(db, sch, tbl, start_time, end_time, p_db,"
+            + " p_sch, p_name) AS TABLE"
             + " SELECT path AS FILE_NAME, stage_location AS STAGE_LOCATION, "
             + loadTime
             + " AS LAST_LOAD_TIME, rows_loaded AS ROW_COUNT, rows_parsed AS ROW_PARSED,"
@@ -45,7 +46,9 @@ final class LoadHistoryFunctions {
             + loadTime
             + " >= start_time AND "
             + loadTime
-            + " <= coalesce(end_time, now()) ORDER BY seq",
+            + " <= coalesce(end_time, now()) AND (p_name IS NULL OR (pipe_name = p_name"
+            + " AND pipe_schema = coalesce(p_sch, current_schema())"
+            + " AND pipe_db = coalesce(p_db, current_database()))) ORDER BY seq",
         "CREATE OR REPLACE TEMP MACRO sf_load_history(db) AS TABLE"
             + " SELECT table_schema AS SCHEMA_NAME, path AS FILE_NAME, table_name AS TABLE_NAME, "
             + loadTime

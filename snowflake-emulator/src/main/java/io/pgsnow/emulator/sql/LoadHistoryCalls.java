@@ -7,7 +7,7 @@ import java.util.function.Function;
 
 /**
  * Snowflake's load history in queries: {@code TABLE([db.]INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME
- * => 't', START_TIME => ts [, END_TIME => ts]))} and the view {@code
+ * => 't', START_TIME => ts [, END_TIME => ts] [, PIPE_NAME => 'p']))} and the view {@code
  * [db.]INFORMATION_SCHEMA.LOAD_HISTORY}, written as calls of the engine's table macros over the
  * emulator's record of every load.
  */
@@ -49,6 +49,8 @@ final class LoadHistoryCalls {
         + args.start
         + ", "
         + args.end
+        + ", "
+        + args.pipeSql()
         + ")";
   }
 
@@ -81,8 +83,17 @@ final class LoadHistoryCalls {
   /** COPY_HISTORY's named arguments, read one by one. */
   private static final class Arguments {
     ObjectName table;
+    ObjectName pipe;
     String start;
     String end = "NULL";
+
+    /** The pipe's database, schema and name as three arguments, each NULL when not given. */
+    String pipeSql() {
+      if (pipe == null) {
+        return "NULL, NULL, NULL";
+      }
+      return literal(pipe.database()) + ", " + literal(pipe.schema()) + ", " + literal(pipe.name());
+    }
 
     void add(List<Token> arg, Function<List<Token>, String> translate) {
       int key = TokenLists.nextSignificant(arg, 0);
@@ -92,10 +103,10 @@ final class LoadHistoryCalls {
       }
       List<Token> value = arg.subList(arrow + 1, arg.size());
       switch (arg.get(key).upper()) {
-        case "TABLE_NAME" -> table = tableName(value);
+        case "TABLE_NAME" -> table = objectName(value, "TABLE_NAME");
         case "START_TIME" -> start = translate.apply(value);
         case "END_TIME" -> end = translate.apply(value);
-        case "PIPE_NAME" -> throw Unsupported.feature("COPY_HISTORY with PIPE_NAME");
+        case "PIPE_NAME" -> pipe = objectName(value, "PIPE_NAME");
         default ->
             throw SnowflakeSqlException.syntax(
                 "invalid argument " + arg.get(key).upper() + " of COPY_HISTORY");
@@ -108,10 +119,10 @@ final class LoadHistoryCalls {
     return "sf_load_history(" + literal(database) + ")";
   }
 
-  private static ObjectName tableName(List<Token> value) {
+  private static ObjectName objectName(List<Token> value, String argument) {
     List<Token> s = TokenLists.significant(value);
     if (s.size() != 1 || s.get(0).kind() != Kind.STRING) {
-      throw Unsupported.feature("COPY_HISTORY with a computed TABLE_NAME");
+      throw Unsupported.feature("COPY_HISTORY with a computed " + argument);
     }
     return ObjectName.parse(s.get(0).stringValue());
   }
