@@ -1,5 +1,7 @@
 package io.pgsnow.benchmarks;
 
+import io.pgsnow.source.events.SourceInfo;
+import io.pgsnow.testkit.PayrollSchemas;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,8 +13,8 @@ import org.apache.kafka.connect.source.SourceRecord;
 
 /**
  * The seed's payroll tables as Debezium PostgreSQL change events, built once per benchmark: the
- * payroll row (with two nested structs, so that flattening has work) in an envelope with a
- * Debezium-shaped {@code source} block, and the bonus rows that are joined to it.
+ * payroll row (with two nested structs, so that flattening has work) in an envelope with the source
+ * connector's (Debezium's) {@code source} block, and the bonus rows that are joined to it.
  */
 public final class PayrollData {
   public static final String PREFIX = "pg";
@@ -48,34 +50,16 @@ public final class PayrollData {
           .build();
 
   public static final Schema PAYROLL_ROW =
-      SchemaBuilder.struct()
-          .name(PAYROLL_TOPIC + ".Value")
-          .optional()
-          .field("employee_id", Schema.INT32_SCHEMA)
-          .field("first_name", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("last_name", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("age", Schema.OPTIONAL_INT32_SCHEMA)
-          .field("ssn", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("hourly_rate", Schema.OPTIONAL_INT32_SCHEMA)
-          .field("gender", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("email", Schema.OPTIONAL_STRING_SCHEMA)
+      PayrollSchemas.payrollColumns(
+              SchemaBuilder.struct().name(PAYROLL_TOPIC + ".Value").optional())
           .field("address", ADDRESS)
           .field("employment", EMPLOYMENT)
           .build();
 
   /** The flat payroll row of the join's table (what unwrapping the real topic gives). */
   public static final Schema PAYROLL_FLAT_ROW =
-      SchemaBuilder.struct()
-          .name(PAYROLL_TOPIC + ".Value")
-          .optional()
-          .field("employee_id", Schema.INT32_SCHEMA)
-          .field("first_name", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("last_name", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("age", Schema.OPTIONAL_INT32_SCHEMA)
-          .field("ssn", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("hourly_rate", Schema.OPTIONAL_INT32_SCHEMA)
-          .field("gender", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("email", Schema.OPTIONAL_STRING_SCHEMA)
+      PayrollSchemas.payrollColumns(
+              SchemaBuilder.struct().name(PAYROLL_TOPIC + ".Value").optional())
           .build();
 
   public static final Schema BONUS_KEY =
@@ -85,33 +69,7 @@ public final class PayrollData {
           .build();
 
   public static final Schema BONUS_ROW =
-      SchemaBuilder.struct()
-          .name(BONUS_TOPIC + ".Value")
-          .field("bonus_id", Schema.INT32_SCHEMA)
-          .field("employee_id", Schema.INT32_SCHEMA)
-          .field("bonus", Schema.OPTIONAL_INT32_SCHEMA)
-          .field("ts", Schema.OPTIONAL_INT64_SCHEMA)
-          .build();
-
-  /** Debezium's PostgreSQL source block, field for field. */
-  public static final Schema SOURCE =
-      SchemaBuilder.struct()
-          .name("io.debezium.connector.postgresql.Source")
-          .field("version", Schema.STRING_SCHEMA)
-          .field("connector", Schema.STRING_SCHEMA)
-          .field("name", Schema.STRING_SCHEMA)
-          .field("ts_ms", Schema.INT64_SCHEMA)
-          .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("db", Schema.STRING_SCHEMA)
-          .field("sequence", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
-          .field("ts_ns", Schema.OPTIONAL_INT64_SCHEMA)
-          .field("schema", Schema.STRING_SCHEMA)
-          .field("table", Schema.STRING_SCHEMA)
-          .field("txId", Schema.OPTIONAL_INT64_SCHEMA)
-          .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
-          .field("xmin", Schema.OPTIONAL_INT64_SCHEMA)
-          .build();
+      PayrollSchemas.bonusColumns(SchemaBuilder.struct().name(BONUS_TOPIC + ".Value")).build();
 
   public static final Schema PAYROLL_ENVELOPE =
       SchemaBuilder.struct()
@@ -119,7 +77,7 @@ public final class PayrollData {
           .version(2)
           .field("before", PAYROLL_ROW)
           .field("after", PAYROLL_ROW)
-          .field("source", SOURCE)
+          .field("source", SourceInfo.SCHEMA)
           .field("op", Schema.STRING_SCHEMA)
           .field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA)
           .field("ts_us", Schema.OPTIONAL_INT64_SCHEMA)
@@ -167,7 +125,7 @@ public final class PayrollData {
 
   private static Struct source(long lsn, long txId) {
     long tsMs = 1_700_000_000_000L + lsn / 1000;
-    return new Struct(SOURCE)
+    return new Struct(SourceInfo.SCHEMA)
         .put("version", "3.3.1.Final")
         .put("connector", "postgresql")
         .put("name", PREFIX)

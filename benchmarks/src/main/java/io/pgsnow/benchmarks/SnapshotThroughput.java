@@ -1,9 +1,11 @@
 package io.pgsnow.benchmarks;
 
+import static io.pgsnow.benchmarks.CaptureRuns.processCpuNanos;
+import static io.pgsnow.benchmarks.CaptureRuns.timestampAt;
+
 import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.LocalPostgres;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,8 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
@@ -218,27 +218,6 @@ public final class SnapshotThroughput {
   }
 
   private KafkaConsumer<byte[], byte[]> consumer(String topic) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-    KafkaConsumer<byte[], byte[]> consumer = connect.kafka().createConsumer(props);
-    consumer.assign(List.of(new TopicPartition(topic, 0)));
-    return consumer;
-  }
-
-  private static long timestampAt(KafkaConsumer<byte[], byte[]> consumer, long offset) {
-    TopicPartition partition = consumer.assignment().iterator().next();
-    consumer.seek(partition, offset);
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-        return record.timestamp();
-      }
-    }
-    throw new IllegalStateException("No record at offset " + offset);
-  }
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
+    return CaptureRuns.oneRecordConsumer(connect, topic);
   }
 }

@@ -1,7 +1,7 @@
 package io.pgsnow.benchmarks;
 
-import io.pgsnow.source.TableFilter;
 import io.pgsnow.source.config.DecimalHandling;
+import io.pgsnow.source.config.TableFilter;
 import io.pgsnow.source.decoding.PgOutputDecoder;
 import io.pgsnow.source.events.SourceInfo;
 import io.pgsnow.source.events.TransactionAssembler;

@@ -1,9 +1,11 @@
 package io.pgsnow.benchmarks;
 
+import static io.pgsnow.benchmarks.CaptureRuns.processCpuNanos;
+import static io.pgsnow.benchmarks.CaptureRuns.timestampAt;
+
 import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.LocalPostgres;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +15,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
@@ -119,7 +118,7 @@ public final class StreamingThroughput {
 
   private Peer debezium(int round) {
     String name = "dbz" + round;
-    Map<String, String> config = common(name);
+    Map<String, String> config = CaptureRuns.sourceConfig(pg, "bench_" + name, name);
     config.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
     config.put("plugin.name", "pgoutput");
     config.put("publication.autocreate.mode", "filtered");
@@ -129,29 +128,9 @@ public final class StreamingThroughput {
 
   private Peer pgsnow(int round) {
     String name = "pgsnow" + round;
-    Map<String, String> config = common(name);
+    Map<String, String> config = CaptureRuns.sourceConfig(pg, "bench_" + name, name);
     config.put("connector.class", "io.pgsnow.source.PostgresCdcSourceConnector");
     return new Peer(name, config);
-  }
-
-  private Map<String, String> common(String name) {
-    Map<String, String> config = new HashMap<>();
-    config.put("tasks.max", "1");
-    config.put("database.hostname", pg.host());
-    config.put("database.port", Integer.toString(pg.port()));
-    config.put("database.user", LocalPostgres.SUPERUSER);
-    config.put("database.password", LocalPostgres.PASSWORD);
-    config.put("database.dbname", "bench_" + name);
-    config.put("database.sslmode", "disable");
-    config.put("topic.prefix", name);
-    config.put("slot.name", name + "_slot");
-    config.put("publication.name", name + "_pub");
-    config.put("table.include.list", "public.payroll");
-    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("key.converter.schemas.enable", "true");
-    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("value.converter.schemas.enable", "true");
-    return config;
   }
 
   private void measure(Peer peer, int rows, int transactions) throws Exception {
@@ -377,14 +356,6 @@ public final class StreamingThroughput {
     return out;
   }
 
-  private KafkaConsumer<byte[], byte[]> consumer(String topic) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-    KafkaConsumer<byte[], byte[]> consumer = connect.kafka().createConsumer(props);
-    consumer.assign(List.of(new TopicPartition(topic, 0)));
-    return consumer;
-  }
-
   private static long endOffset(KafkaConsumer<byte[], byte[]> consumer) {
     TopicPartition partition = consumer.assignment().iterator().next();
     return consumer.endOffsets(List.of(partition)).get(partition);
@@ -395,18 +366,6 @@ public final class StreamingThroughput {
         .atMost(CATCH_UP_LIMIT)
         .pollInterval(Duration.ofMillis(50))
         .until(() -> endOffset(consumer) >= offset);
-  }
-
-  private static long timestampAt(KafkaConsumer<byte[], byte[]> consumer, long offset) {
-    TopicPartition partition = consumer.assignment().iterator().next();
-    consumer.seek(partition, offset);
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-        return record.timestamp();
-      }
-    }
-    throw new IllegalStateException("No record at offset " + offset);
   }
 
   private void awaitSlotActive(String db, String slot, boolean active) {
@@ -428,11 +387,6 @@ public final class StreamingThroughput {
             });
   }
 
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
-
   private static Path postgresBinaries() throws IOException {
     String configured = System.getenv("PG_BIN");
     if (configured != null && !configured.isBlank()) {
@@ -445,5 +399,9 @@ public final class StreamingThroughput {
           .max(Path::compareTo)
           .orElseThrow(() -> new IllegalStateException("No PostgreSQL binaries: set PG_BIN"));
     }
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer(String topic) {
+    return CaptureRuns.oneRecordConsumer(connect, topic);
   }
 }

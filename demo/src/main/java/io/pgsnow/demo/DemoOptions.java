@@ -45,35 +45,16 @@ record DemoOptions(
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
-        case "--keep-running":
-          keep = true;
-          break;
-        case "--pg-port":
-          pg = Integer.parseInt(args[++i]);
-          break;
-        case "--kafka-port":
-          kafka = Integer.parseInt(args[++i]);
-          break;
-        case "--connect-port":
-          connect = Integer.parseInt(args[++i]);
-          break;
-        case "--emulator-port":
-          emulator = Integer.parseInt(args[++i]);
-          break;
-        case "--bonuses":
-          bonuses = Integer.parseInt(args[++i]);
-          break;
-        case "--snowflake-url":
-          url = Optional.of(args[++i]);
-          break;
-        case "--snowflake-user":
-          user = Optional.of(args[++i]);
-          break;
-        case "--private-key-file":
-          key = Optional.of(Path.of(args[++i]));
-          break;
-        default:
-          throw new IllegalArgumentException("Unknown option " + a + "\n" + USAGE);
+        case "--keep-running" -> keep = true;
+        case "--pg-port" -> pg = Integer.parseInt(args[++i]);
+        case "--kafka-port" -> kafka = Integer.parseInt(args[++i]);
+        case "--connect-port" -> connect = Integer.parseInt(args[++i]);
+        case "--emulator-port" -> emulator = Integer.parseInt(args[++i]);
+        case "--bonuses" -> bonuses = Integer.parseInt(args[++i]);
+        case "--snowflake-url" -> url = Optional.of(args[++i]);
+        case "--snowflake-user" -> user = Optional.of(args[++i]);
+        case "--private-key-file" -> key = Optional.of(Path.of(args[++i]));
+        default -> throw new IllegalArgumentException("Unknown option " + a + "\n" + USAGE);
       }
     }
     if (url.isPresent() != user.isPresent() || url.isPresent() != key.isPresent()) {
@@ -101,31 +82,24 @@ record DemoOptions(
   }
 
   DemoOptions withPorts(int pg, int kafka, int connect, int emulator) {
+    return copy(workDir, pg, kafka, connect, emulator);
+  }
+
+  DemoOptions withWorkDir(Path dir) {
+    return copy(dir, pgPort, kafkaPort, connectPort, emulatorPort);
+  }
+
+  /** These options with another work directory and ports (the controller's is Kafka's + 1). */
+  private DemoOptions copy(Path dir, int pg, int kafka, int connect, int emulator) {
     return new DemoOptions(
         root,
-        workDir,
+        dir,
         keepRunning,
         pg,
         kafka,
         kafka + 1,
         connect,
         emulator,
-        bonuses,
-        snowflakeUrl,
-        snowflakeUser,
-        privateKeyFile);
-  }
-
-  DemoOptions withWorkDir(Path dir) {
-    return new DemoOptions(
-        root,
-        dir,
-        keepRunning,
-        pgPort,
-        kafkaPort,
-        controllerPort,
-        connectPort,
-        emulatorPort,
         bonuses,
         snowflakeUrl,
         snowflakeUser,

@@ -620,13 +620,10 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
       throw new IllegalArgumentException(
           "Not a target lag: use DOWNSTREAM or a number of seconds, minutes, hours or days");
     }
+    // A minute is the least: fewer than 60 seconds, or none of any unit, is less.
     long n = Long.parseLong(m.group(1));
-    String unit = m.group(2).toLowerCase(Locale.ROOT);
-    long seconds =
-        unit.startsWith("second")
-            ? n
-            : unit.startsWith("minute") ? n * 60 : unit.startsWith("hour") ? n * 3600 : n * 86400;
-    if (seconds < 60) {
+    boolean belowMinute = n == 0 || (m.group(2).toLowerCase(Locale.ROOT).startsWith("s") && n < 60);
+    if (belowMinute) {
       throw new IllegalArgumentException("Snowflake's shortest target lag is 1 minute");
     }
   }

@@ -1,6 +1,7 @@
 package io.pgsnow.sink;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -49,6 +50,11 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .belongToAnyOf(SnowflakeSinkConfig.class)
         .check(CLASSES);
+  }
+
+  @Test
+  void subPackagesFormNoCycle() {
+    slices().matching("io.pgsnow.sink.(*)..").should().beFreeOfCycles().check(CLASSES);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.pgsnow.smt;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.pgsnow.smt.LookupJoinConfig.FailurePolicy;
 import io.pgsnow.smt.LookupJoinConfig.JoinType;
 import io.pgsnow.smt.lookup.InferredRowSchema;
@@ -75,17 +76,22 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
   protected LookupSource openSource(LookupJoinConfig config) {
     return switch (config.sourceType()) {
       case TOPIC -> openTopicTable(config);
-      case JDBC ->
-          new JdbcLookup(
-              config.jdbcUrl(),
-              config.jdbcUser(),
-              config.jdbcPassword().value(),
-              config.jdbcQuery(),
-              config.timeout(),
-              config.jdbcCacheSize(),
-              config.jdbcCacheTtl(),
-              config.jdbcNegativeTtl());
+      case JDBC -> openJdbcLookup(config, Ticker.systemTicker());
     };
+  }
+
+  /** The configured JDBC lookup, its cache's TTLs measured on {@code ticker}. */
+  protected static JdbcLookup openJdbcLookup(LookupJoinConfig config, Ticker ticker) {
+    return new JdbcLookup(
+        config.jdbcUrl(),
+        config.jdbcUser(),
+        config.jdbcPassword().value(),
+        config.jdbcQuery(),
+        config.timeout(),
+        config.jdbcCacheSize(),
+        config.jdbcCacheTtl(),
+        config.jdbcNegativeTtl(),
+        ticker);
   }
 
   /**

@@ -9,64 +9,30 @@ import org.apache.kafka.connect.header.Headers;
  * public nested {@code Key} and {@code Value}; they differ only in this, so they share it.
  */
 enum RecordSide {
-  KEY {
-    @Override
-    Schema schema(ConnectRecord<?> record) {
-      return record.keySchema();
-    }
+  KEY,
+  VALUE;
 
-    @Override
-    Object value(ConnectRecord<?> record) {
-      return record.key();
-    }
+  Schema schema(ConnectRecord<?> record) {
+    return this == KEY ? record.keySchema() : record.valueSchema();
+  }
 
-    @Override
-    <R extends ConnectRecord<R>> R newRecord(
-        R record, Schema schema, Object value, Headers headers) {
-      return record.newRecord(
-          record.topic(),
-          record.kafkaPartition(),
-          schema,
-          value,
-          record.valueSchema(),
-          record.value(),
-          record.timestamp(),
-          headers);
-    }
-  },
-  VALUE {
-    @Override
-    Schema schema(ConnectRecord<?> record) {
-      return record.valueSchema();
-    }
-
-    @Override
-    Object value(ConnectRecord<?> record) {
-      return record.value();
-    }
-
-    @Override
-    <R extends ConnectRecord<R>> R newRecord(
-        R record, Schema schema, Object value, Headers headers) {
-      return record.newRecord(
-          record.topic(),
-          record.kafkaPartition(),
-          record.keySchema(),
-          record.key(),
-          schema,
-          value,
-          record.timestamp(),
-          headers);
-    }
-  };
-
-  abstract Schema schema(ConnectRecord<?> record);
-
-  abstract Object value(ConnectRecord<?> record);
+  Object value(ConnectRecord<?> record) {
+    return this == KEY ? record.key() : record.value();
+  }
 
   /** A copy of the record with this side replaced; the headers are the given ones. */
-  abstract <R extends ConnectRecord<R>> R newRecord(
-      R record, Schema schema, Object value, Headers headers);
+  <R extends ConnectRecord<R>> R newRecord(R record, Schema schema, Object value, Headers headers) {
+    boolean key = this == KEY;
+    return record.newRecord(
+        record.topic(),
+        record.kafkaPartition(),
+        key ? schema : record.keySchema(),
+        key ? value : record.key(),
+        key ? record.valueSchema() : schema,
+        key ? record.value() : value,
+        record.timestamp(),
+        headers);
+  }
 
   /** A copy of the record with this side replaced, keeping a copy of its headers. */
   <R extends ConnectRecord<R>> R newRecord(R record, Schema schema, Object value) {

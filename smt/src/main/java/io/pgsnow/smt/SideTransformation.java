@@ -1,5 +1,6 @@
 package io.pgsnow.smt;
 
+import io.pgsnow.common.Version;
 import org.apache.kafka.connect.components.Versioned;
 import org.apache.kafka.connect.connector.ConnectRecord;
 import org.apache.kafka.connect.transforms.Transformation;
@@ -32,7 +33,7 @@ public abstract class SideTransformation<R extends ConnectRecord<R>, S>
 
   @Override
   public String version() {
-    return PluginVersion.get();
+    return Version.get();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.pgsnow.smt;
 
+import io.pgsnow.source.events.SourceInfo;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
@@ -12,21 +13,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  * <prefix>.<schema>.<table>}, a key struct of the primary key, and the Debezium envelope.
  */
 public final class ChangeEvents {
-  public static final Schema SOURCE_SCHEMA =
-      SchemaBuilder.struct()
-          .name("io.pgsnow.source.Source")
-          .field("version", Schema.STRING_SCHEMA)
-          .field("connector", Schema.STRING_SCHEMA)
-          .field("name", Schema.STRING_SCHEMA)
-          .field("ts_ms", Schema.INT64_SCHEMA)
-          .field("snapshot", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("db", Schema.STRING_SCHEMA)
-          .field("schema", Schema.STRING_SCHEMA)
-          .field("table", Schema.STRING_SCHEMA)
-          .field("txId", Schema.OPTIONAL_INT64_SCHEMA)
-          .field("lsn", Schema.OPTIONAL_INT64_SCHEMA)
-          .field("sequence", Schema.OPTIONAL_STRING_SCHEMA)
-          .build();
+  /** The source connector's own source block. */
+  public static final Schema SOURCE_SCHEMA = SourceInfo.SCHEMA;
 
   private final String prefix;
   private final String table;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgsnow.smt.payroll.Payroll;
+import io.pgsnow.testkit.PayrollSchemas;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
@@ -195,15 +196,7 @@ class UnwrapChangeEventTest {
 
     // ALTER TABLE payroll ADD COLUMN department: a new row schema, a new derived schema.
     Schema wider =
-        SchemaBuilder.struct()
-            .field("employee_id", Schema.INT32_SCHEMA)
-            .field("first_name", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("last_name", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("age", Schema.OPTIONAL_INT32_SCHEMA)
-            .field("ssn", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("hourly_rate", Schema.OPTIONAL_INT32_SCHEMA)
-            .field("gender", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("email", Schema.OPTIONAL_STRING_SCHEMA)
+        PayrollSchemas.payrollColumns(SchemaBuilder.struct())
             .field("department", Schema.OPTIONAL_STRING_SCHEMA)
             .build();
     ChangeEvents altered = new ChangeEvents("pg", "payroll", wider, "employee_id");

@@ -14,7 +14,7 @@ import io.pgsnow.emulator.fault.RequestJournal;
 import io.pgsnow.emulator.http.EmulatorContext;
 import io.pgsnow.emulator.http.HttpRouter;
 import io.pgsnow.emulator.load.LoadRecord;
-import io.pgsnow.emulator.load.Snowpipe;
+import io.pgsnow.emulator.pipe.Snowpipe;
 import io.pgsnow.emulator.sql.ObjectName;
 import io.pgsnow.emulator.stage.StageStore;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package io.pgsnow.source;
 
 import io.pgsnow.source.config.PublicationAutocreate;
+import io.pgsnow.source.config.TableFilter;
 import io.pgsnow.source.naming.TableNames;
 import io.pgsnow.source.naming.TopicAssignments;
 import io.pgsnow.source.naming.TopicNamer;
@@ -194,7 +195,7 @@ public final class ConnectionValidator {
     }
     List<ReplicationSetup.TableName> all =
         ReplicationSetup.capturedTables(
-            c, new io.pgsnow.source.TableFilter(List.of(), List.of(), List.of(), List.of()));
+            c, new TableFilter(List.of(), List.of(), List.of(), List.of()));
     for (Pattern p : include) {
       boolean matches =
           all.stream().anyMatch(t -> p.matcher(t.schema() + "." + t.table()).matches());

@@ -10,6 +10,7 @@ import io.pgsnow.source.config.MessageKeyColumns;
 import io.pgsnow.source.config.Operation;
 import io.pgsnow.source.config.PublicationAutocreate;
 import io.pgsnow.source.config.SchemaNameAdjustment;
+import io.pgsnow.source.config.TableFilter;
 import io.pgsnow.source.config.TypeOptions;
 import io.pgsnow.source.config.UnsupportedDebeziumKeys;
 import io.pgsnow.source.heartbeat.HeartbeatOptions;

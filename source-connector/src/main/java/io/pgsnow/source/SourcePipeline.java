@@ -5,7 +5,6 @@ import io.pgsnow.source.events.RecordSizeLimit;
 import io.pgsnow.source.events.SourceInfo;
 import io.pgsnow.source.events.TransactionAssembler;
 import io.pgsnow.source.heartbeat.Heartbeat;
-import io.pgsnow.source.heartbeat.Heartbeats;
 import io.pgsnow.source.metrics.SourceTaskMetrics;
 import io.pgsnow.source.naming.TopicAssignments;
 import io.pgsnow.source.naming.TopicNamer;

@@ -1,6 +1,7 @@
 package io.pgsnow.source;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -60,6 +61,7 @@ class ArchitectureTest {
             "io.pgsnow.source.config..",
             "io.pgsnow.source.decoding..",
             "io.pgsnow.source.events..",
+            "io.pgsnow.source.heartbeat..",
             "io.pgsnow.source.schema..",
             "io.pgsnow.source.offsets..",
             "io.pgsnow.source.naming..",
@@ -69,6 +71,11 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .belongToAnyOf(PostgresCdcSourceConfig.class)
         .check(CLASSES);
+  }
+
+  @Test
+  void subPackagesFormNoCycle() {
+    slices().matching("io.pgsnow.source.(*)..").should().beFreeOfCycles().check(CLASSES);
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.pgsnow.common.retry.RetryPolicy;
 import io.pgsnow.source.config.Operation;
 import io.pgsnow.source.config.PublicationAutocreate;
 import io.pgsnow.source.config.SchemaNameAdjustment;
+import io.pgsnow.source.config.TableFilter;
 import io.pgsnow.testkit.ConfigDocs;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -40,20 +40,8 @@ public final class JdbcLookup implements LookupSource {
    * @param cacheSize rows (hits and misses) kept; 0 disables the cache
    * @param ttl how long a found row is reused
    * @param negativeTtl how long a miss is remembered; zero asks the database every time
+   * @param ticker the clock the cache's TTLs are measured on
    */
-  public JdbcLookup(
-      String url,
-      String user,
-      String password,
-      String query,
-      Duration timeout,
-      long cacheSize,
-      Duration ttl,
-      Duration negativeTtl) {
-    this(url, user, password, query, timeout, cacheSize, ttl, negativeTtl, Ticker.systemTicker());
-  }
-
-  /** As above, with the clock the cache's TTLs are measured on. */
   public JdbcLookup(
       String url,
       String user,

@@ -78,16 +78,7 @@ class JdbcLookupIT {
         new LookupJoin.Value<>() {
           @Override
           protected LookupSource openSource(LookupJoinConfig config) {
-            return new JdbcLookup(
-                config.jdbcUrl(),
-                config.jdbcUser(),
-                config.jdbcPassword().value(),
-                config.jdbcQuery(),
-                config.timeout(),
-                config.jdbcCacheSize(),
-                config.jdbcCacheTtl(),
-                config.jdbcNegativeTtl(),
-                nanos::get);
+            return openJdbcLookup(config, nanos::get);
           }
         };
     join.configure(

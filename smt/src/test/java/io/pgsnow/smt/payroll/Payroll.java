@@ -1,6 +1,7 @@
 package io.pgsnow.smt.payroll;
 
 import io.pgsnow.smt.ChangeEvents;
+import io.pgsnow.testkit.PayrollSchemas;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -8,24 +9,9 @@ import org.apache.kafka.connect.data.Struct;
 /** The seed's two tables: payroll (the lookup table) and payroll_bonus (the stream). */
 public final class Payroll {
   public static final Schema PAYROLL =
-      SchemaBuilder.struct()
-          .field("employee_id", Schema.INT32_SCHEMA)
-          .field("first_name", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("last_name", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("age", Schema.OPTIONAL_INT32_SCHEMA)
-          .field("ssn", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("hourly_rate", Schema.OPTIONAL_INT32_SCHEMA)
-          .field("gender", Schema.OPTIONAL_STRING_SCHEMA)
-          .field("email", Schema.OPTIONAL_STRING_SCHEMA)
-          .build();
+      PayrollSchemas.payrollColumns(SchemaBuilder.struct()).build();
 
-  public static final Schema BONUS =
-      SchemaBuilder.struct()
-          .field("bonus_id", Schema.INT32_SCHEMA)
-          .field("employee_id", Schema.INT32_SCHEMA)
-          .field("bonus", Schema.OPTIONAL_INT32_SCHEMA)
-          .field("ts", Schema.OPTIONAL_INT64_SCHEMA)
-          .build();
+  public static final Schema BONUS = PayrollSchemas.bonusColumns(SchemaBuilder.struct()).build();
 
   private Payroll() {}
 

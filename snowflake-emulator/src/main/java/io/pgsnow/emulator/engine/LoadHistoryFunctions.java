@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Snowflake's load history as table macros over the emulator's own record of every load (COPY INTO
- * and Snowpipe alike, see {@link MetadataStore#addLoad}): the table function
+ * and Snowpipe alike, see {@link MetadataStore#recordLoad}): the table function
  * INFORMATION_SCHEMA.COPY_HISTORY and the view INFORMATION_SCHEMA.LOAD_HISTORY, with the columns
  * and status words of https://docs.snowflake.com/en/sql-reference/functions/copy_history and
  * https://docs.snowflake.com/en/sql-reference/info-schema/load_history. Both keep 14 days.

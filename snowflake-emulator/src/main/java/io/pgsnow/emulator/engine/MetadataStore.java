@@ -168,7 +168,7 @@ public final class MetadataStore implements UserDirectory.Store, AutoCloseable {
     return out;
   }
 
-  public synchronized long nextLoadSequence() {
+  private long nextLoadSequence() {
     long[] max = {0};
     query(
         "SELECT coalesce(max(seq), 0) FROM emulator_meta.load_history",
@@ -178,10 +178,34 @@ public final class MetadataStore implements UserDirectory.Store, AutoCloseable {
   }
 
   /**
-   * Records one load into {@code table}, through {@code pipe} for Snowpipe or by a COPY INTO when
-   * empty.
+   * Appends a file's outcome, received at {@code received} and done now, to the history kept under
+   * {@code key} (a pipe's name or a table's COPY key): a load into {@code table}, through {@code
+   * pipe} for Snowpipe or by a COPY INTO when empty.
    */
-  public synchronized void addLoad(LoadRecord r, ObjectName table, Optional<ObjectName> pipe) {
+  public synchronized void recordLoad(
+      String key,
+      String path,
+      String stageLocation,
+      long fileSize,
+      Instant received,
+      FileLoadResult result,
+      ObjectName table,
+      Optional<ObjectName> pipe) {
+    addLoad(
+        new LoadRecord(
+            nextLoadSequence(),
+            key,
+            path,
+            stageLocation,
+            fileSize,
+            received,
+            Instant.now(),
+            result),
+        table,
+        pipe);
+  }
+
+  private void addLoad(LoadRecord r, ObjectName table, Optional<ObjectName> pipe) {
     FileLoadResult res = r.result();
     List<Object> args =
         new ArrayList<>(

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /** SHOW DATABASES / SCHEMAS / TABLES / VIEWS / STAGES / PIPES / DYNAMIC TABLES. */
 final class ShowCommands {
@@ -200,34 +201,16 @@ final class ShowCommands {
   }
 
   private QueryResult stages(SessionState s, Show show) {
-    String[] scope = scope(s, show);
-    List<List<String>> rows = new ArrayList<>();
-    for (var stage : warehouse.metadata().objects("STAGE", scope[0], scope[1])) {
-      if (matches(show, stage.name().name())) {
-        rows.add(
-            Arrays.asList(
-                ResultEncoder.timestamp(stage.createdOn()),
-                stage.name().name(),
-                stage.name().database(),
-                stage.name().schema(),
-                "",
-                "N",
-                "N",
-                "SYSADMIN",
-                "",
-                null,
-                "INTERNAL",
-                null,
-                null,
-                "ROLE"));
-      }
-    }
+    List<List<String>> rows =
+        objectRows(
+            "STAGE",
+            s,
+            show,
+            stage ->
+                objectRow(
+                    stage, "", "N", "N", "SYSADMIN", "", null, "INTERNAL", null, null, "ROLE"));
     return new QueryResult(
-        columns(
-            "created_on",
-            "name",
-            "database_name",
-            "schema_name",
+        objectColumns(
             "url",
             "has_credentials",
             "has_encryption_key",
@@ -243,39 +226,17 @@ final class ShowCommands {
   }
 
   private QueryResult pipes(SessionState s, Show show) {
-    String[] scope = scope(s, show);
-    List<List<String>> rows = new ArrayList<>();
-    for (var pipe : warehouse.metadata().objects("PIPE", scope[0], scope[1])) {
-      if (matches(show, pipe.name().name())) {
-        rows.add(pipeRow(pipe));
-      }
-    }
-    return new QueryResult(pipeColumns(), rows, QueryResult.SHOW);
+    return new QueryResult(
+        pipeColumns(), objectRows("PIPE", s, show, ShowCommands::pipeRow), QueryResult.SHOW);
   }
 
   static List<String> pipeRow(MetadataStore.CatalogObject pipe) {
-    return Arrays.asList(
-        ResultEncoder.timestamp(pipe.createdOn()),
-        pipe.name().name(),
-        pipe.name().database(),
-        pipe.name().schema(),
-        pipe.definition(),
-        "SYSADMIN",
-        null,
-        "",
-        null,
-        null,
-        null,
-        "ROLE",
-        "false");
+    return objectRow(
+        pipe, pipe.definition(), "SYSADMIN", null, "", null, null, null, "ROLE", "false");
   }
 
   static List<Column> pipeColumns() {
-    return columns(
-        "created_on",
-        "name",
-        "database_name",
-        "schema_name",
+    return objectColumns(
         "definition",
         "owner",
         "notification_channel",
@@ -288,31 +249,48 @@ final class ShowCommands {
   }
 
   private QueryResult dynamicTables(SessionState s, Show show) {
+    List<List<String>> rows =
+        objectRows(
+            "DYNAMIC TABLE",
+            s,
+            show,
+            table -> objectRow(table, table.extra(), table.definition(), "ACTIVE"));
+    return new QueryResult(
+        objectColumns("target_lag", "text", "scheduling_state"), rows, QueryResult.SHOW);
+  }
+
+  /** A row for each object of {@code kind} in the command's scope whose name it matches. */
+  private List<List<String>> objectRows(
+      String kind,
+      SessionState s,
+      Show show,
+      Function<MetadataStore.CatalogObject, List<String>> row) {
     String[] scope = scope(s, show);
     List<List<String>> rows = new ArrayList<>();
-    for (var table : warehouse.metadata().objects("DYNAMIC TABLE", scope[0], scope[1])) {
-      if (matches(show, table.name().name())) {
-        rows.add(
-            Arrays.asList(
-                ResultEncoder.timestamp(table.createdOn()),
-                table.name().name(),
-                table.name().database(),
-                table.name().schema(),
-                table.extra(),
-                table.definition(),
-                "ACTIVE"));
+    for (var object : warehouse.metadata().objects(kind, scope[0], scope[1])) {
+      if (matches(show, object.name().name())) {
+        rows.add(row.apply(object));
       }
     }
-    return new QueryResult(
-        columns(
-            "created_on",
-            "name",
-            "database_name",
-            "schema_name",
-            "target_lag",
-            "text",
-            "scheduling_state"),
-        rows,
-        QueryResult.SHOW);
+    return rows;
+  }
+
+  /** A catalog object's created_on, name, database_name and schema_name, then {@code rest}. */
+  private static List<String> objectRow(MetadataStore.CatalogObject object, String... rest) {
+    List<String> row = new ArrayList<>(4 + rest.length);
+    row.add(ResultEncoder.timestamp(object.createdOn()));
+    row.add(object.name().name());
+    row.add(object.name().database());
+    row.add(object.name().schema());
+    row.addAll(Arrays.asList(rest));
+    return row;
+  }
+
+  /** The columns {@link #objectRow} starts with, then {@code rest}. */
+  private static List<Column> objectColumns(String... rest) {
+    List<String> names =
+        new ArrayList<>(List.of("created_on", "name", "database_name", "schema_name"));
+    names.addAll(Arrays.asList(rest));
+    return columns(names.toArray(String[]::new));
   }
 }

@@ -2,7 +2,6 @@ package io.pgsnow.emulator.engine;
 
 import io.pgsnow.emulator.load.CopyLoader;
 import io.pgsnow.emulator.load.FileLoadResult;
-import io.pgsnow.emulator.load.LoadRecord;
 import io.pgsnow.emulator.sql.ObjectName;
 import io.pgsnow.emulator.sql.SnowflakeSqlException;
 import io.pgsnow.emulator.sql.StageRef;
@@ -225,19 +224,15 @@ final class StageCommands {
       }
       byte[] bytes = stages.read(StageStore.keyOf(copy.source()), file.path()).orElseThrow();
       FileLoadResult result = CopyLoader.load(s.connection(), copy, bytes, copy.onError());
-      Instant now = Instant.now();
       warehouse
           .metadata()
-          .addLoad(
-              new LoadRecord(
-                  warehouse.metadata().nextLoadSequence(),
-                  historyKey,
-                  file.path(),
-                  copy.source().name().display(),
-                  file.size(),
-                  now,
-                  now,
-                  result),
+          .recordLoad(
+              historyKey,
+              file.path(),
+              copy.source().name().display(),
+              file.size(),
+              Instant.now(),
+              result,
               copy.table(),
               Optional.empty());
       rows.add(

@@ -8,7 +8,7 @@ import io.pgsnow.emulator.engine.StatementExecutor;
 import io.pgsnow.emulator.engine.Warehouse;
 import io.pgsnow.emulator.fault.Faults;
 import io.pgsnow.emulator.fault.RequestJournal;
-import io.pgsnow.emulator.load.Snowpipe;
+import io.pgsnow.emulator.pipe.Snowpipe;
 import io.pgsnow.emulator.stage.StageStore;
 import java.util.function.Supplier;
 

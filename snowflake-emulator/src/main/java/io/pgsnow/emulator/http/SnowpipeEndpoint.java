@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgsnow.emulator.auth.AuthenticationException;
 import io.pgsnow.emulator.load.LoadRecord;
-import io.pgsnow.emulator.load.Snowpipe;
+import io.pgsnow.emulator.pipe.Snowpipe;
 import io.pgsnow.emulator.sql.ObjectName;
 import java.io.IOException;
 import java.time.Duration;

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * with Snowflake's conversion messages ({@code Numeric value 'abc' is not recognized}), which
  * clients read to tell the data's faults from the service's; DuckDB words them differently.
  */
-final class CopyErrors {
+public final class CopyErrors {
 
   private record Rule(Pattern pattern, String snowflake) {}
 
@@ -26,7 +26,7 @@ final class CopyErrors {
   private CopyErrors() {}
 
   /** Snowflake's message for a DuckDB load failure; other messages keep their first line. */
-  static String snowflakeMessage(String duckDb) {
+  public static String snowflakeMessage(String duckDb) {
     String message = duckDb == null ? "" : duckDb;
     Matcher convert = CONVERT.matcher(message);
     if (convert.find()) {

@@ -17,13 +17,54 @@ final class AggregateCalls {
   static final Set<String> NAMES =
       Set.of("ARRAY_AGG", "ARRAYAGG", "OBJECT_AGG", "OBJECTAGG", "LISTAGG");
 
+  /** A call's DuckDB SQL, and the index of the first token after it. */
+  record Rewritten(String sql, int next) {}
+
   private AggregateCalls() {}
+
+  /**
+   * The call whose name is at {@code at}, with its optional {@code WITHIN GROUP (ORDER BY ...)} and
+   * {@code OVER (...)}, all consumed.
+   */
+  static Rewritten rewrite(List<Token> tokens, int at, Function<List<Token>, String> translate) {
+    String name = tokens.get(at).upper();
+    int open = TokenLists.nextSignificant(tokens, at + 1);
+    int close = TokenLists.matchingClose(tokens, open);
+    List<List<Token>> args = TokenLists.splitTopLevel(tokens.subList(open + 1, close));
+    int end = close + 1;
+    String orderBy = "";
+    int within = TokenLists.nextSignificant(tokens, end);
+    if (within < tokens.size() && tokens.get(within).isWord("WITHIN")) {
+      int group = TokenLists.nextSignificant(tokens, within + 1);
+      int paren = TokenLists.nextSignificant(tokens, group + 1);
+      if (paren >= tokens.size()
+          || !tokens.get(group).isWord("GROUP")
+          || !tokens.get(paren).isSymbol("(")) {
+        throw SnowflakeSqlException.syntax("WITHIN GROUP needs (ORDER BY ...)");
+      }
+      int parenClose = TokenLists.matchingClose(tokens, paren);
+      orderBy = translate.apply(tokens.subList(paren + 1, parenClose));
+      end = parenClose + 1;
+    }
+    String over = "";
+    int window = TokenLists.nextSignificant(tokens, end);
+    if (window < tokens.size() && tokens.get(window).isWord("OVER")) {
+      int paren = TokenLists.nextSignificant(tokens, window + 1);
+      if (paren >= tokens.size() || !tokens.get(paren).isSymbol("(")) {
+        throw Unsupported.feature(name + " OVER a named window");
+      }
+      int parenClose = TokenLists.matchingClose(tokens, paren);
+      over = "OVER " + translate.apply(tokens.subList(paren, parenClose + 1));
+      end = parenClose + 1;
+    }
+    return new Rewritten(rewrite(name, args, orderBy, over, translate), end);
+  }
 
   /**
    * The DuckDB SQL of a call: {@code args} as written, {@code orderBy} the translated ORDER BY of
    * WITHIN GROUP (or empty), {@code over} the translated OVER clause (or empty).
    */
-  static String rewrite(
+  private static String rewrite(
       String name,
       List<List<Token>> args,
       String orderBy,

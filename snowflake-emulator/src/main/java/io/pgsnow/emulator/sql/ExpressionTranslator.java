@@ -1,6 +1,5 @@
 package io.pgsnow.emulator.sql;
 
-import io.pgsnow.emulator.sql.Token.Kind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -74,7 +73,7 @@ public final class ExpressionTranslator {
 
   private void word(Token token) {
     String upper = token.upper();
-    String sessionValue = sessionFunction(upper);
+    String sessionValue = session.valueOf(upper);
     if (sessionValue != null) {
       i++;
       skipEmptyCallParens();
@@ -91,10 +90,7 @@ public final class ExpressionTranslator {
     if (functionCall(upper)) {
       return;
     }
-    if (informationSchemaView(upper)) {
-      return;
-    }
-    if (upper.equals("VALUES") && valuesInFrom()) {
+    if (fromItem(upper)) {
       return;
     }
     if (upper.equals("AS") && Boolean.TRUE.equals(castParens.peek())) {
@@ -104,61 +100,27 @@ public final class ExpressionTranslator {
     emit(upper);
   }
 
-  /** Rewrites the load history views of INFORMATION_SCHEMA; true if done. */
-  private boolean informationSchemaView(String upper) {
-    if (!previousOutIs(".", "INFORMATION_SCHEMA")) {
-      return false;
-    }
-    if (upper.equals("COPY_HISTORY")) {
-      throw Unsupported.feature("INFORMATION_SCHEMA.COPY_HISTORY outside TABLE(...)");
-    }
-    if (upper.equals("LOAD_HISTORY")) {
-      loadHistoryView();
+  /**
+   * Rewrites a load history view of INFORMATION_SCHEMA, or a VALUES list in FROM as a derived table
+   * with Snowflake's column names; true if done.
+   */
+  private boolean fromItem(String upper) {
+    String view = LoadHistoryCalls.informationSchemaView(upper, out);
+    if (view != null) {
+      out.add(view);
+      i++;
       return true;
     }
-    return false;
-  }
-
-  /**
-   * {@code [db.]INFORMATION_SCHEMA.LOAD_HISTORY}: the qualifier already written is taken back and
-   * the view becomes the engine's table macro (see {@link LoadHistoryCalls}).
-   */
-  private void loadHistoryView() {
-    int j = out.size() - 1;
-    while (!out.get(j).equals(".")) {
-      j--;
+    String valuesPrefix = upper.equals("VALUES") ? ValuesTable.prefix(out) : null;
+    if (valuesPrefix == null) {
+      return false;
     }
-    j--;
-    while (out.get(j).equals(" ")) {
-      j--;
+    ValuesTable.Rewritten values = ValuesTable.rewrite(tokens, i, session);
+    out.add(valuesPrefix + values.table());
+    if (values.alias() != null) {
+      out.add(values.alias());
     }
-    int start = j;
-    String database = null;
-    int k = j - 1;
-    while (k >= 0 && out.get(k).equals(" ")) {
-      k--;
-    }
-    if (k >= 1 && out.get(k).equals(".") && isIdentifierText(out.get(k - 1))) {
-      database = ObjectName.normalizePart(out.get(k - 1));
-      start = k - 1;
-    }
-    out.subList(start, out.size()).clear();
-    out.add(LoadHistoryCalls.loadHistory(database));
-    i++;
-  }
-
-  /** Whether the last significant output tokens are {@code words}, last first. */
-  private boolean previousOutIs(String... words) {
-    int j = out.size() - 1;
-    for (String word : words) {
-      while (j >= 0 && out.get(j).equals(" ")) {
-        j--;
-      }
-      if (j < 0 || !out.get(j).equalsIgnoreCase(word)) {
-        return false;
-      }
-      j--;
-    }
+    i = values.next();
     return true;
   }
 
@@ -185,7 +147,10 @@ public final class ExpressionTranslator {
       return true;
     }
     if (AggregateCalls.NAMES.contains(upper)) {
-      aggregateCall(upper);
+      AggregateCalls.Rewritten call =
+          AggregateCalls.rewrite(tokens, i, arg -> translate(arg, session));
+      out.add(call.sql());
+      i = call.next();
       return true;
     }
     if (FunctionCalls.handles(upper) && rewrittenCall(upper)) {
@@ -214,44 +179,6 @@ public final class ExpressionTranslator {
     out.add(sql);
     i = close + 1;
     return true;
-  }
-
-  /**
-   * An aggregate of {@link AggregateCalls} with its optional {@code WITHIN GROUP (ORDER BY ...)}
-   * and {@code OVER (...)}, all consumed.
-   */
-  private void aggregateCall(String upper) {
-    int open = nextSignificant(i + 1);
-    int close = matchingClose(open);
-    List<List<Token>> args = TokenLists.splitTopLevel(tokens.subList(open + 1, close));
-    int end = close + 1;
-    String orderBy = "";
-    int within = nextSignificant(end);
-    if (within < tokens.size() && tokens.get(within).isWord("WITHIN")) {
-      int group = nextSignificant(within + 1);
-      int paren = nextSignificant(group + 1);
-      if (paren >= tokens.size()
-          || !tokens.get(group).isWord("GROUP")
-          || !tokens.get(paren).isSymbol("(")) {
-        throw SnowflakeSqlException.syntax("WITHIN GROUP needs (ORDER BY ...)");
-      }
-      int parenClose = matchingClose(paren);
-      orderBy = translate(tokens.subList(paren + 1, parenClose), session);
-      end = parenClose + 1;
-    }
-    String over = "";
-    int window = nextSignificant(end);
-    if (window < tokens.size() && tokens.get(window).isWord("OVER")) {
-      int paren = nextSignificant(window + 1);
-      if (paren >= tokens.size() || !tokens.get(paren).isSymbol("(")) {
-        throw Unsupported.feature(upper + " OVER a named window");
-      }
-      int parenClose = matchingClose(paren);
-      over = "OVER " + translate(tokens.subList(paren, parenClose + 1), session);
-      end = parenClose + 1;
-    }
-    out.add(AggregateCalls.rewrite(upper, args, orderBy, over, arg -> translate(arg, session)));
-    i = end;
   }
 
   /** Functions whose first argument is a date or time part, by the DuckDB function they become. */
@@ -306,7 +233,7 @@ public final class ExpressionTranslator {
   private void flatten() {
     int open = nextSignificant(i + 1);
     int close = matchingClose(open);
-    String last = lastSignificantOut();
+    String last = OutputTokens.lastSignificant(out);
     if (!last.equals("LATERAL") && !last.equals("FROM")) {
       out.add("LATERAL ");
     }
@@ -315,15 +242,7 @@ public final class ExpressionTranslator {
   }
 
   private int matchingClose(int open) {
-    int depth = 0;
-    for (int j = open; j < tokens.size(); j++) {
-      if (tokens.get(j).isSymbol("(")) {
-        depth++;
-      } else if (tokens.get(j).isSymbol(")") && --depth == 0) {
-        return j;
-      }
-    }
-    throw SnowflakeSqlException.syntax("unbalanced parentheses");
+    return TokenLists.matchingClose(tokens, open);
   }
 
   private boolean nextIsOpenParen() {
@@ -331,119 +250,9 @@ public final class ExpressionTranslator {
     return j < tokens.size() && tokens.get(j).isSymbol("(");
   }
 
-  private static final java.util.Set<String> CLAUSE_WORDS =
-      java.util.Set.of(
-          "WHERE",
-          "GROUP",
-          "ORDER",
-          "LIMIT",
-          "UNION",
-          "JOIN",
-          "LEFT",
-          "RIGHT",
-          "INNER",
-          "FULL",
-          "CROSS",
-          "QUALIFY",
-          "HAVING",
-          "WINDOW",
-          "EXCEPT",
-          "INTERSECT",
-          "ON",
-          "NATURAL");
-
-  /** A VALUES list in a FROM clause, bare or in parentheses; true if rewritten. */
-  private boolean valuesInFrom() {
-    if (lastSignificantOut().equals("FROM")) {
-      valuesTable();
-      return true;
-    }
-    if (previousOutIs("(", "FROM") || previousOutIs("(", "JOIN") || previousOutIs("(", ",")) {
-      // FROM (VALUES ...): the same COLUMN1..n, from a query of the list.
-      out.add("SELECT * FROM ");
-      valuesTable();
-      return true;
-    }
-    return false;
-  }
-
-  /**
-   * {@code FROM VALUES (..), (..)}: Snowflake names the columns COLUMN1..n, DuckDB col0..; the list
-   * becomes a derived table with Snowflake's names (or the alias's own column list).
-   */
-  private void valuesTable() {
-    int start = i + 1;
-    int j = nextSignificant(start);
-    int columns = 1;
-    int depth = 0;
-    boolean firstRow = true;
-    while (j < tokens.size()) {
-      Token t = tokens.get(j);
-      if (t.isSymbol("(")) {
-        depth++;
-      } else if (t.isSymbol(")")) {
-        depth--;
-        if (depth == 0) {
-          firstRow = false;
-          int k = nextSignificant(j + 1);
-          if (k >= tokens.size() || !tokens.get(k).isSymbol(",")) {
-            j++;
-            break;
-          }
-        }
-      } else if (t.isSymbol(",") && depth == 1 && firstRow) {
-        columns++;
-      }
-      j++;
-    }
-    String rows = translate(tokens.subList(start, j), session);
-    i = j;
-    out.add("(VALUES " + rows + ")");
-    aliasValues(columns);
-  }
-
-  private void aliasValues(int columns) {
-    int k = nextSignificant(i);
-    boolean explicitAs = k < tokens.size() && tokens.get(k).isWord("AS");
-    int aliasAt = explicitAs ? nextSignificant(k + 1) : k;
-    boolean hasAlias =
-        aliasAt < tokens.size()
-            && (tokens.get(aliasAt).kind() == Kind.QUOTED_IDENT
-                || (tokens.get(aliasAt).kind() == Kind.WORD
-                    && !CLAUSE_WORDS.contains(tokens.get(aliasAt).upper())));
-    String alias = "\"_VALUES\"";
-    if (hasAlias) {
-      int afterAlias = nextSignificant(aliasAt + 1);
-      if (afterAlias < tokens.size() && tokens.get(afterAlias).isSymbol("(")) {
-        return;
-      }
-      Token a = tokens.get(aliasAt);
-      alias = a.kind() == Kind.QUOTED_IDENT ? a.text() : a.upper();
-      i = aliasAt + 1;
-    }
-    StringBuilder names = new StringBuilder(" AS ").append(alias).append('(');
-    for (int c = 1; c <= columns; c++) {
-      names.append(c == 1 ? "" : ", ").append("COLUMN").append(c);
-    }
-    out.add(names.append(')').toString());
-  }
-
   private static final java.util.Set<String> CLOCK_FUNCTIONS =
       java.util.Set.of(
           "CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIMESTAMP", "SYSDATE");
-
-  private String sessionFunction(String upper) {
-    return switch (upper) {
-      case "CURRENT_USER" -> session.user();
-      case "CURRENT_ROLE" -> session.role();
-      case "CURRENT_WAREHOUSE" -> session.warehouse();
-      case "CURRENT_ACCOUNT", "CURRENT_ACCOUNT_NAME" -> session.account();
-      case "CURRENT_REGION" -> "LOCAL";
-      case "CURRENT_VERSION" -> "9.0.0";
-      case "CURRENT_CLIENT" -> "JDBC";
-      default -> null;
-    };
-  }
 
   private void skipEmptyCallParens() {
     int j = nextSignificant(i);
@@ -456,11 +265,7 @@ public final class ExpressionTranslator {
   }
 
   private int nextSignificant(int from) {
-    int j = from;
-    while (j < tokens.size() && tokens.get(j).isTrivia()) {
-      j++;
-    }
-    return j;
+    return TokenLists.nextSignificant(tokens, from);
   }
 
   private void skipTriviaInto() {
@@ -503,7 +308,7 @@ public final class ExpressionTranslator {
       case ")" -> closeParen();
       case "::" -> cast();
       case ":" -> {
-        if (endsWithPrimary()) {
+        if (OutputTokens.endsWithPrimary(out)) {
           variantPath();
         } else {
           emit(":");
@@ -512,9 +317,6 @@ public final class ExpressionTranslator {
       default -> emit(token.text());
     }
   }
-
-  /** DuckDB's conversion of any value to JSON, which is how a VARIANT is stored. */
-  private static final String TO_VARIANT = "to_json";
 
   /**
    * Postfix cast. Casting text to BINARY decodes hex in Snowflake (BINARY_INPUT_FORMAT=HEX), while
@@ -530,16 +332,15 @@ public final class ExpressionTranslator {
     } else if (type.isTimestampTz() && !out.isEmpty()) {
       out.add(type.convert(takeBase()));
     } else if (type.isText() && !out.isEmpty()) {
-      out.add(
-          type.textLength() < 0
-              ? SnowflakeType.CAST_TO_TEXT + "(" + takeBase() + ")"
-              : SnowflakeType.CAST_TO_TEXT_MAX + "(" + takeBase() + ", " + type.textLength() + ")");
+      out.add(type.textCast(takeBase()));
     } else if (type.label().equals("VARIANT")
         && !out.isEmpty()
-        && !lastSignificantOut().equals("?")) {
+        && !OutputTokens.lastSignificant(out).equals("?")) {
       // A value cast to VARIANT keeps its type: 'a'::VARIANT is the string "a", not parsed JSON.
-      out.add(TO_VARIANT + "(" + takeBase() + ")");
-    } else if (!type.isSemiStructured() && !out.isEmpty() && !lastSignificantOut().equals("?")) {
+      out.add(SnowflakeType.TO_VARIANT + "(" + takeBase() + ")");
+    } else if (!type.isSemiStructured()
+        && !out.isEmpty()
+        && !OutputTokens.lastSignificant(out).equals("?")) {
       // A VARIANT holding a string ("12") casts as its text, as Snowflake does; others unchanged.
       out.add(SnowflakeType.scalarCast(takeBase(), type.duckType(), false));
     } else {
@@ -553,7 +354,7 @@ public final class ExpressionTranslator {
    * closes it.
    */
   private void castTarget() {
-    boolean bind = lastSignificantOut().equals("?");
+    boolean bind = OutputTokens.lastSignificant(out).equals("?");
     int as = out.size();
     emit("AS");
     skipTriviaInto();
@@ -564,7 +365,7 @@ public final class ExpressionTranslator {
       castWord--;
     }
     boolean lenient = castWord >= 0 && out.get(castWord).equals("TRY_CAST");
-    String macro = castMacro(type, lenient, bind);
+    String macro = type.castMacro(lenient, bind);
     if (macro != null && castWord >= 0) {
       out.subList(as, out.size()).clear();
       while (!out.isEmpty() && out.get(out.size() - 1).equals(" ")) {
@@ -579,29 +380,8 @@ public final class ExpressionTranslator {
     out.add(type.duckType());
   }
 
-  /**
-   * The engine macro that makes {@code CAST(x AS type)} (or TRY_CAST when {@code lenient}) as
-   * Snowflake does, or null for DuckDB's own cast: TIMESTAMP_TZ, text (a declared length checked),
-   * VARIANT (not of a bind), and TRY_CAST to TIMESTAMP, which reads Snowflake's AUTO formats.
-   */
-  private static String castMacro(SnowflakeType type, boolean lenient, boolean bind) {
-    if (type.isTimestampTz()) {
-      return SnowflakeType.TO_TIMESTAMP_TZ;
-    }
-    if (type.isText() && type.textLength() >= 0) {
-      return lenient ? SnowflakeType.TRY_CAST_TO_TEXT_MAX : SnowflakeType.CAST_TO_TEXT_MAX;
-    }
-    if (type.isText()) {
-      return SnowflakeType.CAST_TO_TEXT;
-    }
-    if (type.label().equals("VARIANT") && !bind) {
-      return TO_VARIANT;
-    }
-    return lenient && type.duckType().equals("TIMESTAMP") ? "try_to_timestamp_ntz" : null;
-  }
-
   private void openParen() {
-    String previous = lastSignificantOut();
+    String previous = OutputTokens.lastSignificant(out);
     castParens.push(previous.equals("CAST") || previous.equals("TRY_CAST"));
     openParens.push(out.size());
     emit("(");
@@ -615,27 +395,6 @@ public final class ExpressionTranslator {
     emit(")");
   }
 
-  private String lastSignificantOut() {
-    for (int j = out.size() - 1; j >= 0; j--) {
-      if (!out.get(j).equals(" ")) {
-        return out.get(j);
-      }
-    }
-    return "";
-  }
-
-  private boolean endsWithPrimary() {
-    if (out.isEmpty()) {
-      return false;
-    }
-    String last = out.get(out.size() - 1);
-    if (last.equals(")") || last.equals("]")) {
-      return true;
-    }
-    char c = last.charAt(last.length() - 1);
-    return Character.isLetterOrDigit(c) || c == '_' || c == '"' || c == '$';
-  }
-
   /** Removes the expression the path applies to from the output and returns its text. */
   private String takeBase() {
     int end = out.size() - 1;
@@ -645,11 +404,13 @@ public final class ExpressionTranslator {
     }
     if (out.get(start).equals(")") && closeToOpen.containsKey(start)) {
       start = closeToOpen.get(start);
-      if (start > 0 && isIdentifierText(out.get(start - 1))) {
+      if (start > 0 && OutputTokens.isIdentifierText(out.get(start - 1))) {
         start--;
       }
     }
-    while (start >= 2 && out.get(start - 1).equals(".") && isIdentifierText(out.get(start - 2))) {
+    while (start >= 2
+        && out.get(start - 1).equals(".")
+        && OutputTokens.isIdentifierText(out.get(start - 2))) {
       start -= 2;
     }
     StringBuilder base = new StringBuilder();
@@ -673,96 +434,17 @@ public final class ExpressionTranslator {
     return 0;
   }
 
-  private static boolean isIdentifierText(String text) {
-    if (text.isEmpty()) {
-      return false;
-    }
-    char c = text.charAt(0);
-    return Character.isLetter(c) || c == '_' || c == '"' || c == '$';
-  }
-
   private void variantPath() {
     String base = takeBase();
-    i++;
-    StringBuilder path = new StringBuilder("$");
-    appendKey(path, tokens.get(i++));
-    while (i < tokens.size()) {
-      Token t = tokens.get(i);
-      if (t.isSymbol(".") && i + 1 < tokens.size()) {
-        i++;
-        appendKey(path, tokens.get(i++));
-      } else if (t.isSymbol("[") && i + 2 < tokens.size() && tokens.get(i + 2).isSymbol("]")) {
-        appendIndex(path, tokens.get(i + 1));
-        i += 3;
-      } else {
-        break;
-      }
-    }
-    String pathLiteral = Token.duckLiteral(path.toString());
+    VariantPath.Parsed path = VariantPath.parse(tokens, i);
+    i = path.next();
     int j = nextSignificant(i);
     if (j < tokens.size() && tokens.get(j).isSymbol("::")) {
       i = nextSignificant(j + 1);
       SnowflakeType type = readType();
-      out.add(castPath(base, pathLiteral, type));
+      out.add(VariantPath.cast(base, path.literal(), type));
     } else {
-      out.add("json_extract(" + base + ", " + pathLiteral + ")");
-    }
-  }
-
-  /**
-   * The DuckDB JSON path of a Snowflake path as GET_PATH takes it: {@code a.b[0]}, {@code a['b
-   * c']}, {@code "A"}, {@code [0].x}.
-   */
-  static String jsonPath(String snowflakePath) {
-    List<Token> steps = TokenLists.significant(SqlLexer.tokenize(snowflakePath));
-    StringBuilder path = new StringBuilder("$");
-    int j = 0;
-    while (j < steps.size()) {
-      Token t = steps.get(j);
-      if (t.isSymbol(".") && j + 1 < steps.size()) {
-        appendKey(path, steps.get(j + 1));
-        j += 2;
-      } else if (t.isSymbol("[") && j + 2 < steps.size() && steps.get(j + 2).isSymbol("]")) {
-        Token index = steps.get(j + 1);
-        if (index.kind() == Kind.QUOTED_IDENT) {
-          appendKey(path, index);
-        } else {
-          appendIndex(path, index);
-        }
-        j += 3;
-      } else if (j == 0 && (t.kind() == Kind.WORD || t.kind() == Kind.QUOTED_IDENT)) {
-        appendKey(path, t);
-        j++;
-      } else {
-        throw SnowflakeSqlException.syntax("invalid path '" + snowflakePath + "'");
-      }
-    }
-    return path.toString();
-  }
-
-  private static String castPath(String base, String pathLiteral, SnowflakeType type) {
-    if (type.isSemiStructured()) {
-      return "json_extract(" + base + ", " + pathLiteral + ")";
-    }
-    String text = "json_extract_string(" + base + ", " + pathLiteral + ")";
-    return type.isText() ? text : type.convert(text);
-  }
-
-  private static void appendKey(StringBuilder path, Token key) {
-    String name =
-        switch (key.kind()) {
-          case QUOTED_IDENT -> ObjectName.normalizePart(key.text());
-          case STRING -> key.stringValue();
-          default -> key.text();
-        };
-    path.append(".\"").append(name.replace("\"", "\\\"")).append('"');
-  }
-
-  private static void appendIndex(StringBuilder path, Token index) {
-    if (index.kind() == Kind.NUMBER) {
-      path.append('[').append(index.text()).append(']');
-    } else {
-      path.append(".\"").append(index.stringValue().replace("\"", "\\\"")).append('"');
+      out.add(VariantPath.extract(base, path.literal()));
     }
   }
 }

@@ -145,7 +145,7 @@ public final class FunctionCalls {
     return "json_extract(CAST("
         + translate.apply(args.get(0))
         + " AS JSON), "
-        + Token.duckLiteral(ExpressionTranslator.jsonPath(path.get(0).stringValue()))
+        + Token.duckLiteral(VariantPath.jsonPath(path.get(0).stringValue()))
         + ")";
   }
 

@@ -114,8 +114,22 @@ final class LoadHistoryCalls {
     }
   }
 
-  /** The LOAD_HISTORY view of {@code database} (null: the current one). */
-  static String loadHistory(String database) {
+  /**
+   * The DuckDB SQL of the INFORMATION_SCHEMA view {@code upper} when {@code out}, the SQL written
+   * so far, ends with its qualifier, which is taken back: LOAD_HISTORY becomes the engine's table
+   * macro over the loads into {@code database} (null: the current one). Null for any other word.
+   */
+  static String informationSchemaView(String upper, List<String> out) {
+    if (!OutputTokens.endsWithWords(out, ".", "INFORMATION_SCHEMA")) {
+      return null;
+    }
+    if (upper.equals("COPY_HISTORY")) {
+      throw Unsupported.feature("INFORMATION_SCHEMA.COPY_HISTORY outside TABLE(...)");
+    }
+    if (!upper.equals("LOAD_HISTORY")) {
+      return null;
+    }
+    String database = OutputTokens.takeSchemaQualifier(out);
     return "sf_load_history(" + literal(database) + ")";
   }
 

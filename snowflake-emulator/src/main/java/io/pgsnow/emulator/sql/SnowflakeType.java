@@ -35,6 +35,9 @@ public record SnowflakeType(String label, String duckType) {
 
   public static final String TRY_CAST_TO_TEXT_MAX = "sf_try_cast_text_max";
 
+  /** DuckDB's conversion of any value to JSON, which is how a VARIANT is stored. */
+  public static final String TO_VARIANT = "to_json";
+
   /** Snowflake's default length of VARCHAR, which no value exceeds. */
   private static final int MAX_TEXT = 16777216;
 
@@ -121,6 +124,36 @@ public record SnowflakeType(String label, String duckType) {
     return isTimestampTz()
         ? TO_TIMESTAMP_TZ + "(" + expression + ")"
         : "CAST(" + expression + " AS " + duckType + ")";
+  }
+
+  /** DuckDB SQL casting {@code expression} to this text type, its declared length checked. */
+  public String textCast(String expression) {
+    int length = textLength();
+    return length < 0
+        ? CAST_TO_TEXT + "(" + expression + ")"
+        : CAST_TO_TEXT_MAX + "(" + expression + ", " + length + ")";
+  }
+
+  /**
+   * The engine macro that makes {@code CAST(x AS this)} (or TRY_CAST when {@code lenient}) as
+   * Snowflake does, or null for DuckDB's own cast: TIMESTAMP_TZ, text (a declared length checked),
+   * VARIANT (not of a {@code bind} parameter), and TRY_CAST to TIMESTAMP, which reads Snowflake's
+   * AUTO formats.
+   */
+  public String castMacro(boolean lenient, boolean bind) {
+    if (isTimestampTz()) {
+      return TO_TIMESTAMP_TZ;
+    }
+    if (isText() && textLength() >= 0) {
+      return lenient ? TRY_CAST_TO_TEXT_MAX : CAST_TO_TEXT_MAX;
+    }
+    if (isText()) {
+      return CAST_TO_TEXT;
+    }
+    if (label.equals("VARIANT") && !bind) {
+      return TO_VARIANT;
+    }
+    return lenient && duckType.equals("TIMESTAMP") ? "try_to_timestamp_ntz" : null;
   }
 
   /**

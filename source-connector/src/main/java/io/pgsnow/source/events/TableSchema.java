@@ -1,7 +1,7 @@
 package io.pgsnow.source.events;
 
-import io.pgsnow.source.TableFilter;
 import io.pgsnow.source.config.SchemaNameAdjustment;
+import io.pgsnow.source.config.TableFilter;
 import io.pgsnow.source.decoding.PgOutputMessage;
 import io.pgsnow.source.naming.TableNames;
 import io.pgsnow.source.naming.TopicNamer;

@@ -36,6 +36,21 @@ final class ToastReselection {
     this.reselect = reselect;
   }
 
+  /**
+   * The text of the row's replica identity when its unchanged TOAST values can be read, else null.
+   */
+  static List<String> keyOf(TableSchema t, ChangeEventBuilder.RowImage image) {
+    int[] identity = t.identityColumns();
+    if (image.unchangedToastColumns().isEmpty() || identity.length == 0) {
+      return null;
+    }
+    List<String> key = new ArrayList<>(identity.length);
+    for (int index : identity) {
+      key.add(image.identityText(index));
+    }
+    return key.contains(null) ? null : key;
+  }
+
   boolean holding() {
     return !held.isEmpty();
   }

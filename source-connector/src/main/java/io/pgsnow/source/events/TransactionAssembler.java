@@ -1,15 +1,14 @@
 package io.pgsnow.source.events;
 
-import io.pgsnow.source.TableFilter;
 import io.pgsnow.source.config.Operation;
 import io.pgsnow.source.config.SchemaNameAdjustment;
+import io.pgsnow.source.config.TableFilter;
 import io.pgsnow.source.decoding.PgOutputMessage;
 import io.pgsnow.source.decoding.TupleData;
 import io.pgsnow.source.naming.TopicAssignments;
 import io.pgsnow.source.naming.TopicNamer;
 import io.pgsnow.source.offsets.SourcePosition;
 import io.pgsnow.source.schema.ColumnTypes;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,6 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns the decoded pgoutput stream into source records in commit order. It tracks the current
@@ -79,12 +76,6 @@ public final class TransactionAssembler {
     }
   }
 
-  private static final Logger LOG = LoggerFactory.getLogger(TransactionAssembler.class);
-  private static final int LARGE_TRANSACTION = 1 << 17;
-
-  /** Counted per held change besides its column bytes: the decoded message and list entry. */
-  private static final long CHANGE_OVERHEAD_BYTES = 96;
-
   private final Settings settings;
   private final Map<String, ?> partition;
   private final RecordSink sink;
@@ -94,7 +85,7 @@ public final class TransactionAssembler {
   /** Relations the filter includes; decided once per Relation message, not per change. */
   private final Map<Integer, Boolean> included = new HashMap<>();
 
-  private final Map<Long, List<Buffered>> streamed = new HashMap<>();
+  private final StreamedTransactions streamed;
 
   /** Null unless toast.handling.mode=reselect. */
   private final ToastReselection reselection;
@@ -102,7 +93,6 @@ public final class TransactionAssembler {
   /** Null unless provide.transaction.metadata. */
   private final TransactionMetadata metadata;
 
-  private long streamedBytes;
   private SourcePosition resumeAfter;
 
   private long txId;
@@ -112,7 +102,6 @@ public final class TransactionAssembler {
   private Long lastCommittedLsn;
   private long messageIndex;
   private boolean inTransaction;
-  private long streamXid;
   private long lastCommitEndLsn;
 
   public TransactionAssembler(
@@ -122,6 +111,7 @@ public final class TransactionAssembler {
     this.resumeAfter = resumeAfter;
     this.sink = sink;
     this.clock = clock;
+    this.streamed = new StreamedTransactions(settings.maxStreamedBytes());
     this.reselection =
         settings.reselect() == null ? null : new ToastReselection(settings.reselect());
     this.metadata =
@@ -137,28 +127,12 @@ public final class TransactionAssembler {
 
   /** Whether a transaction's changes are being received (including a streamed one's block). */
   public boolean inTransaction() {
-    return inTransaction || streamXid != 0 || !streamed.isEmpty();
+    return inTransaction || streamed.active();
   }
 
   /** Handles one message; {@code lsn} is the WAL position the server sent it at. */
   public void accept(PgOutputMessage message, long lsn) throws InterruptedException {
-    if (streamXid != 0 && bufferable(message)) {
-      long xid = xidOf(message);
-      List<Buffered> buffer = streamed.computeIfAbsent(streamXid, x -> new ArrayList<>());
-      long bytes = CHANGE_OVERHEAD_BYTES + byteSize(message);
-      streamedBytes += bytes;
-      if (streamedBytes > settings.maxStreamedBytes()) {
-        throw new StreamedTransactionTooLargeException(
-            streamXid, streamedBytes, settings.maxStreamedBytes());
-      }
-      buffer.add(new Buffered(message, lsn, xid, bytes));
-      if (Long.bitCount(buffer.size()) == 1 && buffer.size() >= LARGE_TRANSACTION) {
-        // Held in the task's heap until the commit: say so as it grows (at 2^17, 2^18, ...).
-        LOG.warn(
-            "In-progress transaction {} holds {} changes in memory until it commits",
-            streamXid,
-            buffer.size());
-      }
+    if (streamed.hold(message, lsn)) {
       return;
     }
     if (message instanceof PgOutputMessage.Begin b) {
@@ -166,53 +140,16 @@ public final class TransactionAssembler {
     } else if (message instanceof PgOutputMessage.Commit c) {
       commit(c.endLsn());
     } else if (message instanceof PgOutputMessage.StreamStart s) {
-      streamXid = s.xid();
+      streamed.start(s.xid());
     } else if (message instanceof PgOutputMessage.StreamStop) {
-      streamXid = 0;
+      streamed.stop();
     } else if (message instanceof PgOutputMessage.StreamCommit c) {
       streamCommit(c);
     } else if (message instanceof PgOutputMessage.StreamAbort a) {
-      streamAbort(a);
+      streamed.abort(a.xid(), a.subXid());
     } else {
       handle(message, lsn);
     }
-  }
-
-  private static boolean bufferable(PgOutputMessage message) {
-    return !(message instanceof PgOutputMessage.StreamStart
-        || message instanceof PgOutputMessage.StreamStop
-        || message instanceof PgOutputMessage.StreamCommit
-        || message instanceof PgOutputMessage.StreamAbort);
-  }
-
-  private static long xidOf(PgOutputMessage message) {
-    if (message instanceof PgOutputMessage.Insert m) {
-      return m.xid();
-    } else if (message instanceof PgOutputMessage.Update m) {
-      return m.xid();
-    } else if (message instanceof PgOutputMessage.Delete m) {
-      return m.xid();
-    } else if (message instanceof PgOutputMessage.Truncate m) {
-      return m.xid();
-    } else if (message instanceof PgOutputMessage.Relation m) {
-      return m.xid();
-    } else if (message instanceof PgOutputMessage.Type m) {
-      return m.xid();
-    } else if (message instanceof PgOutputMessage.LogicalMessage m) {
-      return m.xid();
-    }
-    return 0L;
-  }
-
-  private static long byteSize(PgOutputMessage message) {
-    if (message instanceof PgOutputMessage.Insert m) {
-      return m.newTuple().byteSize();
-    } else if (message instanceof PgOutputMessage.Update m) {
-      return m.newTuple().byteSize() + (m.oldTuple() == null ? 0 : m.oldTuple().byteSize());
-    } else if (message instanceof PgOutputMessage.Delete m) {
-      return m.oldTuple().byteSize();
-    }
-    return 0L;
   }
 
   private void begin(long xid, long finalLsn, long commitTimeMicros) throws InterruptedException {
@@ -273,7 +210,8 @@ public final class TransactionAssembler {
    */
   private void deliver(SourceRecord record, TableSchema t, ChangeEventBuilder.RowImage reselect)
       throws InterruptedException {
-    List<String> key = reselect == null ? null : reselectKey(t, reselect);
+    List<String> key =
+        reselect == null || reselection == null ? null : ToastReselection.keyOf(t, reselect);
     if (reselection == null || (key == null && !reselection.holding())) {
       sink.accept(record);
       return;
@@ -281,19 +219,6 @@ public final class TransactionAssembler {
     if (reselection.hold(record, t, key, key == null ? null : reselect.unchangedToastColumns())) {
       releaseHeld();
     }
-  }
-
-  /** The text of the row's replica identity when its unchanged TOAST values can be read. */
-  private List<String> reselectKey(TableSchema t, ChangeEventBuilder.RowImage image) {
-    int[] identity = t.identityColumns();
-    if (reselection == null || image.unchangedToastColumns().isEmpty() || identity.length == 0) {
-      return null;
-    }
-    List<String> key = new ArrayList<>(identity.length);
-    for (int index : identity) {
-      key.add(image.identityText(index));
-    }
-    return key.contains(null) ? null : key;
   }
 
   private void releaseHeld() throws InterruptedException {
@@ -305,42 +230,14 @@ public final class TransactionAssembler {
   }
 
   private void streamCommit(PgOutputMessage.StreamCommit c) throws InterruptedException {
-    List<Buffered> changes = release(streamed.remove(c.xid()));
+    List<StreamedTransactions.Buffered> changes = streamed.commit(c.xid());
     begin(c.xid(), c.commitLsn(), c.commitTimeMicros());
     if (changes != null) {
-      for (Buffered b : changes) {
+      for (StreamedTransactions.Buffered b : changes) {
         handle(b.message(), b.lsn());
       }
     }
     commit(c.endLsn());
-  }
-
-  private void streamAbort(PgOutputMessage.StreamAbort a) {
-    if (a.xid() == a.subXid()) {
-      release(streamed.remove(a.xid()));
-      return;
-    }
-    List<Buffered> changes = streamed.get(a.xid());
-    if (changes != null) {
-      changes.removeIf(
-          b -> {
-            if (b.xid() != a.subXid()) {
-              return false;
-            }
-            streamedBytes -= b.bytes();
-            return true;
-          });
-    }
-  }
-
-  /** No longer counts a transaction's changes as held; returns them. */
-  private List<Buffered> release(List<Buffered> changes) {
-    if (changes != null) {
-      for (Buffered b : changes) {
-        streamedBytes -= b.bytes();
-      }
-    }
-    return changes;
   }
 
   private void handle(PgOutputMessage message, long lsn) throws InterruptedException {
@@ -538,12 +435,7 @@ public final class TransactionAssembler {
    * Skipping applies to the emitted operation, so a key change's delete and create follow d and c.
    */
   private boolean skipped(String op) {
-    for (Operation skipped : settings.skipped()) {
-      if (skipped.code().equals(op)) {
-        return true;
-      }
-    }
-    return false;
+    return settings.skipped().stream().anyMatch(skipped -> skipped.code().equals(op));
   }
 
   private SourcePosition position(long index, int sub) {
@@ -553,6 +445,4 @@ public final class TransactionAssembler {
   private boolean replayed(SourcePosition position) {
     return resumeAfter != null && position.compareTo(resumeAfter) <= 0;
   }
-
-  private record Buffered(PgOutputMessage message, long lsn, long xid, long bytes) {}
 }

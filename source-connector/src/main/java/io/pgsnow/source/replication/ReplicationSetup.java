@@ -1,7 +1,7 @@
 package io.pgsnow.source.replication;
 
-import io.pgsnow.source.TableFilter;
 import io.pgsnow.source.config.PublicationAutocreate;
+import io.pgsnow.source.config.TableFilter;
 import io.pgsnow.source.naming.TableNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,7 +1,6 @@
 package io.pgsnow.source.replication;
 
 import io.pgsnow.source.events.ToastReselect;
-import io.pgsnow.source.snapshot.SnapshotTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,17 +36,17 @@ public final class ReselectQuery implements ToastReselect, AutoCloseable {
       List<String> keyColumns,
       List<String> columns,
       List<List<String>> keys) {
-    String key = keyColumns.stream().map(SnapshotTable::quote).collect(Collectors.joining(", "));
+    String key = keyColumns.stream().map(ReplicationSetup::quote).collect(Collectors.joining(", "));
     String tuple = keyColumns.stream().map(c -> "?").collect(Collectors.joining(", ", "(", ")"));
     String sql =
         "SELECT "
             + key
             + ", "
-            + columns.stream().map(SnapshotTable::quote).collect(Collectors.joining(", "))
+            + columns.stream().map(ReplicationSetup::quote).collect(Collectors.joining(", "))
             + " FROM "
-            + SnapshotTable.quote(schema)
+            + ReplicationSetup.quote(schema)
             + "."
-            + SnapshotTable.quote(table)
+            + ReplicationSetup.quote(table)
             + " WHERE ("
             + key
             + ") IN ("

@@ -2,6 +2,7 @@ package io.pgsnow.source.snapshot;
 
 import io.pgsnow.source.decoding.PgOutputMessage;
 import io.pgsnow.source.decoding.TupleData;
+import io.pgsnow.source.replication.ReplicationSetup;
 import io.pgsnow.source.replication.ReplicationSetup.TableName;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -147,7 +148,7 @@ public record SnapshotTable(
   }
 
   public static String quote(String identifier) {
-    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    return ReplicationSetup.quote(identifier);
   }
 
   /** A SQL string literal ({@code E'…'}) of a value, for statements that take no parameters. */

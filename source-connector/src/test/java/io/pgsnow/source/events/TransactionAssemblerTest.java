@@ -3,9 +3,9 @@ package io.pgsnow.source.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pgsnow.source.TableFilter;
 import io.pgsnow.source.config.DecimalHandling;
 import io.pgsnow.source.config.Operation;
+import io.pgsnow.source.config.TableFilter;
 import io.pgsnow.source.decoding.PgOutputDecoder;
 import io.pgsnow.source.decoding.PgOutputFixtures;
 import io.pgsnow.source.offsets.SourcePosition;

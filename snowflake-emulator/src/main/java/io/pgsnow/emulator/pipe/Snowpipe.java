@@ -1,7 +1,11 @@
-package io.pgsnow.emulator.load;
+package io.pgsnow.emulator.pipe;
 
 import io.pgsnow.emulator.engine.Warehouse;
 import io.pgsnow.emulator.fault.Faults;
+import io.pgsnow.emulator.load.CopyErrors;
+import io.pgsnow.emulator.load.CopyLoader;
+import io.pgsnow.emulator.load.FileLoadResult;
+import io.pgsnow.emulator.load.LoadRecord;
 import io.pgsnow.emulator.sql.ObjectName;
 import io.pgsnow.emulator.sql.SessionValues;
 import io.pgsnow.emulator.sql.SnowflakeSqlException;
@@ -140,19 +144,15 @@ public final class Snowpipe implements AutoCloseable {
         file.size() > 0
             ? file.size()
             : stages.read(StageStore.keyOf(copy.source()), stagePath).map(b -> b.length).orElse(0);
-    Instant now = Instant.now();
     warehouse
         .metadata()
-        .addLoad(
-            new LoadRecord(
-                warehouse.metadata().nextLoadSequence(),
-                key,
-                file.path(),
-                copy.source().name().display(),
-                size,
-                received,
-                now,
-                result),
+        .recordLoad(
+            key,
+            file.path(),
+            copy.source().name().display(),
+            size,
+            received,
+            result,
             copy.table(),
             Optional.of(pipe));
     LOG.info(

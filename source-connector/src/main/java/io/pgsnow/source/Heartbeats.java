@@ -1,13 +1,19 @@
-package io.pgsnow.source.heartbeat;
+package io.pgsnow.source;
 
-import io.pgsnow.source.PostgresCdcSourceConfig;
+import io.pgsnow.source.heartbeat.ActionQuery;
+import io.pgsnow.source.heartbeat.Heartbeat;
+import io.pgsnow.source.heartbeat.HeartbeatOptions;
+import io.pgsnow.source.heartbeat.HeartbeatRecords;
 import io.pgsnow.source.replication.PgConnections;
 
-/** Builds a task's heartbeat from its config. */
-public final class Heartbeats {
+/**
+ * Builds a task's heartbeat from its config (here, so that the heartbeat package takes values, not
+ * the config).
+ */
+final class Heartbeats {
   private Heartbeats() {}
 
-  public static Heartbeat create(PostgresCdcSourceConfig config, PgConnections connections) {
+  static Heartbeat create(PostgresCdcSourceConfig config, PgConnections connections) {
     HeartbeatOptions options = config.heartbeatOptions();
     Runnable action =
         options

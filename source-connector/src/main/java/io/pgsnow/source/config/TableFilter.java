@@ -1,6 +1,5 @@
-package io.pgsnow.source;
+package io.pgsnow.source.config;
 
-import io.pgsnow.source.config.MessageKeyColumns;
 import java.util.List;
 import java.util.regex.Pattern;
 

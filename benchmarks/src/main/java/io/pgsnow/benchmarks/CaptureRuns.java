@@ -1,0 +1,74 @@
+package io.pgsnow.benchmarks;
+
+import io.pgsnow.testkit.ConnectCluster;
+import io.pgsnow.testkit.LocalPostgres;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * What the snapshot and streaming throughput benchmarks share: the source connector settings of a
+ * run on the payroll table, and reading the broker's time of a record to time the run.
+ */
+final class CaptureRuns {
+
+  private CaptureRuns() {}
+
+  /**
+   * The settings of a pgsnow or Debezium source run named {@code name} on {@code db}'s payroll
+   * table, with JSON records that carry their schemas; the caller adds the connector class.
+   */
+  static Map<String, String> sourceConfig(LocalPostgres pg, String db, String name) {
+    Map<String, String> config = new HashMap<>();
+    config.put("tasks.max", "1");
+    config.put("database.hostname", pg.host());
+    config.put("database.port", Integer.toString(pg.port()));
+    config.put("database.user", LocalPostgres.SUPERUSER);
+    config.put("database.password", LocalPostgres.PASSWORD);
+    config.put("database.dbname", db);
+    config.put("database.sslmode", "disable");
+    config.put("topic.prefix", name);
+    config.put("slot.name", name + "_slot");
+    config.put("publication.name", name + "_pub");
+    config.put("table.include.list", "public.payroll");
+    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("key.converter.schemas.enable", "true");
+    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+    config.put("value.converter.schemas.enable", "true");
+    return config;
+  }
+
+  /** A consumer of the topic's only partition that reads one record a poll. */
+  static KafkaConsumer<byte[], byte[]> oneRecordConsumer(ConnectCluster connect, String topic) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+    KafkaConsumer<byte[], byte[]> consumer = connect.kafka().createConsumer(props);
+    consumer.assign(List.of(new TopicPartition(topic, 0)));
+    return consumer;
+  }
+
+  /** The timestamp of the record at {@code offset} (the broker's append time on these topics). */
+  static long timestampAt(KafkaConsumer<byte[], byte[]> consumer, long offset) {
+    TopicPartition partition = consumer.assignment().iterator().next();
+    consumer.seek(partition, offset);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        return record.timestamp();
+      }
+    }
+    throw new IllegalStateException("No record at offset " + offset);
+  }
+
+  /** The CPU time this JVM has used. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+}
