@@ -622,6 +622,21 @@ class JdbcSqlIT {
         assertThat(md.getColumnTypeName(2)).isEqualTo("ARRAY");
         assertThat(md.getColumnTypeName(3)).isEqualTo("VARIANT");
       }
+      try (Statement st = conn.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "select object_agg('k', v), array_agg(v), listagg(v, ',') from shapes")) {
+        ResultSetMetaData md = rs.getMetaData();
+        assertThat(
+                List.of(md.getColumnTypeName(1), md.getColumnTypeName(2), md.getColumnTypeName(3)))
+            .containsExactly("OBJECT", "ARRAY", "VARCHAR");
+      }
+      try (Statement st = conn.createStatement();
+          ResultSet rs = st.executeQuery("select object_construct(*), typeof(v) from shapes")) {
+        ResultSetMetaData md = rs.getMetaData();
+        assertThat(List.of(md.getColumnTypeName(1), md.getColumnTypeName(2)))
+            .containsExactly("OBJECT", "VARCHAR");
+      }
     }
   }
 

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,6 +94,51 @@ class LoadMetadataIT {
       exec(conn, "create or replace table events (id number)");
       assertThat(firstColumn(conn, COPY)).containsExactly("files/day1/events.json");
       assertThat(firstColumn(conn, "select count(*) from events")).containsExactly("2");
+    }
+  }
+
+  /**
+   * The load history keeps COPY INTO's loads through TRUNCATE and loses them with the table
+   * (https://docs.snowflake.com/en/sql-reference/functions/copy_history,
+   * https://docs.snowflake.com/en/sql-reference/info-schema/load_history).
+   */
+  @Test
+  void theLoadHistoryKeepsEachCopyUntilTheTableIsDropped() throws SQLException {
+    String copy = COPY.replace("copy into events", "copy into history_events");
+    String copyHistory =
+        "select file_name, status, row_count, row_parsed, table_catalog_name, table_schema_name,"
+            + " table_name, pipe_name from table(information_schema.copy_history("
+            + "table_name => 'HISTORY_EVENTS', start_time => dateadd(hours, -1,"
+            + " current_timestamp())))";
+    String loadHistory =
+        "select schema_name, file_name, table_name, status, row_count, error_count"
+            + " from load_db.information_schema.load_history where table_name = 'HISTORY_EVENTS'";
+    try (Connection conn = connect()) {
+      exec(conn, "create or replace table history_events (id number)");
+      assertThat(firstColumn(conn, copy)).containsExactly("files/day1/events.json");
+      assertThat(firstColumn(conn, copy)).containsExactly(NOTHING);
+      exec(conn, "truncate table history_events");
+      assertThat(firstColumn(conn, copy)).containsExactly("files/day1/events.json");
+
+      List<String> loaded =
+          Arrays.asList(
+              "day1/events.json", "Loaded", "2", "2", "LOAD_DB", "PUBLIC", "HISTORY_EVENTS", null);
+      assertThat(EmulatorClients.rows(conn, copyHistory)).containsExactly(loaded, loaded);
+      List<String> view =
+          List.of("PUBLIC", "day1/events.json", "HISTORY_EVENTS", "LOADED", "2", "0");
+      assertThat(EmulatorClients.rows(conn, loadHistory)).containsExactly(view, view);
+      assertThat(
+              firstColumn(
+                  conn,
+                  "select count(*) from table(load_db.information_schema.copy_history("
+                      + "table_name => 'LOAD_DB.PUBLIC.HISTORY_EVENTS',"
+                      + " start_time => dateadd(hours, -1, current_timestamp()),"
+                      + " end_time => dateadd(hours, -2, current_timestamp())))"))
+          .containsExactly("0");
+
+      exec(conn, "create or replace table history_events (id number)");
+      assertThat(EmulatorClients.rows(conn, copyHistory)).isEmpty();
+      assertThat(EmulatorClients.rows(conn, loadHistory)).isEmpty();
     }
   }
 

@@ -233,6 +233,41 @@ class SnowpipeIT {
     assertThat(entry.getStatus().name()).isEqualTo("LOAD_FAILED");
     assertThat(entry.getFirstError()).contains("JSON");
     assertThat(entry.getRowsInserted()).isZero();
+    // COPY_HISTORY reports Snowpipe's loads with their pipe; LOAD_HISTORY only COPY INTO's.
+    try (Connection conn = EmulatorClients.password(emulator, "KAFKA_DB", "PUBLIC")) {
+      assertThat(
+              rows(
+                  conn,
+                  "select status, row_count, first_error_message, table_name, pipe_catalog_name,"
+                      + " pipe_schema_name, pipe_name, iff(pipe_received_time is null, 'no', 'yes')"
+                      + " from table(information_schema.copy_history(table_name =>"
+                      + " 'TOPIC_PAYROLL', start_time => dateadd(hours, -1, current_timestamp()),"
+                      + " pipe_name => '"
+                      + PIPE
+                      + "'))"
+                      + " where file_name = 'bad/broken.json'"))
+          .singleElement()
+          .satisfies(
+              row -> {
+                assertThat(row.subList(0, 2)).containsExactly("Load failed", "0");
+                assertThat(row.get(2)).contains("JSON");
+                assertThat(row.subList(3, 8))
+                    .containsExactly("TOPIC_PAYROLL", "KAFKA_DB", "PUBLIC", PIPE, "yes");
+              });
+      assertThat(
+              rows(
+                  conn,
+                  "select file_name from table(information_schema.copy_history(table_name =>"
+                      + " 'TOPIC_PAYROLL', start_time => dateadd(hours, -1, current_timestamp()),"
+                      + " pipe_name => 'OTHER_PIPE'))"))
+          .isEmpty();
+      assertThat(
+              rows(
+                  conn,
+                  "select file_name from kafka_db.information_schema.load_history"
+                      + " where table_name = 'TOPIC_PAYROLL'"))
+          .isEmpty();
+    }
   }
 
   @Test

@@ -14,6 +14,12 @@ final class ConversionFunctions {
   /** Raised by a macro for a form the emulator refuses; {@link DuckDbErrors} maps it. */
   static final String UNSUPPORTED_MARKER = "sf-unsupported: ";
 
+  /**
+   * Raised by a cast to VARCHAR(n) of a longer string, followed by Snowflake's message; {@link
+   * DuckDbErrors} maps it to 100078.
+   */
+  static final String TOO_LONG_MARKER = "sf-string-too-long: ";
+
   private static final String INTERVAL = "CAST(CAST(n AS VARCHAR) || ' ' || part AS INTERVAL)";
 
   private static final List<String> MACROS =
@@ -45,6 +51,25 @@ final class ConversionFunctions {
               + " WHEN lower(trim(sf_scalar_text(x)))"
               + " IN ('false', 'f', 'no', 'n', 'off', '0') THEN false END",
           "CREATE OR REPLACE TEMP MACRO to_char(x) AS to_varchar(x)",
+          // CAST / TRY_CAST to VARCHAR(n): Snowflake refuses to truncate (100078) or gives NULL.
+          "CREATE OR REPLACE TEMP MACRO "
+              + SnowflakeType.CAST_TO_TEXT_MAX
+              + "(x, n) AS CASE WHEN length("
+              + SnowflakeType.CAST_TO_TEXT
+              + "(x)) > n THEN error('"
+              + TOO_LONG_MARKER
+              + "String ''' || "
+              + SnowflakeType.CAST_TO_TEXT
+              + "(x) || ''' is too long and would be truncated') ELSE "
+              + SnowflakeType.CAST_TO_TEXT
+              + "(x) END",
+          "CREATE OR REPLACE TEMP MACRO "
+              + SnowflakeType.TRY_CAST_TO_TEXT_MAX
+              + "(x, n) AS CASE WHEN length("
+              + SnowflakeType.CAST_TO_TEXT
+              + "(x)) <= n THEN "
+              + SnowflakeType.CAST_TO_TEXT
+              + "(x) END",
           // TO_CHAR(x, format): the translator has made the format a strftime pattern.
           "CREATE OR REPLACE TEMP MACRO sf_to_char(x DATE, f) AS strftime(x, f),"
               + " (x TIMESTAMP, f) AS strftime(x, f), (x TIMESTAMPTZ, f) AS strftime(x, f),"

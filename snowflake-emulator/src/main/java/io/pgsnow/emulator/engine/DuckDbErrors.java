@@ -60,6 +60,11 @@ final class DuckDbErrors {
       String feature = message.substring(marker + ConversionFunctions.UNSUPPORTED_MARKER.length());
       return Unsupported.feature(feature.split("\n")[0].replaceAll("['\"]+$", ""));
     }
+    int tooLong = message.indexOf(ConversionFunctions.TOO_LONG_MARKER);
+    if (tooLong >= 0) {
+      String text = message.substring(tooLong + ConversionFunctions.TOO_LONG_MARKER.length());
+      return new SnowflakeSqlException("100078", "22000", text.split("\n")[0]);
+    }
     return switch (Type.of(message)) {
       case CATALOG -> catalog(message, first);
       case BINDER -> binder(message, first);

@@ -19,9 +19,12 @@ final class DuckDbFunctions {
 
   private static final List<String> MACROS =
       List.of(
-          "CREATE OR REPLACE TEMP MACRO parse_json(x) AS json(x)",
+          // json() rewrites a number (1.912e2 becomes 191.2); a number alone keeps its text, so
+          // TYPEOF can tell a DOUBLE written with an exponent from a DECIMAL.
+          "CREATE OR REPLACE TEMP MACRO parse_json(x) AS CASE WHEN json_type(json(x)) = 'DOUBLE'"
+              + " THEN CAST(trim(CAST(x AS VARCHAR)) AS JSON) ELSE json(x) END",
           "CREATE OR REPLACE TEMP MACRO try_parse_json(x) AS"
-              + " CASE WHEN json_valid(x) THEN json(x) END",
+              + " CASE WHEN json_valid(x) THEN parse_json(x) END",
           "CREATE OR REPLACE TEMP MACRO to_variant(x) AS to_json(x)",
           "CREATE OR REPLACE TEMP MACRO iff(c, a, b) AS CASE WHEN c THEN a ELSE b END",
           "CREATE OR REPLACE TEMP MACRO nvl(a, b) AS coalesce(a, b)",
@@ -114,6 +117,18 @@ final class DuckDbFunctions {
         st.execute(macro);
       }
       for (String macro : ConversionFunctions.macros()) {
+        st.execute(macro);
+      }
+      for (String macro : SemiStructuredFunctions.macros()) {
+        st.execute(macro);
+      }
+      // A new connection starts in the root catalog, which holds the emulator's own tables.
+      String rootCatalog;
+      try (var rs = st.executeQuery("SELECT current_database()")) {
+        rs.next();
+        rootCatalog = rs.getString(1);
+      }
+      for (String macro : LoadHistoryFunctions.macros(rootCatalog)) {
         st.execute(macro);
       }
     }

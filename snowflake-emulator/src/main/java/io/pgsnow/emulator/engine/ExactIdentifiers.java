@@ -92,13 +92,22 @@ final class ExactIdentifiers {
   /**
    * The Snowflake rowtype of result columns that DuckDB types as plain JSON: OBJECT and ARRAY
    * columns (kept as JSON, their declared type in the column comment) and OBJECT_CONSTRUCT /
-   * ARRAY_CONSTRUCT calls (translated to json_object / json_array).
+   * ARRAY_CONSTRUCT calls (translated to json_object / json_array), and the OBJECT_AGG / ARRAY_AGG
+   * calls wrapped in the engine's identity macros.
    */
   record ResultHints(Map<Integer, String> byPosition, Map<String, String> byName) {
     static final ResultHints NONE = new ResultHints(Map.of(), Map.of());
 
     private static final Map<String, String> FUNCTIONS =
-        Map.of("json_object", "object", FunctionCalls.OBJECT, "object", "json_array", "array");
+        Map.of(
+            "json_object",
+            "object",
+            FunctionCalls.OBJECT,
+            "object",
+            "json_array",
+            "array",
+            FunctionCalls.ARRAY,
+            "array");
 
     static ResultHints of(JsonNode root, Map<String, String> declared) {
       JsonNode list = root.path("select_list");

@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * The load metadata of bulk COPY INTO, as Snowflake documents it: kept per table for 64 days, so a
  * file is not loaded into the same table twice (unless FORCE); deleted by TRUNCATE TABLE and gone
- * with a replaced or dropped table, after which the same files load again.
+ * with a replaced or dropped table, after which the same files load again. TRUNCATE keeps the loads
+ * in the load history (COPY_HISTORY, LOAD_HISTORY); a dropped table takes its history along.
  */
 final class LoadMetadata {
 
@@ -43,9 +44,9 @@ final class LoadMetadata {
     return paths;
   }
 
-  /** Forgets what was loaded into {@code table} (a qualified name). */
+  /** Forgets what was loaded into {@code table} (a qualified name): it is dropped or replaced. */
   void reset(ObjectName table) {
-    warehouse.metadata().forgetLoads(key(table));
+    warehouse.metadata().forgetTable(key(table), table);
   }
 
   /** TRUNCATE [TABLE] [IF EXISTS]: deletes the rows and the table's load metadata. */
@@ -58,7 +59,7 @@ final class LoadMetadata {
       throw SnowflakeSqlException.notFound("Table", table.display());
     }
     CatalogCommands.exec(s.connection(), "DELETE FROM " + table.toDuckSql());
-    reset(table);
+    warehouse.metadata().endLoadMetadata(key(table));
     return QueryResult.status("Statement executed successfully.");
   }
 }

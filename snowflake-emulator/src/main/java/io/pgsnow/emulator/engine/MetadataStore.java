@@ -38,7 +38,17 @@ public final class MetadataStore implements UserDirectory.Store, AutoCloseable {
           "CREATE TABLE IF NOT EXISTS emulator_meta.load_history (seq BIGINT, pipe VARCHAR,"
               + " path VARCHAR, stage_location VARCHAR, file_size BIGINT, time_received BIGINT,"
               + " last_insert_time BIGINT, status VARCHAR, rows_parsed BIGINT, rows_loaded BIGINT,"
-              + " errors_seen BIGINT, first_error VARCHAR, first_error_line BIGINT)");
+              + " errors_seen BIGINT, first_error VARCHAR, first_error_line BIGINT)",
+          // The target table and pipe of each load, for COPY_HISTORY and LOAD_HISTORY; whether the
+          // entry still counts as the table's load metadata (TRUNCATE ends that, not the history).
+          "ALTER TABLE emulator_meta.load_history ADD COLUMN IF NOT EXISTS table_db VARCHAR",
+          "ALTER TABLE emulator_meta.load_history ADD COLUMN IF NOT EXISTS table_schema VARCHAR",
+          "ALTER TABLE emulator_meta.load_history ADD COLUMN IF NOT EXISTS table_name VARCHAR",
+          "ALTER TABLE emulator_meta.load_history ADD COLUMN IF NOT EXISTS pipe_db VARCHAR",
+          "ALTER TABLE emulator_meta.load_history ADD COLUMN IF NOT EXISTS pipe_schema VARCHAR",
+          "ALTER TABLE emulator_meta.load_history ADD COLUMN IF NOT EXISTS pipe_name VARCHAR",
+          "ALTER TABLE emulator_meta.load_history ADD COLUMN IF NOT EXISTS"
+              + " load_metadata BOOLEAN DEFAULT true");
 
   private final Connection conn;
 
@@ -158,7 +168,7 @@ public final class MetadataStore implements UserDirectory.Store, AutoCloseable {
     return out;
   }
 
-  public synchronized long nextLoadSequence() {
+  private long nextLoadSequence() {
     long[] max = {0};
     query(
         "SELECT coalesce(max(seq), 0) FROM emulator_meta.load_history",
@@ -169,7 +179,8 @@ public final class MetadataStore implements UserDirectory.Store, AutoCloseable {
 
   /**
    * Appends a file's outcome, received at {@code received} and done now, to the history kept under
-   * {@code key} (a pipe's name or a table's COPY key).
+   * {@code key} (a pipe's name or a table's COPY key): a load into {@code table}, through {@code
+   * pipe} for Snowpipe or by a COPY INTO when empty.
    */
   public synchronized void recordLoad(
       String key,
@@ -177,7 +188,9 @@ public final class MetadataStore implements UserDirectory.Store, AutoCloseable {
       String stageLocation,
       long fileSize,
       Instant received,
-      FileLoadResult result) {
+      FileLoadResult result,
+      ObjectName table,
+      Optional<ObjectName> pipe) {
     addLoad(
         new LoadRecord(
             nextLoadSequence(),
@@ -187,10 +200,12 @@ public final class MetadataStore implements UserDirectory.Store, AutoCloseable {
             fileSize,
             received,
             Instant.now(),
-            result));
+            result),
+        table,
+        pipe);
   }
 
-  public synchronized void addLoad(LoadRecord r) {
+  private void addLoad(LoadRecord r, ObjectName table, Optional<ObjectName> pipe) {
     FileLoadResult res = r.result();
     List<Object> args =
         new ArrayList<>(
@@ -208,20 +223,46 @@ public final class MetadataStore implements UserDirectory.Store, AutoCloseable {
                 res.errorsSeen()));
     args.add(res.firstError().orElse(null));
     args.add(res.firstErrorLine().orElse(null));
+    args.addAll(List.of(table.database(), table.schema(), table.name()));
+    args.add(pipe.map(ObjectName::database).orElse(null));
+    args.add(pipe.map(ObjectName::schema).orElse(null));
+    args.add(pipe.map(ObjectName::name).orElse(null));
     update(
-        "INSERT INTO emulator_meta.load_history VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO emulator_meta.load_history (seq, pipe, path, stage_location, file_size,"
+            + " time_received, last_insert_time, status, rows_parsed, rows_loaded, errors_seen,"
+            + " first_error, first_error_line, table_db, table_schema, table_name, pipe_db,"
+            + " pipe_schema, pipe_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?)",
         args);
   }
 
-  /** Deletes the load history kept under {@code pipe} (a pipe's name or a table's COPY key). */
-  public synchronized void forgetLoads(String pipe) {
-    update("DELETE FROM emulator_meta.load_history WHERE pipe = ?", List.of(pipe));
+  /**
+   * Deletes the history kept under {@code copyKey} (a table's COPY key) and detaches the Snowpipe
+   * loads into {@code table} from it: the table is dropped or replaced, and its history goes with
+   * it. The pipes keep their own load metadata.
+   */
+  public synchronized void forgetTable(String copyKey, ObjectName table) {
+    update("DELETE FROM emulator_meta.load_history WHERE pipe = ?", List.of(copyKey));
+    update(
+        "UPDATE emulator_meta.load_history SET table_db = NULL, table_schema = NULL,"
+            + " table_name = NULL WHERE table_db = ? AND table_schema = ? AND table_name = ?",
+        List.of(table.database(), table.schema(), table.name()));
   }
 
-  /** Load history of one pipe, or of all pipes when {@code pipe} is null, oldest first. */
+  /** Ends the load metadata kept under {@code copyKey}; the loads stay in the history. */
+  public synchronized void endLoadMetadata(String copyKey) {
+    update(
+        "UPDATE emulator_meta.load_history SET load_metadata = false WHERE pipe = ?",
+        List.of(copyKey));
+  }
+
+  /**
+   * Load metadata of one pipe (or table COPY key), or of all when {@code pipe} is null, oldest
+   * first.
+   */
   public synchronized List<LoadRecord> loads(String pipe) {
     List<LoadRecord> out = new ArrayList<>();
-    String where = pipe == null ? "" : " WHERE pipe = ?";
+    String where = " WHERE coalesce(load_metadata, true)" + (pipe == null ? "" : " AND pipe = ?");
     query(
         "SELECT seq, pipe, path, stage_location, file_size, time_received, last_insert_time,"
             + " status, rows_parsed, rows_loaded, errors_seen, first_error, first_error_line"

@@ -232,7 +232,9 @@ final class StageCommands {
               copy.source().name().display(),
               file.size(),
               Instant.now(),
-              result);
+              result,
+              copy.table(),
+              Optional.empty());
       rows.add(
           Arrays.asList(
               listedName(copy.source(), file.path()),

@@ -146,7 +146,15 @@ public final class Snowpipe implements AutoCloseable {
             : stages.read(StageStore.keyOf(copy.source()), stagePath).map(b -> b.length).orElse(0);
     warehouse
         .metadata()
-        .recordLoad(key, file.path(), copy.source().name().display(), size, received, result);
+        .recordLoad(
+            key,
+            file.path(),
+            copy.source().name().display(),
+            size,
+            received,
+            result,
+            copy.table(),
+            Optional.of(pipe));
     LOG.info(
         "Pipe {} loaded {}: {} ({} rows)", key, file.path(), result.status(), result.rowsLoaded());
   }

@@ -90,11 +90,7 @@ public final class ExpressionTranslator {
     if (functionCall(upper)) {
       return;
     }
-    if (LOAD_VIEWS.contains(upper) && OutputTokens.endsWithWords(out, ".", "INFORMATION_SCHEMA")) {
-      throw Unsupported.feature("INFORMATION_SCHEMA." + upper);
-    }
-    if (upper.equals("VALUES") && OutputTokens.lastSignificant(out).equals("FROM")) {
-      valuesTable();
+    if (fromItem(upper)) {
       return;
     }
     if (upper.equals("AS") && Boolean.TRUE.equals(castParens.peek())) {
@@ -105,17 +101,40 @@ public final class ExpressionTranslator {
   }
 
   /**
-   * Snowflake's load history views and table functions: the emulator keeps Snowpipe's history only
-   * (not COPY INTO's), so it refuses them rather than answer with part of the history.
+   * Rewrites a load history view of INFORMATION_SCHEMA, or a VALUES list in FROM as a derived table
+   * with Snowflake's column names; true if done.
    */
-  private static final java.util.Set<String> LOAD_VIEWS =
-      java.util.Set.of("LOAD_HISTORY", "COPY_HISTORY");
+  private boolean fromItem(String upper) {
+    String view = LoadHistoryCalls.informationSchemaView(upper, out);
+    if (view != null) {
+      out.add(view);
+      i++;
+      return true;
+    }
+    String valuesPrefix = upper.equals("VALUES") ? ValuesTable.prefix(out) : null;
+    if (valuesPrefix == null) {
+      return false;
+    }
+    ValuesTable.Rewritten values = ValuesTable.rewrite(tokens, i, session);
+    out.add(valuesPrefix + values.table());
+    if (values.alias() != null) {
+      out.add(values.alias());
+    }
+    i = values.next();
+    return true;
+  }
 
   /**
-   * Variadic Snowflake functions with a DuckDB twin under another name (macros cannot be variadic).
+   * Snowflake functions written as a DuckDB function or engine macro of another name: variadic ones
+   * with a DuckDB twin (macros cannot be variadic), and those whose name DuckDB uses for something
+   * else (see the engine's semi-structured macros).
    */
   private static final Map<String, String> FUNCTION_RENAMES =
-      Map.of("ARRAY_CONSTRUCT", "json_array");
+      Map.of(
+          "ARRAY_CONSTRUCT", "json_array",
+          "TYPEOF", "sf_typeof",
+          "GET", "sf_get",
+          "ARRAY_CONTAINS", "sf_array_contains");
 
   /** Rewrites a call of a function that DuckDB names or shapes differently; true if done. */
   private boolean functionCall(String upper) {
@@ -125,6 +144,13 @@ public final class ExpressionTranslator {
     String renamed = FUNCTION_RENAMES.get(upper);
     if (renamed != null) {
       emit(renamed);
+      return true;
+    }
+    if (AggregateCalls.NAMES.contains(upper)) {
+      AggregateCalls.Rewritten call =
+          AggregateCalls.rewrite(tokens, i, arg -> translate(arg, session));
+      out.add(call.sql());
+      i = call.next();
       return true;
     }
     if (FunctionCalls.handles(upper) && rewrittenCall(upper)) {
@@ -179,11 +205,19 @@ public final class ExpressionTranslator {
     int open = nextSignificant(i + 1);
     if (upper.equals("TABLE")) {
       int inner = nextSignificant(open + 1);
-      if (inner >= tokens.size() || !tokens.get(inner).isWord("FLATTEN")) {
-        throw Unsupported.feature(
-            "TABLE(" + (inner < tokens.size() ? tokens.get(inner).upper() : "") + ")");
-      }
       int close = matchingClose(open);
+      if (inner >= tokens.size() || !tokens.get(inner).isWord("FLATTEN")) {
+        String history =
+            LoadHistoryCalls.copyHistory(
+                tokens.subList(inner, close), arg -> translate(arg, session));
+        if (history == null) {
+          throw Unsupported.feature(
+              "TABLE(" + (inner < tokens.size() ? tokens.get(inner).upper() : "") + ")");
+        }
+        out.add(history);
+        i = close + 1;
+        return true;
+      }
       i = inner;
       flatten();
       i = close + 1;
@@ -208,30 +242,12 @@ public final class ExpressionTranslator {
   }
 
   private int matchingClose(int open) {
-    int depth = 0;
-    for (int j = open; j < tokens.size(); j++) {
-      if (tokens.get(j).isSymbol("(")) {
-        depth++;
-      } else if (tokens.get(j).isSymbol(")") && --depth == 0) {
-        return j;
-      }
-    }
-    throw SnowflakeSqlException.syntax("unbalanced parentheses");
+    return TokenLists.matchingClose(tokens, open);
   }
 
   private boolean nextIsOpenParen() {
     int j = nextSignificant(i + 1);
     return j < tokens.size() && tokens.get(j).isSymbol("(");
-  }
-
-  /** {@code FROM VALUES ...} as a derived table with Snowflake's column names. */
-  private void valuesTable() {
-    ValuesTable.Rewritten values = ValuesTable.rewrite(tokens, i, session);
-    out.add(values.table());
-    if (values.alias() != null) {
-      out.add(values.alias());
-    }
-    i = values.next();
   }
 
   private static final java.util.Set<String> CLOCK_FUNCTIONS =
@@ -316,7 +332,12 @@ public final class ExpressionTranslator {
     } else if (type.isTimestampTz() && !out.isEmpty()) {
       out.add(type.convert(takeBase()));
     } else if (type.isText() && !out.isEmpty()) {
-      out.add(SnowflakeType.CAST_TO_TEXT + "(" + takeBase() + ")");
+      out.add(type.textCast(takeBase()));
+    } else if (type.label().equals("VARIANT")
+        && !out.isEmpty()
+        && !OutputTokens.lastSignificant(out).equals("?")) {
+      // A value cast to VARIANT keeps its type: 'a'::VARIANT is the string "a", not parsed JSON.
+      out.add(SnowflakeType.TO_VARIANT + "(" + takeBase() + ")");
     } else if (!type.isSemiStructured()
         && !out.isEmpty()
         && !OutputTokens.lastSignificant(out).equals("?")) {
@@ -333,6 +354,7 @@ public final class ExpressionTranslator {
    * closes it.
    */
   private void castTarget() {
+    boolean bind = OutputTokens.lastSignificant(out).equals("?");
     int as = out.size();
     emit("AS");
     skipTriviaInto();
@@ -342,16 +364,17 @@ public final class ExpressionTranslator {
     while (castWord >= 0 && out.get(castWord).equals(" ")) {
       castWord--;
     }
-    String macro =
-        type.isTimestampTz()
-            ? SnowflakeType.TO_TIMESTAMP_TZ
-            : type.isText() ? SnowflakeType.CAST_TO_TEXT : null;
+    boolean lenient = castWord >= 0 && out.get(castWord).equals("TRY_CAST");
+    String macro = type.castMacro(lenient, bind);
     if (macro != null && castWord >= 0) {
       out.subList(as, out.size()).clear();
       while (!out.isEmpty() && out.get(out.size() - 1).equals(" ")) {
         out.remove(out.size() - 1);
       }
       out.set(castWord, macro);
+      if (type.textLength() >= 0) {
+        out.add(", " + type.textLength());
+      }
       return;
     }
     out.add(type.duckType());
@@ -381,11 +404,13 @@ public final class ExpressionTranslator {
     }
     if (out.get(start).equals(")") && closeToOpen.containsKey(start)) {
       start = closeToOpen.get(start);
-      if (start > 0 && isIdentifierText(out.get(start - 1))) {
+      if (start > 0 && OutputTokens.isIdentifierText(out.get(start - 1))) {
         start--;
       }
     }
-    while (start >= 2 && out.get(start - 1).equals(".") && isIdentifierText(out.get(start - 2))) {
+    while (start >= 2
+        && out.get(start - 1).equals(".")
+        && OutputTokens.isIdentifierText(out.get(start - 2))) {
       start -= 2;
     }
     StringBuilder base = new StringBuilder();
@@ -407,14 +432,6 @@ public final class ExpressionTranslator {
       }
     }
     return 0;
-  }
-
-  private static boolean isIdentifierText(String text) {
-    if (text.isEmpty()) {
-      return false;
-    }
-    char c = text.charAt(0);
-    return Character.isLetter(c) || c == '_' || c == '"' || c == '$';
   }
 
   private void variantPath() {

@@ -8,31 +8,23 @@ import java.util.function.Function;
 
 /**
  * Snowflake function calls whose DuckDB form depends on their arguments: numeric conversions with a
- * precision and scale, TO_CHAR with a format, OBJECT_CONSTRUCT (NULL values dropped), and the
- * functions both engines name alike but answer differently, which are refused rather than passed to
- * DuckDB.
+ * precision and scale, TO_CHAR with a format, OBJECT_CONSTRUCT (NULL values dropped), GET_PATH, and
+ * the functions both engines name alike but answer differently, which are refused rather than
+ * passed to DuckDB.
  */
 public final class FunctionCalls {
 
   /**
-   * Snowflake functions that DuckDB also has, under the same name, with other results (TYPEOF names
-   * DuckDB types, HASH is not Snowflake's proprietary hash, SPLIT and ARRAY_AGG return DuckDB
-   * lists, ARRAY_CONTAINS takes its arguments the other way round, ...), and Snowflake table
-   * functions the emulator lacks. Each fails as unsupported.
+   * Snowflake functions that DuckDB also has, under the same name, with other results (HASH is not
+   * Snowflake's proprietary hash, SPLIT returns a DuckDB list, ...), Snowflake table functions the
+   * emulator lacks, and the VARIANT predicates on types that a VARIANT here does not keep (it is
+   * stored as JSON, so a date in it is a string). Each fails as unsupported.
    */
   static final Set<String> REFUSED =
       Set.of(
           "HASH",
           "HASH_AGG",
-          "TYPEOF",
           "SPLIT",
-          "ARRAY_AGG",
-          "ARRAYAGG",
-          "OBJECT_AGG",
-          "LISTAGG",
-          "ARRAY_CONTAINS",
-          "GET",
-          "GET_PATH",
           "ARRAY_SLICE",
           "ARRAY_APPEND",
           "ARRAY_CAT",
@@ -48,7 +40,14 @@ public final class FunctionCalls {
           "RESULT_SCAN",
           "DECODE",
           "DAYNAME",
-          "MONTHNAME");
+          "MONTHNAME",
+          "IS_BINARY",
+          "IS_DATE",
+          "IS_DATE_VALUE",
+          "IS_TIME",
+          "IS_TIMESTAMP_LTZ",
+          "IS_TIMESTAMP_NTZ",
+          "IS_TIMESTAMP_TZ");
 
   /** Names {@link #rewrite} looks at. */
   static boolean handles(String name) {
@@ -61,7 +60,8 @@ public final class FunctionCalls {
                 "OBJECT_CONSTRUCT",
                 "OBJECT_CONSTRUCT_KEEP_NULL",
                 "TO_BINARY",
-                "TRY_TO_BINARY")
+                "TRY_TO_BINARY",
+                "GET_PATH")
             .contains(name);
   }
 
@@ -87,6 +87,9 @@ public final class FunctionCalls {
    */
   public static final String OBJECT = "sf_object";
 
+  /** The engine macro (the identity) around an ARRAY_AGG, so the result column answers as ARRAY. */
+  public static final String ARRAY = "sf_array";
+
   /** The placeholder call of SYSTEM$PIPE_STATUS in translated SQL. */
   public static final String PIPE_STATUS = "sf_pipe_status";
 
@@ -110,6 +113,7 @@ public final class FunctionCalls {
       case "OBJECT_CONSTRUCT", "OBJECT_CONSTRUCT_KEEP_NULL" ->
           objectConstruct(name, args, translate);
       case "SYSTEM$PIPE_STATUS" -> pipeStatus(args);
+      case "GET_PATH" -> getPath(args, translate);
       case "TO_BINARY", "TRY_TO_BINARY" -> {
         if (args.size() > 1) {
           throw Unsupported.feature(name + " with a format");
@@ -130,6 +134,19 @@ public final class FunctionCalls {
       throw Unsupported.feature("SYSTEM$PIPE_STATUS with a computed pipe name");
     }
     return PIPE_STATUS + "(" + Token.duckLiteral(name.get(0).stringValue()) + ")";
+  }
+
+  /** GET_PATH(value, 'path'): the {@code value:path} of a constant path. */
+  private static String getPath(List<List<Token>> args, Function<List<Token>, String> translate) {
+    List<Token> path = args.size() == 2 ? TokenLists.significant(args.get(1)) : List.of();
+    if (path.size() != 1 || path.get(0).kind() != Kind.STRING) {
+      throw Unsupported.feature("GET_PATH with a computed path");
+    }
+    return "json_extract(CAST("
+        + translate.apply(args.get(0))
+        + " AS JSON), "
+        + Token.duckLiteral(VariantPath.jsonPath(path.get(0).stringValue()))
+        + ")";
   }
 
   /** TO_NUMBER(expr [, precision [, scale]]): a cast to NUMBER(p, s); format models are refused. */
@@ -184,7 +201,12 @@ public final class FunctionCalls {
     if (args.size() == 1
         && TokenLists.significant(args.get(0)).size() == 1
         && TokenLists.significant(args.get(0)).get(0).isSymbol("*")) {
-      throw Unsupported.feature(name + "(*)");
+      // The row's columns by name; DuckDB's COLUMNS(*) expands to those of the FROM clause.
+      String row = "to_json(struct_pack(*COLUMNS(*)))";
+      return OBJECT
+          + "("
+          + (name.equals("OBJECT_CONSTRUCT_KEEP_NULL") ? row : "sf_drop_null_fields(" + row + ")")
+          + ")";
     }
     if (args.size() == 1 && TokenLists.significant(args.get(0)).isEmpty()) {
       return OBJECT + "(CAST('{}' AS JSON))";

@@ -35,6 +35,42 @@ final class OutputTokens {
     return true;
   }
 
+  /** Whether {@code text} starts an identifier (a name, quoted or not). */
+  static boolean isIdentifierText(String text) {
+    if (text.isEmpty()) {
+      return false;
+    }
+    char c = text.charAt(0);
+    return Character.isLetter(c) || c == '_' || c == '"' || c == '$';
+  }
+
+  /**
+   * Removes the {@code [db.]SCHEMA.} written last and returns the database named in it, normalized,
+   * or null when there is none.
+   */
+  static String takeSchemaQualifier(List<String> out) {
+    int j = out.size() - 1;
+    while (!out.get(j).equals(".")) {
+      j--;
+    }
+    j--;
+    while (out.get(j).equals(" ")) {
+      j--;
+    }
+    int start = j;
+    String database = null;
+    int k = j - 1;
+    while (k >= 0 && out.get(k).equals(" ")) {
+      k--;
+    }
+    if (k >= 1 && out.get(k).equals(".") && isIdentifierText(out.get(k - 1))) {
+      database = ObjectName.normalizePart(out.get(k - 1));
+      start = k - 1;
+    }
+    out.subList(start, out.size()).clear();
+    return database;
+  }
+
   /** Whether the output ends with a value a postfix operator (a path, a cast) can apply to. */
   static boolean endsWithPrimary(List<String> out) {
     if (out.isEmpty()) {

@@ -28,6 +28,20 @@ public record SnowflakeType(String label, String duckType) {
   public static final String CAST_TO_TEXT = "sf_cast_text";
 
   /**
+   * The engine macros of CAST and TRY_CAST to VARCHAR(n) (text and n): the text, or when it is
+   * longer than n Snowflake's error 100078 (it never truncates) or NULL.
+   */
+  public static final String CAST_TO_TEXT_MAX = "sf_cast_text_max";
+
+  public static final String TRY_CAST_TO_TEXT_MAX = "sf_try_cast_text_max";
+
+  /** DuckDB's conversion of any value to JSON, which is how a VARIANT is stored. */
+  public static final String TO_VARIANT = "to_json";
+
+  /** Snowflake's default length of VARCHAR, which no value exceeds. */
+  private static final int MAX_TEXT = 16777216;
+
+  /**
    * DuckDB SQL casting {@code expression} to {@code duckType} (with TRY_CAST when {@code lenient})
    * as Snowflake casts a VARIANT: by its scalar, so a JSON string {@code "12"} casts to 12 where
    * DuckDB's cast of JSON would fail. DuckDB folds {@code typeof} when binding, so a value that is
@@ -62,7 +76,7 @@ public record SnowflakeType(String label, String duckType) {
           new SnowflakeType("FLOAT", "DOUBLE");
       case "VARCHAR", "STRING", "TEXT", "CHAR", "CHARACTER", "NCHAR", "NVARCHAR", "NVARCHAR2" ->
           new SnowflakeType(
-              "VARCHAR(" + (args.isEmpty() ? 16777216 : args.get(0)) + ")", "VARCHAR");
+              "VARCHAR(" + (args.isEmpty() ? MAX_TEXT : args.get(0)) + ")", "VARCHAR");
       case "BOOLEAN" -> new SnowflakeType("BOOLEAN", "BOOLEAN");
       case "DATE" -> new SnowflakeType("DATE", "DATE");
       case "TIME" -> new SnowflakeType("TIME(9)", "TIME");
@@ -92,6 +106,15 @@ public record SnowflakeType(String label, String duckType) {
     return "VARCHAR".equals(duckType);
   }
 
+  /** The declared length of a text type shorter than Snowflake's maximum, or -1. */
+  public int textLength() {
+    if (!isText() || !label.startsWith("VARCHAR(")) {
+      return -1;
+    }
+    int length = Integer.parseInt(label.substring("VARCHAR(".length(), label.length() - 1));
+    return length < MAX_TEXT ? length : -1;
+  }
+
   public boolean isTimestampTz() {
     return TIMESTAMP_TZ_STRUCT.equals(duckType);
   }
@@ -101,6 +124,36 @@ public record SnowflakeType(String label, String duckType) {
     return isTimestampTz()
         ? TO_TIMESTAMP_TZ + "(" + expression + ")"
         : "CAST(" + expression + " AS " + duckType + ")";
+  }
+
+  /** DuckDB SQL casting {@code expression} to this text type, its declared length checked. */
+  public String textCast(String expression) {
+    int length = textLength();
+    return length < 0
+        ? CAST_TO_TEXT + "(" + expression + ")"
+        : CAST_TO_TEXT_MAX + "(" + expression + ", " + length + ")";
+  }
+
+  /**
+   * The engine macro that makes {@code CAST(x AS this)} (or TRY_CAST when {@code lenient}) as
+   * Snowflake does, or null for DuckDB's own cast: TIMESTAMP_TZ, text (a declared length checked),
+   * VARIANT (not of a {@code bind} parameter), and TRY_CAST to TIMESTAMP, which reads Snowflake's
+   * AUTO formats.
+   */
+  public String castMacro(boolean lenient, boolean bind) {
+    if (isTimestampTz()) {
+      return TO_TIMESTAMP_TZ;
+    }
+    if (isText() && textLength() >= 0) {
+      return lenient ? TRY_CAST_TO_TEXT_MAX : CAST_TO_TEXT_MAX;
+    }
+    if (isText()) {
+      return CAST_TO_TEXT;
+    }
+    if (label.equals("VARIANT") && !bind) {
+      return TO_VARIANT;
+    }
+    return lenient && duckType.equals("TIMESTAMP") ? "try_to_timestamp_ntz" : null;
   }
 
   /**

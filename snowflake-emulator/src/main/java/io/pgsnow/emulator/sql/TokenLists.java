@@ -28,6 +28,19 @@ public final class TokenLists {
     return j;
   }
 
+  /** The index of the {@code )} that closes the {@code (} at {@code open}. */
+  public static int matchingClose(List<Token> tokens, int open) {
+    int depth = 0;
+    for (int j = open; j < tokens.size(); j++) {
+      if (tokens.get(j).isSymbol("(")) {
+        depth++;
+      } else if (tokens.get(j).isSymbol(")") && --depth == 0) {
+        return j;
+      }
+    }
+    throw SnowflakeSqlException.syntax("unbalanced parentheses");
+  }
+
   /** Splits at the commas outside parentheses and brackets. */
   public static List<List<Token>> splitTopLevel(List<Token> tokens) {
     List<List<Token>> parts = new ArrayList<>();

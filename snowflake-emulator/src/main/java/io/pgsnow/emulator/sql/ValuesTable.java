@@ -39,6 +39,22 @@ final class ValuesTable {
 
   private ValuesTable() {}
 
+  /**
+   * What to write before a {@code VALUES} list that follows {@code out} as a FROM item: nothing
+   * after FROM, and a query of the list in parentheses (FROM (VALUES ...) has the same COLUMN1..n);
+   * null when the list is no FROM item.
+   */
+  static String prefix(List<String> out) {
+    if (OutputTokens.lastSignificant(out).equals("FROM")) {
+      return "";
+    }
+    boolean parenthesized =
+        OutputTokens.endsWithWords(out, "(", "FROM")
+            || OutputTokens.endsWithWords(out, "(", "JOIN")
+            || OutputTokens.endsWithWords(out, "(", ",");
+    return parenthesized ? "SELECT * FROM " : null;
+  }
+
   /** Rewrites the rows after the {@code VALUES} word at {@code valuesAt} and their alias. */
   static Rewritten rewrite(List<Token> tokens, int valuesAt, SessionValues session) {
     int start = valuesAt + 1;

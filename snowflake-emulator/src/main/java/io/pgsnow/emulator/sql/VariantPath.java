@@ -31,6 +31,37 @@ final class VariantPath {
     return new Parsed(Token.duckLiteral(path.toString()), i);
   }
 
+  /**
+   * The DuckDB JSON path of a Snowflake path as GET_PATH takes it: {@code a.b[0]}, {@code a['b
+   * c']}, {@code "A"}, {@code [0].x}.
+   */
+  static String jsonPath(String snowflakePath) {
+    List<Token> steps = TokenLists.significant(SqlLexer.tokenize(snowflakePath));
+    StringBuilder path = new StringBuilder("$");
+    int j = 0;
+    while (j < steps.size()) {
+      Token t = steps.get(j);
+      if (t.isSymbol(".") && j + 1 < steps.size()) {
+        appendKey(path, steps.get(j + 1));
+        j += 2;
+      } else if (t.isSymbol("[") && j + 2 < steps.size() && steps.get(j + 2).isSymbol("]")) {
+        Token index = steps.get(j + 1);
+        if (index.kind() == Kind.QUOTED_IDENT) {
+          appendKey(path, index);
+        } else {
+          appendIndex(path, index);
+        }
+        j += 3;
+      } else if (j == 0 && (t.kind() == Kind.WORD || t.kind() == Kind.QUOTED_IDENT)) {
+        appendKey(path, t);
+        j++;
+      } else {
+        throw SnowflakeSqlException.syntax("invalid path '" + snowflakePath + "'");
+      }
+    }
+    return path.toString();
+  }
+
   /** The value at the path of {@code base}, a VARIANT. */
   static String extract(String base, String pathLiteral) {
     return "json_extract(" + base + ", " + pathLiteral + ")";
