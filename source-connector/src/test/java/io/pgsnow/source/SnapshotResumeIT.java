@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 class SnapshotResumeIT {
   private static final int ROWS = 1_000_000;
-  private static final int ROWS_SPREAD = 200_000;
+  private static final int ROWS_SPREAD = 100_000;
 
   @Test
   void aSnapshotWhoseTaskIsRestartedMidwayResumesAndEndsExactlyAsTheTable() throws Exception {
