@@ -27,15 +27,7 @@ final class CaptureRuns {
   static Map<String, String> sourceConfig(LocalPostgres pg, String db, String name) {
     Map<String, String> config = new HashMap<>();
     config.put("tasks.max", "1");
-    config.put("database.hostname", pg.host());
-    config.put("database.port", Integer.toString(pg.port()));
-    config.put("database.user", LocalPostgres.SUPERUSER);
-    config.put("database.password", LocalPostgres.PASSWORD);
-    config.put("database.dbname", db);
-    config.put("database.sslmode", "disable");
-    config.put("topic.prefix", name);
-    config.put("slot.name", name + "_slot");
-    config.put("publication.name", name + "_pub");
+    config.putAll(pg.sourceSettings(db, name));
     config.put("table.include.list", "public.payroll");
     config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
     config.put("key.converter.schemas.enable", "true");

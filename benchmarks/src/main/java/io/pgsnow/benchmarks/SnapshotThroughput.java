@@ -95,15 +95,7 @@ public final class SnapshotThroughput {
     // pgsnow2 and pgsnowfast2: pgsnow with the snapshot spread over two tasks.
     String tasks = peer.startsWith("pgsnow") && peer.endsWith("2") ? "2" : "1";
     config.put("tasks.max", tasks);
-    config.put("database.hostname", pg.host());
-    config.put("database.port", Integer.toString(pg.port()));
-    config.put("database.user", LocalPostgres.SUPERUSER);
-    config.put("database.password", LocalPostgres.PASSWORD);
-    config.put("database.dbname", db);
-    config.put("database.sslmode", "disable");
-    config.put("topic.prefix", peer);
-    config.put("slot.name", peer + "_slot");
-    config.put("publication.name", peer + "_pub");
+    config.putAll(pg.sourceSettings(db, peer));
     config.put("publication.autocreate.mode", "filtered");
     config.put("table.include.list", "public.payroll");
     config.put("snapshot.mode", "initial");

@@ -141,15 +141,7 @@ class FastJsonConverterIT {
     Map<String, String> config = new HashMap<>();
     config.put("connector.class", PostgresCdcSourceConnector.class.getName());
     config.put("tasks.max", "1");
-    config.put("database.hostname", pg.host());
-    config.put("database.port", Integer.toString(pg.port()));
-    config.put("database.user", LocalPostgres.SUPERUSER);
-    config.put("database.password", LocalPostgres.PASSWORD);
-    config.put("database.dbname", DB);
-    config.put("database.sslmode", "disable");
-    config.put("topic.prefix", DB);
-    config.put("slot.name", DB + "_slot");
-    config.put("publication.name", DB + "_pub");
+    config.putAll(pg.sourceSettings(DB, DB));
     config.put("key.converter", FastJsonConverter.class.getName());
     config.put("value.converter", FastJsonConverter.class.getName());
     config.put("value.converter.decimal.format", "NUMERIC");

@@ -99,15 +99,7 @@ final class PluginArchives {
   static Map<String, String> sourceConfig(LocalPostgres pg, String db, String name) {
     Map<String, String> config = new HashMap<>();
     config.put("connector.class", "io.pgsnow.source.PostgresCdcSourceConnector");
-    config.put("database.hostname", pg.host());
-    config.put("database.port", Integer.toString(pg.port()));
-    config.put("database.user", LocalPostgres.SUPERUSER);
-    config.put("database.password", LocalPostgres.PASSWORD);
-    config.put("database.dbname", db);
-    config.put("database.sslmode", "disable");
-    config.put("topic.prefix", name);
-    config.put("slot.name", name + "_slot");
-    config.put("publication.name", name + "_pub");
+    config.putAll(pg.sourceSettings(db, name));
     config.put("transforms", "unwrap");
     config.put("transforms.unwrap.type", "io.pgsnow.smt.UnwrapChangeEvent$Value");
     config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");

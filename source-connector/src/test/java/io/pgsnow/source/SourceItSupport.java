@@ -55,15 +55,7 @@ final class SourceItSupport {
     Map<String, String> config = new HashMap<>();
     config.put("connector.class", PostgresCdcSourceConnector.class.getName());
     config.put("tasks.max", "1");
-    config.put("database.hostname", pg.host());
-    config.put("database.port", Integer.toString(pg.port()));
-    config.put("database.user", LocalPostgres.SUPERUSER);
-    config.put("database.password", LocalPostgres.PASSWORD);
-    config.put("database.dbname", database);
-    config.put("database.sslmode", "disable");
-    config.put("topic.prefix", name);
-    config.put("slot.name", name + "_slot");
-    config.put("publication.name", name + "_pub");
+    config.putAll(pg.sourceSettings(database, name));
     config.put("status.update.interval.ms", "200");
     config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
     config.put("key.converter.schemas.enable", "true");

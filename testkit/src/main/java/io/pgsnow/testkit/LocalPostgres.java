@@ -14,7 +14,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -73,6 +75,25 @@ public final class LocalPostgres implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The source connector's settings to read database {@code db} of this server as the superuser,
+   * without TLS, with topics {@code <name>.<schema>.<table>}, slot {@code <name>_slot} and
+   * publication {@code <name>_pub}: a new map for the caller to complete.
+   */
+  public Map<String, String> sourceSettings(String db, String name) {
+    Map<String, String> config = new HashMap<>();
+    config.put("database.hostname", host());
+    config.put("database.port", Integer.toString(port()));
+    config.put("database.user", SUPERUSER);
+    config.put("database.password", PASSWORD);
+    config.put("database.dbname", db);
+    config.put("database.sslmode", "disable");
+    config.put("topic.prefix", name);
+    config.put("slot.name", name + "_slot");
+    config.put("publication.name", name + "_pub");
+    return config;
   }
 
   public String host() {
