@@ -282,9 +282,9 @@ public final class LocalPostgres implements AutoCloseable {
                   "-c",
                   "wal_level=" + walLevel,
                   "-c",
-                  "max_replication_slots=40",
+                  "max_replication_slots=100",
                   "-c",
-                  "max_wal_senders=40",
+                  "max_wal_senders=100",
                   "-c",
                   "fsync=" + (durable ? "on" : "off"));
       container.start();
@@ -336,8 +336,8 @@ public final class LocalPostgres implements AutoCloseable {
                     "-k " + dir,
                     "-c listen_addresses=127.0.0.1",
                     "-c wal_level=" + walLevel,
-                    "-c max_replication_slots=40",
-                    "-c max_wal_senders=40",
+                    "-c max_replication_slots=100",
+                    "-c max_wal_senders=100",
                     "-c max_connections=200",
                     "-c shared_buffers=256MB",
                     "-c wal_sender_timeout=60s"));
