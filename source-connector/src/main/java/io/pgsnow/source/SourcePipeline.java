@@ -211,7 +211,8 @@ final class SourcePipeline implements TaskPipeline {
       List<ReplicationSetup.TableName> lookupTables,
       SharedSnapshot.Assignment shared)
       throws SQLException {
-    SnapshotPhase.publishSignalTable(c, config);
+    SnapshotPhase.publishSignalTable(
+        c, config.snapshot(), config.publicationAutocreate(), config.publicationName());
     return SnapshotPhase.prepare(
         connections,
         config.snapshot(),

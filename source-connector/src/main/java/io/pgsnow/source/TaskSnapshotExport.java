@@ -81,7 +81,8 @@ final class TaskSnapshotExport implements AutoCloseable {
       // Before the slot: pgoutput reads the publication as of each change it decodes.
       ReplicationSetup.ensurePublication(
           c, config.publicationName(), config.publicationAutocreate(), config.tableFilter());
-      SnapshotPhase.publishSignalTable(c, config);
+      SnapshotPhase.publishSignalTable(
+          c, config.snapshot(), config.publicationAutocreate(), config.publicationName());
       List<ReplicationSetup.TableName> captured =
           ReplicationSetup.capturedTables(c, config.tableFilter());
       plan = SnapshotPhase.planForTasks(connections, config.snapshot(), captured, tasks);

@@ -66,7 +66,8 @@ class ArchitectureTest {
             "io.pgsnow.source.offsets..",
             "io.pgsnow.source.naming..",
             "io.pgsnow.source.metrics..",
-            "io.pgsnow.source.replication..")
+            "io.pgsnow.source.replication..",
+            "io.pgsnow.source.snapshot..")
         .should()
         .dependOnClassesThat()
         .belongToAnyOf(PostgresCdcSourceConfig.class)

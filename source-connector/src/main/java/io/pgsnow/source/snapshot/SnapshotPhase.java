@@ -1,6 +1,5 @@
 package io.pgsnow.source.snapshot;
 
-import io.pgsnow.source.PostgresCdcSourceConfig;
 import io.pgsnow.source.config.PublicationAutocreate;
 import io.pgsnow.source.events.RecordSizeLimit;
 import io.pgsnow.source.events.TransactionAssembler;
@@ -359,10 +358,11 @@ public final class SnapshotPhase implements AutoCloseable {
    * Adds the signal table to a publication whose table list the connector sets ({@code filtered});
    * a {@code FOR ALL TABLES} one has it already, a user-managed one must have it.
    */
-  public static void publishSignalTable(Connection c, PostgresCdcSourceConfig config)
+  public static void publishSignalTable(
+      Connection c, SnapshotConfig snapshot, PublicationAutocreate mode, String publicationName)
       throws SQLException {
-    Optional<String> signal = config.snapshot().signalTable();
-    if (signal.isEmpty() || config.publicationAutocreate() != PublicationAutocreate.FILTERED) {
+    Optional<String> signal = snapshot.signalTable();
+    if (signal.isEmpty() || mode != PublicationAutocreate.FILTERED) {
       return;
     }
     String[] parts = signal.get().split("\\.", 2);
@@ -371,7 +371,7 @@ public final class SnapshotPhase implements AutoCloseable {
         c.prepareStatement(
             "SELECT 1 FROM pg_catalog.pg_publication_tables"
                 + " WHERE pubname = ? AND schemaname = ? AND tablename = ?")) {
-      ps.setString(1, config.publicationName());
+      ps.setString(1, publicationName);
       ps.setString(2, parts[0]);
       ps.setString(3, parts[1]);
       try (ResultSet rs = ps.executeQuery()) {
@@ -383,7 +383,7 @@ public final class SnapshotPhase implements AutoCloseable {
     try (java.sql.Statement s = c.createStatement()) {
       s.execute(
           "ALTER PUBLICATION "
-              + SnapshotTable.quote(config.publicationName())
+              + SnapshotTable.quote(publicationName)
               + " ADD TABLE "
               + name.quoted());
     } catch (SQLException e) {
@@ -391,7 +391,7 @@ public final class SnapshotPhase implements AutoCloseable {
           "Cannot add the signal table "
               + name
               + " (signal.data.collection) to publication "
-              + config.publicationName()
+              + publicationName
               + ": "
               + e.getMessage(),
           e);
