@@ -105,7 +105,7 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
   @Override
   public R apply(R record) {
     try {
-      if (!ready) {
+      if (!ready || !source.isReady()) {
         source.awaitReady(timeout);
         ready = true;
       }

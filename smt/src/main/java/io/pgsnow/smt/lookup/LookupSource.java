@@ -17,6 +17,14 @@ public interface LookupSource extends AutoCloseable {
    */
   void awaitReady(Duration timeout) throws LookupFailedException;
 
+  /**
+   * Whether lookups answer consistently now, once {@link #awaitReady} returned: false again while a
+   * topic table is rebuilt, so that the next join waits for it.
+   */
+  default boolean isReady() {
+    return true;
+  }
+
   /** The row of a key, or empty when the table has none. */
   Optional<Object> lookup(LookupKey key) throws LookupFailedException;
 

@@ -2,6 +2,7 @@ package io.pgsnow.smt.lookup;
 
 import java.lang.management.ManagementFactory;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
@@ -22,28 +23,29 @@ final class LookupTableMetrics implements LookupTableMetricsMBean, AutoCloseable
   private static final Logger LOG = LoggerFactory.getLogger(LookupTableMetrics.class);
   private static final int MAX_IDS = 1_000;
 
-  private final TopicTable table;
+  private final Supplier<TopicTable> table;
   private final IntSupplier users;
   private ObjectName name;
 
-  private LookupTableMetrics(TopicTable table, IntSupplier users) {
+  private LookupTableMetrics(Supplier<TopicTable> table, IntSupplier users) {
     this.table = table;
     this.users = users;
   }
 
-  static LookupTableMetrics register(TopicTable table, IntSupplier users) {
-    LookupTableMetrics metrics = new LookupTableMetrics(table, users);
+  /** Registers the view of the table {@code table} gives now (a rebuilt table replaces it). */
+  static LookupTableMetrics register(Supplier<TopicTable> tableNow, IntSupplier users) {
+    LookupTableMetrics metrics = new LookupTableMetrics(tableNow, users);
+    String topic = tableNow.get().topic();
     MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     for (int id = 1; id <= MAX_IDS && metrics.name == null; id++) {
       try {
-        ObjectName name = objectName(table.topic(), id);
+        ObjectName name = objectName(topic, id);
         server.registerMBean(metrics, name);
         metrics.name = name;
       } catch (InstanceAlreadyExistsException e) {
         // Another table of the topic holds this id: try the next.
       } catch (JMException e) {
-        LOG.debug(
-            "Cannot register the metrics of lookup table {}: {}", table.topic(), e.getMessage());
+        LOG.debug("Cannot register the metrics of lookup table {}: {}", topic, e.getMessage());
         break;
       }
     }
@@ -57,47 +59,47 @@ final class LookupTableMetrics implements LookupTableMetricsMBean, AutoCloseable
 
   @Override
   public String getTopic() {
-    return table.topic();
+    return table.get().topic();
   }
 
   @Override
   public String getStatus() {
-    return table.status().name();
+    return table.get().status().name();
   }
 
   @Override
   public boolean isReady() {
-    return table.isLoaded() && !table.isFailed();
+    return table.get().isLoaded() && !table.get().isFailed();
   }
 
   @Override
   public long getRows() {
-    return table.rows();
+    return table.get().rows();
   }
 
   @Override
   public long getEstimatedBytes() {
-    return table.estimatedBytes();
+    return table.get().estimatedBytes();
   }
 
   @Override
   public long getMaxRows() {
-    return table.maxRows();
+    return table.get().maxRows();
   }
 
   @Override
   public long getMaxBytes() {
-    return table.maxBytes();
+    return table.get().maxBytes();
   }
 
   @Override
   public long getRecordsRead() {
-    return table.recordsRead();
+    return table.get().recordsRead();
   }
 
   @Override
   public long getLag() {
-    return table.lag();
+    return table.get().lag();
   }
 
   @Override
@@ -107,7 +109,7 @@ final class LookupTableMetrics implements LookupTableMetricsMBean, AutoCloseable
 
   @Override
   public String getFailure() {
-    return table.failure().map(Throwable::getMessage).orElse("");
+    return table.get().failure().map(Throwable::getMessage).orElse("");
   }
 
   /** Unregisters the view; the table's numbers are no longer reported once it closed. */
@@ -119,7 +121,8 @@ final class LookupTableMetrics implements LookupTableMetricsMBean, AutoCloseable
       try {
         ManagementFactory.getPlatformMBeanServer().unregisterMBean(registered);
       } catch (InstanceNotFoundException | MBeanRegistrationException e) {
-        LOG.debug("Lookup table {} was no longer registered as {}", table.topic(), registered, e);
+        LOG.debug(
+            "Lookup table {} was no longer registered as {}", table.get().topic(), registered, e);
       }
     }
   }

@@ -21,6 +21,13 @@ import org.slf4j.LoggerFactory;
  * worker (the transforms zip, or the copy inside the source or sink zip), never across workers. A
  * failed table is not handed out again: the next join opens a fresh one, which a task restart
  * therefore rebuilds, while the leases of the failed one still report its failure.
+ *
+ * <p>A table that a chain updates in-line holds that chain's records, some of which may never
+ * commit (a task being stopped, its transaction aborted), so it is never handed to a join that
+ * starts later: a task restarted before its predecessor let go of the table reads its own copy,
+ * loaded from the topic's committed records, the very records its source replays from. When the
+ * last chain that updated a table in-line stops while other joins still hold it, the table is
+ * rebuilt from the topic for them, and their next join waits until it is loaded.
  */
 public final class SharedTopicTables {
   private static final Logger LOG = LoggerFactory.getLogger(SharedTopicTables.class);
@@ -33,15 +40,17 @@ public final class SharedTopicTables {
   /** A table with the leases on it. Guarded by the registry's lock. */
   private final class Shared {
     final TopicTableSpec spec;
-    final TopicTable table;
+    final Function<TopicTableSpec, TopicTable> open;
     final LookupTableMetrics metrics;
+    volatile TopicTable table;
     int users;
     int inLineWriters;
 
-    Shared(TopicTableSpec spec, TopicTable table) {
+    Shared(TopicTableSpec spec, Function<TopicTableSpec, TopicTable> open) {
       this.spec = spec;
-      this.table = table;
-      this.metrics = LookupTableMetrics.register(table, this::usersNow);
+      this.open = open;
+      this.table = open.apply(spec);
+      this.metrics = LookupTableMetrics.register(() -> table, this::usersNow);
     }
 
     private int usersNow() {
@@ -60,10 +69,16 @@ public final class SharedTopicTables {
       if (shared != null && shared.table.isFailed()) {
         LOG.info("Lookup table {} failed earlier; opening a new one", spec.topic());
         shared = null;
+      } else if (shared != null && shared.inLineWriters > 0) {
+        LOG.info(
+            "Lookup table {} is updated in-line by a running chain (a task still stopping, or"
+                + " another task): this join reads its own copy from the topic",
+            spec.topic());
+        shared = null;
       }
       if (shared == null) {
         warnIfOverHeap(spec);
-        shared = new Shared(spec, open.apply(spec));
+        shared = new Shared(spec, open);
         tables.put(spec, shared);
       } else {
         LOG.info("Lookup table {} is shared by {} joins", spec.topic(), shared.users + 1);
@@ -91,21 +106,31 @@ public final class SharedTopicTables {
   }
 
   private void release(Shared shared, boolean wroteInLine) {
+    TopicTable toClose = null;
     boolean last;
     synchronized (this) {
       shared.users--;
-      if (wroteInLine && --shared.inLineWriters == 0 && shared.users > 0) {
-        shared.table.resumeFollowing();
-      }
       last = shared.users == 0;
       if (last) {
         tables.remove(shared.spec, shared);
+        toClose = shared.table;
+      } else if (wroteInLine && --shared.inLineWriters == 0) {
+        // The rows this chain took in-line may never have committed: the joins left read the topic.
+        LOG.info(
+            "Lookup table {}: the chain that updated it in-line stopped; rebuilding it from the"
+                + " topic for the {} joins left",
+            shared.spec.topic(),
+            shared.users);
+        toClose = shared.table;
+        shared.table = shared.open.apply(shared.spec);
       }
     }
+    // Outside the lock: closing waits for the reader thread, and other joins may open tables.
     if (last) {
-      // Outside the lock: closing waits for the reader thread, and other joins may open tables.
       shared.metrics.close();
-      shared.table.close();
+    }
+    if (toClose != null) {
+      toClose.close();
     }
   }
 
@@ -131,6 +156,11 @@ public final class SharedTopicTables {
     @Override
     public void awaitReady(Duration timeout) throws LookupFailedException {
       shared.table.awaitReady(timeout);
+    }
+
+    @Override
+    public boolean isReady() {
+      return shared.table.isLoaded();
     }
 
     @Override

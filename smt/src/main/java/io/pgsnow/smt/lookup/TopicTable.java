@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>When the table's own records pass through the same transform chain (one source connector
  * capturing both tables), they are applied in-line and following the topic pauses: the chain
  * already delivers them in the database's commit order, and a consumer would apply the same changes
- * later, briefly rolling rows back. Following resumes when the chain stops ({@link
- * #resumeFollowing}), for the other users of a shared table.
+ * later, briefly rolling rows back. Such a table is not followed again: once the chain stops, its
+ * rows may include changes that never committed, so {@link SharedTopicTables} rebuilds it.
  */
 public final class TopicTable implements LookupSource {
   private static final Logger LOG = LoggerFactory.getLogger(TopicTable.class);
@@ -245,9 +245,6 @@ public final class TopicTable implements LookupSource {
       }
       paused = false;
     }
-    if (!closed) {
-      LOG.info("Lookup table {}: no chain updates it in-line any more; following the topic", topic);
-    }
   }
 
   private long currentLag() {
@@ -260,18 +257,6 @@ public final class TopicTable implements LookupSource {
       sum += behind.getAsLong();
     }
     return sum;
-  }
-
-  /**
-   * Resumes following the topic after the chain that updated the table in-line stopped, so that the
-   * table's other users keep seeing changes. Until the reader catches up, a row may briefly show a
-   * value older than the one applied in-line.
-   */
-  public void resumeFollowing() {
-    synchronized (writeLock) {
-      inline = false;
-      writeLock.notifyAll();
-    }
   }
 
   /** Whether the reader is paused because the table is updated in-line. */

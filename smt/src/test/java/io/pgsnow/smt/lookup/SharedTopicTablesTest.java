@@ -182,36 +182,80 @@ class SharedTopicTablesTest {
     assertThat(restarted.lookup(LookupKey.of(1))).isPresent();
   }
 
+  private static SourceRecord chainRecord(String topic, int id, String name) {
+    return new SourceRecord(
+        Map.of(),
+        Map.of(),
+        topic,
+        null,
+        null,
+        Map.of("id", id),
+        null,
+        Map.of("id", id, "name", name),
+        0L);
+  }
+
   @Test
-  void whenTheChainThatUpdatedTheTableInLineStopsTheOtherUsersSeeTheTopicAgain() throws Exception {
+  void whenTheChainThatUpdatedTheTableInLineStopsTheOtherUsersGetItRebuiltFromTheTopic()
+      throws Exception {
     TopicTableSpec spec = spec("inline.people", 100);
     SharedTopicTables.Lease chain = acquire(spec, 1);
     SharedTopicTables.Lease other = acquire(spec, 1);
     chain.awaitReady(Duration.ofSeconds(10));
-    SourceRecord update =
-        new SourceRecord(
-            Map.of(),
-            Map.of(),
-            "inline.people",
-            null,
-            null,
-            Map.of("id", 1),
-            null,
-            Map.of("id", 1, "name", "in-line"),
-            0L);
-    assertThat(chain.absorb(update)).isTrue();
+    // A change the chain takes in-line but that never commits (its task stops, the transaction
+    // aborts): the topic never holds it.
+    assertThat(chain.absorb(chainRecord("inline.people", 1, "in-line"))).isTrue();
     assertThat(other.lookup(LookupKey.of(1)).orElseThrow())
         .isEqualTo(Map.of("id", 1L, "name", "in-line"));
     TopicTable table = chain.table();
     await().atMost(Duration.ofSeconds(10)).until(table::isPaused);
+    ObjectName name = mbean("inline.people");
+    assertThat(JMX.getAttribute(name, "Status")).isEqualTo("IN_LINE");
 
     chain.close();
-    await().atMost(Duration.ofSeconds(10)).until(() -> !table.isPaused());
-    assertThat(table.status()).isEqualTo(TopicTable.Status.FOLLOWING);
-    MockConsumer<byte[], byte[]> consumer = consumers.get(0);
+    assertThat(table.status()).isEqualTo(TopicTable.Status.CLOSED);
+    assertThat(other.table()).isNotSameAs(table);
+    assertThat(consumers).hasSize(2);
+    other.awaitReady(Duration.ofSeconds(10));
+    assertThat(other.isReady()).isTrue();
+    assertThat(other.lookup(LookupKey.of(1)).orElseThrow())
+        .isEqualTo(Map.of("id", 1L, "name", "n1"));
+    // The same MBean reports the rebuilt table, which follows the topic.
+    assertThat(JMX.getAttribute(name, "Users")).isEqualTo(1);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> "FOLLOWING".equals(JMX.getAttribute(name, "Status")));
+    MockConsumer<byte[], byte[]> consumer = consumers.get(1);
     ConsumerRecord<byte[], byte[]> followed =
         new ConsumerRecord<>("inline.people", 0, 1, json("{\"id\":2}"), json("{\"id\":2}"));
     consumer.schedulePollTask(() -> consumer.addRecord(followed));
     await().atMost(Duration.ofSeconds(10)).until(() -> other.lookup(LookupKey.of(2)).isPresent());
+  }
+
+  @Test
+  void aJoinStartingWhileAnotherChainUpdatesTheTableInLineReadsItsOwnCopyOfTheTopic()
+      throws Exception {
+    TopicTableSpec spec = spec("restart.people", 100);
+    SharedTopicTables.Lease stopping = acquire(spec, 2);
+    stopping.awaitReady(Duration.ofSeconds(10));
+    // The stopping task's last change, taken in-line, will not commit.
+    assertThat(stopping.absorb(chainRecord("restart.people", 2, "aborted"))).isTrue();
+
+    // Its successor starts before it let go of the table: it must join against the topic's rows,
+    // the ones its source replays from, not against the stopping task's uncommitted change.
+    SharedTopicTables.Lease restarted = acquire(spec, 2);
+    assertThat(restarted.table()).isNotSameAs(stopping.table());
+    restarted.awaitReady(Duration.ofSeconds(10));
+    assertThat(restarted.lookup(LookupKey.of(2)).orElseThrow())
+        .isEqualTo(Map.of("id", 2L, "name", "n2"));
+    assertThat(tables.tables()).containsExactly(restarted.table());
+
+    TopicTable old = stopping.table();
+    stopping.close();
+    assertThat(old.status()).isEqualTo(TopicTable.Status.CLOSED);
+    assertThat(restarted.table().status()).isNotEqualTo(TopicTable.Status.CLOSED);
+    assertThat(restarted.absorb(chainRecord("restart.people", 2, "replayed"))).isTrue();
+    assertThat(restarted.lookup(LookupKey.of(2)).orElseThrow())
+        .isEqualTo(Map.of("id", 2L, "name", "replayed"));
   }
 }
