@@ -211,8 +211,7 @@ final class SourcePipeline implements TaskPipeline {
       List<ReplicationSetup.TableName> lookupTables,
       SharedSnapshot.Assignment shared)
       throws SQLException {
-    SnapshotPhase.publishSignalTable(
-        c, config.snapshot(), config.publicationAutocreate(), config.publicationName());
+    SignalTablePublication.ensure(c, config);
     return SnapshotPhase.prepare(
         connections,
         config.snapshot(),

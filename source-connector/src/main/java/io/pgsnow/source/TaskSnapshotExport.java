@@ -81,8 +81,7 @@ final class TaskSnapshotExport implements AutoCloseable {
       // Before the slot: pgoutput reads the publication as of each change it decodes.
       ReplicationSetup.ensurePublication(
           c, config.publicationName(), config.publicationAutocreate(), config.tableFilter());
-      SnapshotPhase.publishSignalTable(
-          c, config.snapshot(), config.publicationAutocreate(), config.publicationName());
+      SignalTablePublication.ensure(c, config);
       List<ReplicationSetup.TableName> captured =
           ReplicationSetup.capturedTables(c, config.tableFilter());
       plan = SnapshotPhase.planForTasks(connections, config.snapshot(), captured, tasks);

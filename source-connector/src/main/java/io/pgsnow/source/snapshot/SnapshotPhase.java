@@ -1,23 +1,16 @@
 package io.pgsnow.source.snapshot;
 
-import io.pgsnow.source.config.PublicationAutocreate;
 import io.pgsnow.source.events.RecordSizeLimit;
 import io.pgsnow.source.events.TransactionAssembler;
 import io.pgsnow.source.replication.PgConnections;
 import io.pgsnow.source.replication.ReplicationSetup.TableName;
 import io.pgsnow.source.replication.StreamReader;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.pgsnow.source.snapshot.SnapshotPlan.Kind;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
@@ -25,63 +18,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides at start what to snapshot ({@code snapshot.mode}, the offsets, the slot) and runs it: a
- * slot created with an exported snapshot whose tables are copied before streaming starts at the
- * slot's consistent point; or chunks read between watermarks while streaming (an interrupted
- * snapshot's rest, {@code always} on an existing slot, incremental snapshots).
+ * The snapshot of a task's start and its thread: a slot created with an exported snapshot whose
+ * tables are copied before streaming starts at the slot's consistent point; or chunks read between
+ * watermarks while streaming (an interrupted snapshot's rest, {@code always} on an existing slot,
+ * incremental snapshots). {@link SnapshotPlanner} decides which, {@link SnapshotCopy} copies.
  */
 public final class SnapshotPhase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotPhase.class);
-  private static final long AWAIT_POLL_MILLIS = 500;
 
-  /** How the snapshot of this start is read. */
-  enum Kind {
-    NONE,
-    EXPORTED,
-    /** Chunks of a snapshot spread over tasks, read by a task other than task 0. */
-    CHUNKS_ONLY,
-    WATERMARK,
-    PLAIN
-  }
-
-  private final Kind kind;
-  private final SnapshotConfig config;
-  private final PgConnections connections;
-  private final String slotName;
-  private final SnapshotProgress progress;
-  private final List<SnapshotTable> tables;
-  private final List<TableName> captured;
-  private final String tableList;
-  private final ExportedSnapshot exported;
+  private final SnapshotScope scope;
+  private final SnapshotPlan plan;
+  private final List<TableName> lookupTables;
+  private final SharedSnapshot.Assignment shared;
   private final SnapshotMetrics metrics;
-  private List<TableName> lookupTables = List.of();
-  private SharedSnapshot.Assignment shared;
-  private TaskOffsets offsets;
   private volatile Throwable failure;
   private volatile boolean running = true;
   private Thread thread;
   private WatermarkSnapshotter watermarks;
 
+  /**
+   * @param shared the task's part of a snapshot spread over tasks, or null
+   */
   private SnapshotPhase(
-      Kind kind,
-      SnapshotConfig config,
-      PgConnections connections,
-      String slotName,
-      SnapshotProgress progress,
-      List<SnapshotTable> tables,
-      List<TableName> captured,
-      ExportedSnapshot exported,
-      SnapshotMetrics metrics) {
-    this.kind = kind;
-    this.config = config;
-    this.connections = connections;
-    this.slotName = slotName;
-    this.progress = progress;
-    this.tables = tables;
-    this.captured = captured;
-    this.tableList = CapturedTables.encode(captured);
-    this.exported = exported;
-    this.metrics = metrics;
+      SnapshotScope scope,
+      SnapshotPlan plan,
+      List<TableName> lookupTables,
+      SharedSnapshot.Assignment shared) {
+    this.scope = scope;
+    this.plan = plan;
+    this.lookupTables = lookupTables;
+    this.shared = shared;
+    this.metrics =
+        new SnapshotMetrics().register(scope.connectorName(), shared == null ? 0 : shared.task());
   }
 
   /**
@@ -100,6 +68,9 @@ public final class SnapshotPhase implements AutoCloseable {
    * @param captured the tables the connector captures
    * @param lookupTables the captured tables that a lookup join of the connector's chain takes
    *     in-line: their rows are snapshotted before any other table's
+   * @param shared task 0's part of a snapshot spread over tasks, or null: task 0 reads its chunks
+   *     under the connector's exported snapshot, then waits for the other tasks' chunks before it
+   *     streams
    */
   public static SnapshotPhase prepare(
       PgConnections connections,
@@ -112,116 +83,16 @@ public final class SnapshotPhase implements AutoCloseable {
       boolean slotExists,
       SharedSnapshot.Assignment shared)
       throws SQLException {
-    Map<String, ?> offset = offsets.own();
+    SnapshotScope scope =
+        new SnapshotScope(connections, config, slotName, connectorName, offsets, captured);
     if (shared != null) {
-      Optional<SnapshotPhase> phase =
-          prepareShared(connections, config, slotName, connectorName, offsets, captured, shared);
-      if (phase.isPresent()) {
-        return phase.get();
+      Optional<SnapshotPlan> plan = SnapshotPlanner.shared(scope, shared);
+      if (plan.isPresent()) {
+        return new SnapshotPhase(scope, plan.get(), List.of(), shared);
       }
     }
-    List<TableName> eligible = lookupTablesFirst(eligible(config, captured), lookupTables);
-    SnapshotConfig.Mode mode = config.mode();
-    boolean all = snapshotsAll(mode, offset == null || offset.isEmpty(), slotExists);
-    // A snapshot spread over tasks: a chunk is done when the offsets of the task owning it say so.
-    Optional<SnapshotProgress> stored =
-        SharedSnapshot.merged(offset, offsets.reader(), offsets.topicPrefix())
-            .or(() -> SnapshotProgress.fromOffset(offset));
-    SnapshotProgress progress = new SnapshotProgress();
-    List<SnapshotTable> tables = new ArrayList<>();
-    Kind kind = Kind.NONE;
-    ExportedSnapshot exported = null;
-    if (all) {
-      tables.addAll(loadSelectable(connections, eligible));
-      InitialSnapshot.plan(progress, tables, config, config.maxThreads());
-      if (!slotExists) {
-        kind = Kind.EXPORTED;
-        exported = ExportedSnapshot.createSlot(connections, slotName);
-      } else {
-        kind = mode == SnapshotConfig.Mode.INITIAL_ONLY ? Kind.PLAIN : Kind.WATERMARK;
-        LOG.info(
-            "Slot {} exists already, so the snapshot ({}) is read in chunks between watermarks"
-                + " while streaming",
-            slotName,
-            mode.name().toLowerCase(java.util.Locale.ROOT));
-      }
-    } else if (stored.isPresent() && !stored.get().complete()) {
-      progress = stored.get();
-      kind = mode == SnapshotConfig.Mode.INITIAL_ONLY ? Kind.PLAIN : Kind.WATERMARK;
-      LOG.info(
-          "Resuming an unfinished snapshot: the chunks not yet in Kafka are read {}",
-          kind == Kind.PLAIN ? "again" : "between watermarks while streaming");
-      if (kind == Kind.PLAIN) {
-        tables.addAll(load(connections, progress));
-      }
-    } else if (mode != SnapshotConfig.Mode.NO_DATA
-        && offset != null
-        && offset.get(WatermarkWindow.TABLES_KEY) instanceof String known) {
-      addNewTables(progress, eligible, known);
-      kind = progress.complete() ? Kind.NONE : Kind.WATERMARK;
-    }
-    if (kind != Kind.NONE && !lookupTables.isEmpty()) {
-      LOG.info(
-          "Tables {} are lookup tables of a join in this connector's chain: the snapshot emits"
-              + " all their rows before any other table's",
-          lookupTables);
-    }
-    SnapshotPhase phase =
-        new SnapshotPhase(
-            kind,
-            config,
-            connections,
-            slotName,
-            progress,
-            tables,
-            captured,
-            exported,
-            new SnapshotMetrics().register(connectorName, 0));
-    phase.lookupTables = lookupTables;
-    return phase;
-  }
-
-  /**
-   * Task 0 of a snapshot spread over tasks: reads its chunks under the connector's exported
-   * snapshot, then waits for the other tasks' chunks before it streams. Empty when the whole
-   * snapshot is in Kafka already, or when the snapshot cannot be imported any more: then what is
-   * left is read between watermarks, as after any interrupted snapshot.
-   */
-  private static Optional<SnapshotPhase> prepareShared(
-      PgConnections connections,
-      SnapshotConfig config,
-      String slotName,
-      String connectorName,
-      TaskOffsets offsets,
-      List<TableName> captured,
-      SharedSnapshot.Assignment shared)
-      throws SQLException {
-    SnapshotProgress own = shared.progress(offsets.own());
-    if (SharedSnapshot.merged(shared, own, offsets.reader(), offsets.topicPrefix()).complete()) {
-      return Optional.empty();
-    }
-    ExportedSnapshot imported = ExportedSnapshot.imported(shared.export(), shared.consistentLsn());
-    if (!imported.importable(connections)) {
-      LOG.warn(
-          "The snapshot the connector exported for its {} tasks cannot be imported any more: the"
-              + " chunks not yet in Kafka are read between watermarks while streaming",
-          shared.tasks());
-      return Optional.empty();
-    }
-    SnapshotPhase phase =
-        new SnapshotPhase(
-            shared.task() == 0 ? Kind.EXPORTED : Kind.CHUNKS_ONLY,
-            config,
-            connections,
-            slotName,
-            own,
-            load(connections, own),
-            captured,
-            imported,
-            new SnapshotMetrics().register(connectorName, shared.task()));
-    phase.shared = shared;
-    phase.offsets = offsets;
-    return Optional.of(phase);
+    return new SnapshotPhase(
+        scope, SnapshotPlanner.plan(scope, lookupTables, slotExists), lookupTables, null);
   }
 
   /**
@@ -235,177 +106,35 @@ public final class SnapshotPhase implements AutoCloseable {
       TaskOffsets offsets,
       SharedSnapshot.Assignment shared)
       throws SQLException {
+    SnapshotScope scope =
+        new SnapshotScope(connections, config, "", connectorName, offsets, List.of());
     SnapshotProgress own = shared.progress(offsets.own());
-    Optional<SnapshotPhase> phase =
-        own.complete()
-            ? Optional.empty()
-            : prepareShared(connections, config, "", connectorName, offsets, List.of(), shared);
-    if (phase.isPresent()) {
-      return phase.get();
-    }
-    SnapshotPhase idle =
-        new SnapshotPhase(
-            Kind.NONE,
-            config,
-            connections,
-            "",
-            own,
-            List.of(),
-            List.of(),
-            null,
-            new SnapshotMetrics().register(connectorName, shared.task()));
-    idle.shared = shared;
-    return idle;
+    Optional<SnapshotPlan> plan =
+        own.complete() ? Optional.empty() : SnapshotPlanner.shared(scope, shared);
+    return new SnapshotPhase(
+        scope, plan.orElse(new SnapshotPlan(Kind.NONE, own, List.of(), null)), List.of(), shared);
   }
 
   /** Whether the tasks of a new slot take an initial snapshot: the connector exports one then. */
   public static boolean exportDue(SnapshotConfig.Mode mode, Map<String, ?> offset) {
-    return snapshotsAll(mode, offset == null || offset.isEmpty(), false);
+    return SnapshotPlanner.exportDue(mode, offset);
   }
 
   /** The chunks of an initial snapshot read by {@code tasks} tasks, planned for all of them. */
   public static SnapshotProgress planForTasks(
       PgConnections connections, SnapshotConfig config, List<TableName> captured, int tasks)
       throws SQLException {
-    SnapshotProgress plan = new SnapshotProgress();
-    List<SnapshotTable> tables = loadSelectable(connections, eligible(config, captured));
-    InitialSnapshot.plan(plan, tables, config, config.maxThreads() * tasks);
-    return plan;
-  }
-
-  /**
-   * {@code tables} with the lookup tables first: the chunks are planned, read between watermarks
-   * and resumed in this order.
-   */
-  private static List<TableName> lookupTablesFirst(
-      List<TableName> tables, List<TableName> lookupTables) {
-    List<TableName> ordered = new ArrayList<>(tables);
-    ordered.sort(Comparator.comparing(t -> !lookupTables.contains(t)));
-    return ordered;
-  }
-
-  private static List<TableName> eligible(SnapshotConfig config, List<TableName> captured) {
-    List<TableName> eligible = new ArrayList<>();
-    String signal = config.signalTable().orElse("");
-    for (TableName t : captured) {
-      if (config.snapshots(t.schema(), t.table()) && !signal.equals(t.schema() + "." + t.table())) {
-        eligible.add(t);
-      }
-    }
-    return eligible;
-  }
-
-  private static boolean snapshotsAll(
-      SnapshotConfig.Mode mode, boolean noOffset, boolean slotExists) {
-    return switch (mode) {
-      case INITIAL, INITIAL_ONLY -> noOffset;
-      case WHEN_NEEDED -> noOffset || !slotExists;
-      case ALWAYS -> true;
-      case NO_DATA -> false;
-    };
-  }
-
-  private static List<SnapshotTable> loadSelectable(
-      PgConnections connections, List<TableName> names) throws SQLException {
-    List<SnapshotTable> tables = new ArrayList<>();
-    try (Connection c = connections.regular()) {
-      for (TableName name : names) {
-        SnapshotTable t = SnapshotTable.load(c, name).orElse(null);
-        if (t == null) {
-          continue;
-        }
-        if (!t.selectable()) {
-          throw InitialSnapshot.failure(
-              t, new SQLException("permission denied for table " + name, "42501"));
-        }
-        tables.add(t);
-      }
-    }
-    return tables;
-  }
-
-  private static void addNewTables(
-      SnapshotProgress progress, List<TableName> eligible, String known) {
-    CapturedTables before = CapturedTables.decode(known);
-    for (TableName t : eligible) {
-      if (!before.contains(t)) {
-        progress.addKeyed(t.schema(), t.table());
-        LOG.info("Table {} is captured since the last run: it gets an incremental snapshot", t);
-      }
-    }
-  }
-
-  private static List<SnapshotTable> load(PgConnections connections, SnapshotProgress progress)
-      throws SQLException {
-    List<SnapshotTable> tables = new ArrayList<>();
-    try (Connection c = connections.regular()) {
-      for (SnapshotProgress.TablePlan plan : progress.plans()) {
-        Optional<SnapshotTable> t =
-            SnapshotTable.load(c, new TableName(plan.schema(), plan.table()));
-        if (t.isPresent()) {
-          tables.add(t.get());
-        } else {
-          for (int i = 0; i < plan.chunks(); i++) {
-            progress.chunkDone(plan, i);
-          }
-        }
-      }
-    }
-    return tables;
-  }
-
-  /**
-   * Adds the signal table to a publication whose table list the connector sets ({@code filtered});
-   * a {@code FOR ALL TABLES} one has it already, a user-managed one must have it.
-   */
-  public static void publishSignalTable(
-      Connection c, SnapshotConfig snapshot, PublicationAutocreate mode, String publicationName)
-      throws SQLException {
-    Optional<String> signal = snapshot.signalTable();
-    if (signal.isEmpty() || mode != PublicationAutocreate.FILTERED) {
-      return;
-    }
-    String[] parts = signal.get().split("\\.", 2);
-    TableName name = new TableName(parts[0], parts[1]);
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT 1 FROM pg_catalog.pg_publication_tables"
-                + " WHERE pubname = ? AND schemaname = ? AND tablename = ?")) {
-      ps.setString(1, publicationName);
-      ps.setString(2, parts[0]);
-      ps.setString(3, parts[1]);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          return;
-        }
-      }
-    }
-    try (java.sql.Statement s = c.createStatement()) {
-      s.execute(
-          "ALTER PUBLICATION "
-              + SnapshotTable.quote(publicationName)
-              + " ADD TABLE "
-              + name.quoted());
-    } catch (SQLException e) {
-      throw new ConnectException(
-          "Cannot add the signal table "
-              + name
-              + " (signal.data.collection) to publication "
-              + publicationName
-              + ": "
-              + e.getMessage(),
-          e);
-    }
+    return SnapshotPlanner.planForTasks(connections, config, captured, tasks);
   }
 
   /** Whether this start created the slot (with its exported snapshot). */
   public boolean createdSlot() {
-    return exported != null && shared == null;
+    return plan.exported() != null && shared == null;
   }
 
   /** Whether the stream starts at the new slot's consistent point, not at the offsets. */
   public boolean streamsFromNewSlot() {
-    return kind == Kind.EXPORTED;
+    return plan.kind() == Kind.EXPORTED;
   }
 
   /**
@@ -416,7 +145,7 @@ public final class SnapshotPhase implements AutoCloseable {
       TransactionAssembler.Settings settings,
       BlockingQueue<SourceRecord> queue,
       RecordSizeLimit sizeLimit) {
-    if (kind == Kind.NONE) {
+    if (plan.kind() == Kind.NONE) {
       LOG.info("Task {} has no snapshot chunk to read", shared.task());
       return;
     }
@@ -441,28 +170,36 @@ public final class SnapshotPhase implements AutoCloseable {
       int serverVersionNum,
       Runnable startStreaming) {
     SnapshotRecords records = new SnapshotRecords(settings, System::currentTimeMillis);
+    SnapshotConfig config = scope.config();
     TableName signal =
         config
             .signalTable()
             .map(
                 s -> new TableName(s.substring(0, s.indexOf('.')), s.substring(s.indexOf('.') + 1)))
             .orElse(null);
-    WatermarkWriter writer = new WatermarkWriter(connections, serverVersionNum, signal);
+    WatermarkWriter writer = new WatermarkWriter(scope.connections(), serverVersionNum, signal);
     WatermarkWindow[] window = new WatermarkWindow[1];
     WatermarkSnapshotter[] snapshotter = new WatermarkSnapshotter[1];
     window[0] =
         new WatermarkWindow(
             records,
-            progress,
-            tableList,
+            plan.progress(),
+            scope.encodedCaptured(),
             config.signalTable().orElse(null),
             (type, data) -> snapshotter[0].signal(type, data));
     snapshotter[0] =
         new WatermarkSnapshotter(
-            connections, config, records, progress, window[0], writer, metrics, () -> captured);
+            scope.connections(),
+            config,
+            records,
+            plan.progress(),
+            window[0],
+            writer,
+            metrics,
+            scope::captured);
     watermarks = snapshotter[0];
     reader.observe(window[0]);
-    if ((kind == Kind.WATERMARK) && !writer.available()) {
+    if ((plan.kind() == Kind.WATERMARK) && !writer.available()) {
       throw new ConnectException(
           "A snapshot while streaming needs watermarks: PostgreSQL before 14 does not pass"
               + " logical messages through pgoutput, so set signal.data.collection to a signal"
@@ -470,7 +207,8 @@ public final class SnapshotPhase implements AutoCloseable {
     }
     thread =
         new Thread(
-            () -> run(records, queue, sizeLimit, startStreaming), "pgsnow-snapshot-" + slotName);
+            () -> run(records, queue, sizeLimit, startStreaming),
+            "pgsnow-snapshot-" + scope.slotName());
     thread.start();
   }
 
@@ -480,14 +218,15 @@ public final class SnapshotPhase implements AutoCloseable {
       RecordSizeLimit sizeLimit,
       Runnable startStreaming) {
     try {
-      if (kind == Kind.EXPORTED || kind == Kind.PLAIN || kind == Kind.CHUNKS_ONLY) {
-        copy(records, queue, sizeLimit);
+      if (plan.copies()) {
+        new SnapshotCopy(scope, plan, lookupTables, shared, metrics, () -> running)
+            .run(records, queue, sizeLimit);
       }
-      if (kind == Kind.CHUNKS_ONLY) {
+      if (plan.kind() == Kind.CHUNKS_ONLY) {
         LOG.info("Task {}'s snapshot chunks are read; task 0 streams", shared.task());
         return;
       }
-      if (config.mode() == SnapshotConfig.Mode.INITIAL_ONLY) {
+      if (scope.config().mode() == SnapshotConfig.Mode.INITIAL_ONLY) {
         LOG.info("snapshot.mode=initial_only: the snapshot is done and nothing is streamed");
         return;
       }
@@ -502,89 +241,6 @@ public final class SnapshotPhase implements AutoCloseable {
       if (running) {
         LOG.error("Snapshot failed", e);
         failure = e;
-      }
-    }
-  }
-
-  /** Copies the chunks not done under the exported snapshot (or one of its own, initial_only). */
-  private void copy(
-      SnapshotRecords records, BlockingQueue<SourceRecord> queue, RecordSizeLimit sizeLimit)
-      throws SQLException, InterruptedException {
-    Map<String, Object> offsetKeys = new HashMap<>();
-    offsetKeys.put(WatermarkWindow.TABLES_KEY, tableList);
-    int task = 0;
-    if (shared != null) {
-      offsetKeys.putAll(shared.offsetKeys());
-      task = shared.task();
-    }
-    SnapshotEmitter emitter =
-        new SnapshotEmitter(
-            queue,
-            sizeLimit,
-            records,
-            SharedSnapshot.partition(records.topicPrefix(), task),
-            progress,
-            () -> running,
-            offsetKeys,
-            task == 0);
-    InitialSnapshot snapshot =
-        new InitialSnapshot(connections, config, records, metrics, emitter, progress);
-    if (kind == Kind.PLAIN) {
-      snapshot.run(InitialSnapshot::plainReader, 0L, tables, lookupTables);
-      return;
-    }
-    snapshot.run(exported::importInto, exported.consistentPoint(), tables, lookupTables);
-    if (kind == Kind.EXPORTED && shared != null) {
-      awaitOtherTasks();
-    }
-    exported.close();
-    if (kind == Kind.EXPORTED) {
-      checkSlotKeptWal();
-    }
-  }
-
-  /**
-   * Task 0 streams only once every chunk's records are in Kafka: a streamed change of a key must
-   * come after the key's snapshot record. The other tasks' committed offsets say which are.
-   */
-  private void awaitOtherTasks() throws InterruptedException {
-    long nextLog = 0;
-    while (running) {
-      SnapshotProgress whole =
-          SharedSnapshot.merged(shared, progress, offsets.reader(), offsets.topicPrefix());
-      if (whole.complete()) {
-        LOG.info("The snapshot chunks of all {} tasks are in Kafka", shared.tasks());
-        return;
-      }
-      long now = System.currentTimeMillis();
-      if (now >= nextLog) {
-        LOG.info(
-            "Task 0 read its snapshot chunks; waiting for the other tasks' chunks of {} tables to"
-                + " be committed before streaming",
-            whole.pendingTables());
-        nextLog = now + 30_000;
-      }
-      TimeUnit.MILLISECONDS.sleep(AWAIT_POLL_MILLIS);
-    }
-    throw new InterruptedException("Stopping");
-  }
-
-  private void checkSlotKeptWal() throws SQLException {
-    try (Connection c = connections.regular();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT wal_status FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
-      ps.setString(1, slotName);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next() && "lost".equals(rs.getString(1))) {
-          throw new ConnectException(
-              "Replication slot "
-                  + slotName
-                  + " lost WAL it needed while the snapshot ran (its wal_status is lost):"
-                  + " max_slot_wal_keep_size is smaller than the WAL written during the"
-                  + " snapshot. Raise it (or set it to -1), drop the slot and restart the"
-                  + " connector to take the snapshot again; snapshot.max.threads makes it shorter");
-        }
       }
     }
   }
@@ -613,8 +269,8 @@ public final class SnapshotPhase implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    if (exported != null) {
-      exported.close();
+    if (plan.exported() != null) {
+      plan.exported().close();
     }
     metrics.close();
   }
