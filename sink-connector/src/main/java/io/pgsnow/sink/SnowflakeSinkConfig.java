@@ -1,5 +1,6 @@
 package io.pgsnow.sink;
 
+import io.pgsnow.common.config.ParsingValidator;
 import io.pgsnow.common.retry.RetryKeys;
 import io.pgsnow.common.retry.RetryPolicy;
 import io.pgsnow.sink.auth.SnowflakeUrl;
@@ -172,7 +173,7 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         URL,
         Type.STRING,
         ConfigDef.NO_DEFAULT_VALUE,
-        new Check("a Snowflake account URL", v -> SnowflakeUrl.parse(v)),
+        new ParsingValidator("a Snowflake account URL", v -> SnowflakeUrl.parse(v)),
         Importance.HIGH,
         "Snowflake account URL: <code>[https://]&lt;account&gt;.snowflakecomputing.com[:443]</code>;"
             + " <code>http://host:port</code> reaches a local endpoint without TLS.",
@@ -603,7 +604,7 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
         MODEL_TARGET_LAG,
         Type.STRING,
         "1 minute",
-        new Check(
+        new ParsingValidator(
             "'DOWNSTREAM' or '<n> seconds|minutes|hours|days', at least 1 minute",
             SnowflakeSinkConfig::checkTargetLag),
         Importance.LOW,
@@ -648,38 +649,17 @@ public final class SnowflakeSinkConfig extends AbstractConfig {
   }
 
   private static ConfigDef.Validator identifier() {
-    return new Check("a Snowflake identifier", Identifier::parse);
+    return new ParsingValidator("a Snowflake identifier", Identifier::parse);
   }
 
   private static ConfigDef.Validator optionalIdentifier() {
-    return new Check(
+    return new ParsingValidator(
         "empty or a Snowflake identifier",
         v -> {
           if (!v.isEmpty()) {
             Identifier.parse(v);
           }
         });
-  }
-
-  /** A validator that parses the value, with a stable description for the generated docs. */
-  private record Check(String description, java.util.function.Consumer<String> parser)
-      implements ConfigDef.Validator {
-    @Override
-    public void ensureValid(String name, Object value) {
-      if (value == null) {
-        return;
-      }
-      try {
-        parser.accept((String) value);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(name, value, e.getMessage());
-      }
-    }
-
-    @Override
-    public String toString() {
-      return description;
-    }
   }
 
   public SnowflakeUrl url() {

@@ -1,5 +1,6 @@
 package io.pgsnow.smt;
 
+import io.pgsnow.common.config.ParsingValidator;
 import io.pgsnow.smt.ConcatTemplate.NullHandling;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -7,7 +8,6 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
-import org.apache.kafka.common.config.ConfigException;
 
 /** Configuration of {@link ConcatFields}. */
 public final class ConcatFieldsConfig extends AbstractConfig {
@@ -35,7 +35,7 @@ public final class ConcatFieldsConfig extends AbstractConfig {
               PARTS,
               Type.STRING,
               ConfigDef.NO_DEFAULT_VALUE,
-              new TemplateValidator(),
+              new ParsingValidator("fields and 'literals', comma-separated", ConcatTemplate::parse),
               Importance.HIGH,
               "The parts to join, comma-separated: field paths (dots reach into nested fields)"
                   + " and single-quoted literals, e.g. \"first_name, ' ', last_name\". A quote in a"
@@ -58,23 +58,6 @@ public final class ConcatFieldsConfig extends AbstractConfig {
               3,
               Width.SHORT,
               "Null handling");
-
-  /** Accepts what {@link ConcatTemplate#parse} accepts. */
-  private static final class TemplateValidator implements ConfigDef.Validator {
-    @Override
-    public void ensureValid(String name, Object value) {
-      try {
-        ConcatTemplate.parse(String.valueOf(value));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(name, value, e.getMessage());
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "fields and 'literals', comma-separated";
-    }
-  }
 
   public ConcatFieldsConfig(Map<?, ?> props) {
     super(CONFIG_DEF, props);
