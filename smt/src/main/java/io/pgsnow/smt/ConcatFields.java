@@ -42,38 +42,40 @@ public abstract class ConcatFields<R extends ConnectRecord<R>>
 
   @Override
   public R apply(R record) {
-    Object value = side.value(record);
-    if (value == null) {
-      return record;
+    return applyToSide(
+        record,
+        this::applyStruct,
+        this::applyMap,
+        value -> {
+          throw new DataException(
+              "ConcatFields needs a struct or map, got "
+                  + value.getClass().getName()
+                  + " in "
+                  + record);
+        });
+  }
+
+  private R applyStruct(R record, Schema schema, Struct struct) {
+    String text = template.render(path -> path.get(struct), nulls);
+    Schema outSchema = schemas.get(schema, this::deriveSchema);
+    Struct out = new Struct(outSchema);
+    for (Field f : outSchema.fields()) {
+      out.put(f, f.name().equals(field) ? text : struct.get(f.name()));
     }
-    Schema schema = side.schema(record);
-    String text = template.render(path -> path.get(value), nulls);
-    if (schema != null && value instanceof Struct struct) {
-      Schema outSchema = schemas.get(schema, this::deriveSchema);
-      Struct out = new Struct(outSchema);
-      for (Field f : outSchema.fields()) {
-        out.put(f, f.name().equals(field) ? text : struct.get(f.name()));
-      }
-      return side.newRecord(record, outSchema, out);
-    }
-    if (schema == null && value instanceof Map<?, ?> map) {
-      Map<Object, Object> out = new LinkedHashMap<>(map);
-      out.put(field, text);
-      return side.newRecord(record, null, out);
-    }
-    throw new DataException(
-        "ConcatFields needs a struct or map, got " + value.getClass().getName() + " in " + record);
+    return side.newRecord(record, outSchema, out);
+  }
+
+  private R applyMap(R record, Map<?, ?> map) {
+    Map<Object, Object> out = new LinkedHashMap<>(map);
+    out.put(field, template.render(path -> path.get(map), nulls));
+    return side.newRecord(record, null, out);
   }
 
   private Schema deriveSchema(Schema schema) {
     if (schema.type() != Schema.Type.STRUCT) {
       throw new DataException("ConcatFields needs a struct schema, got " + schema.type());
     }
-    SchemaBuilder builder =
-        SchemaBuilder.struct().name(schema.name()).version(schema.version()).doc(schema.doc());
-    if (schema.isOptional()) {
-      builder.optional();
-    }
+    SchemaBuilder builder = structLike(schema);
     for (Field f : schema.fields()) {
       builder.field(f.name(), f.name().equals(field) ? Schema.OPTIONAL_STRING_SCHEMA : f.schema());
     }

@@ -42,24 +42,21 @@ public abstract class Flatten<R extends ConnectRecord<R>> extends SideTransforma
 
   @Override
   public R apply(R record) {
-    Object value = side.value(record);
-    if (value == null) {
-      return record;
-    }
-    Schema schema = side.schema(record);
-    if (schema != null && value instanceof Struct struct) {
-      Schema flat = schemas.get(schema, this::deriveSchema);
-      Struct out = new Struct(flat);
-      copyStruct(struct, "", out);
-      return side.newRecord(record, flat, out);
-    }
-    if (schema == null && value instanceof Map<?, ?> map) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      copyMap(map, "", out);
-      return side.newRecord(record, null, out);
-    }
     // A primitive key or value has nothing to flatten.
-    return record;
+    return applyToSide(record, this::flattenStruct, this::flattenMap, value -> record);
+  }
+
+  private R flattenStruct(R record, Schema schema, Struct struct) {
+    Schema flat = schemas.get(schema, this::deriveSchema);
+    Struct out = new Struct(flat);
+    copyStruct(struct, "", out);
+    return side.newRecord(record, flat, out);
+  }
+
+  private R flattenMap(R record, Map<?, ?> map) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    copyMap(map, "", out);
+    return side.newRecord(record, null, out);
   }
 
   private String name(String prefix, String name) {
@@ -67,11 +64,7 @@ public abstract class Flatten<R extends ConnectRecord<R>> extends SideTransforma
   }
 
   private Schema deriveSchema(Schema schema) {
-    SchemaBuilder builder =
-        SchemaBuilder.struct().name(schema.name()).version(schema.version()).doc(schema.doc());
-    if (schema.isOptional()) {
-      builder.optional();
-    }
+    SchemaBuilder builder = structLike(schema);
     addFields(builder, "", schema, false);
     return builder.build();
   }

@@ -210,11 +210,7 @@ public abstract class LookupJoin<R extends ConnectRecord<R>>
 
   private Schema deriveSchema(JoinShape shape) {
     Schema schema = shape.record();
-    SchemaBuilder builder =
-        SchemaBuilder.struct().name(schema.name()).version(schema.version()).doc(schema.doc());
-    if (schema.isOptional()) {
-      builder.optional();
-    }
+    SchemaBuilder builder = structLike(schema);
     for (Field field : schema.fields()) {
       builder.field(field.name(), field.schema());
     }

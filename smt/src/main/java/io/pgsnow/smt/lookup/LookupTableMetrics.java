@@ -69,7 +69,9 @@ final class LookupTableMetrics implements LookupTableMetricsMBean, AutoCloseable
 
   @Override
   public boolean isReady() {
-    return table.get().isLoaded() && !table.get().isFailed();
+    // One read: the table may be swapped for a rebuilt one between two.
+    TopicTable current = table.get();
+    return current.isLoaded() && !current.isFailed();
   }
 
   @Override
