@@ -1,10 +1,13 @@
 package io.pgsnow.benchmarks;
 
 import io.pgsnow.source.config.DecimalHandling;
+import io.pgsnow.source.config.SchemaNameAdjustment;
 import io.pgsnow.source.config.TableFilter;
 import io.pgsnow.source.decoding.PgOutputDecoder;
 import io.pgsnow.source.events.SourceInfo;
 import io.pgsnow.source.events.TransactionAssembler;
+import io.pgsnow.source.naming.TopicAssignments;
+import io.pgsnow.source.naming.TopicNamer;
 import io.pgsnow.source.schema.ColumnTypes;
 import io.pgsnow.source.schema.TypeResolver;
 import java.io.IOException;
@@ -17,20 +20,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -42,12 +38,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * runs next. Scores are per row.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(2)
-public class SourceHotPathBenchmark {
+public class SourceHotPathBenchmark extends AverageTimeBenchmark {
   static final int ROWS = 1000;
   static final Path FIXTURE =
       Path.of("source-connector", "src", "test", "resources", "pgoutput", "v1-changes.hex");
@@ -87,7 +78,10 @@ public class SourceHotPathBenchmark {
             new ColumnTypes(DecimalHandling.PRECISE, TypeResolver.NONE),
             relationId -> List.of("id"),
             new SourceInfo("bench", "pg", "db"),
-            Long.MAX_VALUE);
+            Long.MAX_VALUE,
+            new TopicAssignments(new TopicNamer("pg", SchemaNameAdjustment.AVRO)),
+            null,
+            null);
     keyConverter = new JsonConverter();
     keyConverter.configure(Map.of("schemas.enable", "true"), true);
     valueConverter = new JsonConverter();

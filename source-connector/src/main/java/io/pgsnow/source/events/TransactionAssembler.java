@@ -1,12 +1,10 @@
 package io.pgsnow.source.events;
 
 import io.pgsnow.source.config.Operation;
-import io.pgsnow.source.config.SchemaNameAdjustment;
 import io.pgsnow.source.config.TableFilter;
 import io.pgsnow.source.decoding.PgOutputMessage;
 import io.pgsnow.source.decoding.TupleData;
 import io.pgsnow.source.naming.TopicAssignments;
-import io.pgsnow.source.naming.TopicNamer;
 import io.pgsnow.source.offsets.SourcePosition;
 import io.pgsnow.source.schema.ColumnTypes;
 import java.util.HashMap;
@@ -14,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -49,32 +48,7 @@ public final class TransactionAssembler {
       long maxStreamedBytes,
       TopicAssignments topics,
       ToastReselect reselect,
-      String transactionTopic) {
-
-    /** Settings whose topics follow the default naming rules under {@code topicPrefix}. */
-    public Settings(
-        String topicPrefix,
-        TableFilter filter,
-        Set<Operation> skipped,
-        boolean tombstonesOnDelete,
-        ColumnTypes columnTypes,
-        PrimaryKeys primaryKeys,
-        SourceInfo sourceInfo,
-        long maxStreamedBytes) {
-      this(
-          topicPrefix,
-          filter,
-          skipped,
-          tombstonesOnDelete,
-          columnTypes,
-          primaryKeys,
-          sourceInfo,
-          maxStreamedBytes,
-          new TopicAssignments(new TopicNamer(topicPrefix, SchemaNameAdjustment.AVRO)),
-          null,
-          null);
-    }
-  }
+      String transactionTopic) {}
 
   private final Settings settings;
   private final Map<String, ?> partition;
@@ -189,16 +163,14 @@ public final class TransactionAssembler {
       return;
     }
     deliver(
-        new SourceRecord(
-            partition,
-            position.toOffset(),
+        record(
+            position,
             metadata.topic(),
-            null,
             TransactionMetadata.KEY_SCHEMA,
             metadata.key(),
             TransactionMetadata.VALUE_SCHEMA,
             value,
-            commitTimeMillis),
+            null),
         null,
         null);
   }
@@ -369,19 +341,7 @@ public final class TransactionAssembler {
     if (settings.tombstonesOnDelete() && key != null) {
       SourcePosition position = position(index, sub + 1);
       if (!replayed(position)) {
-        deliver(
-            new SourceRecord(
-                partition,
-                position.toOffset(),
-                t.topic(),
-                null,
-                t.keySchema(),
-                key,
-                null,
-                null,
-                commitTimeMillis),
-            t,
-            null);
+        deliver(record(position, t.topic(), t.keySchema(), key, null, null, null), t, null);
       }
     }
   }
@@ -416,19 +376,38 @@ public final class TransactionAssembler {
       value.put("transaction", block);
     }
     deliver(
-        new SourceRecord(
-            partition,
-            position.toOffset(),
+        record(
+            position,
             t.topic(),
-            null,
             key == null ? null : t.keySchema(),
             key,
             t.envelopeSchema(),
             value,
-            commitTimeMillis,
             headers),
         t,
         reselect);
+  }
+
+  /** A record of this transaction's commit at {@code position}, stamped with the commit time. */
+  private SourceRecord record(
+      SourcePosition position,
+      String topic,
+      Schema keySchema,
+      Object key,
+      Schema valueSchema,
+      Object value,
+      ConnectHeaders headers) {
+    return new SourceRecord(
+        partition,
+        position.toOffset(),
+        topic,
+        null,
+        keySchema,
+        key,
+        valueSchema,
+        value,
+        commitTimeMillis,
+        headers);
   }
 
   /**

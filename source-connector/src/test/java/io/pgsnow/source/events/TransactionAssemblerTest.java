@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgsnow.source.config.DecimalHandling;
 import io.pgsnow.source.config.Operation;
+import io.pgsnow.source.config.SchemaNameAdjustment;
 import io.pgsnow.source.config.TableFilter;
 import io.pgsnow.source.decoding.PgOutputDecoder;
 import io.pgsnow.source.decoding.PgOutputFixtures;
+import io.pgsnow.source.naming.TopicAssignments;
+import io.pgsnow.source.naming.TopicNamer;
 import io.pgsnow.source.offsets.SourcePosition;
 import io.pgsnow.source.schema.ColumnTypes;
 import io.pgsnow.source.schema.TypeResolver;
@@ -41,7 +44,10 @@ class TransactionAssemblerTest {
         // full_emp is the REPLICA IDENTITY FULL table of the fixture; its primary key is id.
         relationId -> List.of("id"),
         new SourceInfo("test", "pg", "db"),
-        maxStreamedBytes);
+        maxStreamedBytes,
+        new TopicAssignments(new TopicNamer("pg", SchemaNameAdjustment.AVRO)),
+        null,
+        null);
   }
 
   private static List<SourceRecord> run(
