@@ -29,11 +29,19 @@ final class CaptureRuns {
     config.put("tasks.max", "1");
     config.putAll(pg.sourceSettings(db, name));
     config.put("table.include.list", "public.payroll");
-    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("key.converter.schemas.enable", "true");
-    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("value.converter.schemas.enable", "true");
+    config.putAll(jsonConverters(true));
     return config;
+  }
+
+  /** Kafka's JsonConverter for keys and values, with or without schemas in each record. */
+  static Map<String, String> jsonConverters(boolean schemas) {
+    String json = "org.apache.kafka.connect.json.JsonConverter";
+    String enable = Boolean.toString(schemas);
+    return Map.of(
+        "key.converter", json,
+        "key.converter.schemas.enable", enable,
+        "value.converter", json,
+        "value.converter.schemas.enable", enable);
   }
 
   /** A consumer of the topic's only partition that reads one record a poll. */

@@ -165,12 +165,8 @@ public final class PayrollData {
               .put("ts_us", (1_700_000_000_000L + i) * 1000)
               .put("ts_ns", (1_700_000_000_000L + i) * 1_000_000);
       records.add(
-          new SourceRecord(
-              null,
-              null,
+          record(
               PAYROLL_TOPIC,
-              0,
-              PAYROLL_KEY,
               new Struct(PAYROLL_KEY).put("employee_id", id),
               PAYROLL_ENVELOPE,
               envelope,
@@ -184,12 +180,8 @@ public final class PayrollData {
     List<SourceRecord> records = new ArrayList<>(rows);
     for (int id = 1; id <= rows; id++) {
       records.add(
-          new SourceRecord(
-              null,
-              null,
+          record(
               PAYROLL_TOPIC,
-              0,
-              PAYROLL_KEY,
               new Struct(PAYROLL_KEY).put("employee_id", id),
               PAYROLL_FLAT_ROW,
               flatEmployee(id),
@@ -211,17 +203,19 @@ public final class PayrollData {
               .put("bonus", 5 * (1 + random.nextInt(20)))
               .put("ts", 1_640_317_836_271L + i);
       records.add(
-          new SourceRecord(
-              null,
-              null,
+          record(
               BONUS_TOPIC,
-              0,
-              BONUS_KEY,
               new Struct(BONUS_KEY).put("bonus_id", bonusId),
               BONUS_ROW,
               bonus,
               1_640_317_836_271L + i));
     }
     return records;
+  }
+
+  /** A record of partition 0 without source partition or offset, keyed by a struct. */
+  private static SourceRecord record(
+      String topic, Struct key, Schema valueSchema, Struct value, long timestamp) {
+    return new SourceRecord(null, null, topic, 0, key.schema(), key, valueSchema, value, timestamp);
   }
 }

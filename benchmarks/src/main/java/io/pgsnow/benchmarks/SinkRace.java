@@ -242,10 +242,7 @@ public final class SinkRace {
     config.put("buffer.count.records", "10000");
     config.put("buffer.size.bytes", "5000000");
     config.put("buffer.flush.time", "10");
-    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("key.converter.schemas.enable", "false");
-    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("value.converter.schemas.enable", "false");
+    config.putAll(CaptureRuns.jsonConverters(false));
     return config;
   }
 

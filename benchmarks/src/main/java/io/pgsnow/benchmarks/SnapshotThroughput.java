@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -91,18 +90,12 @@ public final class SnapshotThroughput {
   }
 
   private void snapshot(String db, String peer, int rows) throws Exception {
-    Map<String, String> config = new HashMap<>();
+    Map<String, String> config = CaptureRuns.sourceConfig(pg, db, peer);
     // pgsnow2 and pgsnowfast2: pgsnow with the snapshot spread over two tasks.
     String tasks = peer.startsWith("pgsnow") && peer.endsWith("2") ? "2" : "1";
     config.put("tasks.max", tasks);
-    config.putAll(pg.sourceSettings(db, peer));
     config.put("publication.autocreate.mode", "filtered");
-    config.put("table.include.list", "public.payroll");
     config.put("snapshot.mode", "initial");
-    config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("key.converter.schemas.enable", "true");
-    config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-    config.put("value.converter.schemas.enable", "true");
     if (peer.startsWith("pgsnowfast")) {
       // pgsnow again, with the same bytes written by FastJsonConverter.
       config.put("key.converter", "io.pgsnow.converter.FastJsonConverter");

@@ -6,21 +6,14 @@ import io.pgsnow.smt.UnwrapChangeEvent;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.transforms.Transformation;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Unwrap + flatten of Debezium PostgreSQL change events (payroll rows with two nested structs,
@@ -29,12 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Flatten$Value}, on the same records in the same run. Each operation transforms one record.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(2)
-public class UnwrapFlattenBenchmark {
+public class UnwrapFlattenBenchmark extends AverageTimeBenchmark {
   private static final int RECORDS = 4096;
 
   /** Envelope fields copied into the row: none, or the usual op/table/lsn/source time. */

@@ -10,7 +10,6 @@ record DemoOptions(
     boolean keepRunning,
     int pgPort,
     int kafkaPort,
-    int controllerPort,
     int connectPort,
     int emulatorPort,
     int bonuses,
@@ -62,18 +61,12 @@ record DemoOptions(
           "--snowflake-url, --snowflake-user and --private-key-file go together\n" + USAGE);
     }
     return new DemoOptions(
-        root,
-        root.resolve(".demo"),
-        keep,
-        pg,
-        kafka,
-        kafka + 1,
-        connect,
-        emulator,
-        bonuses,
-        url,
-        user,
-        key);
+        root, root.resolve(".demo"), keep, pg, kafka, connect, emulator, bonuses, url, user, key);
+  }
+
+  /** The port of the Kafka controller: the one after the broker's. */
+  int controllerPort() {
+    return kafkaPort + 1;
   }
 
   private static int env(String name, int fallback) {
@@ -89,7 +82,7 @@ record DemoOptions(
     return copy(dir, pgPort, kafkaPort, connectPort, emulatorPort);
   }
 
-  /** These options with another work directory and ports (the controller's is Kafka's + 1). */
+  /** These options with another work directory and ports. */
   private DemoOptions copy(Path dir, int pg, int kafka, int connect, int emulator) {
     return new DemoOptions(
         root,
@@ -97,7 +90,6 @@ record DemoOptions(
         keepRunning,
         pg,
         kafka,
-        kafka + 1,
         connect,
         emulator,
         bonuses,
