@@ -65,20 +65,17 @@ public final class ConnectWorkerProcess implements AutoCloseable {
 
   /** PUT a JSON body on the worker's REST API; returns the body of a 2xx answer. */
   public String put(String path, String json) {
-    return send(
-        HttpRequest.newBuilder(URI.create(restUrl() + path))
-            .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(json))
-            .build());
+    return send(jsonRequest(path).PUT(HttpRequest.BodyPublishers.ofString(json)).build());
   }
 
   /** POST a JSON body on the worker's REST API; returns the body of a 2xx answer. */
   public String post(String path, String json) {
-    return send(
-        HttpRequest.newBuilder(URI.create(restUrl() + path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build());
+    return send(jsonRequest(path).POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  private HttpRequest.Builder jsonRequest(String path) {
+    return HttpRequest.newBuilder(URI.create(restUrl() + path))
+        .header("Content-Type", "application/json");
   }
 
   private static String send(HttpRequest request) {
