@@ -77,6 +77,8 @@ class UnsupportedFormsIT {
         "copy into t from @st file_format = (format_name = my_format)",
         "copy into t from @st file_format = (type = json strip_null_values = true)",
         "copy into t from @st file_format = (type = json) on_error = skip_file_3",
+        "copy into t from @st file_format = (type = csv)",
+        "copy into @st from forms_db.public.t",
         "show tables limit 1",
         "show tables starts with 'A'",
         "drop schema public restrict"

@@ -134,6 +134,9 @@ final class FileCommandParser {
 
   private static CopyInto copyInto(TokenCursor cursor) {
     cursor.expectWord("INTO");
+    if (cursor.peek().kind() == Token.Kind.STAGE) {
+      throw Unsupported.feature("COPY INTO <location> (unloading)");
+    }
     ObjectName table = cursor.objectName();
     List<String> columns = new ArrayList<>();
     if (cursor.acceptSymbol("(")) {
@@ -218,7 +221,7 @@ final class FileCommandParser {
         continue;
       }
       switch (key.upper()) {
-        case "TYPE" -> type = cursor.stringOrWord().toUpperCase(Locale.ROOT);
+        case "TYPE" -> type = oneOf(key, cursor.stringOrWord(), Set.of("JSON"));
         case "STRIP_OUTER_ARRAY" ->
             stripOuterArray = cursor.stringOrWord().equalsIgnoreCase("TRUE");
         case "MATCH_BY_COLUMN_NAME" ->
