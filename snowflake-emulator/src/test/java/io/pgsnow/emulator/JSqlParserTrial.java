@@ -307,7 +307,8 @@ class JSqlParserTrial {
   }
 
   private static void keep(List<String> sql, StringBuilder text, boolean partial) {
-    String s = text.toString().strip();
+    // a @CsvSource row: the statement is its first cell
+    String s = text.toString().split("\\s\\|\\s", 2)[0].strip();
     if (!partial && SQL_START.matcher(s + " ").find()) {
       sql.add(s);
     }
