@@ -79,6 +79,9 @@ class UnsupportedFormsIT {
         "copy into t from @st file_format = (type = json) on_error = skip_file_3",
         "copy into t from @st file_format = (type = csv)",
         "copy into @st from forms_db.public.t",
+        "select * from t at(offset => -60)",
+        "select * from t before(statement => '01a2b3c4')",
+        "select * from t changes(information => default) at(offset => -60)",
         "show tables limit 1",
         "show tables starts with 'A'",
         "drop schema public restrict"

@@ -49,9 +49,13 @@ public final class FunctionCalls {
           "IS_TIMESTAMP_NTZ",
           "IS_TIMESTAMP_TZ");
 
+  /** Time travel and change tracking after a table name ({@code t AT(OFFSET => -60)}). */
+  private static final Set<String> TIME_TRAVEL = Set.of("AT", "BEFORE", "CHANGES");
+
   /** Names {@link #rewrite} looks at. */
   static boolean handles(String name) {
     return REFUSED.contains(name)
+        || TIME_TRAVEL.contains(name)
         || NUMBER_CONVERSIONS.containsKey(name)
         || Set.of(
                 "SYSTEM$PIPE_STATUS",
@@ -103,6 +107,9 @@ public final class FunctionCalls {
       String name, List<List<Token>> args, Function<List<Token>, String> translate) {
     if (REFUSED.contains(name)) {
       throw Unsupported.feature("function " + name);
+    }
+    if (TIME_TRAVEL.contains(name)) {
+      throw Unsupported.feature("time travel " + name + "(…)");
     }
     Boolean lenient = NUMBER_CONVERSIONS.get(name);
     if (lenient != null) {
