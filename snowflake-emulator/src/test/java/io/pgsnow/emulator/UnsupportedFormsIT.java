@@ -141,10 +141,22 @@ class UnsupportedFormsIT {
             "create secure view sv1 as select 1 as a",
             "create view v2 comment = 'x' copy grants as select 1 as a",
             "create stage st2 comment = 'x'",
+            "create table pt (a variant)",
+            "create pipe pp comment = 'x' as copy into pt from @st2 file_format = (type = json)",
+            "copy into pt from @st2 file_format = (type = json, compression = gzip)",
+            "create user u2 password = 'p2' default_role = r1 login_name = 'u2'",
+            "alter user u2 set display_name = 'U 2'",
+            "use role r1",
+            "use warehouse wh1",
+            "use secondary roles all",
+            "start transaction",
+            "rollback",
+            "alter dynamic table dt2 suspend",
             "show terse tables",
-            // last: it makes S2 the current schema, which the drop then removes
+            // last: each makes itself current (and the drop removes the current schema)
             "create schema s2 data_retention_time_in_days = 1 comment = 'x'",
-            "drop schema s2 cascade"
+            "drop schema s2 cascade",
+            "create database db2 max_data_extension_time_in_days = 1"
           }) {
         assertThatCode(() -> st.execute(sql)).as(sql).doesNotThrowAnyException();
       }
