@@ -1,17 +1,16 @@
 package io.pgsnow.emulator.engine;
 
+import io.pgsnow.emulator.load.DuckDbFailure;
 import io.pgsnow.emulator.sql.SnowflakeSqlException;
 import io.pgsnow.emulator.sql.Unsupported;
 import java.sql.SQLException;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Maps DuckDB failures to the Snowflake error codes and SQLSTATEs clients branch on. DuckDB's JDBC
- * driver reports every failure as a plain {@link SQLException} without a SQLSTATE; the kind of
- * error is the type DuckDB names first ({@code Catalog Error: ...}), which decides the code here.
- * Within a type, the name of the missing object or column is read from the message.
+ * Maps DuckDB failures to the Snowflake error codes and SQLSTATEs clients branch on, by the type
+ * and subtype DuckDB gives them ({@link DuckDbFailure}: session connections report errors as JSON),
+ * never by their wording: Catalog {@code MISSING_ENTRY} of a table or view is 002003, of a function
+ * 002140; Binder {@code COLUMN_NOT_FOUND} is 000904; the other types map as a whole.
  */
 final class DuckDbErrors {
 
@@ -27,12 +26,8 @@ final class DuckDbErrors {
     NOT_IMPLEMENTED,
     OTHER;
 
-    static Type of(String message) {
-      Matcher m = TYPE.matcher(message);
-      if (!m.find()) {
-        return OTHER;
-      }
-      String name = m.group(1).trim().toUpperCase(Locale.ROOT).replace(' ', '_');
+    static Type of(String duckDbType) {
+      String name = duckDbType.trim().toUpperCase(Locale.ROOT).replace(' ', '_');
       for (Type t : values()) {
         if (t.name().equals(name)) {
           return t;
@@ -42,19 +37,13 @@ final class DuckDbErrors {
     }
   }
 
-  private static final Pattern TYPE = Pattern.compile("^([A-Za-z][A-Za-z ]*?) Error: ");
-  private static final Pattern MISSING_TABLE =
-      Pattern.compile("(?:Table|View) with name ([^ ]+) does not exist");
-  private static final Pattern MISSING_FUNCTION =
-      Pattern.compile("Function with name ([^ ]+) does not exist");
-  private static final Pattern MISSING_COLUMN =
-      Pattern.compile("Referenced column \"?([^\" ]+)\"? not found");
-
   private DuckDbErrors() {}
 
   static SnowflakeSqlException translate(SQLException e) {
-    String message = e.getMessage() == null ? e.toString() : e.getMessage();
-    String first = message.split("\n")[0];
+    DuckDbFailure failure =
+        DuckDbFailure.of(e.getMessage() == null ? e.toString() : e.getMessage());
+    String message = failure.message();
+    String first = failure.firstLine();
     int marker = message.indexOf(ConversionFunctions.UNSUPPORTED_MARKER);
     if (marker >= 0) {
       String feature = message.substring(marker + ConversionFunctions.UNSUPPORTED_MARKER.length());
@@ -65,9 +54,9 @@ final class DuckDbErrors {
       String text = message.substring(tooLong + ConversionFunctions.TOO_LONG_MARKER.length());
       return new SnowflakeSqlException("100078", "22000", text.split("\n")[0]);
     }
-    return switch (Type.of(message)) {
-      case CATALOG -> catalog(message, first);
-      case BINDER -> binder(message, first);
+    return switch (Type.of(failure.type())) {
+      case CATALOG -> catalog(failure, first);
+      case BINDER -> binder(failure, first);
       case PARSER -> SnowflakeSqlException.syntax(first);
       case CONVERSION, INVALID_INPUT ->
           new SnowflakeSqlException(SnowflakeSqlException.DATA_ERROR, "22018", first);
@@ -78,29 +67,29 @@ final class DuckDbErrors {
     };
   }
 
-  private static SnowflakeSqlException catalog(String message, String first) {
-    Matcher table = MISSING_TABLE.matcher(message);
-    if (table.find()) {
-      return SnowflakeSqlException.notFound("Object", table.group(1));
-    }
-    Matcher function = MISSING_FUNCTION.matcher(message);
-    if (function.find()) {
-      return new SnowflakeSqlException(
-          "002140",
-          "42601",
-          "SQL compilation error:\nUnknown function " + function.group(1).toUpperCase(Locale.ROOT));
+  private static SnowflakeSqlException catalog(DuckDbFailure failure, String first) {
+    if (failure.subtype().equals("MISSING_ENTRY") && !failure.name().isEmpty()) {
+      String entry = failure.entryType();
+      if (entry.equals("Table") || entry.equals("View")) {
+        return SnowflakeSqlException.notFound("Object", failure.name());
+      }
+      if (entry.endsWith("Function")) {
+        return new SnowflakeSqlException(
+            "002140",
+            "42601",
+            "SQL compilation error:\nUnknown function " + failure.name().toUpperCase(Locale.ROOT));
+      }
     }
     return new SnowflakeSqlException("002043", "42000", "SQL compilation error:\n" + first);
   }
 
-  private static SnowflakeSqlException binder(String message, String first) {
-    Matcher column = MISSING_COLUMN.matcher(message);
-    if (column.find()) {
+  private static SnowflakeSqlException binder(DuckDbFailure failure, String first) {
+    if (failure.subtype().equals("COLUMN_NOT_FOUND") && !failure.name().isEmpty()) {
       return new SnowflakeSqlException(
           SnowflakeSqlException.INVALID_IDENTIFIER,
           "42000",
           "SQL compilation error: error line 1 at position 0\ninvalid identifier '"
-              + column.group(1)
+              + failure.name()
               + "'");
     }
     return new SnowflakeSqlException("002043", "42000", "SQL compilation error:\n" + first);

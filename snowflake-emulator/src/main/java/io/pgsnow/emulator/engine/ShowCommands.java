@@ -33,6 +33,23 @@ final class ShowCommands {
     };
   }
 
+  /** The columns of SHOW DATABASES and SHOW SCHEMAS: {@code fifth} names the origin or parent. */
+  private static List<Column> containerColumns(String fifth, String... more) {
+    List<String> names =
+        new ArrayList<>(
+            List.of(
+                "created_on",
+                "name",
+                "is_default",
+                "is_current",
+                fifth,
+                "owner",
+                "comment",
+                "options"));
+    names.addAll(List.of(more));
+    return columns(names.toArray(String[]::new));
+  }
+
   private static List<Column> columns(String... names) {
     List<Column> cols = new ArrayList<>();
     for (String n : names) {
@@ -62,18 +79,7 @@ final class ShowCommands {
                 ResultEncoder.timestamp(Instant.EPOCH), db, "N", "N", "", "SYSADMIN", "", ""));
       }
     }
-    return new QueryResult(
-        columns(
-            "created_on",
-            "name",
-            "is_default",
-            "is_current",
-            "origin",
-            "owner",
-            "comment",
-            "options"),
-        rows,
-        QueryResult.SHOW);
+    return new QueryResult(containerColumns("origin"), rows, QueryResult.SHOW);
   }
 
   private QueryResult schemas(SessionState s, Show show) throws SQLException {
@@ -102,18 +108,7 @@ final class ShowCommands {
       }
     }
     return new QueryResult(
-        columns(
-            "created_on",
-            "name",
-            "is_default",
-            "is_current",
-            "database_name",
-            "owner",
-            "comment",
-            "options",
-            "retention_time"),
-        rows,
-        QueryResult.SHOW);
+        containerColumns("database_name", "retention_time"), rows, QueryResult.SHOW);
   }
 
   /**

@@ -27,6 +27,10 @@ public final class Warehouse implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
 
   private final Optional<Path> dataDir;
+
+  /** Makes DuckDB report a failure as its structured error, which {@link DuckDbErrors} reads. */
+  static final String ERRORS_AS_JSON = "SET errors_as_json = true";
+
   private final DuckDBConnection root;
   private final MetadataStore metadata;
   private final String rootCatalog;
@@ -65,9 +69,15 @@ public final class Warehouse implements AutoCloseable {
     return metadata;
   }
 
-  /** A new connection sharing the instance, with the Snowflake function macros installed. */
+  /**
+   * A new connection sharing the instance, with the Snowflake function macros installed and errors
+   * reported as JSON ({@link io.pgsnow.emulator.load.DuckDbFailure}).
+   */
   public Connection newConnection() throws SQLException {
     Connection conn = root.duplicate();
+    try (Statement st = conn.createStatement()) {
+      st.execute(ERRORS_AS_JSON);
+    }
     DuckDbFunctions.install(conn);
     return conn;
   }

@@ -27,7 +27,8 @@ public final class CopyErrors {
 
   /** Snowflake's message for a DuckDB load failure; other messages keep their first line. */
   public static String snowflakeMessage(String duckDb) {
-    String message = duckDb == null ? "" : duckDb;
+    DuckDbFailure failure = DuckDbFailure.of(duckDb);
+    String message = failure.message();
     Matcher convert = CONVERT.matcher(message);
     if (convert.find()) {
       String kind = convert.group(3).startsWith("BOOL") ? "Boolean value" : "Numeric value";
@@ -39,7 +40,7 @@ public final class CopyErrors {
         return notRecognized(rule.snowflake(), m.group(1));
       }
     }
-    return message.split("\n")[0];
+    return failure.firstLine();
   }
 
   private static String notRecognized(String kind, String value) {

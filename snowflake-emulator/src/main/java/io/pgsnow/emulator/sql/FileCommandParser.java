@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -115,7 +116,13 @@ final class FileCommandParser {
     boolean ifNotExists = cursor.acceptWords("IF", "NOT", "EXISTS");
     ObjectName name = cursor.objectName();
     while (!cursor.atEnd() && !cursor.peek().isWord("AS")) {
-      cursor.next();
+      Token option = cursor.next();
+      if (!option.isWord("COMMENT")) {
+        // AUTO_INGEST, ERROR_INTEGRATION, AWS_SNS_TOPIC, INTEGRATION: notifications not emulated
+        throw Unsupported.feature("CREATE PIPE " + option.upper());
+      }
+      cursor.expectSymbol("=");
+      cursor.stringOrWord();
     }
     cursor.expectWord("AS");
     StringBuilder definition = new StringBuilder();
@@ -127,6 +134,9 @@ final class FileCommandParser {
 
   private static CopyInto copyInto(TokenCursor cursor) {
     cursor.expectWord("INTO");
+    if (cursor.peek().kind() == Token.Kind.STAGE) {
+      throw Unsupported.feature("COPY INTO <location> (unloading)");
+    }
     ObjectName table = cursor.objectName();
     List<String> columns = new ArrayList<>();
     if (cursor.acceptSymbol("(")) {
@@ -211,17 +221,23 @@ final class FileCommandParser {
         continue;
       }
       switch (key.upper()) {
-        case "TYPE" -> type = cursor.stringOrWord().toUpperCase(Locale.ROOT);
+        case "TYPE" -> type = oneOf(key, cursor.stringOrWord(), Set.of("JSON"));
         case "STRIP_OUTER_ARRAY" ->
             stripOuterArray = cursor.stringOrWord().equalsIgnoreCase("TRUE");
-        case "MATCH_BY_COLUMN_NAME" -> match = !cursor.stringOrWord().equalsIgnoreCase("NONE");
-        case "ON_ERROR" -> onError = cursor.stringOrWord().toUpperCase(Locale.ROOT);
+        case "MATCH_BY_COLUMN_NAME" ->
+            match = !oneOf(key, cursor.stringOrWord(), MATCH_BY_COLUMN_NAME).equals("NONE");
+        case "ON_ERROR" -> onError = oneOf(key, cursor.stringOrWord(), ON_ERROR);
+        case "FILE_FORMAT" -> {
+          // its TYPE and options follow in parentheses
+        }
+        case "COMPRESSION" -> {
+          // gzip is detected whatever this says (README: accepted and ignored)
+          cursor.stringOrWord();
+        }
         case "PATTERN" -> pattern = Optional.of(cursor.stringOrWord());
         case "FORCE" -> force = cursor.stringOrWord().equalsIgnoreCase("TRUE");
         case "FILES" -> files.addAll(fileList(cursor));
-        default -> {
-          // FILE_FORMAT = ( is followed by TYPE = ...; other options are accepted and ignored
-        }
+        default -> throw Unsupported.feature("COPY INTO option " + key.upper());
       }
     }
     return new CopyInto(
@@ -236,6 +252,19 @@ final class FileCommandParser {
         files,
         pattern,
         force);
+  }
+
+  private static final Set<String> ON_ERROR = Set.of("CONTINUE", "SKIP_FILE", "ABORT_STATEMENT");
+  private static final Set<String> MATCH_BY_COLUMN_NAME =
+      Set.of("CASE_INSENSITIVE", "CASE_SENSITIVE", "NONE");
+
+  /** {@code value}, upper-cased, if the emulator implements it for {@code option}. */
+  private static String oneOf(Token option, String value, Set<String> implemented) {
+    String upper = value.toUpperCase(Locale.ROOT);
+    if (!implemented.contains(upper)) {
+      throw Unsupported.feature(option.upper() + " = " + upper);
+    }
+    return upper;
   }
 
   private static List<String> fileList(TokenCursor cursor) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Snowflake function calls whose DuckDB form depends on their arguments: numeric conversions with a
@@ -49,9 +50,17 @@ public final class FunctionCalls {
           "IS_TIMESTAMP_NTZ",
           "IS_TIMESTAMP_TZ");
 
+  /** Time travel and change tracking after a table name ({@code t AT(OFFSET => -60)}). */
+  private static final Set<String> TIME_TRAVEL = Set.of("AT", "BEFORE", "CHANGES");
+
+  private static final Pattern TIME_TRAVEL_ARGUMENT =
+      Pattern.compile(
+          "(TIMESTAMP|OFFSET|STATEMENT|STREAM|INFORMATION)\\s*=>", Pattern.CASE_INSENSITIVE);
+
   /** Names {@link #rewrite} looks at. */
   static boolean handles(String name) {
     return REFUSED.contains(name)
+        || TIME_TRAVEL.contains(name)
         || NUMBER_CONVERSIONS.containsKey(name)
         || Set.of(
                 "SYSTEM$PIPE_STATUS",
@@ -103,6 +112,17 @@ public final class FunctionCalls {
       String name, List<List<Token>> args, Function<List<Token>, String> translate) {
     if (REFUSED.contains(name)) {
       throw Unsupported.feature("function " + name);
+    }
+    if (TIME_TRAVEL.contains(name)) {
+      // a table of that name followed by a column list (INSERT INTO changes (a, b)) passes through
+      String first =
+          args.isEmpty() || args.get(0).isEmpty()
+              ? ""
+              : TokenLists.textFrom(args.get(0), args.get(0).get(0));
+      if (!TIME_TRAVEL_ARGUMENT.matcher(first).lookingAt()) {
+        return null;
+      }
+      throw Unsupported.feature("time travel " + name + "(…)");
     }
     Boolean lenient = NUMBER_CONVERSIONS.get(name);
     if (lenient != null) {

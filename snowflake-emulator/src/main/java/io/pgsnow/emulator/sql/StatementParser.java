@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -94,18 +95,24 @@ public final class StatementParser {
   private Statement create() {
     cursor.expectWord("CREATE");
     boolean orReplace = cursor.acceptWords("OR", "REPLACE");
+    // Without Fail-safe, time travel or access control here, TRANSIENT and SECURE change nothing.
     cursor.acceptWord("TRANSIENT");
-    cursor.acceptWord("TEMPORARY");
-    cursor.acceptWord("TEMP");
     cursor.acceptWord("SECURE");
     String kind = cursor.next().upper();
     return switch (kind) {
-      case "DATABASE", "SCHEMA" ->
-          new DatabaseObjectDdl(kind, true, nameAfterIf("NOT", "EXISTS"), orReplace, lastIf);
+      case "DATABASE", "SCHEMA" -> {
+        ObjectName name = nameAfterIf("NOT", "EXISTS");
+        ignoredOptionsOnly("CREATE " + kind, DATABASE_OPTIONS);
+        yield new DatabaseObjectDdl(kind, true, name, orReplace, lastIf);
+      }
       case "TABLE" -> createTable(orReplace);
       case "VIEW" -> createView(orReplace);
       case "DYNAMIC" -> createDynamicTable(orReplace);
-      case "STAGE" -> new CreateStage(nameAfterIf("NOT", "EXISTS"), orReplace, lastIf);
+      case "STAGE" -> {
+        ObjectName name = nameAfterIf("NOT", "EXISTS");
+        ignoredOptionsOnly("CREATE STAGE", Set.of("COMMENT"));
+        yield new CreateStage(name, orReplace, lastIf);
+      }
       case "PIPE" -> FileCommandParser.createPipe(sql, tokens, orReplace);
       case "USER" -> userDdl(cursor.objectName());
       case "WAREHOUSE", "ROLE" ->
@@ -118,6 +125,38 @@ public final class StatementParser {
   }
 
   private boolean lastIf;
+
+  /**
+   * The options of CREATE DATABASE / SCHEMA that change nothing here (README: accepted and
+   * ignored).
+   */
+  private static final Set<String> DATABASE_OPTIONS =
+      Set.of("COMMENT", "DATA_RETENTION_TIME_IN_DAYS", "MAX_DATA_EXTENSION_TIME_IN_DAYS");
+
+  /**
+   * Reads {@code KEY = value} options up to {@code AS} or the end: those in {@code ignored} are
+   * accepted and ignored (the README lists them), any other fails as unsupported.
+   */
+  private void ignoredOptionsOnly(String statement, Set<String> ignored) {
+    while (!cursor.atEnd() && !cursor.peek().isWord("AS")) {
+      Token option = cursor.next();
+      if (option.isSymbol(";")) {
+        continue;
+      }
+      if (option.isSymbol("(")) {
+        throw Unsupported.feature(statement + " column list");
+      }
+      if (!ignored.contains(option.upper())) {
+        throw Unsupported.feature(statement + " " + option.upper());
+      }
+      if (option.isWord("COPY")) {
+        cursor.expectWord("GRANTS");
+      } else {
+        cursor.expectSymbol("=");
+        cursor.stringOrWord();
+      }
+    }
+  }
 
   private ObjectName nameAfterIf(String... words) {
     lastIf = cursor.acceptWord("IF") && acceptAll(words);
@@ -206,9 +245,7 @@ public final class StatementParser {
 
   private Statement createView(boolean orReplace) {
     ObjectName name = nameAfterIf("NOT", "EXISTS");
-    while (!cursor.atEnd() && !cursor.peek().isWord("AS")) {
-      cursor.next();
-    }
+    ignoredOptionsOnly("CREATE VIEW", Set.of("COMMENT", "COPY"));
     cursor.expectWord("AS");
     return new CreateView(name, orReplace, ExpressionTranslator.translate(cursor.rest(), session));
   }
@@ -306,6 +343,11 @@ public final class StatementParser {
       kind = "DYNAMIC TABLE";
     }
     ObjectName name = nameAfterIf("EXISTS");
+    if (cursor.acceptWord("RESTRICT")) {
+      throw Unsupported.feature("DROP " + kind + " RESTRICT");
+    }
+    // Snowflake's default: the contents go with a dropped database or schema
+    cursor.acceptWord("CASCADE");
     return switch (kind) {
       case "DATABASE", "SCHEMA" -> new DatabaseObjectDdl(kind, false, name, false, lastIf);
       case "TABLE", "VIEW", "STAGE", "PIPE", "DYNAMIC TABLE" -> new DropObject(kind, name, lastIf);
@@ -412,6 +454,9 @@ public final class StatementParser {
         if (!cursor.atEnd() && !inKind.equals("ACCOUNT")) {
           in = Optional.of(cursor.objectName());
         }
+      } else if (!t.isSymbol(";")) {
+        // STARTS WITH, LIMIT, HISTORY, …: not emulated, and never ignored
+        throw Unsupported.feature("SHOW " + kind + " " + t.upper());
       }
     }
     return new Show(kind, like, in, inKind);

@@ -37,4 +37,17 @@ class CopyErrorsTest {
     assertThat(CopyErrors.snowflakeMessage("Constraint Error: NOT NULL\nLINE 1"))
         .isEqualTo("Constraint Error: NOT NULL");
   }
+
+  @Test
+  void readsDuckDbsStructuredErrors() {
+    assertThat(
+            CopyErrors.snowflakeMessage(
+                "{\"exception_type\":\"Conversion\",\"exception_message\":"
+                    + "\"invalid date field format: \\\"soon\\\", expected format\"}"))
+        .isEqualTo("Date 'soon' is not recognized");
+    assertThat(
+            CopyErrors.snowflakeMessage(
+                "{\"exception_type\":\"Constraint\",\"exception_message\":\"NOT NULL\\nLINE 1\"}"))
+        .isEqualTo("Constraint Error: NOT NULL");
+  }
 }

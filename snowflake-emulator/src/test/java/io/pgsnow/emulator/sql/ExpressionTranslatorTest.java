@@ -46,6 +46,7 @@ class ExpressionTranslatorTest {
           select * from (values (1)) v               | SELECT * FROM (SELECT * FROM (VALUES (1)) AS "_VALUES"(COLUMN1)) V
           select * from db.information_schema.load_history | SELECT * FROM sf_load_history('DB')
           select try_cast(s as timestamp), cast(s as char(2)) from t | SELECT try_to_timestamp_ntz(S), sf_cast_text_max(S, 2) FROM T
+          insert into changes (a, b) select at, before from t | INSERT INTO CHANGES (A, B) SELECT AT, BEFORE FROM T
           """)
   void translatesSnowflakeSyntaxToDuckDb(String snowflake, String duckDb) {
     assertThat(ExpressionTranslator.translate(snowflake, SESSION)).isEqualTo(duckDb);
