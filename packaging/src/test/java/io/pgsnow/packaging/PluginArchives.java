@@ -66,6 +66,14 @@ final class PluginArchives {
         .property("scheduled.rebalance.max.delay.ms", "5000");
   }
 
+  /**
+   * The cluster loading the built archives that the packaging ITs share in their JVM (started once;
+   * closing it deletes the connectors): connector names and topics stay unique across them.
+   */
+  static ConnectCluster sharedCluster() {
+    return cluster("packaging").startShared();
+  }
+
   static ConnectCluster.Builder cluster(String name) {
     return ConnectCluster.builder()
         .name(name)
