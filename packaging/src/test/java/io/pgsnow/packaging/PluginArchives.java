@@ -44,9 +44,6 @@ final class PluginArchives {
   }
 
   /**
-   * A Connect cluster whose workers load the plugins from their archives, as users install them.
-   */
-  /**
    * A Connect worker process (Kafka 4.3.1 from {@code runtimes/}) loading the archives as the
    * examples expect: service_load discovery, exactly-once source support, the FileConfigProvider
    * the examples' secrets go through, and the tasks of a worker that left handed to the others
@@ -74,7 +71,10 @@ final class PluginArchives {
     return cluster("packaging").startShared();
   }
 
-  static ConnectCluster.Builder cluster(String name) {
+  /**
+   * A Connect cluster whose workers load the plugins from their archives, as users install them.
+   */
+  private static ConnectCluster.Builder cluster(String name) {
     return ConnectCluster.builder()
         .name(name)
         .pluginPath(pluginPath())

@@ -30,8 +30,7 @@ class PluginLoadingIT {
 
   @BeforeAll
   static void start() {
-    connect =
-        PluginArchives.sharedCluster();
+    connect = PluginArchives.sharedCluster();
   }
 
   @AfterAll
