@@ -47,7 +47,14 @@ class FastJsonConverterIT {
   @BeforeAll
   static void start() {
     pg = LocalPostgres.shared();
-    cluster = ConnectCluster.builder().name("fast-json").pluginPath(SOURCE_PLUGIN).start();
+    // The source plugin and this module's converters have ServiceLoader manifests: no class path
+    // scan (seconds per worker start).
+    cluster =
+        ConnectCluster.builder()
+            .name("fast-json")
+            .pluginPath(SOURCE_PLUGIN)
+            .workerProperty("plugin.discovery", "service_load")
+            .start();
   }
 
   @AfterAll

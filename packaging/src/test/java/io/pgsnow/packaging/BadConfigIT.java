@@ -362,7 +362,7 @@ class BadConfigIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    connect = PluginArchives.cluster("bad-config").start();
+    connect = PluginArchives.sharedCluster();
     warehouse = new TestWarehouse();
     encryptedKey = TestWarehouse.encryptedPem(warehouse.keys, PASSPHRASE);
   }

@@ -73,12 +73,7 @@ class CurrentStateModelsIT {
     for (String sql : ModelWorkload.SCHEMA_SQL.split(";")) {
       pg.executeIn(DB, sql.trim());
     }
-    connect =
-        ConnectCluster.builder()
-            .name("models")
-            .pluginPath(PluginArchives.pluginPath())
-            .workerProperty("plugin.discovery", "service_load")
-            .start();
+    connect = PluginArchives.sharedCluster();
     connect.kafka().createTopic(PAYROLL_TOPIC, 3);
     connect.kafka().createTopic(LINES_TOPIC, 3);
     // Snowflake refreshes at most once a minute; every 3 s keeps the test short and the CPU free.

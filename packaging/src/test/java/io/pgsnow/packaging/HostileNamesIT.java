@@ -71,7 +71,7 @@ class HostileNamesIT {
         "CREATE TABLE students (id int PRIMARY KEY)",
         "CREATE TABLE t (id int PRIMARY KEY)");
     insert(1);
-    connect = PluginArchives.cluster("hostile").start();
+    connect = PluginArchives.sharedCluster();
     connect.kafka().createTopic(topic(), 1);
     warehouse = new TestWarehouse();
     try (Connection c = warehouse.connect();

@@ -44,9 +44,6 @@ final class PluginArchives {
   }
 
   /**
-   * A Connect cluster whose workers load the plugins from their archives, as users install them.
-   */
-  /**
    * A Connect worker process (Kafka 4.3.1 from {@code runtimes/}) loading the archives as the
    * examples expect: service_load discovery, exactly-once source support, the FileConfigProvider
    * the examples' secrets go through, and the tasks of a worker that left handed to the others
@@ -66,7 +63,18 @@ final class PluginArchives {
         .property("scheduled.rebalance.max.delay.ms", "5000");
   }
 
-  static ConnectCluster.Builder cluster(String name) {
+  /**
+   * The cluster loading the built archives that the packaging ITs share in their JVM (started once;
+   * closing it deletes the connectors): connector names and topics stay unique across them.
+   */
+  static ConnectCluster sharedCluster() {
+    return cluster("packaging").startShared();
+  }
+
+  /**
+   * A Connect cluster whose workers load the plugins from their archives, as users install them.
+   */
+  private static ConnectCluster.Builder cluster(String name) {
     return ConnectCluster.builder()
         .name(name)
         .pluginPath(pluginPath())

@@ -30,12 +30,7 @@ class PluginLoadingIT {
 
   @BeforeAll
   static void start() {
-    connect =
-        ConnectCluster.builder()
-            .name("plugin-loading")
-            .pluginPath(PluginArchives.pluginPath())
-            .workerProperty("plugin.discovery", "service_load")
-            .start();
+    connect = PluginArchives.sharedCluster();
   }
 
   @AfterAll

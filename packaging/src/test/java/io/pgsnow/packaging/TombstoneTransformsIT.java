@@ -35,7 +35,7 @@ class TombstoneTransformsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    connect = PluginArchives.cluster("tombstones").start();
+    connect = PluginArchives.sharedCluster();
     warehouse = new TestWarehouse();
     connect.kafka().createTopic(TOPIC, 1);
     connect.kafka().createTopic(LOOKUP, 1);

@@ -29,7 +29,7 @@ class PayrollPipelineIT {
 
   @BeforeAll
   static void start() {
-    cluster = ConnectCluster.builder().name("smt-payroll").start();
+    cluster = SmtItCluster.shared();
   }
 
   @AfterAll

@@ -41,7 +41,7 @@ class SharedLookupTableIT {
 
   @BeforeAll
   static void start() {
-    cluster = ConnectCluster.builder().name("smt-shared-table").start();
+    cluster = SmtItCluster.shared();
   }
 
   @AfterAll

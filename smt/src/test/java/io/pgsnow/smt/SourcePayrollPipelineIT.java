@@ -8,7 +8,6 @@ import io.pgsnow.smt.payroll.SeedPayrollJoin;
 import io.pgsnow.source.PostgresCdcSourceConnector;
 import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.LocalPostgres;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -33,14 +32,13 @@ import org.junit.jupiter.api.Test;
  * changes are made as SQL in commit order; the output must equal what the seed's ksqlDB join gives.
  */
 class SourcePayrollPipelineIT {
-  private static final Path SOURCE_PLUGIN = Path.of("..", "source-connector", "target", "plugin");
   private static LocalPostgres pg;
   private static ConnectCluster cluster;
 
   @BeforeAll
   static void start() {
     pg = LocalPostgres.shared();
-    cluster = ConnectCluster.builder().name("source-payroll").pluginPath(SOURCE_PLUGIN).start();
+    cluster = SmtItCluster.shared();
   }
 
   @AfterAll

@@ -22,7 +22,7 @@ class ColumnFilterIT {
         db,
         "CREATE TABLE customers (id int PRIMARY KEY, name text, secret text)",
         "ALTER TABLE customers REPLICA IDENTITY FULL");
-    try (ConnectCluster connect = SourceItSupport.cluster().name("cols").start()) {
+    try (ConnectCluster connect = SourceItSupport.sharedCluster()) {
       Map<String, String> config = SourceItSupport.connectorConfig(pg, db, "cols");
       config.put("column.exclude.list", "public\\.customers\\.(secret|id)");
       connect.createConnector("cols", config);

@@ -41,7 +41,7 @@ class HeartbeatIT {
     }
     pg.executeIn(other, "CREATE TABLE busy (id int, filler text)");
 
-    try (ConnectCluster connect = SourceItSupport.cluster().name("hb").start()) {
+    try (ConnectCluster connect = SourceItSupport.sharedCluster()) {
       Map<String, String> withBeats = SourceItSupport.connectorConfig(pg, beating, "beating");
       withBeats.put("table.include.list", "public\\.t");
       withBeats.put("heartbeat.interval.ms", "300");

@@ -36,7 +36,7 @@ class IncrementalSnapshotIT {
   @BeforeAll
   static void start() {
     pg = LocalPostgres.shared();
-    connect = SourceItSupport.cluster().name("incremental").start();
+    connect = SourceItSupport.sharedCluster();
   }
 
   @AfterAll

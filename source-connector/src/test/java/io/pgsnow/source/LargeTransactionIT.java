@@ -40,8 +40,7 @@ class LargeTransactionIT {
         "CREATE TABLE bulk (id int PRIMARY KEY, payload text)",
         // Small enough that PostgreSQL streams the large transaction while it is in progress.
         "ALTER DATABASE " + DB + " SET logical_decoding_work_mem = '64kB'");
-    try (ConnectCluster connect =
-        ConnectCluster.builder().name(DB).pluginPath(SourceItSupport.PLUGINS).start()) {
+    try (ConnectCluster connect = SourceItSupport.sharedCluster()) {
       Map<String, String> config = SourceItSupport.connectorConfig(pg, DB, DB);
       config.put("pgoutput.streaming.max.buffered.bytes", Long.toString(1L << 20));
       config.put("key.converter.schemas.enable", "false");

@@ -40,7 +40,7 @@ class LargeValueIT {
   static void start() {
     pg = LocalPostgres.shared();
     pg.createDatabase(DB);
-    connect = SourceItSupport.cluster().name("large-value").start();
+    connect = SourceItSupport.sharedCluster();
   }
 
   @AfterAll

@@ -46,7 +46,7 @@ class LeastPrivilegeIT {
         "CREATE PUBLICATION lp_pub FOR TABLE accounts",
         "CREATE ROLE " + ROLE + " WITH LOGIN REPLICATION PASSWORD '" + PASSWORD + "'",
         "GRANT SELECT ON accounts TO " + ROLE);
-    connect = SourceItSupport.cluster().start();
+    connect = SourceItSupport.sharedCluster();
   }
 
   @AfterAll

@@ -29,7 +29,7 @@ class MessageKeyColumnsIT {
         "CREATE TABLE items_a (id int PRIMARY KEY, sku text)",
         "CREATE TABLE other (id int PRIMARY KEY, sku text)",
         "INSERT INTO orders VALUES (1, 'snap', 'A-1', 7)");
-    try (ConnectCluster connect = SourceItSupport.cluster().name("mkeys").start()) {
+    try (ConnectCluster connect = SourceItSupport.sharedCluster()) {
       Map<String, String> config = SourceItSupport.connectorConfig(pg, db, "mk");
       config.put("name", "mk");
       config.put("message.key.columns", "public.orders:order_no,customer_id");

@@ -34,7 +34,7 @@ class PostgresRestartIT {
     pg.createDatabase(DB);
     pg.executeIn(DB, "CREATE TABLE t (id int PRIMARY KEY, v text)");
     proxy = TcpProxy.start(pg.host(), pg.port());
-    connect = SourceItSupport.cluster().start();
+    connect = SourceItSupport.sharedCluster();
   }
 
   @AfterAll

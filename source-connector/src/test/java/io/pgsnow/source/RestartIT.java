@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,14 +37,17 @@ class RestartIT {
 
   @Test
   void everyRowArrivesAtLeastOnceAcrossTaskRestarts() throws Exception {
-    Map<Integer, Integer> seen = run("restart_alo", ConnectCluster.builder(), false);
+    Map<Integer, Integer> seen = run("restart_alo", SourceItSupport::sharedCluster, false);
     assertThat(seen).hasSize(ROWS);
   }
 
   @Test
   void everyRowArrivesExactlyOnceWithExactlyOnceSourceSupport() throws Exception {
     Map<Integer, Integer> seen =
-        run("restart_eos", ConnectCluster.builder().exactlyOnceSource(), true);
+        run(
+            "restart_eos",
+            () -> SourceItSupport.cluster().name("restart_eos").exactlyOnceSource().start(),
+            true);
     assertThat(seen).hasSize(ROWS);
     assertThat(seen.values()).allMatch(count -> count == 1);
   }
@@ -51,7 +55,7 @@ class RestartIT {
   /** Transaction id to the total_order of each of its events received. */
   private final Map<String, List<Long>> orders = new HashMap<>();
 
-  private Map<Integer, Integer> run(String name, ConnectCluster.Builder builder, boolean eos)
+  private Map<Integer, Integer> run(String name, Supplier<ConnectCluster> cluster, boolean eos)
       throws Exception {
     LocalPostgres pg = LocalPostgres.shared();
     pg.createDatabase(name);
@@ -61,7 +65,7 @@ class RestartIT {
         // Small enough that the large transactions below are streamed while in progress.
         "ALTER DATABASE " + name + " SET logical_decoding_work_mem = '64kB'");
     String topic = name + ".public.bulk";
-    try (ConnectCluster connect = builder.name(name).pluginPath(SourceItSupport.PLUGINS).start()) {
+    try (ConnectCluster connect = cluster.get()) {
       Map<String, String> config = SourceItSupport.connectorConfig(pg, name, name);
       config.put("max.batch.size", "500");
       config.put("key.converter.schemas.enable", "false");

@@ -27,7 +27,7 @@ class SlotConfirmationIT {
 
   @BeforeAll
   static void startWorker() {
-    worker = SourceItSupport.cluster().name("slots").start();
+    worker = SourceItSupport.sharedCluster();
   }
 
   @AfterAll

@@ -33,7 +33,7 @@ class SnapshotFaultsIT {
   @BeforeAll
   static void start() {
     pg = LocalPostgres.shared();
-    connect = SourceItSupport.cluster().name("snapshot-faults").start();
+    connect = SourceItSupport.sharedCluster();
   }
 
   @AfterAll

@@ -41,7 +41,7 @@ class SnapshotModesIT {
   @BeforeAll
   static void start() {
     pg = LocalPostgres.shared();
-    connect = SourceItSupport.cluster().name("snapshot-modes").start();
+    connect = SourceItSupport.sharedCluster();
   }
 
   @AfterAll

@@ -33,20 +33,30 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A table of 1,000,000 rows is snapshotted in parallel chunks while writers insert, update and
- * delete rows; in the middle of the snapshot the task is restarted (gracefully: offsets committed),
- * or its worker is killed (SIGKILL: nothing committed since the last periodic flush). Afterwards
- * the topic's latest record per key equals the table exactly, and the chunks finished before the
- * interruption were not read again. The same with the snapshot of 200,000 rows spread over two
- * tasks, one of them restarted, or the connector restarted.
+ * delete rows; in the middle of the snapshot its worker is killed (SIGKILL: nothing committed since
+ * the last periodic flush). Afterwards the topic's latest record per key equals the table exactly,
+ * and the chunks finished before the interruption were not read again. The same with a table of
+ * 300,000 rows whose task is restarted (gracefully: offsets committed), and with the snapshot of
+ * 100,000 rows spread over two tasks, one of them restarted, or the connector restarted.
  */
 class SnapshotResumeIT {
   private static final int ROWS = 1_000_000;
+
+  /**
+   * The graceful restart reads 300,000 rows (12 chunks of 256 blocks for 4 threads: chunks done and
+   * chunks to do at half way); the killed worker's case keeps the 1,000,000 rows.
+   */
+  private static final int ROWS_RESTARTED = 300_000;
+
   private static final int ROWS_SPREAD = 100_000;
 
   @Test
   void aSnapshotWhoseTaskIsRestartedMidwayResumesAndEndsExactlyAsTheTable() throws Exception {
-    interruptedInOwnCluster(
-        "snap_resume", ROWS, config -> config, (connect, db) -> connect.restartTask(db, 0));
+    interrupted(
+        "snap_resume",
+        ROWS_RESTARTED,
+        config -> config,
+        (connect, db) -> connect.restartTask(db, 0));
   }
 
   /**
@@ -57,7 +67,7 @@ class SnapshotResumeIT {
   @Test
   void aSnapshotSpreadOverTwoTasksOneRestartedMidwayEndsExactlyAsTheTable() throws Exception {
     List<ConnectorOffset> offsets =
-        interruptedInOwnCluster(
+        interrupted(
             "snap_tasks",
             ROWS_SPREAD,
             SnapshotResumeIT::spreadOverTwoTasks,
@@ -76,7 +86,7 @@ class SnapshotResumeIT {
   @Test
   void aSnapshotSpreadOverTwoTasksWhoseConnectorRestartsMidwayEndsExactlyAsTheTable()
       throws Exception {
-    interruptedInOwnCluster(
+    interrupted(
         "snap_tasks_restart",
         ROWS_SPREAD,
         SnapshotResumeIT::spreadOverTwoTasks,
@@ -91,8 +101,8 @@ class SnapshotResumeIT {
   @Test
   void aSnapshotWhoseWorkerIsKilledMidwayResumesAndEndsExactlyAsTheTable() throws Exception {
     String db = "snap_killed";
-    // The embedded cluster provides the broker; the connector runs on worker processes.
-    try (ConnectCluster broker = SourceItSupport.cluster().name(db).start()) {
+    // The shared cluster provides the broker; the connector runs on worker processes.
+    try (ConnectCluster broker = SourceItSupport.sharedCluster()) {
       ConnectWorkerProcess.Builder worker =
           ConnectWorkerProcess.onThisClassPath()
               .workDirectory(Path.of("target", db, "first"))
@@ -103,7 +113,7 @@ class SnapshotResumeIT {
               .property("offset.storage.topic", db + "-offsets")
               .property("status.storage.topic", db + "-status")
               .property("offset.flush.interval.ms", "2000")
-              .property("plugin.discovery", "hybrid_warn")
+              .property("plugin.discovery", "service_load")
               // Hand the killed worker's task to the new one soon, not after five minutes.
               .property("scheduled.rebalance.max.delay.ms", "5000");
       ConnectWorkerProcess[] current = {worker.start()};
@@ -184,17 +194,18 @@ class SnapshotResumeIT {
   }
 
   /**
-   * {@link #run} in a Connect cluster of its own, interrupted by {@code interrupt}; no task failed.
+   * {@link #run} in the shared Connect cluster, interrupted by {@code interrupt} (which restarts
+   * only this connector or its task); no task failed.
    *
    * @return the connector's offsets at the end
    */
-  private static List<ConnectorOffset> interruptedInOwnCluster(
+  private static List<ConnectorOffset> interrupted(
       String db,
       int rows,
       UnaryOperator<Map<String, String>> configure,
       BiConsumer<EmbeddedConnectCluster, String> interrupt)
       throws Exception {
-    try (ConnectCluster connect = SourceItSupport.cluster().name(db).start()) {
+    try (ConnectCluster connect = SourceItSupport.sharedCluster()) {
       run(
           connect,
           db,

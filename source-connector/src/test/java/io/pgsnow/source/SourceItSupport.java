@@ -32,8 +32,23 @@ final class SourceItSupport {
 
   private SourceItSupport() {}
 
+  /**
+   * A cluster with the built plugin; plugins are found by their ServiceLoader manifests, not by
+   * scanning the test class path (seconds per worker start).
+   */
   static ConnectCluster.Builder cluster() {
-    return ConnectCluster.builder().pluginPath(PLUGINS);
+    return ConnectCluster.builder()
+        .pluginPath(PLUGINS)
+        .workerProperty("plugin.discovery", "service_load");
+  }
+
+  /**
+   * The broker and worker the source ITs share in their JVM, for tests that neither restart nor
+   * reconfigure the worker; closing it deletes the connectors. Connector names and topic prefixes
+   * stay unique across the test classes (offsets outlive a deleted connector).
+   */
+  static ConnectCluster sharedCluster() {
+    return cluster().name("source-it").startShared();
   }
 
   /** Transactions PostgreSQL has streamed in progress through a slot (its statistics). */

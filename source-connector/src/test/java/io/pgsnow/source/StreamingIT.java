@@ -43,7 +43,7 @@ class StreamingIT {
             + " ts bigint)",
         "CREATE TABLE kept (id int PRIMARY KEY)",
         "CREATE TABLE dropped (id int PRIMARY KEY)");
-    connect = SourceItSupport.cluster().start();
+    connect = SourceItSupport.sharedCluster();
   }
 
   @AfterAll

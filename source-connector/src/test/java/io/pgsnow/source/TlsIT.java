@@ -71,7 +71,7 @@ class TlsIT {
             .start();
     pg.createDatabase(DB);
     pg.executeIn(DB, "CREATE TABLE orders (id int PRIMARY KEY, item text)");
-    connect = SourceItSupport.cluster().name("tls").start();
+    connect = SourceItSupport.sharedCluster();
   }
 
   @AfterAll

@@ -27,10 +27,10 @@ class ToastReselectIT {
         "CREATE TABLE docs (id int PRIMARY KEY, body text, n int)",
         // Stored out of line uncompressed, so that an update not touching body does not send it.
         "ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTERNAL");
-    try (ConnectCluster connect = SourceItSupport.cluster().name("reselect").start()) {
-      Map<String, String> config = SourceItSupport.connectorConfig(pg, db, "rs");
+    try (ConnectCluster connect = SourceItSupport.sharedCluster()) {
+      Map<String, String> config = SourceItSupport.connectorConfig(pg, db, "reselect");
       config.put("toast.handling.mode", "reselect");
-      SourceItSupport.startConnector(connect, pg, db, "rs", config);
+      SourceItSupport.startConnector(connect, pg, db, "reselect", config);
       pg.executeIn(
           db,
           "INSERT INTO docs SELECT i, repeat(md5(i::text), 100), 0"
@@ -50,7 +50,7 @@ class ToastReselectIT {
               + " WHERE id = "
               + (ROWS + 2)
               + "; COMMIT");
-      String topic = "rs.public.docs";
+      String topic = "reselect.public.docs";
       // Inserts, updates, update + delete + tombstone, two updates.
       int expected = (ROWS + 2) + ROWS + 3 + 2;
       List<ConsumerRecord<byte[], byte[]>> records =
@@ -82,7 +82,7 @@ class ToastReselectIT {
       assertThat(newerEvent.after().get("body").asText()).isEqualTo("later");
       assertThat(SourceItSupport.header(newer, "pgsnow.reselected.toast.columns"))
           .isEqualTo("body");
-      connect.connect().deleteConnector("rs");
+      connect.connect().deleteConnector("reselect");
     }
   }
 

@@ -51,7 +51,7 @@ class TopicNamingIT {
     for (String[] table : TABLES) {
       pg.executeIn(DB, "CREATE TABLE " + table[0] + " (id int PRIMARY KEY, v text)");
     }
-    connect = SourceItSupport.cluster().name("topic-naming").start();
+    connect = SourceItSupport.sharedCluster();
   }
 
   @AfterAll

@@ -83,7 +83,7 @@ class UnknownTypesIT {
         "CREATE TABLE oddities (id int PRIMARY KEY, note text" + columns + ")",
         "INSERT INTO oddities VALUES (1, 'snapshot', " + String.join(", ", ROW_1) + ")",
         "INSERT INTO oddities (id, note) VALUES (2, 'nulls')");
-    connect = SourceItSupport.cluster().name("unknown-types").start();
+    connect = SourceItSupport.sharedCluster();
   }
 
   @AfterAll

@@ -45,7 +45,7 @@ class ValidationIT {
         "CREATE TABLE \"a.b\" (id int PRIMARY KEY)",
         "CREATE TABLE a_b (id int PRIMARY KEY)",
         "CREATE TABLE \"order lines\" (id int PRIMARY KEY)");
-    connect = SourceItSupport.cluster().name("validation").start();
+    connect = SourceItSupport.sharedCluster();
   }
 
   @AfterAll

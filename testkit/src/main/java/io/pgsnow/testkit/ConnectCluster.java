@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -19,10 +20,15 @@ import org.awaitility.Awaitility;
  * with the built pgsnow plugins on the worker's {@code plugin.path}.
  */
 public final class ConnectCluster implements AutoCloseable {
-  private final EmbeddedConnectCluster connect;
+  /** The clusters started by {@link Builder#startShared}, by their settings. */
+  private static final Map<String, EmbeddedConnectCluster> SHARED = new HashMap<>();
 
-  private ConnectCluster(EmbeddedConnectCluster connect) {
+  private final EmbeddedConnectCluster connect;
+  private final boolean shared;
+
+  private ConnectCluster(EmbeddedConnectCluster connect, boolean shared) {
     this.connect = connect;
+    this.shared = shared;
   }
 
   public static Builder builder() {
@@ -67,9 +73,24 @@ public final class ConnectCluster implements AutoCloseable {
         .collect(Collectors.joining("\n"));
   }
 
+  /**
+   * Stops the broker and worker(s); on a cluster of {@link Builder#startShared} deletes its
+   * connectors instead (their offsets stay in Kafka: the next user picks other connector names).
+   */
   @Override
   public void close() {
-    connect.stop();
+    if (!shared) {
+      connect.stop();
+      return;
+    }
+    for (String name : connect.connectors()) {
+      connect.deleteConnector(name);
+    }
+    Awaitility.await("connectors of the shared cluster deleted")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptions()
+        .until(() -> connect.connectors().isEmpty());
   }
 
   /** Options of the cluster to start. */
@@ -117,7 +138,32 @@ public final class ConnectCluster implements AutoCloseable {
       return workerProperty("exactly.once.source.support", "enabled");
     }
 
+    /** Starts a cluster of its own, stopped by {@link ConnectCluster#close}. */
     public ConnectCluster start() {
+      return new ConnectCluster(build(), false);
+    }
+
+    /**
+     * The cluster of these settings shared by the tests of this JVM: started on the first call,
+     * running until the JVM exits. Starting and stopping a broker and worker costs about 20
+     * seconds; tests that do not restart, kill or reconfigure the worker share one. {@link
+     * ConnectCluster#close} deletes the connectors and leaves the cluster running.
+     */
+    public ConnectCluster startShared() {
+      String key = name + "|" + workers + "|" + new TreeMap<>(workerProps) + pluginDirs;
+      synchronized (SHARED) {
+        EmbeddedConnectCluster cluster = SHARED.get(key);
+        if (cluster == null) {
+          // Not stopped: it ends with the JVM, whose exit hook (Kafka's) deletes its directories;
+          // stopping it in another exit hook raced with that deletion.
+          cluster = build();
+          SHARED.put(key, cluster);
+        }
+        return new ConnectCluster(cluster, true);
+      }
+    }
+
+    private EmbeddedConnectCluster build() {
       Map<String, String> props = new HashMap<>(workerProps);
       if (!pluginDirs.isEmpty()) {
         props.put(
@@ -138,7 +184,7 @@ public final class ConnectCluster implements AutoCloseable {
               .brokerProps(broker)
               .build();
       cluster.start();
-      return new ConnectCluster(cluster);
+      return cluster;
     }
   }
 }
