@@ -32,8 +32,21 @@ import org.slf4j.LoggerFactory;
 /**
  * One JDBC session: runs the connector's statements and uploads files to stages with the driver's
  * stream upload. Reconnects after a broken connection; the driver renews expired session tokens
- * itself. Its calls are serialized on the session (one JDBC connection, whose login and reconnect
- * state they share); each is bounded, so a caller waits at most one call limit per call ahead.
+ * itself.
+ *
+ * <p>Calls of several threads (the partitions' upload threads, the background loads, recovery) run
+ * concurrently on one JDBC connection: the driver allows it. Each statement and each {@code
+ * uploadStream} gets a statement and a file transfer agent of its own ({@code
+ * SnowflakeConnectionImpl.uploadStreamInternal}); what they share in the driver's {@code SFSession}
+ * is made for it: the request sequence counter is atomic and taken once per statement, the
+ * query-context cache is synchronized, and {@code renewSession} is synchronized and renews an
+ * expired token only once for all the threads that saw it expire. What Snowflake's documentation
+ * warns of when threads share a session (a thread changing the current database, schema or role; an
+ * open transaction; the last query id) does not happen here: the session is set up before any call
+ * uses it and every statement commits on its own. Only logging in is serialized: callers that find
+ * no connection wait for one login (bounded as below). A call failing with a transient fault
+ * retires the connection, which is closed once the calls running on it end ({@link
+ * SharedConnection}).
  *
  * <p>Every call is bounded. The driver (3.24 and 4.4 alike: the emulator's ClientTimeoutIT runs
  * against both) waits minutes for a request the service does not answer (its socket timeout setting
@@ -72,19 +85,39 @@ public final class SnowflakeSession implements Session {
     T run(Connection connection) throws SQLException;
   }
 
-  private final ConnectionSettings settings;
-  private final ClientTimeouts timeouts;
-  private final BoundedCalls calls = new BoundedCalls("pgsnow-snowflake-call-");
-  private Connection connection;
-  private CompletableFuture<Connection> pendingLogin;
-  private long pendingLoginSince;
-
-  public SnowflakeSession(ConnectionSettings settings) {
-    this.settings = settings;
-    this.timeouts = settings.timeouts();
+  /** Opens a logged-in JDBC connection: the driver's key-pair login; a fake in unit tests. */
+  @FunctionalInterface
+  interface Connector {
+    Connection open() throws SQLException;
   }
 
-  private Properties properties() {
+  private final ConnectionSettings settings;
+  private final ClientTimeouts timeouts;
+  private final Connector connector;
+  private final BoundedCalls calls = new BoundedCalls("pgsnow-snowflake-call-");
+
+  /** Guards the fields below: taken to find or open the connection, never during a call. */
+  private final Object connecting = new Object();
+
+  private SharedConnection current;
+  private CompletableFuture<Connection> pendingLogin;
+  private long pendingLoginSince;
+  private boolean closed;
+
+  public SnowflakeSession(ConnectionSettings settings) {
+    this(
+        settings,
+        () -> new SnowflakeDriver().connect(settings.url().jdbcUrl(), properties(settings)));
+  }
+
+  SnowflakeSession(ConnectionSettings settings, Connector connector) {
+    this.settings = settings;
+    this.timeouts = settings.timeouts();
+    this.connector = connector;
+  }
+
+  private static Properties properties(ConnectionSettings settings) {
+    ClientTimeouts timeouts = settings.timeouts();
     Properties p = new Properties();
     p.put("account", settings.url().account());
     p.put("user", settings.user());
@@ -107,8 +140,19 @@ public final class SnowflakeSession implements Session {
     return p;
   }
 
-  private Connection connection() throws SQLException {
-    if (connection == null || connection.isClosed()) {
+  /** The connection for one more call, counted on it: the current one, or a new login. */
+  private SharedConnection acquire() throws SQLException {
+    synchronized (connecting) {
+      if (closed) {
+        throw new SQLException("The Snowflake session is closed");
+      }
+      if (current != null && !current.connection().isClosed() && current.acquire()) {
+        return current;
+      }
+      if (current != null) {
+        current.retire();
+        current = null;
+      }
       Connection c = login();
       try {
         run(c, "USE DATABASE", st -> st.execute("USE DATABASE " + settings.database().sql()));
@@ -120,9 +164,21 @@ public final class SnowflakeSession implements Session {
         }
         throw e;
       }
-      connection = c;
+      SharedConnection shared = new SharedConnection(c, this::closeLater);
+      shared.acquire();
+      current = shared;
+      return shared;
     }
-    return connection;
+  }
+
+  /** After a transient failure: the next call logs in again; running calls finish first. */
+  private void retire(SharedConnection shared) {
+    synchronized (connecting) {
+      if (current == shared) {
+        current = null;
+      }
+    }
+    shared.retire();
   }
 
   /**
@@ -146,10 +202,8 @@ public final class SnowflakeSession implements Session {
       pendingLogin = null;
     }
     if (pendingLogin == null) {
-      Properties p = properties();
-      String url = settings.url().jdbcUrl();
       pendingLoginSince = System.nanoTime();
-      pendingLogin = submit(() -> new SnowflakeDriver().connect(url, p));
+      pendingLogin = submit(connector::open);
     }
     try {
       Connection c = await("the login", timeouts.login(), pendingLogin);
@@ -184,7 +238,7 @@ public final class SnowflakeSession implements Session {
 
   /** Runs a statement; drops the connection after a failure so the next call reconnects. */
   @Override
-  public synchronized void execute(String sql) throws SQLException {
+  public void execute(String sql) throws SQLException {
     withConnection(
         describe(sql),
         c -> {
@@ -198,7 +252,7 @@ public final class SnowflakeSession implements Session {
 
   /** Runs a prepared statement with string or number binds. */
   @Override
-  public synchronized int update(String sql, Object... binds) throws SQLException {
+  public int update(String sql, Object... binds) throws SQLException {
     return withConnection(
         describe(sql),
         c -> {
@@ -214,7 +268,7 @@ public final class SnowflakeSession implements Session {
 
   /** All rows as strings, columns by label (upper case). */
   @Override
-  public synchronized List<Map<String, String>> query(String sql) throws SQLException {
+  public List<Map<String, String>> query(String sql) throws SQLException {
     return withConnection(
         describe(sql),
         c -> {
@@ -249,7 +303,7 @@ public final class SnowflakeSession implements Session {
    * Snowflake's internal stages use, only adds padding to the stored size.)
    */
   @Override
-  public synchronized void upload(Identifier stage, String directory, String fileName, byte[] gzip)
+  public void upload(Identifier stage, String directory, String fileName, byte[] gzip)
       throws SQLException {
     withConnection(
         "the upload of " + directory + "/" + fileName,
@@ -286,8 +340,7 @@ public final class SnowflakeSession implements Session {
 
   /** The files under {@code directory}, with paths relative to the stage. */
   @Override
-  public synchronized List<StagedFile> list(Identifier stage, String directory)
-      throws SQLException {
+  public List<StagedFile> list(Identifier stage, String directory) throws SQLException {
     return listing(stage, directory + "/");
   }
 
@@ -306,17 +359,25 @@ public final class SnowflakeSession implements Session {
     return files;
   }
 
+  /**
+   * Runs {@code call} on the shared connection, bounded; the call counts on the connection until it
+   * ends, also when its caller stopped waiting for it.
+   */
   private <T> T withConnection(String what, ConnectionCall<T> call) throws SQLException {
-    Connection c = connection();
+    SharedConnection shared = acquire();
+    BoundedCalls.Call<T> counted =
+        () -> {
+          try {
+            return call.run(shared.connection());
+          } finally {
+            shared.release();
+          }
+        };
     try {
-      return onConnection(c, what, call);
+      return bounded(what, timeouts.callLimit(), counted, late -> {});
     } catch (SQLException e) {
       if (SnowflakeErrors.isTransient(e)) {
-        // The next call logs in again; an abandoned call's connection is closed when it ends.
-        connection = null;
-        if (!(e instanceof AbandonedCallException)) {
-          closeLater(c);
-        }
+        retire(shared);
       }
       throw e;
     }
@@ -412,13 +473,17 @@ public final class SnowflakeSession implements Session {
    * earlier close their connections when they end.
    */
   @Override
-  public synchronized void close() {
-    if (pendingLogin != null) {
-      pendingLogin.whenComplete((late, failure) -> closeLater(late));
-      pendingLogin = null;
+  public void close() {
+    Connection c;
+    synchronized (connecting) {
+      closed = true;
+      if (pendingLogin != null) {
+        pendingLogin.whenComplete((late, failure) -> closeLater(late));
+        pendingLogin = null;
+      }
+      c = current == null ? null : current.connection();
+      current = null;
     }
-    Connection c = connection;
-    connection = null;
     CompletableFuture<Void> logout =
         c == null
             ? CompletableFuture.completedFuture(null)
