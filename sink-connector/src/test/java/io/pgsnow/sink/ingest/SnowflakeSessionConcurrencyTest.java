@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,11 +62,17 @@ class SnowflakeSessionConcurrencyTest {
         threads);
   }
 
+  /** Starts an upload of p0 that the driver holds at {@code gate} until the test opens it. */
+  private CompletableFuture<Void> heldUpload(FakeJdbc.Gate gate) throws InterruptedException {
+    CompletableFuture<Void> upload = upload("p0", "a.json.gz");
+    assertThat(gate.entered.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    return upload;
+  }
+
   @Test
   void aHeldUploadBlocksNeitherAnotherPartitionsUploadNorQueries() throws Exception {
     FakeJdbc.Gate held = jdbc.hold("a.json.gz");
-    CompletableFuture<Void> first = upload("p0", "a.json.gz");
-    assertThat(held.entered.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Void> first = heldUpload(held);
 
     upload("p1", "b.json.gz").get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     assertThat(session.list(STAGE, "p1"))
@@ -86,8 +91,7 @@ class SnowflakeSessionConcurrencyTest {
   @Test
   void callsWaitingForTheLoginShareIt() throws Exception {
     FakeJdbc.Gate login = jdbc.hold("USE DATABASE DB");
-    CompletableFuture<Void> first = upload("p0", "a.json.gz");
-    assertThat(login.entered.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Void> first = heldUpload(login);
     CompletableFuture<Void> second = upload("p1", "b.json.gz");
 
     login.open();
@@ -98,24 +102,23 @@ class SnowflakeSessionConcurrencyTest {
   @Test
   void aRetiredConnectionIsClosedOnlyAfterTheCallsStillOnIt() throws Exception {
     FakeJdbc.Gate held = jdbc.hold("a.json.gz");
-    CompletableFuture<Void> first = upload("p0", "a.json.gz");
-    assertThat(held.entered.await(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    AtomicReference<FakeJdbc.Opened> shared = new AtomicReference<>(jdbc.logins.get(0));
+    CompletableFuture<Void> first = heldUpload(held);
+    FakeJdbc.Opened shared = jdbc.logins.get(0);
 
     jdbc.fail("LIST @STG/p1/", new SQLTransientConnectionException("connection reset"));
     assertThatThrownBy(() -> session.list(STAGE, "p1"))
         .isInstanceOf(SQLTransientConnectionException.class);
-    assertThat(shared.get().closed()).isFalse();
+    assertThat(shared.closed()).isFalse();
 
     // The next call logs in again while the held upload still runs on the retired connection.
     upload("p1", "b.json.gz").get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     assertThat(jdbc.logins).hasSize(2);
-    assertThat(shared.get().closed()).isFalse();
+    assertThat(shared.closed()).isFalse();
     assertThat(first).isNotDone();
 
     held.open();
     first.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-    await().atMost(DEADLINE).until(() -> shared.get().closed().get());
+    await().atMost(DEADLINE).until(() -> shared.closed().get());
     assertThat(jdbc.logins.get(1).closed()).isFalse();
   }
 }
