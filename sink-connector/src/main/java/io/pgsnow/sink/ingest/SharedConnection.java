@@ -8,6 +8,16 @@ import java.util.function.Consumer;
  * way that may have broken it; calls still running on it then finish undisturbed, and it is closed
  * once the last of them ends (an abandoned call too, whenever it ends), so one partition's failure
  * never closes the connection under another partition's upload.
+ *
+ * <p>The Snowflake JDBC driver allows the sharing. Each statement and each {@code uploadStream}
+ * gets a statement and a file transfer agent of its own ({@code
+ * SnowflakeConnectionImpl.uploadStreamInternal}); what they share in the driver's {@code SFSession}
+ * is made for it: the request sequence counter is atomic and taken once per statement, the
+ * query-context cache is synchronized, and {@code renewSession} is synchronized and renews an
+ * expired token only once for all the threads that saw it expire. What Snowflake's documentation
+ * warns of when threads share a session (a thread changing the current database, schema or role; an
+ * open transaction; the last query id) does not happen in the sink: the session is set up before
+ * any call uses it and every statement commits on its own.
  */
 final class SharedConnection {
 

@@ -4,7 +4,6 @@ import io.pgsnow.common.call.BoundedCalls;
 import io.pgsnow.sink.naming.Identifier;
 import java.io.ByteArrayInputStream;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -25,7 +23,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import net.snowflake.client.api.connection.SnowflakeConnection;
 import net.snowflake.client.api.connection.UploadStreamConfig;
-import net.snowflake.client.api.driver.SnowflakeDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,18 +32,9 @@ import org.slf4j.LoggerFactory;
  * itself.
  *
  * <p>Calls of several threads (the partitions' upload threads, the background loads, recovery) run
- * concurrently on one JDBC connection: the driver allows it. Each statement and each {@code
- * uploadStream} gets a statement and a file transfer agent of its own ({@code
- * SnowflakeConnectionImpl.uploadStreamInternal}); what they share in the driver's {@code SFSession}
- * is made for it: the request sequence counter is atomic and taken once per statement, the
- * query-context cache is synchronized, and {@code renewSession} is synchronized and renews an
- * expired token only once for all the threads that saw it expire. What Snowflake's documentation
- * warns of when threads share a session (a thread changing the current database, schema or role; an
- * open transaction; the last query id) does not happen here: the session is set up before any call
- * uses it and every statement commits on its own. Only logging in is serialized: callers that find
- * no connection wait for one login (bounded as below). A call failing with a transient fault
- * retires the connection, which is closed once the calls running on it end ({@link
- * SharedConnection}).
+ * concurrently on one JDBC connection ({@link SharedConnection} says why the driver allows it).
+ * Only logging in is serialized: callers that find no connection wait for one login (bounded as
+ * below).
  *
  * <p>Every call is bounded. The driver (3.24 and 4.4 alike: the emulator's ClientTimeoutIT runs
  * against both) waits minutes for a request the service does not answer (its socket timeout setting
@@ -64,15 +52,6 @@ public final class SnowflakeSession implements Session {
   /** How long one login attempt may stay unanswered before a new one replaces it. */
   static final Duration LOGIN_ATTEMPT_LIMIT = Duration.ofSeconds(10);
 
-  static {
-    // The driver registers itself when loaded; a plugin class loader must load it explicitly.
-    try {
-      DriverManager.registerDriver(new SnowflakeDriver());
-    } catch (SQLException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   /** The caller stopped waiting for a call; the call may still complete later. */
   static final class AbandonedCallException extends SQLTimeoutException {
     AbandonedCallException(String message) {
@@ -85,7 +64,7 @@ public final class SnowflakeSession implements Session {
     T run(Connection connection) throws SQLException;
   }
 
-  /** Opens a logged-in JDBC connection: the driver's key-pair login; a fake in unit tests. */
+  /** Opens a logged-in JDBC connection: {@link KeyPairLogin}; a fake in unit tests. */
   @FunctionalInterface
   interface Connector {
     Connection open() throws SQLException;
@@ -105,39 +84,13 @@ public final class SnowflakeSession implements Session {
   private boolean closed;
 
   public SnowflakeSession(ConnectionSettings settings) {
-    this(
-        settings,
-        () -> new SnowflakeDriver().connect(settings.url().jdbcUrl(), properties(settings)));
+    this(settings, new KeyPairLogin(settings));
   }
 
   SnowflakeSession(ConnectionSettings settings, Connector connector) {
     this.settings = settings;
     this.timeouts = settings.timeouts();
     this.connector = connector;
-  }
-
-  private static Properties properties(ConnectionSettings settings) {
-    ClientTimeouts timeouts = settings.timeouts();
-    Properties p = new Properties();
-    p.put("account", settings.url().account());
-    p.put("user", settings.user());
-    p.put("authenticator", "SNOWFLAKE_JWT");
-    p.put("privateKey", settings.privateKey());
-    p.put("db", settings.database().resolved());
-    p.put("schema", settings.schema().resolved());
-    settings.role().ifPresent(r -> p.put("role", r.resolved()));
-    settings.warehouse().ifPresent(w -> p.put("warehouse", w.resolved()));
-    p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
-    p.put("CLIENT_TELEMETRY_ENABLED", "false");
-    // No calls home: driver 4.x would otherwise probe the cloud metadata endpoints at each login.
-    p.put("disablePlatformDetection", "true");
-    // The network timeout bounds the driver's retries of a failed request. The socket timeout is
-    // passed as well, though driver 3.24.2 does not apply it to statements; the call bounds below
-    // cover what neither ends.
-    p.put("loginTimeout", Long.toString(timeouts.loginSeconds()));
-    p.put("networkTimeout", Long.toString(timeouts.network().toMillis()));
-    p.put("HTTP_CLIENT_SOCKET_TIMEOUT", Long.toString(timeouts.network().toMillis()));
-    return p;
   }
 
   /** The connection for one more call, counted on it: the current one, or a new login. */
@@ -155,8 +108,8 @@ public final class SnowflakeSession implements Session {
       }
       Connection c = login();
       try {
-        run(c, "USE DATABASE", st -> st.execute("USE DATABASE " + settings.database().sql()));
-        run(c, "USE SCHEMA", st -> st.execute("USE SCHEMA " + settings.schema().sql()));
+        onConnection(c, "USE DATABASE", on -> run(on, "USE DATABASE " + settings.database().sql()));
+        onConnection(c, "USE SCHEMA", on -> run(on, "USE SCHEMA " + settings.schema().sql()));
       } catch (SQLException e) {
         // A session whose USE failed is not known to be on the right schema: start over.
         if (!(e instanceof AbandonedCallException)) {
@@ -217,37 +170,19 @@ public final class SnowflakeSession implements Session {
     }
   }
 
-  @FunctionalInterface
-  private interface StatementCall {
-    void run(Statement statement) throws SQLException;
-  }
-
-  /** Runs a statement on {@code c} with the statement timeout and the call bound. */
-  private void run(Connection c, String what, StatementCall call) throws SQLException {
-    onConnection(
-        c,
-        what,
-        conn -> {
-          try (Statement st = conn.createStatement()) {
-            st.setQueryTimeout(timeouts.statementSeconds());
-            call.run(st);
-          }
-          return null;
-        });
+  /** Runs a statement on {@code c} with the statement timeout, on the calling thread. */
+  private Void run(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.setQueryTimeout(timeouts.statementSeconds());
+      st.execute(sql);
+    }
+    return null;
   }
 
   /** Runs a statement; drops the connection after a failure so the next call reconnects. */
   @Override
   public void execute(String sql) throws SQLException {
-    withConnection(
-        describe(sql),
-        c -> {
-          try (Statement st = c.createStatement()) {
-            st.setQueryTimeout(timeouts.statementSeconds());
-            st.execute(sql);
-          }
-          return null;
-        });
+    withConnection(describe(sql), c -> run(c, sql));
   }
 
   /** Runs a prepared statement with string or number binds. */
