@@ -4,7 +4,6 @@ import io.pgsnow.common.call.BoundedCalls;
 import io.pgsnow.sink.naming.Identifier;
 import java.io.ByteArrayInputStream;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -25,15 +23,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import net.snowflake.client.api.connection.SnowflakeConnection;
 import net.snowflake.client.api.connection.UploadStreamConfig;
-import net.snowflake.client.api.driver.SnowflakeDriver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One JDBC session: runs the connector's statements and uploads files to stages with the driver's
  * stream upload. Reconnects after a broken connection; the driver renews expired session tokens
- * itself. Its calls are serialized on the session (one JDBC connection, whose login and reconnect
- * state they share); each is bounded, so a caller waits at most one call limit per call ahead.
+ * itself.
+ *
+ * <p>Calls of several threads (the partitions' upload threads, the background loads, recovery) run
+ * concurrently on one JDBC connection ({@link SharedConnection} says why the driver allows it).
+ * Only logging in is serialized: callers that find no connection wait for one login (bounded as
+ * below).
  *
  * <p>Every call is bounded. The driver (3.24 and 4.4 alike: the emulator's ClientTimeoutIT runs
  * against both) waits minutes for a request the service does not answer (its socket timeout setting
@@ -51,15 +52,6 @@ public final class SnowflakeSession implements Session {
   /** How long one login attempt may stay unanswered before a new one replaces it. */
   static final Duration LOGIN_ATTEMPT_LIMIT = Duration.ofSeconds(10);
 
-  static {
-    // The driver registers itself when loaded; a plugin class loader must load it explicitly.
-    try {
-      DriverManager.registerDriver(new SnowflakeDriver());
-    } catch (SQLException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   /** The caller stopped waiting for a call; the call may still complete later. */
   static final class AbandonedCallException extends SQLTimeoutException {
     AbandonedCallException(String message) {
@@ -72,47 +64,52 @@ public final class SnowflakeSession implements Session {
     T run(Connection connection) throws SQLException;
   }
 
+  /** Opens a logged-in JDBC connection: {@link KeyPairLogin}; a fake in unit tests. */
+  @FunctionalInterface
+  interface Connector {
+    Connection open() throws SQLException;
+  }
+
   private final ConnectionSettings settings;
   private final ClientTimeouts timeouts;
+  private final Connector connector;
   private final BoundedCalls calls = new BoundedCalls("pgsnow-snowflake-call-");
-  private Connection connection;
+
+  /** Guards the fields below: taken to find or open the connection, never during a call. */
+  private final Object connecting = new Object();
+
+  private SharedConnection current;
   private CompletableFuture<Connection> pendingLogin;
   private long pendingLoginSince;
+  private boolean closed;
 
   public SnowflakeSession(ConnectionSettings settings) {
+    this(settings, new KeyPairLogin(settings));
+  }
+
+  SnowflakeSession(ConnectionSettings settings, Connector connector) {
     this.settings = settings;
     this.timeouts = settings.timeouts();
+    this.connector = connector;
   }
 
-  private Properties properties() {
-    Properties p = new Properties();
-    p.put("account", settings.url().account());
-    p.put("user", settings.user());
-    p.put("authenticator", "SNOWFLAKE_JWT");
-    p.put("privateKey", settings.privateKey());
-    p.put("db", settings.database().resolved());
-    p.put("schema", settings.schema().resolved());
-    settings.role().ifPresent(r -> p.put("role", r.resolved()));
-    settings.warehouse().ifPresent(w -> p.put("warehouse", w.resolved()));
-    p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
-    p.put("CLIENT_TELEMETRY_ENABLED", "false");
-    // No calls home: driver 4.x would otherwise probe the cloud metadata endpoints at each login.
-    p.put("disablePlatformDetection", "true");
-    // The network timeout bounds the driver's retries of a failed request. The socket timeout is
-    // passed as well, though driver 3.24.2 does not apply it to statements; the call bounds below
-    // cover what neither ends.
-    p.put("loginTimeout", Long.toString(timeouts.loginSeconds()));
-    p.put("networkTimeout", Long.toString(timeouts.network().toMillis()));
-    p.put("HTTP_CLIENT_SOCKET_TIMEOUT", Long.toString(timeouts.network().toMillis()));
-    return p;
-  }
-
-  private Connection connection() throws SQLException {
-    if (connection == null || connection.isClosed()) {
+  /** The connection for one more call, counted on it: the current one, or a new login. */
+  private SharedConnection acquire() throws SQLException {
+    synchronized (connecting) {
+      if (closed) {
+        throw new SQLException("The Snowflake session is closed");
+      }
+      if (current != null && !current.connection().isClosed() && current.acquire()) {
+        return current;
+      }
+      if (current != null) {
+        current.retire();
+        current = null;
+      }
       Connection c = login();
       try {
-        run(c, "USE DATABASE", st -> st.execute("USE DATABASE " + settings.database().sql()));
-        run(c, "USE SCHEMA", st -> st.execute("USE SCHEMA " + settings.schema().sql()));
+        onConnection(c, "USE DATABASE", on -> run(on, "USE DATABASE " + settings.database().sql()));
+        onConnection(c, "USE SCHEMA", on -> run(on, "USE SCHEMA " + settings.schema().sql()));
       } catch (SQLException e) {
         // A session whose USE failed is not known to be on the right schema: start over.
         if (!(e instanceof AbandonedCallException)) {
@@ -120,9 +117,21 @@ public final class SnowflakeSession implements Session {
         }
         throw e;
       }
-      connection = c;
+      SharedConnection shared = new SharedConnection(c, this::closeLater);
+      shared.acquire();
+      current = shared;
+      return shared;
     }
-    return connection;
+  }
+
+  /** After a transient failure: the next call logs in again; running calls finish first. */
+  private void retire(SharedConnection shared) {
+    synchronized (connecting) {
+      if (current == shared) {
+        current = null;
+      }
+    }
+    shared.retire();
   }
 
   /**
@@ -146,10 +155,8 @@ public final class SnowflakeSession implements Session {
       pendingLogin = null;
     }
     if (pendingLogin == null) {
-      Properties p = properties();
-      String url = settings.url().jdbcUrl();
       pendingLoginSince = System.nanoTime();
-      pendingLogin = submit(() -> new SnowflakeDriver().connect(url, p));
+      pendingLogin = submit(connector::open);
     }
     try {
       Connection c = await("the login", timeouts.login(), pendingLogin);
@@ -163,42 +170,24 @@ public final class SnowflakeSession implements Session {
     }
   }
 
-  @FunctionalInterface
-  private interface StatementCall {
-    void run(Statement statement) throws SQLException;
-  }
-
-  /** Runs a statement on {@code c} with the statement timeout and the call bound. */
-  private void run(Connection c, String what, StatementCall call) throws SQLException {
-    onConnection(
-        c,
-        what,
-        conn -> {
-          try (Statement st = conn.createStatement()) {
-            st.setQueryTimeout(timeouts.statementSeconds());
-            call.run(st);
-          }
-          return null;
-        });
+  /** Runs a statement on {@code c} with the statement timeout, on the calling thread. */
+  private Void run(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.setQueryTimeout(timeouts.statementSeconds());
+      st.execute(sql);
+    }
+    return null;
   }
 
   /** Runs a statement; drops the connection after a failure so the next call reconnects. */
   @Override
-  public synchronized void execute(String sql) throws SQLException {
-    withConnection(
-        describe(sql),
-        c -> {
-          try (Statement st = c.createStatement()) {
-            st.setQueryTimeout(timeouts.statementSeconds());
-            st.execute(sql);
-          }
-          return null;
-        });
+  public void execute(String sql) throws SQLException {
+    withConnection(describe(sql), c -> run(c, sql));
   }
 
   /** Runs a prepared statement with string or number binds. */
   @Override
-  public synchronized int update(String sql, Object... binds) throws SQLException {
+  public int update(String sql, Object... binds) throws SQLException {
     return withConnection(
         describe(sql),
         c -> {
@@ -214,7 +203,7 @@ public final class SnowflakeSession implements Session {
 
   /** All rows as strings, columns by label (upper case). */
   @Override
-  public synchronized List<Map<String, String>> query(String sql) throws SQLException {
+  public List<Map<String, String>> query(String sql) throws SQLException {
     return withConnection(
         describe(sql),
         c -> {
@@ -249,7 +238,7 @@ public final class SnowflakeSession implements Session {
    * Snowflake's internal stages use, only adds padding to the stored size.)
    */
   @Override
-  public synchronized void upload(Identifier stage, String directory, String fileName, byte[] gzip)
+  public void upload(Identifier stage, String directory, String fileName, byte[] gzip)
       throws SQLException {
     withConnection(
         "the upload of " + directory + "/" + fileName,
@@ -286,8 +275,7 @@ public final class SnowflakeSession implements Session {
 
   /** The files under {@code directory}, with paths relative to the stage. */
   @Override
-  public synchronized List<StagedFile> list(Identifier stage, String directory)
-      throws SQLException {
+  public List<StagedFile> list(Identifier stage, String directory) throws SQLException {
     return listing(stage, directory + "/");
   }
 
@@ -306,17 +294,25 @@ public final class SnowflakeSession implements Session {
     return files;
   }
 
+  /**
+   * Runs {@code call} on the shared connection, bounded; the call counts on the connection until it
+   * ends, also when its caller stopped waiting for it.
+   */
   private <T> T withConnection(String what, ConnectionCall<T> call) throws SQLException {
-    Connection c = connection();
+    SharedConnection shared = acquire();
+    BoundedCalls.Call<T> counted =
+        () -> {
+          try {
+            return call.run(shared.connection());
+          } finally {
+            shared.release();
+          }
+        };
     try {
-      return onConnection(c, what, call);
+      return bounded(what, timeouts.callLimit(), counted, late -> {});
     } catch (SQLException e) {
       if (SnowflakeErrors.isTransient(e)) {
-        // The next call logs in again; an abandoned call's connection is closed when it ends.
-        connection = null;
-        if (!(e instanceof AbandonedCallException)) {
-          closeLater(c);
-        }
+        retire(shared);
       }
       throw e;
     }
@@ -412,13 +408,17 @@ public final class SnowflakeSession implements Session {
    * earlier close their connections when they end.
    */
   @Override
-  public synchronized void close() {
-    if (pendingLogin != null) {
-      pendingLogin.whenComplete((late, failure) -> closeLater(late));
-      pendingLogin = null;
+  public void close() {
+    Connection c;
+    synchronized (connecting) {
+      closed = true;
+      if (pendingLogin != null) {
+        pendingLogin.whenComplete((late, failure) -> closeLater(late));
+        pendingLogin = null;
+      }
+      c = current == null ? null : current.connection();
+      current = null;
     }
-    Connection c = connection;
-    connection = null;
     CompletableFuture<Void> logout =
         c == null
             ? CompletableFuture.completedFuture(null)
