@@ -5,7 +5,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,7 +16,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -294,7 +292,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     private LocalPostgres startLocal() {
-      Path bin = findBinaries();
+      Path bin = PostgresBinaries.find();
       boolean asPostgresUser = "root".equals(System.getProperty("user.name"));
       try {
         Path dir = Files.createTempDirectory("pgsnow-pg-");
@@ -371,49 +369,6 @@ public final class LocalPostgres implements AutoCloseable {
       } catch (IOException e) {
         throw new IllegalStateException("Could not start a local PostgreSQL from " + bin, e);
       }
-    }
-  }
-
-  static Path findBinaries() {
-    List<Path> candidates = new ArrayList<>();
-    Optional.ofNullable(System.getenv("PG_BIN")).map(Paths::get).ifPresent(candidates::add);
-    pgConfigBinDir().ifPresent(candidates::add);
-    Path debian = Paths.get("/usr/lib/postgresql");
-    if (Files.isDirectory(debian)) {
-      try (Stream<Path> versions = Files.list(debian)) {
-        versions
-            .filter(p -> p.getFileName().toString().matches("\\d+"))
-            .sorted(
-                Comparator.comparingInt((Path p) -> Integer.parseInt(p.getFileName().toString()))
-                    .reversed())
-            .map(p -> p.resolve("bin"))
-            .forEach(candidates::add);
-      } catch (IOException e) {
-        LOG.debug("Cannot list {}", debian, e);
-      }
-    }
-    return candidates.stream()
-        .filter(
-            p -> Files.isExecutable(p.resolve("initdb")) && Files.isExecutable(p.resolve("pg_ctl")))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "No PostgreSQL server binaries (initdb, pg_ctl) found in "
-                        + candidates
-                        + ": install the postgresql package or set PG_BIN"));
-  }
-
-  private static Optional<Path> pgConfigBinDir() {
-    try {
-      Process p = new ProcessBuilder("pg_config", "--bindir").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      return p.waitFor() == 0 ? Optional.of(Paths.get(out)) : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
     }
   }
 
