@@ -38,10 +38,13 @@ final class SnapshotPlanner {
     List<TableName> eligible = lookupTablesFirst(eligible(config, scope.captured()), lookupTables);
     SnapshotConfig.Mode mode = config.mode();
     boolean all = snapshotsAll(mode, offset == null || offset.isEmpty(), slotExists);
-    // A snapshot spread over tasks: a chunk is done when the offsets of the task owning it say so.
+    // An unfinished snapshot's progress, read only when no full snapshot is due. Of a snapshot
+    // spread over tasks, a chunk is done when the offsets of the task owning it say so.
     Optional<SnapshotProgress> stored =
-        SharedSnapshot.merged(offset, scope.offsets().reader(), scope.offsets().topicPrefix())
-            .or(() -> SnapshotProgress.fromOffset(offset));
+        all
+            ? Optional.empty()
+            : SharedSnapshot.merged(offset, scope.offsets().reader(), scope.offsets().topicPrefix())
+                .or(() -> SnapshotProgress.fromOffset(offset));
     SnapshotProgress progress = new SnapshotProgress();
     List<SnapshotTable> tables = new ArrayList<>();
     Kind kind = Kind.NONE;
