@@ -44,21 +44,30 @@ final class ChunkTaskPipeline implements TaskPipeline {
         new TopicAssignments(new TopicNamer(config.topicPrefix(), config.schemaNameAdjustment()));
     TypeCatalog types = new TypeCatalog(connections);
     SnapshotPhase snapshot;
-    try (Connection c = connections.regular()) {
-      // The same topic names as task 0, collisions failing the same way.
-      for (ReplicationSetup.TableName t :
-          ReplicationSetup.capturedTables(c, config.tableFilter())) {
-        topics.assignAtStart(t.schema(), t.table());
-      }
-      types.load();
-      SnapshotPhase.TaskOffsets own =
-          new SnapshotPhase.TaskOffsets(
-              offsets.offset(SharedSnapshot.partition(config.topicPrefix(), shared.task())),
-              offsets,
-              config.topicPrefix());
+    try {
+      // Again from the start while PostgreSQL restarts: nothing here changes the database.
       snapshot =
-          SnapshotPhase.prepareChunks(
-              connections, config.snapshot(), config.connectorName(), own, shared);
+          PgConnections.whenReady(
+              config.replicationRetry(),
+              "prepare snapshot task " + shared.task() + " on " + connections.url(),
+              () -> {
+                try (Connection c = connections.regular()) {
+                  // The same topic names as task 0, collisions failing the same way.
+                  for (ReplicationSetup.TableName t :
+                      ReplicationSetup.capturedTables(c, config.tableFilter())) {
+                    topics.assignAtStart(t.schema(), t.table());
+                  }
+                  types.load();
+                  SnapshotPhase.TaskOffsets own =
+                      new SnapshotPhase.TaskOffsets(
+                          offsets.offset(
+                              SharedSnapshot.partition(config.topicPrefix(), shared.task())),
+                          offsets,
+                          config.topicPrefix());
+                  return SnapshotPhase.prepareChunks(
+                      connections, config.snapshot(), config.connectorName(), own, shared);
+                }
+              });
     } catch (SQLException e) {
       throw new ConnectException(
           "Cannot prepare snapshot task " + shared.task() + " on " + connections.url(), e);

@@ -26,6 +26,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -82,53 +83,14 @@ final class SourcePipeline implements TaskPipeline {
       OffsetStorageReader offsets,
       SharedSnapshot.Assignment shared) {
     PgConnections connections = new PgConnections(config.connectionOptions());
-    int serverVersion;
-    long slotConfirmed;
-    TopicAssignments topics =
-        new TopicAssignments(new TopicNamer(config.topicPrefix(), config.schemaNameAdjustment()));
     Map<String, Object> partition = SourcePosition.partition(config.topicPrefix());
     Map<String, Object> offset = offsets.offset(partition);
-    SnapshotPhase snapshot;
-    try (Connection c = connections.regularWhenReady(config.replicationRetry())) {
-      serverVersion = ReplicationSetup.serverVersionNum(c);
-      ReplicationSetup.ensurePublication(
-          c, config.publicationName(), config.publicationAutocreate(), config.tableFilter());
-      // validate() refuses these; a publication changed since then must not lose changes unnoticed.
-      for (PublicationCheck.Problem problem : PublicationCheck.problems(c, config)) {
-        LOG.warn("{}", problem.message());
-      }
-      // Name every table captured now, so renamed tables are logged and collisions fail the start.
-      List<ReplicationSetup.TableName> captured =
-          ReplicationSetup.capturedTables(c, config.tableFilter());
-      List<ReplicationSetup.TableName> lookupTables = new ArrayList<>();
-      for (ReplicationSetup.TableName t : captured) {
-        String topic = topics.assignAtStart(t.schema(), t.table()).topic();
-        if (config.chainLookupTopics().contains(topic)) {
-          lookupTables.add(t);
-        }
-      }
-      SnapshotPhase.TaskOffsets taskOffsets =
-          new SnapshotPhase.TaskOffsets(offset, offsets, config.topicPrefix());
-      snapshot =
-          prepareSnapshot(c, connections, config, taskOffsets, captured, lookupTables, shared);
-      Long confirmed =
-          ReplicationSetup.ensureSlot(c, config.slotName(), config.dbname()).confirmedFlushLsn();
-      slotConfirmed = confirmed == null ? 0L : confirmed;
-      // Fail now, not after a minute of reconnecting, when another client streams from the slot.
-      ReplicationSetup.heldByAnotherClient(c, config.slotName(), config.connectorName())
-          .ifPresent(
-              message -> {
-                throw new ConnectException(message);
-              });
-    } catch (SQLException e) {
-      throw new ConnectException("Cannot prepare replication from " + connections.url(), e);
-    }
-    TypeCatalog types = new TypeCatalog(connections);
-    try {
-      types.load();
-    } catch (SQLException e) {
-      throw new ConnectException("Cannot read pg_type from " + connections.url(), e);
-    }
+    Prepared prepared = prepareWhenReady(config, connections, offsets, offset, shared);
+    int serverVersion = prepared.serverVersion();
+    long slotConfirmed = prepared.slotConfirmed();
+    TopicAssignments topics = prepared.topics();
+    SnapshotPhase snapshot = prepared.snapshot();
+    TypeCatalog types = prepared.types();
     SourcePosition resume =
         snapshot.streamsFromNewSlot() ? null : SourcePosition.fromOffset(offset).orElse(null);
     LOG.info(
@@ -180,6 +142,88 @@ final class SourcePipeline implements TaskPipeline {
           pipeline.statusThread.start();
         });
     return pipeline;
+  }
+
+  /** What a start reads and sets up in PostgreSQL before the threads start. */
+  private record Prepared(
+      int serverVersion,
+      long slotConfirmed,
+      TopicAssignments topics,
+      TypeCatalog types,
+      SnapshotPhase snapshot) {}
+
+  /**
+   * Sets up the publication, the snapshot's plan and the slot, again from the start under the
+   * replication retry policy when the connection fails transiently on the way (PostgreSQL
+   * restarting while a task starts): each step is idempotent, and a slot created by a failed
+   * attempt makes the next one read the snapshot between watermarks, so nothing is lost.
+   */
+  private static Prepared prepareWhenReady(
+      PostgresCdcSourceConfig config,
+      PgConnections connections,
+      OffsetStorageReader offsets,
+      Map<String, Object> offset,
+      SharedSnapshot.Assignment shared) {
+    try {
+      return PgConnections.whenReady(
+          config.replicationRetry(),
+          "prepare replication from " + connections.url(),
+          () -> prepare(config, connections, offsets, offset, shared));
+    } catch (SQLException e) {
+      throw new ConnectException("Cannot prepare replication from " + connections.url(), e);
+    }
+  }
+
+  private static Prepared prepare(
+      PostgresCdcSourceConfig config,
+      PgConnections connections,
+      OffsetStorageReader offsets,
+      Map<String, Object> offset,
+      SharedSnapshot.Assignment shared)
+      throws SQLException {
+    TopicAssignments topics =
+        new TopicAssignments(new TopicNamer(config.topicPrefix(), config.schemaNameAdjustment()));
+    TypeCatalog types = new TypeCatalog(connections);
+    SnapshotPhase snapshot = null;
+    try (Connection c = connections.regularWhenReady(config.replicationRetry())) {
+      int serverVersion = ReplicationSetup.serverVersionNum(c);
+      types.load();
+      ReplicationSetup.ensurePublication(
+          c, config.publicationName(), config.publicationAutocreate(), config.tableFilter());
+      // validate() refuses these; a publication changed since then must not lose changes unnoticed.
+      for (PublicationCheck.Problem problem : PublicationCheck.problems(c, config)) {
+        LOG.warn("{}", problem.message());
+      }
+      // Name every table captured now, so renamed tables are logged and collisions fail the start.
+      List<ReplicationSetup.TableName> captured =
+          ReplicationSetup.capturedTables(c, config.tableFilter());
+      List<ReplicationSetup.TableName> lookupTables = new ArrayList<>();
+      for (ReplicationSetup.TableName t : captured) {
+        String topic = topics.assignAtStart(t.schema(), t.table()).topic();
+        if (config.chainLookupTopics().contains(topic)) {
+          lookupTables.add(t);
+        }
+      }
+      SnapshotPhase.TaskOffsets taskOffsets =
+          new SnapshotPhase.TaskOffsets(offset, offsets, config.topicPrefix());
+      snapshot =
+          prepareSnapshot(c, connections, config, taskOffsets, captured, lookupTables, shared);
+      Long confirmed =
+          ReplicationSetup.ensureSlot(c, config.slotName(), config.dbname()).confirmedFlushLsn();
+      // Fail now, not after a minute of reconnecting, when another client streams from the slot.
+      Optional<String> held =
+          ReplicationSetup.heldByAnotherClient(c, config.slotName(), config.connectorName());
+      if (held.isPresent()) {
+        throw new ConnectException(held.get());
+      }
+      return new Prepared(
+          serverVersion, confirmed == null ? 0L : confirmed, topics, types, snapshot);
+    } catch (SQLException | RuntimeException e) {
+      if (snapshot != null) {
+        snapshot.close();
+      }
+      throw e;
+    }
   }
 
   static TransactionAssembler.Settings settings(

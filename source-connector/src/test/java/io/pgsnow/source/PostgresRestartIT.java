@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.LocalPostgres;
 import io.pgsnow.testkit.TcpProxy;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresRestartIT {
   private static final String DB = "restart_it";
+  private static final String SETUP_DB = "restart_setup_it";
   private static LocalPostgres pg;
   private static TcpProxy proxy;
   private static ConnectCluster connect;
@@ -84,8 +88,66 @@ class PostgresRestartIT {
     connect.awaitRunning("rs", 1, Duration.ofSeconds(60));
   }
 
+  /**
+   * The connection a starting task prepares replication on ends half-way (PostgreSQL shutting down
+   * answers 57P01 "terminating connection due to administrator command"): the task prepares again
+   * from the start instead of failing. Found by PipelineFaultSuiteIT, where a task restarted while
+   * PostgreSQL stopped. The task is held in its preparation by a lock on pg_publication, and its
+   * session is ended there.
+   */
+  @Test
+  void aTaskWhoseSetupConnectionEndsHalfWayPreparesAgain() throws Exception {
+    pg.createDatabase(SETUP_DB);
+    pg.executeIn(SETUP_DB, "CREATE TABLE t (id int PRIMARY KEY, v text)");
+    Map<String, String> config = SourceItSupport.connectorConfig(pg, SETUP_DB, "setup");
+    config.put("replication.retry.backoff.ms", "100");
+    config.put("replication.retry.backoff.max.ms", "200");
+    SourceItSupport.startConnector(connect, pg, SETUP_DB, "setup", config);
+    pg.executeIn(SETUP_DB, "INSERT INTO t VALUES (1, 'before')");
+    SourceItSupport.awaitRecords(connect, "setup.public.t", 1);
+
+    try (Connection lock = pg.connect(SETUP_DB)) {
+      lock.setAutoCommit(false);
+      try (Statement s = lock.createStatement()) {
+        s.execute("LOCK TABLE pg_catalog.pg_publication IN ACCESS EXCLUSIVE MODE");
+      }
+      connect.connect().restartTask("setup", 0);
+      String waiting =
+          "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+              + " AND application_name = 'pgsnow-source:setup'";
+      Awaitility.await("the restarted task waits for pg_publication")
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> exists(waiting));
+      try (Statement s = lock.createStatement()) {
+        s.execute("SELECT pg_terminate_backend(pid) FROM (" + waiting + ") w");
+      }
+      lock.commit();
+    }
+    pg.executeIn(SETUP_DB, "INSERT INTO t VALUES (2, 'after')");
+
+    List<JsonNode> values =
+        SourceItSupport.events(SourceItSupport.awaitRecords(connect, "setup.public.t", 2)).stream()
+            .map(SourceItSupport.Event::after)
+            .toList();
+    assertThat(values).extracting(v -> v.get("v").asText()).containsExactly("before", "after");
+    connect.awaitRunning("setup", 1, Duration.ofSeconds(60));
+    assertThat(failedTrace("setup")).isEmpty();
+  }
+
+  private static boolean exists(String query) throws Exception {
+    try (Connection c = pg.connect(SETUP_DB);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
+      return rs.next();
+    }
+  }
+
   private static String failedTrace() {
-    ConnectorStateInfo info = connect.connect().connectorStatus("rs");
+    return failedTrace("rs");
+  }
+
+  private static String failedTrace(String connector) {
+    ConnectorStateInfo info = connect.connect().connectorStatus(connector);
     return info.tasks().stream()
         .filter(t -> "FAILED".equals(t.state()))
         .map(ConnectorStateInfo.TaskState::trace)

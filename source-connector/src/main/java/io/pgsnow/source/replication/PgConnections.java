@@ -48,23 +48,43 @@ public final class PgConnections {
    * restarted by hand.
    */
   public Connection regularWhenReady(RetryPolicy policy) throws SQLException {
+    return whenReady(policy, "connect to " + url(), this::regular);
+  }
+
+  /** A step against PostgreSQL that may fail with an {@link SQLException}. */
+  @FunctionalInterface
+  public interface SqlStep<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code step}, and again under {@code policy} while it fails {@link #isTransient
+   * transiently}; the step must be safe to repeat from its start.
+   *
+   * @param what the step, for the log: "Cannot {what} (...), trying again"
+   */
+  public static <T> T whenReady(RetryPolicy policy, String what, SqlStep<T> step)
+      throws SQLException {
     Retries retries = new Retries(policy, e -> e instanceof SQLException sql && isTransient(sql));
     while (true) {
       try {
-        return regular();
+        return step.run();
       } catch (SQLException e) {
         Optional<Duration> wait = retries.failed(e);
         if (wait.isEmpty()) {
           throw e;
         }
         LOG.warn(
-            "Cannot connect to {} ({}), trying again in {} ms (failure {}; at most {} in a row)",
-            url(),
+            "Cannot {} ({}), trying again in {} ms (failure {}; at most {} in a row)",
+            what,
             e.getMessage(),
             wait.get().toMillis(),
             retries.failures(),
             policy.maxRetries() + 1);
         LockSupport.parkNanos(wait.get().toNanos());
+        if (Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
       }
     }
   }
