@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One file of the conformance suite: the examples of one page of Snowflake's documentation, written
@@ -16,12 +18,15 @@ import java.util.List;
  *       other {@code #} lines are comments;
  *   <li>a statement: one or more lines, the last ending with {@code ;};
  *   <li>after it, what it must give: {@code => a | b} one line per row (cells split by {@code " |
- *       "}, {@code NULL} for SQL NULL), {@code => (no rows)}, {@code @@ LABEL | LABEL} the column
- *       labels, or {@code !! CODE} the Snowflake error code it must fail with. A statement with no
- *       expectation is set-up and must succeed.
+ *       "}, {@code NULL} for SQL NULL, {@code *} for any value, a last cell {@code ...} when the
+ *       columns after it are not compared), {@code => (no rows)}, {@code @@ LABEL | LABEL} the
+ *       column labels, or {@code !! CODE} the Snowflake error code it must fail with. A statement
+ *       with no expectation is set-up and must succeed;
+ *   <li>{@code << NAME: TEXT}: a line of a local file the page's statements can stage ({@code PUT
+ *       file://{files}/NAME @stage}; {@code {files}} is the directory the suite writes them to).
  * </ul>
  */
-record ConformanceCases(String file, String source, List<Case> cases) {
+record ConformanceCases(String file, String source, List<Case> cases, Map<String, String> files) {
 
   /** One statement and what the documentation says it gives. */
   record Case(
@@ -53,13 +58,14 @@ record ConformanceCases(String file, String source, List<Case> cases) {
       reader.line(n + 1, lines[n].stripTrailing());
     }
     return new ConformanceCases(
-        file, lines[0].substring("# source: ".length()).trim(), reader.finish());
+        file, lines[0].substring("# source: ".length()).trim(), reader.finish(), reader.files);
   }
 
   /** Reads a file line by line into cases. */
   private static final class Reader {
     private final String file;
     private final List<Case> cases = new ArrayList<>();
+    private final Map<String, String> files = new LinkedHashMap<>();
     private StringBuilder sql = new StringBuilder();
     private int sqlStart;
     private Builder current;
@@ -70,6 +76,11 @@ record ConformanceCases(String file, String source, List<Case> cases) {
 
     void line(int number, String line) {
       if (line.isBlank() || line.startsWith("#")) {
+        return;
+      }
+      if (line.startsWith("<< ") && line.indexOf(": ") > 3) {
+        String name = line.substring(3, line.indexOf(": "));
+        files.merge(name, line.substring(line.indexOf(": ") + 2) + "\n", String::concat);
         return;
       }
       if (line.startsWith("=> ") || line.startsWith("@@ ") || line.startsWith("!! ")) {

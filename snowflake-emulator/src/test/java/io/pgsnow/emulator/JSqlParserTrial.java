@@ -340,7 +340,7 @@ class JSqlParserTrial {
   /**
    * The statements of demo/src/main (SeedQueries, Warehouse, PayrollComparison), constants inlined.
    */
-  private static final List<String> DEMO_QUERIES =
+  static final List<String> DEMO_QUERIES =
       List.of(
           "CREATE DATABASE IF NOT EXISTS KAFKA_DB",
           "CREATE SCHEMA IF NOT EXISTS KAFKA_DB.PUBLIC",

@@ -697,4 +697,57 @@ class JdbcSqlIT {
               SQLException.class, e -> assertThat(e.getErrorCode()).isEqualTo(904));
     }
   }
+
+  private static void assertNoCurrent(Connection conn, String sql, int code, String message) {
+    assertThatThrownBy(() -> exec(conn, sql))
+        .isInstanceOfSatisfying(
+            SQLException.class,
+            e -> {
+              assertThat(e.getErrorCode()).as(sql).isEqualTo(code);
+              assertThat(e.getSQLState()).as(sql).isEqualTo("22000");
+              assertThat(e.getMessage()).as(sql).isEqualTo(message);
+            });
+  }
+
+  @Test
+  void droppingTheCurrentSchemaOrDatabaseLeavesTheSessionWithout() throws SQLException {
+    String noSchema =
+        ". This session does not have a current schema. Call 'USE SCHEMA', or use a"
+            + " qualified name.";
+    String noDatabase =
+        ". This session does not have a current database. Call 'USE DATABASE', or"
+            + " use a qualified name.";
+    try (Connection conn = connect();
+        Connection other = connect()) {
+      exec(
+          conn,
+          "create or replace table SQL_DB.PUBLIC.KEPT (a int)",
+          "create or replace schema GONE",
+          "create table in_gone (a int)",
+          "drop schema GONE");
+      assertNoCurrent(conn, "select * from in_gone", 90106, "Cannot perform SELECT" + noSchema);
+      assertNoCurrent(conn, "select * from kept", 90106, "Cannot perform SELECT" + noSchema);
+      assertNoCurrent(
+          conn, "create table t (a int)", 90106, "Cannot perform CREATE TABLE" + noSchema);
+      assertNoCurrent(
+          conn, "insert into kept values (1)", 90106, "Cannot perform INSERT" + noSchema);
+      assertThat(
+              rows(conn, "select current_database(), current_schema(), count(*) from public.kept"))
+          .containsExactly(Arrays.asList("SQL_DB", null, "0"));
+
+      exec(conn, "create or replace schema TAKEN", "create table in_taken (a int)");
+      exec(other, "drop schema SQL_DB.TAKEN");
+      assertNoCurrent(conn, "select * from in_taken", 90106, "Cannot perform SELECT" + noSchema);
+
+      exec(conn, "create or replace database DROPPED_DB", "drop database DROPPED_DB");
+      assertNoCurrent(conn, "select * from kept", 90105, "Cannot perform SELECT" + noDatabase);
+      assertNoCurrent(conn, "drop table kept", 90105, "Cannot perform DROP" + noDatabase);
+      assertThat(
+              rows(
+                  conn,
+                  "select current_database(), current_schema(), count(*) from"
+                      + " SQL_DB.PUBLIC.kept"))
+          .containsExactly(Arrays.asList(null, null, "0"));
+    }
+  }
 }

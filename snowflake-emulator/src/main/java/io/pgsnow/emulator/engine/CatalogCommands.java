@@ -93,6 +93,11 @@ final class CatalogCommands {
         throw SnowflakeSqlException.notFound("Schema", schema.display());
       }
       exec(s.connection(), "DROP SCHEMA IF EXISTS " + schema.toDuckSql() + " CASCADE");
+      if (db.equals(s.database()) && schema.name().equals(s.schema())) {
+        // The session keeps its database and has no current schema (SessionNamespace).
+        exec(s.connection(), "USE " + ObjectName.quote(db));
+        s.setDatabase(db, null);
+      }
       return QueryResult.status(schema.name() + " successfully dropped.");
     }
     if (exists && ddl.ifClause()) {

@@ -128,6 +128,15 @@ final class DuckDbFunctions {
         rs.next();
         rootCatalog = rs.getString(1);
       }
+      // CURRENT_DATABASE() / CURRENT_SCHEMA(): NULL when the session has none, which DuckDB
+      // tells as the root catalog / a database's own main schema (SessionNamespace).
+      st.execute(
+          "CREATE OR REPLACE TEMP MACRO sf_current_database() AS CASE WHEN current_database() = '"
+              + rootCatalog.replace("'", "''")
+              + "' THEN NULL ELSE current_database() END");
+      st.execute(
+          "CREATE OR REPLACE TEMP MACRO sf_current_schema() AS CASE WHEN sf_current_database()"
+              + " IS NULL OR current_schema() = 'main' THEN NULL ELSE current_schema() END");
       for (String macro : LoadHistoryFunctions.macros(rootCatalog)) {
         st.execute(macro);
       }

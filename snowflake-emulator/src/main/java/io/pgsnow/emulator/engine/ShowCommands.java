@@ -12,7 +12,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
-/** SHOW DATABASES / SCHEMAS / TABLES / VIEWS / STAGES / PIPES / DYNAMIC TABLES. */
+/**
+ * SHOW DATABASES / SCHEMAS / TABLES / STAGES / PIPES / DYNAMIC TABLES. SHOW VIEWS and SHOW OBJECTS
+ * are refused: their documented columns (a view's {@code text}, an object's kind) are not kept
+ * here.
+ */
 final class ShowCommands {
 
   private final Warehouse warehouse;
@@ -23,9 +27,9 @@ final class ShowCommands {
 
   QueryResult show(SessionState s, Show show) throws SQLException {
     return switch (show.kind()) {
-      case "DATABASES" -> databases(show);
+      case "DATABASES" -> databases(s, show);
       case "SCHEMAS" -> schemas(s, show);
-      case "TABLES", "VIEWS", "OBJECTS" -> relations(s, show);
+      case "TABLES" -> relations(s, show);
       case "STAGES" -> stages(s, show);
       case "PIPES" -> pipes(s, show);
       case "DYNAMIC TABLES" -> dynamicTables(s, show);
@@ -70,13 +74,24 @@ final class ShowCommands {
     return show.like().map(p -> LikePattern.of(p).matches(name)).orElse(true);
   }
 
-  private QueryResult databases(Show show) {
+  private static String yesNo(boolean value) {
+    return value ? "Y" : "N";
+  }
+
+  private QueryResult databases(SessionState s, Show show) {
     List<List<String>> rows = new ArrayList<>();
     for (String db : warehouse.databases()) {
       if (matches(show, db)) {
         rows.add(
             Arrays.asList(
-                ResultEncoder.timestamp(Instant.EPOCH), db, "N", "N", "", "SYSADMIN", "", ""));
+                ResultEncoder.timestamp(Instant.EPOCH),
+                db,
+                "N",
+                yesNo(db.equals(s.database())),
+                "",
+                "SYSADMIN",
+                "",
+                ""));
       }
     }
     return new QueryResult(containerColumns("origin"), rows, QueryResult.SHOW);
@@ -99,7 +114,7 @@ final class ShowCommands {
                 ResultEncoder.timestamp(Instant.EPOCH),
                 r.get(1),
                 "N",
-                "N",
+                yesNo(r.get(0).equals(s.database()) && r.get(1).equals(s.schema())),
                 r.get(0),
                 "SYSADMIN",
                 "",
@@ -113,8 +128,9 @@ final class ShowCommands {
 
   /**
    * The (database, schema) scope; schema null means the whole database, database null the whole
-   * account. {@code IN SCHEMA s} names a schema of the current database; without IN, the scope is
-   * the current schema, or the account when the session has no database.
+   * account. {@code IN SCHEMA s} and {@code IN s} name a schema of the current database ({@code IN
+   * d.s} one of another); without IN, the scope is the current schema, or the account when the
+   * session has no database.
    */
   private static String[] scope(SessionState s, Show show) {
     boolean noDatabase = s.database() == null && show.in().isEmpty();
@@ -126,16 +142,15 @@ final class ShowCommands {
       if (in.schema() != null) {
         return new String[] {in.schema(), in.name()};
       }
-      if (!show.inKind().equals("SCHEMA")) {
+      if (show.inKind().equals("DATABASE")) {
         return new String[] {in.name(), null};
       }
     }
     if (s.database() == null) {
-      throw new SnowflakeSqlException(
-          SnowflakeSqlException.NO_CURRENT_DATABASE,
-          "22000",
-          "Cannot perform SHOW. This session does not have a current database. Call 'USE"
-              + " DATABASE', or use a qualified name.");
+      throw SnowflakeSqlException.noCurrent(false, "SHOW");
+    }
+    if (show.inKind().equals("DATABASE")) {
+      return new String[] {s.database(), null}; // IN DATABASE: the current one
     }
     String schema = show.in().map(ObjectName::name).orElse(s.schema());
     return new String[] {s.database(), schema};
@@ -143,13 +158,9 @@ final class ShowCommands {
 
   private QueryResult relations(SessionState s, Show show) throws SQLException {
     String[] scope = scope(s, show);
-    boolean views = show.kind().equals("VIEWS");
     String source =
-        views
-            ? "SELECT database_name, schema_name, view_name, 'VIEW', 0 FROM duckdb_views()"
-                + " WHERE NOT internal"
-            : "SELECT database_name, schema_name, table_name, 'TABLE', estimated_size FROM"
-                + " duckdb_tables() WHERE TRUE";
+        "SELECT database_name, schema_name, table_name, 'TABLE', estimated_size FROM"
+            + " duckdb_tables() WHERE TRUE";
     List<List<String>> found =
         CatalogReads.strings(
             s.connection(),

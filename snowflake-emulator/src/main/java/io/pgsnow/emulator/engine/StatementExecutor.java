@@ -38,6 +38,7 @@ public final class StatementExecutor {
   private final StageCommands stageCommands;
   private final LoadMetadata loadMetadata;
   private final PipeStatus pipeStatus;
+  private final SessionNamespace namespace;
 
   /**
    * Statements that change the catalog. Snowflake runs each atomically: two sessions that send
@@ -70,6 +71,7 @@ public final class StatementExecutor {
     this.show = new ShowCommands(warehouse);
     this.stageCommands = new StageCommands(warehouse, stages);
     this.loadMetadata = new LoadMetadata(warehouse);
+    this.namespace = new SessionNamespace(warehouse);
     registerHandlers();
   }
 
@@ -111,7 +113,9 @@ public final class StatementExecutor {
         }
         return dispatch(session, statement, remaining);
       } catch (SQLException e) {
-        throw DuckDbErrors.translate(e);
+        throw namespace.explain(session, resolved.tokens(), DuckDbErrors.translate(e));
+      } catch (SnowflakeSqlException e) {
+        throw namespace.explain(session, resolved.tokens(), e);
       }
     }
   }

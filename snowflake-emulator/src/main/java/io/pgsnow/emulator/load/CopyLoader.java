@@ -101,9 +101,7 @@ public final class CopyLoader {
   private static List<TableColumn> targets(CopyInto copy, List<TableColumn> tableColumns) {
     if (copy.columns().isEmpty()) {
       int n =
-          copy.projections()
-              .map(List::size)
-              .orElse(copy.matchByColumnName() ? tableColumns.size() : 1);
+          copy.projections().map(List::size).orElse(copy.matchesByName() ? tableColumns.size() : 1);
       return tableColumns.subList(0, Math.min(n, tableColumns.size()));
     }
     List<TableColumn> targets = new ArrayList<>();
@@ -147,9 +145,11 @@ public final class CopyLoader {
       }
       return node;
     }
-    if (copy.matchByColumnName()) {
+    if (copy.matchesByName()) {
+      boolean exact = copy.matchByColumnName().equals("CASE_SENSITIVE");
       for (Map.Entry<String, JsonNode> field : doc.properties()) {
-        if (field.getKey().equalsIgnoreCase(target.name())) {
+        String key = field.getKey();
+        if (exact ? key.equals(target.name()) : key.equalsIgnoreCase(target.name())) {
           return field.getValue();
         }
       }

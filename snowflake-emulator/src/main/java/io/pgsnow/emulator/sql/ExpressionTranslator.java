@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -78,6 +79,15 @@ public final class ExpressionTranslator {
       i++;
       skipEmptyCallParens();
       out.add(Token.duckLiteral(sessionValue));
+      return;
+    }
+    if ((upper.equals("CURRENT_DATABASE") || upper.equals("CURRENT_SCHEMA"))
+        && nextSignificant(i + 1) < tokens.size()
+        && tokens.get(nextSignificant(i + 1)).isSymbol("(")) {
+      // NULL when the session has none (the engine's macros read DuckDB's catalog and schema).
+      i++;
+      skipEmptyCallParens();
+      out.add("sf_" + upper.toLowerCase(Locale.ROOT) + "()");
       return;
     }
     if (CLOCK_FUNCTIONS.contains(upper)) {
@@ -188,6 +198,7 @@ public final class ExpressionTranslator {
           "TIMESTAMPADD", "dateadd",
           "DATEDIFF", "date_diff",
           "TIMESTAMPDIFF", "date_diff",
+          "TIMEDIFF", "date_diff",
           "DATE_TRUNC", "date_trunc",
           "DATE_PART", "date_part");
 

@@ -210,7 +210,7 @@ final class FileCommandParser {
       Optional<List<CopyProjection>> projections) {
     String type = "JSON";
     boolean stripOuterArray = false;
-    boolean match = false;
+    String match = "NONE";
     String onError = "ABORT_STATEMENT";
     List<String> files = new ArrayList<>();
     Optional<String> pattern = Optional.empty();
@@ -225,7 +225,7 @@ final class FileCommandParser {
         case "STRIP_OUTER_ARRAY" ->
             stripOuterArray = cursor.stringOrWord().equalsIgnoreCase("TRUE");
         case "MATCH_BY_COLUMN_NAME" ->
-            match = !oneOf(key, cursor.stringOrWord(), MATCH_BY_COLUMN_NAME).equals("NONE");
+            match = oneOf(key, cursor.stringOrWord(), MATCH_BY_COLUMN_NAME);
         case "ON_ERROR" -> onError = oneOf(key, cursor.stringOrWord(), ON_ERROR);
         case "FILE_FORMAT" -> {
           // its TYPE and options follow in parentheses
@@ -239,6 +239,13 @@ final class FileCommandParser {
         case "FILES" -> files.addAll(fileList(cursor));
         default -> throw Unsupported.feature("COPY INTO option " + key.upper());
       }
+    }
+    if (projections.isPresent() && !match.equals("NONE")) {
+      // Snowflake's 2024_02 behaviour change (bcr-1514); its error code is not documented.
+      throw new SnowflakeSqlException(
+          "002043",
+          "42000",
+          "SQL compilation error: match_by_column_name is not supported with copy transform.");
     }
     return new CopyInto(
         table,

@@ -60,11 +60,8 @@ public record ObjectName(String database, String schema, String name) {
     String db = database != null ? database : currentDatabase;
     String sc = schema != null ? schema : currentSchema;
     if (db == null || sc == null) {
-      throw new SnowflakeSqlException(
-          SnowflakeSqlException.NO_CURRENT_DATABASE,
-          "22000",
-          "Cannot perform operation. This session does not have a current database. Call 'USE"
-              + " DATABASE', or use a qualified name.");
+      // The executor names the operation (SessionNamespace); "operation" when it cannot.
+      throw SnowflakeSqlException.noCurrent(db != null, "operation");
     }
     return new ObjectName(db, sc, name);
   }

@@ -10,6 +10,7 @@ public class SnowflakeSqlException extends RuntimeException {
   public static final String ALREADY_EXISTS = "002002";
   public static final String INVALID_IDENTIFIER = "000904";
   public static final String NO_CURRENT_DATABASE = "090105";
+  public static final String NO_CURRENT_SCHEMA = "090106";
   public static final String UNSUPPORTED = "002040";
   public static final String DATA_ERROR = "100038";
   public static final String GENERIC = "000603";
@@ -30,6 +31,24 @@ public class SnowflakeSqlException extends RuntimeException {
         OBJECT_NOT_FOUND,
         "02000",
         "SQL compilation error:\n" + kind + " '" + name + "' does not exist or not authorized.");
+  }
+
+  /**
+   * Snowflake's 090105 / 090106: {@code operation} (e.g. {@code SELECT}, {@code CREATE TABLE})
+   * needs a current database, or a current schema, that the session does not have.
+   */
+  public static SnowflakeSqlException noCurrent(boolean schema, String operation) {
+    String kind = schema ? "schema" : "database";
+    return new SnowflakeSqlException(
+        schema ? NO_CURRENT_SCHEMA : NO_CURRENT_DATABASE,
+        "22000",
+        "Cannot perform "
+            + operation
+            + ". This session does not have a current "
+            + kind
+            + ". Call 'USE "
+            + kind.toUpperCase(java.util.Locale.ROOT)
+            + "', or use a qualified name.");
   }
 
   public static SnowflakeSqlException syntax(String detail) {

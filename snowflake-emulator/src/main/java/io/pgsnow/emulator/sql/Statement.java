@@ -72,12 +72,18 @@ public sealed interface Statement {
       Optional<List<CopyProjection>> projections,
       String fileFormatType,
       boolean stripOuterArray,
-      boolean matchByColumnName,
+      String matchByColumnName,
       String onError,
       List<String> files,
       Optional<String> pattern,
       boolean force)
-      implements Statement {}
+      implements Statement {
+
+    /** Whether MATCH_BY_COLUMN_NAME is CASE_SENSITIVE or CASE_INSENSITIVE (not NONE). */
+    public boolean matchesByName() {
+      return !matchByColumnName.equals("NONE");
+    }
+  }
 
   /** SHOW ... [LIKE '...'] [IN ...]. */
   /**

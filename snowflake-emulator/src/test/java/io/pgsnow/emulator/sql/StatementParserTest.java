@@ -75,7 +75,7 @@ class StatementParserTest {
     assertThat(c.files()).containsExactly("a.json", "b.json");
     assertThat(c.pattern()).contains(".*[.]json");
     assertThat(c.stripOuterArray()).isTrue();
-    assertThat(c.matchByColumnName()).isTrue();
+    assertThat(c.matchByColumnName()).isEqualTo("CASE_INSENSITIVE");
     assertThat(c.onError()).isEqualTo("CONTINUE");
     assertThat(c.force()).isTrue();
   }
