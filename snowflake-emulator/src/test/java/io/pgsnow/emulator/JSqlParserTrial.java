@@ -338,7 +338,9 @@ class JSqlParserTrial {
   }
 
   /**
-   * The statements of demo/src/main (SeedQueries, Warehouse, PayrollComparison), constants inlined.
+   * The statements of demo/src/main (SeedQueries, Warehouse, PayrollComparison, LandingWatch) that
+   * go to Snowflake, constants inlined; ModelQueryCoverageTest checks that each call in the demo's
+   * source is here.
    */
   static final List<String> DEMO_QUERIES =
       List.of(
@@ -358,5 +360,6 @@ class JSqlParserTrial {
           "SHOW STAGES IN SCHEMA KAFKA_DB.PUBLIC",
           "SHOW PIPES IN SCHEMA KAFKA_DB.PUBLIC",
           "SELECT COUNT(*) FROM KAFKA_DB.PUBLIC.TOPIC_PAYROLL",
-          "SELECT * FROM KAFKA_DB.PUBLIC.PAYROLL_CURRENT ORDER BY EMPLOYEE_ID");
+          "SELECT * FROM KAFKA_DB.PUBLIC.PAYROLL_CURRENT ORDER BY EMPLOYEE_ID",
+          "ALTER DYNAMIC TABLE KAFKA_DB.PUBLIC.PAYROLL_CURRENT REFRESH");
 }

@@ -49,6 +49,33 @@ class ModelQueryCoverageTest {
     assertThat(missing).as("forms of sink/demo queries without a conformance case").isEmpty();
   }
 
+  private static final Pattern DEMO_CALL =
+      Pattern.compile(
+          "(?:warehouse\\.(?:query|execute)|\\bs\\.execute(?:Query)?)\\(\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+  /**
+   * The demo's queries listed above are all it sends to Snowflake: each statement its source passes
+   * to the warehouse starts like one of them (the rest of a statement is its constants).
+   */
+  @Test
+  void theListedDemoQueriesAreTheDemosCalls() throws IOException {
+    List<String> starts = new ArrayList<>();
+    try (Stream<Path> files = Files.list(Path.of("../demo/src/main/java/io/pgsnow/demo"))) {
+      for (Path f : files.sorted().toList()) {
+        Matcher m = DEMO_CALL.matcher(Files.readString(f, StandardCharsets.UTF_8));
+        while (m.find()) {
+          starts.add(m.group(1).replaceAll("\\s+", " ").trim());
+        }
+      }
+    }
+    assertThat(starts).hasSizeGreaterThanOrEqualTo(8);
+    for (String start : starts) {
+      assertThat(JSqlParserTrial.DEMO_QUERIES)
+          .as("the demo sends %s", start)
+          .anyMatch(q -> q.replaceAll("\\s+", " ").startsWith(start));
+    }
+  }
+
   /** The check itself: a form that no conformance case uses is reported. */
   @Test
   void aFormWithoutAConformanceCaseIsFound() throws Exception {
