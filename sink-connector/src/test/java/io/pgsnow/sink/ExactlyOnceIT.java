@@ -116,10 +116,15 @@ class ExactlyOnceIT {
   void partitionsRecoveredAtOpenLoadEveryRecordOnce() throws Exception {
     ENV.connect.kafka().createTopic(TOPIC, PARTITIONS);
     Map<String, String> config = SinkItSupport.sinkConfig(ENV.emulator, ENV.keys, TOPIC, false);
-    config.put("buffer.count.records", "100");
-    config.put("buffer.flush.time", "1");
-    config.put("snowflake.retry.backoff.ms", "500");
-    config.put(SnowflakeSinkConfig.PURGE_LOADED, "false");
+    // Files of 100 records, several per partition and half; loaded files kept on the stage.
+    config.putAll(
+        Map.of(
+            "buffer.count.records",
+            "100",
+            "buffer.flush.time",
+            "1",
+            SnowflakeSinkConfig.PURGE_LOADED,
+            "false"));
     ENV.connect.createConnector(CONNECTOR, config);
     ENV.connect.awaitRunning(CONNECTOR, 1, TIMEOUT);
 

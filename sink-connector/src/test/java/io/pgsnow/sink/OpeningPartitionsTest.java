@@ -68,24 +68,20 @@ class OpeningPartitionsTest {
   }
 
   @Test
-  void aPartitionRevokedWhilePreparedIsPreparedAgainWhenReopened() throws Exception {
+  void aPartitionRevokedWhilePreparedDropsThatPreparation() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     opening.open(P0, held(P0, entered));
     assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
-
     opening.revoke(List.of(P0));
+
+    // Reopened: the new preparation's state, while the revoked one still runs.
     PartitionState reopened = state(P0);
     opening.open(P0, () -> reopened);
     assertThat(opening.await(P0, never())).isSameAs(reopened);
-  }
 
-  @Test
-  void aRevokedPartitionIsPreparedOnTheTasksThreadIfItsRecordsStillCome() throws Exception {
-    CountDownLatch entered = new CountDownLatch(1);
-    opening.open(P0, held(P0, entered));
-    assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+    // Revoked again and never reopened: prepared on the task's thread if asked for.
+    opening.open(P0, held(P0, new CountDownLatch(1)));
     opening.revoke(List.of(P0));
-
     PartitionState now = state(P0);
     assertThat(opening.await(P0, () -> now)).isSameAs(now);
   }
