@@ -62,6 +62,7 @@ final class SinkPipeline implements AutoCloseable {
   private final PartitionRecovery recovery;
   private final FileDelivery delivery;
   private final BackgroundLoads background;
+  private final OpeningPartitions opening;
   private final Map<TopicPartition, PartitionState> states = new ConcurrentHashMap<>();
   private final Retries retries;
 
@@ -136,6 +137,7 @@ final class SinkPipeline implements AutoCloseable {
     this.background =
         new BackgroundLoads(states, targets, delivery, confirmation, failedLoads, purge, session);
     background.start(names.connector(), config.loadCheckInterval(), policy);
+    this.opening = new OpeningPartitions(names.connector());
   }
 
   static ConnectionSettings settings(SnowflakeSinkConfig config) {
@@ -277,21 +279,39 @@ final class SinkPipeline implements AutoCloseable {
     }
   }
 
-  /** The partition's state; the first time, after preparing its objects and recovering it. */
+  /**
+   * Starts preparing the newly assigned partitions in parallel: {@link #put} then finds each one
+   * ready, or waits for the one it needs.
+   */
+  void open(Collection<TopicPartition> partitions) {
+    for (TopicPartition tp : partitions) {
+      if (!states.containsKey(tp)) {
+        Target target = targets.of(tp);
+        opening.open(tp, () -> prepare(tp, target));
+      }
+    }
+  }
+
+  /** The partition's state; the first time, once its preparation at open (or now) is done. */
   private PartitionState stateFor(TopicPartition tp) {
     PartitionState state = states.get(tp);
     if (state != null) {
       return state;
     }
+    state = opening.await(tp, () -> prepare(tp, targets.of(tp)));
+    states.put(tp, state);
+    return state;
+  }
+
+  /** Prepares the partition's table, stage and pipe and recovers where it stands. */
+  private PartitionState prepare(TopicPartition tp, Target target) {
     try {
-      Target target = targets.of(tp);
       provisioner.ensureTable(target.table());
       provisioner.ensureStage(target.stage());
       provisioner.ensurePipe(target.pipeObject(), target.table(), target.stage());
       RecoveryPlan plan = recovery.recover(tp, target);
-      state = new PartitionState(tp.topic(), tp.partition(), target.directory());
+      PartitionState state = new PartitionState(tp.topic(), tp.partition(), target.directory());
       state.recover(plan.skipThrough(), plan.pending());
-      states.put(tp, state);
       return state;
     } catch (ConnectException e) {
       throw e;
@@ -326,6 +346,7 @@ final class SinkPipeline implements AutoCloseable {
    * not uploaded yet are dropped, their offsets never committed.
    */
   void close(Collection<TopicPartition> partitions) {
+    opening.revoke(partitions);
     background.betweenTicks(
         () -> {
           for (TopicPartition tp : partitions) {
@@ -343,6 +364,7 @@ final class SinkPipeline implements AutoCloseable {
 
   @Override
   public void close() {
+    opening.close();
     background.close();
     delivery.close();
     snowpipe.close();

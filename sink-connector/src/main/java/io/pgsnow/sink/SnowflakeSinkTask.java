@@ -36,6 +36,11 @@ public class SnowflakeSinkTask extends SinkTask {
   }
 
   @Override
+  public void open(Collection<TopicPartition> partitions) {
+    pipeline.open(partitions);
+  }
+
+  @Override
   public void close(Collection<TopicPartition> partitions) {
     if (pipeline != null) {
       pipeline.close(partitions);

@@ -5,7 +5,6 @@ import io.pgsnow.sink.ddl.DdlBuilder.Column;
 import io.pgsnow.sink.ddl.TableColumns;
 import io.pgsnow.sink.naming.Identifier;
 import java.sql.SQLException;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +26,11 @@ public final class ObjectProvisioner {
   private static final Logger LOG = LoggerFactory.getLogger(ObjectProvisioner.class);
 
   private final Session session;
-  private final Set<String> ready = new HashSet<>();
+  private final Set<String> ready = ConcurrentHashMap.newKeySet();
+
+  /** Stages and pipes are checked under a lock of their own: partitions prepare theirs at once. */
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
   private final boolean schematized;
   private final Map<Identifier, TableColumns> columns = new ConcurrentHashMap<>();
 
@@ -104,43 +107,54 @@ public final class ObjectProvisioner {
     }
   }
 
-  public synchronized void ensureStage(Identifier stage) throws SQLException {
-    if (ready.contains("STAGE " + stage.sql())) {
-      return;
+  public void ensureStage(Identifier stage) throws SQLException {
+    String key = "STAGE " + stage.sql();
+    synchronized (lockOf(key)) {
+      if (ready.contains(key)) {
+        return;
+      }
+      session.execute(DdlBuilder.createStage(stage));
+      session.query("DESC STAGE " + stage.sql());
+      ready.add(key);
     }
-    session.execute(DdlBuilder.createStage(stage));
-    session.query("DESC STAGE " + stage.sql());
-    ready.add("STAGE " + stage.sql());
     LOG.info("Stage {} is ready", stage.sql());
   }
 
-  public synchronized void ensurePipe(Identifier pipe, Identifier table, Identifier stage)
-      throws SQLException {
-    if (ready.contains("PIPE " + pipe.sql())) {
-      return;
+  private Object lockOf(String key) {
+    return locks.computeIfAbsent(key, k -> new Object());
+  }
+
+  public void ensurePipe(Identifier pipe, Identifier table, Identifier stage) throws SQLException {
+    String key = "PIPE " + pipe.sql();
+    synchronized (lockOf(key)) {
+      if (ready.contains(key)) {
+        return;
+      }
+      session.execute(
+          schematized
+              ? DdlBuilder.createSchematizedPipe(pipe, table, stage)
+              : DdlBuilder.createPipe(pipe, table, stage));
+      String expected =
+          schematized
+              ? DdlBuilder.schematizedCopy(table, stage)
+              : DdlBuilder.copyInto(table, stage);
+      String actual =
+          session.query("DESC PIPE " + pipe.sql()).stream()
+              .map(r -> r.get("DEFINITION"))
+              .findFirst()
+              .orElse("");
+      if (!DdlBuilder.sameDefinition(actual, expected)) {
+        throw new ConnectException(
+            "Pipe "
+                + pipe.sql()
+                + " exists with a different definition: '"
+                + actual
+                + "', expected '"
+                + expected
+                + "'. Drop it or rename the connector.");
+      }
+      ready.add(key);
     }
-    session.execute(
-        schematized
-            ? DdlBuilder.createSchematizedPipe(pipe, table, stage)
-            : DdlBuilder.createPipe(pipe, table, stage));
-    String expected =
-        schematized ? DdlBuilder.schematizedCopy(table, stage) : DdlBuilder.copyInto(table, stage);
-    String actual =
-        session.query("DESC PIPE " + pipe.sql()).stream()
-            .map(r -> r.get("DEFINITION"))
-            .findFirst()
-            .orElse("");
-    if (!DdlBuilder.sameDefinition(actual, expected)) {
-      throw new ConnectException(
-          "Pipe "
-              + pipe.sql()
-              + " exists with a different definition: '"
-              + actual
-              + "', expected '"
-              + expected
-              + "'. Drop it or rename the connector.");
-    }
-    ready.add("PIPE " + pipe.sql());
     LOG.info("Pipe {} is ready", pipe.sql());
   }
 

@@ -1,7 +1,8 @@
 package io.pgsnow.sink.ingest;
 
 import java.sql.Connection;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * A logged-in connection that concurrent calls share. It is retired when a call on it fails in a
@@ -22,14 +23,16 @@ import java.util.function.Consumer;
 final class SharedConnection {
 
   private final Connection connection;
-  private final Consumer<Connection> close;
+  private final Function<Connection, CompletableFuture<Void>> close;
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private int calls;
   private boolean retired;
 
   /**
-   * @param close closes the connection once retired and idle; called at most once
+   * @param close closes the connection once retired and idle, completing when it is closed; called
+   *     at most once
    */
-  SharedConnection(Connection connection, Consumer<Connection> close) {
+  SharedConnection(Connection connection, Function<Connection, CompletableFuture<Void>> close) {
     this.connection = connection;
     this.close = close;
   }
@@ -55,22 +58,31 @@ final class SharedConnection {
       idle = retired && calls == 0;
     }
     if (idle) {
-      close.accept(connection);
+      closeNow();
     }
   }
 
-  /** Takes no new calls; closed now if idle, else when the last running call ends. */
-  void retire() {
+  /**
+   * Takes no new calls; closed now if idle, else when the last running call ends.
+   *
+   * @return completes once the connection is closed
+   */
+  CompletableFuture<Void> retire() {
     boolean idle;
     synchronized (this) {
       if (retired) {
-        return;
+        return closed;
       }
       retired = true;
       idle = calls == 0;
     }
     if (idle) {
-      close.accept(connection);
+      closeNow();
     }
+    return closed;
+  }
+
+  private void closeNow() {
+    close.apply(connection).whenComplete((done, failure) -> closed.complete(null));
   }
 }

@@ -59,6 +59,13 @@ public final class SnowflakeSession implements Session {
     }
   }
 
+  /** The session is closed (the task is stopping): a call refused, it never ran. */
+  static final class ClosedSessionException extends SQLException {
+    ClosedSessionException(Throwable cause) {
+      super("The Snowflake session is closed: the task is stopping", cause);
+    }
+  }
+
   @FunctionalInterface
   private interface ConnectionCall<T> {
     T run(Connection connection) throws SQLException;
@@ -97,7 +104,7 @@ public final class SnowflakeSession implements Session {
   private SharedConnection acquire() throws SQLException {
     synchronized (connecting) {
       if (closed) {
-        throw new SQLException("The Snowflake session is closed");
+        throw new ClosedSessionException(null);
       }
       if (current != null && !current.connection().isClosed() && current.acquire()) {
         return current;
@@ -182,7 +189,7 @@ public final class SnowflakeSession implements Session {
   /** Runs a statement; drops the connection after a failure so the next call reconnects. */
   @Override
   public void execute(String sql) throws SQLException {
-    withConnection(describe(sql), c -> run(c, sql));
+    withConnection(describe(sql), timeouts.callLimit(), c -> run(c, sql));
   }
 
   /** Runs a prepared statement with string or number binds. */
@@ -190,6 +197,7 @@ public final class SnowflakeSession implements Session {
   public int update(String sql, Object... binds) throws SQLException {
     return withConnection(
         describe(sql),
+        timeouts.callLimit(),
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setQueryTimeout(timeouts.statementSeconds());
@@ -204,27 +212,26 @@ public final class SnowflakeSession implements Session {
   /** All rows as strings, columns by label (upper case). */
   @Override
   public List<Map<String, String>> query(String sql) throws SQLException {
-    return withConnection(
-        describe(sql),
-        c -> {
-          List<Map<String, String>> rows = new ArrayList<>();
-          try (Statement st = c.createStatement()) {
-            st.setQueryTimeout(timeouts.statementSeconds());
-            try (ResultSet rs = st.executeQuery(sql)) {
-              int n = rs.getMetaData().getColumnCount();
-              while (rs.next()) {
-                Map<String, String> row = new LinkedHashMap<>();
-                for (int col = 1; col <= n; col++) {
-                  row.put(
-                      rs.getMetaData().getColumnLabel(col).toUpperCase(Locale.ROOT),
-                      rs.getString(col));
-                }
-                rows.add(row);
-              }
-            }
+    return withConnection(describe(sql), timeouts.callLimit(), c -> rows(c, sql));
+  }
+
+  private List<Map<String, String>> rows(Connection c, String sql) throws SQLException {
+    List<Map<String, String>> rows = new ArrayList<>();
+    try (Statement st = c.createStatement()) {
+      st.setQueryTimeout(timeouts.statementSeconds());
+      try (ResultSet rs = st.executeQuery(sql)) {
+        int n = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          Map<String, String> row = new LinkedHashMap<>();
+          for (int col = 1; col <= n; col++) {
+            row.put(
+                rs.getMetaData().getColumnLabel(col).toUpperCase(Locale.ROOT), rs.getString(col));
           }
-          return rows;
-        });
+          rows.add(row);
+        }
+      }
+    }
+    return rows;
   }
 
   /**
@@ -235,32 +242,34 @@ public final class SnowflakeSession implements Session {
    * the upload failed). Snowpipe would load the empty file as LOADED with no rows, and its records
    * would be lost, so a stage holding fewer bytes than were sent is a transient failure and the
    * next attempt uploads the same bytes under the same name. (Client-side encryption, which
-   * Snowflake's internal stages use, only adds padding to the stored size.)
+   * Snowflake's internal stages use, only adds padding to the stored size.) The upload and its
+   * check are one call, bounded by the call limit plus the statement timeout of the check: a task
+   * stopping meanwhile lets both end.
    */
   @Override
   public void upload(Identifier stage, String directory, String fileName, byte[] gzip)
       throws SQLException {
-    withConnection(
-        "the upload of " + directory + "/" + fileName,
-        c -> {
-          c.unwrap(SnowflakeConnection.class)
-              .uploadStream(
-                  stage.sql(),
-                  fileName,
-                  new ByteArrayInputStream(gzip),
-                  UploadStreamConfig.builder()
-                      .setDestPrefix(directory)
-                      .setCompressData(false)
-                      .build());
-          return null;
-        });
     String path = directory + "/" + fileName;
     long stored =
-        listing(stage, path).stream()
-            .filter(f -> f.path().equals(path))
-            .mapToLong(StagedFile::size)
-            .findFirst()
-            .orElse(-1);
+        withConnection(
+            "the upload of " + path,
+            timeouts.callLimit().plus(timeouts.statement()),
+            c -> {
+              c.unwrap(SnowflakeConnection.class)
+                  .uploadStream(
+                      stage.sql(),
+                      fileName,
+                      new ByteArrayInputStream(gzip),
+                      UploadStreamConfig.builder()
+                          .setDestPrefix(directory)
+                          .setCompressData(false)
+                          .build());
+              return listing(c, stage, path).stream()
+                  .filter(f -> f.path().equals(path))
+                  .mapToLong(StagedFile::size)
+                  .findFirst()
+                  .orElse(-1);
+            });
     if (stored < gzip.length) {
       throw new SQLTransientException(
           "The stage holds "
@@ -276,13 +285,16 @@ public final class SnowflakeSession implements Session {
   /** The files under {@code directory}, with paths relative to the stage. */
   @Override
   public List<StagedFile> list(Identifier stage, String directory) throws SQLException {
-    return listing(stage, directory + "/");
+    String prefix = directory + "/";
+    return withConnection(
+        "the listing of " + prefix, timeouts.callLimit(), c -> listing(c, stage, prefix));
   }
 
   /** The files whose path relative to the stage starts with {@code prefix}. */
-  private List<StagedFile> listing(Identifier stage, String prefix) throws SQLException {
+  private List<StagedFile> listing(Connection c, Identifier stage, String prefix)
+      throws SQLException {
     List<StagedFile> files = new ArrayList<>();
-    for (Map<String, String> row : query("LIST @" + stage.sql() + "/" + prefix)) {
+    for (Map<String, String> row : rows(c, "LIST @" + stage.sql() + "/" + prefix)) {
       String name = row.get("NAME");
       int slash = name == null ? -1 : name.indexOf('/');
       if (slash > 0) {
@@ -298,7 +310,8 @@ public final class SnowflakeSession implements Session {
    * Runs {@code call} on the shared connection, bounded; the call counts on the connection until it
    * ends, also when its caller stopped waiting for it.
    */
-  private <T> T withConnection(String what, ConnectionCall<T> call) throws SQLException {
+  private <T> T withConnection(String what, Duration limit, ConnectionCall<T> call)
+      throws SQLException {
     SharedConnection shared = acquire();
     BoundedCalls.Call<T> counted =
         () -> {
@@ -309,7 +322,10 @@ public final class SnowflakeSession implements Session {
           }
         };
     try {
-      return bounded(what, timeouts.callLimit(), counted, late -> {});
+      return bounded(what, limit, counted, late -> {});
+    } catch (ClosedSessionException e) {
+      shared.release();
+      throw e;
     } catch (SQLException e) {
       if (SnowflakeErrors.isTransient(e)) {
         retire(shared);
@@ -331,7 +347,7 @@ public final class SnowflakeSession implements Session {
     } catch (TimeoutException | InterruptedException | ExecutionException e) {
       throw failure(what, limit, e);
     } catch (RejectedExecutionException e) {
-      throw new SQLException("The Snowflake session is closed", e);
+      throw new ClosedSessionException(e);
     }
   }
 
@@ -339,7 +355,7 @@ public final class SnowflakeSession implements Session {
     try {
       return calls.start(call);
     } catch (RejectedExecutionException e) {
-      throw new SQLException("The Snowflake session is closed", e);
+      throw new ClosedSessionException(e);
     }
   }
 
@@ -387,12 +403,23 @@ public final class SnowflakeSession implements Session {
     return "the statement '" + head.substring(0, end) + (end < head.length() ? "…'" : "'");
   }
 
-  /** Closes a connection on a call thread: a logout the service does not answer cannot block. */
-  private void closeLater(Connection c) {
+  /**
+   * Closes a connection on a call thread: a logout the service does not answer cannot block.
+   *
+   * @return completes once the connection is closed
+   */
+  private CompletableFuture<Void> closeLater(Connection c) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
     if (c == null) {
-      return;
+      done.complete(null);
+      return done;
     }
-    calls.runLater(() -> closeQuietly(c));
+    calls.runLater(
+        () -> {
+          closeQuietly(c);
+          done.complete(null);
+        });
+    return done;
   }
 
   private static void closeQuietly(Connection c) {
@@ -404,36 +431,35 @@ public final class SnowflakeSession implements Session {
   }
 
   /**
-   * Logs out, waiting at most the network timeout, and stops the call threads; calls abandoned
-   * earlier close their connections when they end.
+   * Refuses new calls, lets the calls running on the connection finish, then logs out; waits at
+   * most the network timeout for all of it, then stops the call threads (interrupting calls still
+   * running: the connection is closed when the last of them ends). Calls abandoned earlier close
+   * their connections when they end.
    */
   @Override
   public void close() {
-    Connection c;
+    SharedConnection shared;
     synchronized (connecting) {
       closed = true;
       if (pendingLogin != null) {
         pendingLogin.whenComplete((late, failure) -> closeLater(late));
         pendingLogin = null;
       }
-      c = current == null ? null : current.connection();
+      shared = current;
       current = null;
     }
     CompletableFuture<Void> logout =
-        c == null
-            ? CompletableFuture.completedFuture(null)
-            : calls.start(
-                () -> {
-                  closeQuietly(c);
-                  return null;
-                });
-    calls.shutdown();
+        shared == null ? CompletableFuture.completedFuture(null) : shared.retire();
     try {
       BoundedCalls.await(logout, timeouts.network());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
-      LOG.debug("Logout did not complete: {}", e.toString());
+      LOG.warn(
+          "Calls on the Snowflake session did not end within {} ms of the task's stop; stopping"
+              + " them: {}",
+          timeouts.network().toMillis(),
+          e.toString());
     }
     calls.close();
   }

@@ -77,6 +77,7 @@ final class FakeJdbc {
             SnowflakeConnection.class,
             (p, m, args) -> {
               if (m.getName().equals("uploadStream") && args.length == 4) {
+                open(closed);
                 upload((String) args[1], (InputStream) args[2], (UploadStreamConfig) args[3]);
                 return null;
               }
@@ -87,7 +88,7 @@ final class FakeJdbc {
             Connection.class,
             (p, m, args) ->
                 switch (m.getName()) {
-                  case "createStatement" -> statement();
+                  case "createStatement" -> statement(closed);
                   case "unwrap" -> snowflake;
                   case "isClosed" -> closed.get();
                   case "close" -> {
@@ -117,7 +118,14 @@ final class FakeJdbc {
     }
   }
 
-  private Statement statement() {
+  /** As the driver does, a call on a closed (logged out) connection fails. */
+  private static void open(AtomicBoolean closed) throws SQLException {
+    if (closed.get()) {
+      throw new SQLException("connection closed");
+    }
+  }
+
+  private Statement statement(AtomicBoolean closed) {
     return proxy(
         Statement.class,
         (p, m, args) ->
@@ -125,10 +133,12 @@ final class FakeJdbc {
               case "setQueryTimeout", "close" -> null;
               case "execute" -> {
                 arrive((String) args[0]);
+                open(closed);
                 yield false;
               }
               case "executeQuery" -> {
                 arrive((String) args[0]);
+                open(closed);
                 yield list((String) args[0]);
               }
               default -> throw new UnsupportedOperationException(m.getName());

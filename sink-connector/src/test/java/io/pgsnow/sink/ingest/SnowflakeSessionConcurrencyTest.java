@@ -121,4 +121,29 @@ class SnowflakeSessionConcurrencyTest {
     await().atMost(DEADLINE).until(() -> shared.closed().get());
     assertThat(jdbc.logins.get(1).closed()).isFalse();
   }
+
+  @Test
+  void closeLetsTheRunningCallFinishThenLogsOut() throws Exception {
+    FakeJdbc.Gate held = jdbc.hold("a.json.gz");
+    CompletableFuture<Void> running = heldUpload(held);
+    FakeJdbc.Opened shared = jdbc.logins.get(0);
+
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(session::close, threads);
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(() -> session.list(STAGE, "p1"))
+                    .isInstanceOf(SnowflakeSession.ClosedSessionException.class)
+                    .hasMessageContaining("closed"));
+    assertThat(shared.closed()).isFalse();
+    assertThat(closing).isNotDone();
+
+    // The upload's stage check runs after close() was called, on the connection not logged out.
+    held.open();
+    running.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    closing.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+    assertThat(shared.closed()).isTrue();
+    assertThat(jdbc.logins).hasSize(1);
+  }
 }
