@@ -69,23 +69,30 @@ public class SourceHotPathBenchmark extends AverageTimeBenchmark {
       transaction.add(captured.get(2));
     }
     transaction.add(captured.get(4));
-    settings =
-        new TransactionAssembler.Settings(
-            "pg",
-            new TableFilter(List.of(), List.of(), List.of(), List.of()),
-            Set.of(),
-            true,
-            new ColumnTypes(DecimalHandling.PRECISE, TypeResolver.NONE),
-            relationId -> List.of("id"),
-            new SourceInfo("bench", "pg", "db"),
-            Long.MAX_VALUE,
-            new TopicAssignments(new TopicNamer("pg", SchemaNameAdjustment.AVRO)),
-            null,
-            null);
+    settings = settings("id");
     keyConverter = new JsonConverter();
     keyConverter.configure(Map.of("schemas.enable", "true"), true);
     valueConverter = new JsonConverter();
     valueConverter.configure(Map.of("schemas.enable", "true"), false);
+  }
+
+  /**
+   * The source's settings for the benchmarks: topic prefix {@code pg}, every table and column, the
+   * defaults otherwise; {@code keyColumn} the primary key of every table.
+   */
+  static TransactionAssembler.Settings settings(String keyColumn) {
+    return new TransactionAssembler.Settings(
+        "pg",
+        new TableFilter(List.of(), List.of(), List.of(), List.of()),
+        Set.of(),
+        true,
+        new ColumnTypes(DecimalHandling.PRECISE, TypeResolver.NONE),
+        relationId -> List.of(keyColumn),
+        new SourceInfo("bench", "pg", "db"),
+        Long.MAX_VALUE,
+        new TopicAssignments(new TopicNamer("pg", SchemaNameAdjustment.AVRO)),
+        null,
+        null);
   }
 
   /** The records of the transaction, each handed to {@code sink}. */

@@ -3,6 +3,10 @@ package io.pgsnow.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgsnow.source.replication.ReplicationSetup;
+import io.pgsnow.source.snapshot.ChunkPlanner;
+import io.pgsnow.source.snapshot.SnapshotProgress;
+import io.pgsnow.source.snapshot.SnapshotTable;
 import io.pgsnow.testkit.ConnectCluster;
 import io.pgsnow.testkit.ConnectWorkerProcess;
 import io.pgsnow.testkit.LocalPostgres;
@@ -15,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +32,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -49,6 +55,14 @@ class SnapshotResumeIT {
   private static final int ROWS_RESTARTED = 300_000;
 
   private static final int ROWS_SPREAD = 100_000;
+
+  /**
+   * The writers' statements before the interruption: at most one per this many rows, so that the
+   * bound on snapshot records stays well under two copies of the table on a slow machine too.
+   */
+  private static final int WRITES_BEFORE_INTERRUPTION = 10;
+
+  private static final int WRITES_AFTER_INTERRUPTION = 2_000;
 
   @Test
   void aSnapshotWhoseTaskIsRestartedMidwayResumesAndEndsExactlyAsTheTable() throws Exception {
@@ -122,7 +136,13 @@ class SnapshotResumeIT {
             broker,
             db,
             ROWS,
+            UnaryOperator.identity(),
             config -> current[0].put("/connectors/" + db + "/config", json(config)),
+            () ->
+                SourceItSupport.JSON
+                    .readValue(
+                        current[0].get("/connectors/" + db + "/offsets"), ConnectorOffsets.class)
+                    .offsets(),
             () -> {
               current[0].kill();
               current[0] = worker.workDirectory(Path.of("target", db, "restarted")).start();
@@ -136,13 +156,18 @@ class SnapshotResumeIT {
 
   /**
    * Creates the connector, interrupts it once half the snapshot is in Kafka, and checks that the
-   * topic then equals the table.
+   * topic then equals the table, and that the number of snapshot records stays within what the plan
+   * allows.
+   *
+   * @param committed the connector's committed offsets
    */
   private static void run(
       ConnectCluster connect,
       String db,
       int rows,
+      UnaryOperator<Map<String, String>> configure,
       Consumer<Map<String, String>> create,
+      Callable<List<ConnectorOffset>> committed,
       Runnable interrupt)
       throws Exception {
     LocalPostgres pg = LocalPostgres.shared();
@@ -161,36 +186,108 @@ class SnapshotResumeIT {
     config.put("snapshot.max.threads", "4");
     config.put("key.converter.schemas.enable", "false");
     config.put("value.converter.schemas.enable", "false");
+    configure.apply(config);
+    Chunks chunks = Chunks.planned(pg, db, config);
     create.accept(config);
 
     CompletableFuture<Void> consumer =
         CompletableFuture.runAsync(
             () -> consume(connect, topic, latest, snapshotRecords, consuming));
-    AtomicLong writes = new AtomicLong();
+    Writes writes = new Writes(rows / WRITES_BEFORE_INTERRUPTION);
     CompletableFuture<Void> writer =
         CompletableFuture.runAsync(() -> write(pg, db, rows, writing, writes));
 
     Awaitility.await("half the snapshot in Kafka")
-        .atMost(Duration.ofMinutes(3))
+        .atMost(Duration.ofMinutes(5))
         .until(() -> snapshotRecords.get() > rows / 2);
+    // Progress only grows: the chunks done in the offsets committed before the interruption are
+    // done in those the resumed snapshot starts from too.
+    long notDone = chunks.rowsNotDone(committed.call());
     interrupt.run();
-    long writesAtRestart = writes.get();
+    long writesAtRestart = writes.statements.get();
+    writes.allowed.set(Long.MAX_VALUE);
     Awaitility.await("writers busy after the restart")
-        .atMost(Duration.ofMinutes(1))
-        .until(() -> writes.get() > writesAtRestart + 2_000);
+        .atMost(Duration.ofMinutes(2))
+        .until(() -> writes.statements.get() > writesAtRestart + WRITES_AFTER_INTERRUPTION);
     writing.set(false);
     writer.get(1, TimeUnit.MINUTES);
 
     Map<Integer, String> expected = table(pg, db);
     Awaitility.await("the topic's latest rows equal the table")
-        .atMost(Duration.ofMinutes(4))
+        .atMost(Duration.ofMinutes(6))
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> latest.size() == expected.size() && latest.equals(expected));
     consuming.set(false);
     consumer.get(1, TimeUnit.MINUTES);
     assertThat(latest).isEqualTo(expected);
-    // Chunks finished before the interruption were not read again: far fewer than two copies.
-    assertThat(snapshotRecords.get()).isBetween((long) rows - rows / 20, rows * 3L / 2);
+    // Before the interruption each row of the exported snapshot is read once at most; afterwards
+    // only the chunks not done are read, as they are then: their rows, plus the row versions the
+    // writers put anywhere (an update may move a row into such a chunk). So no chunk done before
+    // the interruption was read again. A row no writer touched is read at least once.
+    assertThat(snapshotRecords.get())
+        .as(
+            "snapshot records of %d rows, of which %d in chunks not done at the interruption;"
+                + " the writers wrote %d row versions and updated or deleted %d rows",
+            rows, notDone, writes.rowsWritten.get(), writes.rowsTouched.get())
+        .isBetween(rows - writes.rowsTouched.get(), rows + notDone + writes.rowsWritten.get());
+  }
+
+  /**
+   * The block-range chunks the connector plans for the table (the same planner, the same table
+   * size, as many threads as the config gives all tasks) and the rows of each, counted before any
+   * write.
+   */
+  private record Chunks(SnapshotProgress.TablePlan plan, long[] rows, int tasks) {
+    static Chunks planned(LocalPostgres pg, String db, Map<String, String> config)
+        throws Exception {
+      int tasks = Integer.parseInt(config.getOrDefault("tasks.max", "1"));
+      int threads = Integer.parseInt(config.get("snapshot.max.threads")) * tasks;
+      try (Connection c = pg.connect(db);
+          Statement s = c.createStatement()) {
+        SnapshotTable table =
+            SnapshotTable.load(c, new ReplicationSetup.TableName("public", "big")).orElseThrow();
+        SnapshotProgress.TablePlan plan = ChunkPlanner.plan(table, threads, false);
+        long[] rows = new long[plan.chunks()];
+        for (int i = 0; i < rows.length; i++) {
+          try (ResultSet rs =
+              s.executeQuery(
+                  "SELECT count(*) FROM (" + ChunkPlanner.select(table, plan, i, null) + ") c")) {
+            rs.next();
+            rows[i] = rs.getLong(1);
+          }
+        }
+        return new Chunks(plan, rows, tasks);
+      }
+    }
+
+    /**
+     * The rows of the chunks that {@code offsets} do not mark done. Of a snapshot spread over
+     * tasks, chunk {@code i} is task {@code i % tasks}'s, and done when that task's progress (in
+     * its own source partition) says so; a task without offsets has done none of its chunks.
+     */
+    long rowsNotDone(List<ConnectorOffset> offsets) {
+      Map<Integer, SnapshotProgress.TablePlan> byTask = new HashMap<>();
+      for (ConnectorOffset o : offsets) {
+        Object task = o.partition().get("snapshot_task");
+        SnapshotProgress.fromOffset(o.offset())
+            .filter(p -> !p.plans().isEmpty())
+            .ifPresent(
+                p ->
+                    byTask.put(
+                        task == null ? 0 : Integer.parseInt(String.valueOf(task)),
+                        p.plans().get(0)));
+      }
+      long sum = 0;
+      for (int i = 0; i < rows.length; i++) {
+        SnapshotProgress.TablePlan done = byTask.get(i % tasks);
+        if (done == null || !done.isDone(i)) {
+          sum += rows[i];
+        } else {
+          assertThat(done.chunks()).as("the connector's plan").isEqualTo(plan.chunks());
+        }
+      }
+      return sum;
+    }
   }
 
   /**
@@ -210,7 +307,9 @@ class SnapshotResumeIT {
           connect,
           db,
           rows,
-          config -> connect.createConnector(db, configure.apply(config)),
+          configure,
+          config -> connect.createConnector(db, config),
+          () -> connect.connect().connectorOffsets(db).offsets(),
           () -> interrupt.accept(connect.connect(), db));
       assertThat(connect.failedTaskTrace(db)).isEmpty();
       List<ConnectorOffset> offsets = connect.connect().connectorOffsets(db).offsets();
@@ -275,27 +374,58 @@ class SnapshotResumeIT {
     }
   }
 
-  /** Small transactions of updates, deletes and inserts spread over the whole table. */
+  /**
+   * What the writers did: statements, rows they wrote a new version of (inserted or updated), rows
+   * they updated or deleted; at most {@code allowed} statements.
+   */
+  private static final class Writes {
+    final AtomicLong statements = new AtomicLong();
+    final AtomicLong rowsWritten = new AtomicLong();
+    final AtomicLong rowsTouched = new AtomicLong();
+    final AtomicLong allowed;
+
+    Writes(long allowed) {
+      this.allowed = new AtomicLong(allowed);
+    }
+  }
+
+  /**
+   * Small transactions of updates, deletes and inserts spread over the whole table; once {@code
+   * writes.allowed} statements are done, the writer waits until more are allowed.
+   */
   private static void write(
-      LocalPostgres pg, String db, int rows, AtomicBoolean writing, AtomicLong writes) {
+      LocalPostgres pg, String db, int rows, AtomicBoolean writing, Writes writes) {
     Random random = new Random(11);
     int nextId = rows + 1;
     try (Connection c = pg.connect(db);
         Statement s = c.createStatement()) {
       while (writing.get()) {
+        if (writes.statements.get() >= writes.allowed.get()) {
+          Awaitility.await("more writes allowed")
+              .atMost(Duration.ofMinutes(10))
+              .until(() -> !writing.get() || writes.statements.get() < writes.allowed.get());
+          continue;
+        }
         int id = 1 + random.nextInt(rows);
         switch (random.nextInt(4)) {
-          case 0 -> s.execute("DELETE FROM big WHERE id = " + id);
-          case 1 -> s.execute("INSERT INTO big VALUES (" + nextId++ + ", 1, 'inserted')");
-          default ->
-              s.execute(
-                  "UPDATE big SET v = v + 1, payload = 'updated ' || v WHERE id IN ("
-                      + id
-                      + ", "
-                      + (1 + random.nextInt(rows))
-                      + ")");
+          case 0 ->
+              writes.rowsTouched.addAndGet(s.executeUpdate("DELETE FROM big WHERE id = " + id));
+          case 1 ->
+              writes.rowsWritten.addAndGet(
+                  s.executeUpdate("INSERT INTO big VALUES (" + nextId++ + ", 1, 'inserted')"));
+          default -> {
+            int updated =
+                s.executeUpdate(
+                    "UPDATE big SET v = v + 1, payload = 'updated ' || v WHERE id IN ("
+                        + id
+                        + ", "
+                        + (1 + random.nextInt(rows))
+                        + ")");
+            writes.rowsWritten.addAndGet(updated);
+            writes.rowsTouched.addAndGet(updated);
+          }
         }
-        writes.incrementAndGet();
+        writes.statements.incrementAndGet();
       }
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -44,13 +44,13 @@ public final class ChangeEventBuilder {
             unchanged = new ArrayList<>();
           }
           unchanged.add(table.columnName(i));
-          struct.put(table.columnName(i), table.toastPlaceholder(i));
+          struct.put(table.columnField(i), table.toastPlaceholder(i));
           continue;
         }
       }
       if (!source.isNull(i)) {
         try {
-          struct.put(table.columnName(i), convert(table, i, source.text(i)));
+          struct.put(table.columnField(i), convert(table, i, source.text(i)));
         } catch (SpecialValueException e) {
           if (special == null) {
             special = new LinkedHashMap<>();
@@ -72,9 +72,12 @@ public final class ChangeEventBuilder {
       return null;
     }
     Struct key = new Struct(table.keySchema());
-    for (int index : table.keyColumns()) {
-      String name = table.columnName(index);
-      key.put(name, row.get(name));
+    boolean full = row.schema() == table.fullRowSchema();
+    for (int i = 0; i < table.keyColumnCount(); i++) {
+      int column = table.keyColumn(i);
+      key.put(
+          table.keyField(i),
+          full ? row.get(table.columnField(column)) : row.get(table.columnName(column)));
     }
     return key;
   }
@@ -85,14 +88,20 @@ public final class ChangeEventBuilder {
 
   public static Struct envelope(
       TableSchema table, Struct before, Struct after, Struct source, String op, long nowMillis) {
-    return new Struct(table.envelopeSchema())
-        .put("before", table.emittedRow(before))
-        .put("after", table.emittedRow(after))
-        .put("source", source)
-        .put("op", op)
-        .put("ts_ms", nowMillis)
-        .put("ts_us", nowMillis * 1000L)
-        .put("ts_ns", nowMillis * 1_000_000L);
+    TableSchema.EnvelopeFields f = table.envelopeFields();
+    Struct envelope = new Struct(table.envelopeSchema());
+    if (before != null) {
+      envelope.put(f.before(), table.emittedRow(before));
+    }
+    if (after != null) {
+      envelope.put(f.after(), table.emittedRow(after));
+    }
+    return envelope
+        .put(f.source(), source)
+        .put(f.op(), op)
+        .put(f.tsMs(), nowMillis)
+        .put(f.tsUs(), nowMillis * 1000L)
+        .put(f.tsNs(), nowMillis * 1_000_000L);
   }
 
   public static ConnectHeaders headers(RowImage image) {

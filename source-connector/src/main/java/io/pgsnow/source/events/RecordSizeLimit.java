@@ -104,7 +104,7 @@ public final class RecordSizeLimit {
   }
 
   static long lowerBound(Object value) {
-    if (value == null) {
+    if (value == null || value instanceof Number || value instanceof Boolean) {
       return 0;
     } else if (value instanceof String s) {
       // A char is at least one byte in UTF-8, and a surrogate pair four.
@@ -115,8 +115,9 @@ public final class RecordSizeLimit {
       return buffer.remaining();
     } else if (value instanceof Struct struct) {
       long size = 0;
-      for (Field field : struct.schema().fields()) {
-        size += lowerBound(struct.get(field));
+      List<Field> fields = struct.schema().fields();
+      for (int i = 0; i < fields.size(); i++) {
+        size += lowerBound(struct.get(fields.get(i)));
       }
       return size;
     } else if (value instanceof List<?> list) {

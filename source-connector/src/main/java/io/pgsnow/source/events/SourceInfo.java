@@ -1,6 +1,7 @@
 package io.pgsnow.source.events;
 
 import java.util.List;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -57,9 +58,32 @@ public final class SourceInfo {
           .field("event_index", Schema.OPTIONAL_INT64_SCHEMA)
           .build();
 
+  // The fields, looked up once rather than by name for every event.
+  public static final Field SNAPSHOT = SCHEMA.field("snapshot");
+  public static final Field SEQUENCE = SCHEMA.field("sequence");
+  public static final Field LSN = SCHEMA.field("lsn");
+  public static final Field COMMIT_LSN = SCHEMA.field("commit_lsn");
+  public static final Field EVENT_INDEX = SCHEMA.field("event_index");
+  private static final Field VERSION = SCHEMA.field("version");
+  private static final Field CONNECTOR = SCHEMA.field("connector");
+  private static final Field NAME = SCHEMA.field("name");
+  private static final Field TS_MS = SCHEMA.field("ts_ms");
+  private static final Field DB = SCHEMA.field("db");
+  private static final Field TS_US = SCHEMA.field("ts_us");
+  private static final Field TS_NS = SCHEMA.field("ts_ns");
+  private static final Field SCHEMA_FIELD = SCHEMA.field("schema");
+  private static final Field TABLE = SCHEMA.field("table");
+  private static final Field TX_ID = SCHEMA.field("txId");
+
   private final String version;
   private final String serverName;
   private final String database;
+
+  /** The {@code sequence} of the snapshot rows last built: the same for all rows of a snapshot. */
+  private volatile SnapshotSequence lastSnapshotSequence =
+      new SnapshotSequence(0, snapshotSequence(0));
+
+  private record SnapshotSequence(long lsn, String text) {}
 
   public SourceInfo(String version, String serverName, String database) {
     this.version = version;
@@ -76,12 +100,12 @@ public final class SourceInfo {
   public Struct streamed(String schema, String table, Transaction tx, long lsn, long eventIndex) {
     return base(schema, table, tx.commitTimeMicros(), "false")
         .put(
-            "sequence",
+            SEQUENCE,
             "[" + quotedLsn(tx.lastCommittedLsn()) + ",\"" + Long.toUnsignedString(lsn) + "\"]")
-        .put("txId", tx.txId())
-        .put("lsn", lsn)
-        .put("commit_lsn", tx.commitLsn())
-        .put("event_index", eventIndex);
+        .put(TX_ID, tx.txId())
+        .put(LSN, lsn)
+        .put(COMMIT_LSN, tx.commitLsn())
+        .put(EVENT_INDEX, eventIndex);
   }
 
   /**
@@ -100,26 +124,39 @@ public final class SourceInfo {
     if (!SNAPSHOT_VALUES.contains(snapshotMarker)) {
       throw new IllegalArgumentException("Not a snapshot marker: " + snapshotMarker);
     }
-    return base(schema, table, readTimeMicros, snapshotMarker)
-        .put("sequence", "[null,\"" + Long.toUnsignedString(consistentLsn) + "\"]")
-        .put("txId", txId)
-        .put("lsn", consistentLsn)
-        .put("commit_lsn", consistentLsn)
-        .put("event_index", rowIndex);
+    SnapshotSequence sequence = lastSnapshotSequence;
+    if (sequence.lsn() != consistentLsn) {
+      sequence = new SnapshotSequence(consistentLsn, snapshotSequence(consistentLsn));
+      lastSnapshotSequence = sequence;
+    }
+    Struct source = base(schema, table, readTimeMicros, snapshotMarker);
+    if (txId != null) {
+      source.put(TX_ID, txId);
+    }
+    return source
+        .put(SEQUENCE, sequence.text())
+        .put(LSN, consistentLsn)
+        .put(COMMIT_LSN, consistentLsn)
+        .put(EVENT_INDEX, rowIndex);
+  }
+
+  /** Debezium's {@code sequence} of a snapshot row consistent with {@code lsn}. */
+  public static String snapshotSequence(long lsn) {
+    return "[null,\"" + Long.toUnsignedString(lsn) + "\"]";
   }
 
   private Struct base(String schema, String table, long timeMicros, String snapshot) {
     return new Struct(SCHEMA)
-        .put("version", version)
-        .put("connector", "postgresql")
-        .put("name", serverName)
-        .put("ts_ms", Math.floorDiv(timeMicros, 1000L))
-        .put("snapshot", snapshot)
-        .put("db", database)
-        .put("ts_us", timeMicros)
-        .put("ts_ns", timeMicros * 1000L)
-        .put("schema", schema)
-        .put("table", table);
+        .put(VERSION, version)
+        .put(CONNECTOR, "postgresql")
+        .put(NAME, serverName)
+        .put(TS_MS, Math.floorDiv(timeMicros, 1000L))
+        .put(SNAPSHOT, snapshot)
+        .put(DB, database)
+        .put(TS_US, timeMicros)
+        .put(TS_NS, timeMicros * 1000L)
+        .put(SCHEMA_FIELD, schema)
+        .put(TABLE, table);
   }
 
   private static String quotedLsn(Long lsn) {

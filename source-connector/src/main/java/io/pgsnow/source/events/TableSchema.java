@@ -9,6 +9,7 @@ import io.pgsnow.source.schema.ColumnType;
 import io.pgsnow.source.schema.ColumnTypes;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -51,6 +52,15 @@ public final class TableSchema {
   private final Schema fullRowSchema;
   private final boolean[] emitted;
 
+  /**
+   * The fields looked up once rather than by name for every row: of each column in {@link
+   * #fullRowSchema}, of each key column in {@link #keySchema}, and of the envelope.
+   */
+  private final Field[] columnFields;
+
+  private final Field[] keyFields;
+  private final EnvelopeFields envelopeFields;
+
   private TableSchema(
       PgOutputMessage.Relation relation,
       String topic,
@@ -73,6 +83,24 @@ public final class TableSchema {
     this.toastPlaceholders = toastPlaceholders;
     this.fullRowSchema = rows.full();
     this.emitted = rows.emitted();
+    this.columnFields = fullRowSchema.fields().toArray(new Field[0]);
+    this.keyFields = keySchema == null ? new Field[0] : keySchema.fields().toArray(new Field[0]);
+    this.envelopeFields = new EnvelopeFields(envelopeSchema);
+  }
+
+  /** The envelope's fields that change events set. */
+  public record EnvelopeFields(
+      Field before, Field after, Field source, Field op, Field tsMs, Field tsUs, Field tsNs) {
+    EnvelopeFields(Schema envelope) {
+      this(
+          envelope.field("before"),
+          envelope.field("after"),
+          envelope.field("source"),
+          envelope.field("op"),
+          envelope.field("ts_ms"),
+          envelope.field("ts_us"),
+          envelope.field("ts_ns"));
+    }
   }
 
   /** The key's columns and schema, and the replica identity's columns. */
@@ -262,6 +290,29 @@ public final class TableSchema {
     return fullRowSchema;
   }
 
+  /** The field of column {@code index} in {@link #fullRowSchema}, which has every column. */
+  Field columnField(int index) {
+    return columnFields[index];
+  }
+
+  /** The field in {@link #keySchema} of the {@code i}-th of {@link #keyColumns}. */
+  Field keyField(int i) {
+    return keyFields[i];
+  }
+
+  /** The index in {@link #keyColumns} order of key column {@code i}: {@code keyColumns[i]}. */
+  int keyColumn(int i) {
+    return keyColumns[i];
+  }
+
+  int keyColumnCount() {
+    return keyColumns.length;
+  }
+
+  public EnvelopeFields envelopeFields() {
+    return envelopeFields;
+  }
+
   /** Whether the column is in the emitted rows (column.include.list / column.exclude.list). */
   boolean emitted(int index) {
     return emitted[index];
@@ -273,7 +324,7 @@ public final class TableSchema {
       return image;
     }
     Struct row = new Struct(rowSchema);
-    for (org.apache.kafka.connect.data.Field f : rowSchema.fields()) {
+    for (Field f : rowSchema.fields()) {
       row.put(f, image.get(f.name()));
     }
     return row;

@@ -1,5 +1,6 @@
 package io.pgsnow.source.snapshot;
 
+import io.pgsnow.source.events.TableSchema;
 import io.pgsnow.source.replication.PgConnections;
 import io.pgsnow.source.replication.ReplicationSetup;
 import java.sql.Connection;
@@ -207,6 +208,7 @@ public final class InitialSnapshot {
       long readMillis = System.currentTimeMillis();
       long[] ordinal = {0};
       int columns = table.relation().columns().size();
+      TableSchema schema = records.schema(table);
       Savepoint savepoint = c.setSavepoint();
       try {
         lockNowait(c, table);
@@ -216,7 +218,8 @@ public final class InitialSnapshot {
                 select,
                 columns,
                 tuple -> {
-                  emitter.put(records.row(table, tuple, readMillis, "true", lsn, ordinal[0]++));
+                  emitter.put(
+                      records.row(table, schema, tuple, readMillis, "true", lsn, ordinal[0]++));
                   if ((ordinal[0] & (PROGRESS_EVERY - 1)) == 0) {
                     metrics.rowsRead(PROGRESS_EVERY);
                   }

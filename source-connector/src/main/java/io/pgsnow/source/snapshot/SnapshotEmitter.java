@@ -1,6 +1,7 @@
 package io.pgsnow.source.snapshot;
 
 import io.pgsnow.source.events.RecordSizeLimit;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -29,6 +30,8 @@ final class SnapshotEmitter {
   private final Map<String, ?> extraOffset;
   private final boolean marksEnds;
   private SnapshotRecords.Row pending;
+  private Map<String, ?> offset;
+  private String offsetProgress;
   private boolean first;
 
   SnapshotEmitter(
@@ -83,10 +86,21 @@ final class SnapshotEmitter {
     }
   }
 
-  private Map<String, Object> offset() {
-    Map<String, Object> offset = new HashMap<>(extraOffset);
-    offset.put(MODE_KEY, "initial");
-    offset.put(SnapshotProgress.OFFSET_KEY, progress.encode());
+  /**
+   * The offset of the next record: one read-only map shared by the records queued while the
+   * progress does not change (it changes once per chunk), as nothing modifies a queued snapshot
+   * record's offset.
+   */
+  private Map<String, ?> offset() {
+    String encoded = progress.encode();
+    // encode() returns the same String until the progress changes.
+    if (offset == null || offsetProgress != encoded) {
+      Map<String, Object> next = new HashMap<>(extraOffset);
+      next.put(MODE_KEY, "initial");
+      next.put(SnapshotProgress.OFFSET_KEY, encoded);
+      offset = Collections.unmodifiableMap(next);
+      offsetProgress = encoded;
+    }
     return offset;
   }
 }

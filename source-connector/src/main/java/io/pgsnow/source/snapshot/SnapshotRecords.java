@@ -2,6 +2,7 @@ package io.pgsnow.source.snapshot;
 
 import io.pgsnow.source.decoding.TupleData;
 import io.pgsnow.source.events.ChangeEventBuilder;
+import io.pgsnow.source.events.SourceInfo;
 import io.pgsnow.source.events.TableSchema;
 import io.pgsnow.source.events.TransactionAssembler;
 import io.pgsnow.source.offsets.SourcePosition;
@@ -47,16 +48,20 @@ public final class SnapshotRecords {
       TableSchema table, Struct key, Struct value, long timestamp, ConnectHeaders headers) {
     /** Debezium's {@code source.snapshot} marker of this row. */
     public void mark(String snapshot) {
-      ((Struct) value.get("source")).put("snapshot", snapshot);
+      Struct source = (Struct) value.get(table.envelopeFields().source());
+      // Rows are built marked "true", most stay so.
+      if (!snapshot.equals(source.get(SourceInfo.SNAPSHOT))) {
+        source.put(SourceInfo.SNAPSHOT, snapshot);
+      }
     }
 
     /** Places the row at a stream position: a chunk's high watermark and its ordinal there. */
     public void at(long lsn, long event) {
-      ((Struct) value.get("source"))
-          .put("lsn", lsn)
-          .put("commit_lsn", lsn)
-          .put("event_index", event)
-          .put("sequence", "[null,\"" + Long.toUnsignedString(lsn) + "\"]");
+      ((Struct) value.get(table.envelopeFields().source()))
+          .put(SourceInfo.LSN, lsn)
+          .put(SourceInfo.COMMIT_LSN, lsn)
+          .put(SourceInfo.EVENT_INDEX, event)
+          .put(SourceInfo.SEQUENCE, SourceInfo.snapshotSequence(lsn));
     }
 
     public SourceRecord toRecord(Map<String, ?> partition, Map<String, ?> offset) {
@@ -86,7 +91,18 @@ public final class SnapshotRecords {
       String snapshot,
       long lsn,
       long event) {
-    TableSchema t = schema(table);
+    return row(table, schema(table), tuple, readMillis, snapshot, lsn, event);
+  }
+
+  /** {@link #row} with the table's schemas, {@link #schema} of {@code table}, looked up already. */
+  public Row row(
+      SnapshotTable table,
+      TableSchema t,
+      TupleData tuple,
+      long readMillis,
+      String snapshot,
+      long lsn,
+      long event) {
     ChangeEventBuilder.RowImage image = ChangeEventBuilder.row(t, tuple, null);
     Struct after = image.struct();
     Struct source =
