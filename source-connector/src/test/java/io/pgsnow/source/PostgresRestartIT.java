@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 class PostgresRestartIT {
   private static final String DB = "restart_it";
   private static final String SETUP_DB = "restart_setup_it";
+  private static final String FIN_DB = "restart_fin_it";
   private static LocalPostgres pg;
   private static TcpProxy proxy;
   private static ConnectCluster connect;
@@ -132,6 +134,57 @@ class PostgresRestartIT {
     assertThat(values).extracting(v -> v.get("v").asText()).containsExactly("before", "after");
     connect.awaitRunning("setup", 1, Duration.ofSeconds(60));
     assertThat(failedTrace("setup")).isEmpty();
+  }
+
+  /**
+   * A replication connection closed in order (FIN: the server's fast shutdown, a proxy) is noticed
+   * when the stream's poll meets its end, not when the next status update fails to write: the row
+   * written after the cut arrives well before the next write. Writes on the connection go out when
+   * the stream opens and then every {@code status.update.interval.ms} (the server asks for no reply
+   * sooner: its wal_sender_timeout is raised for the database), so with the cut in the stream's
+   * first half interval the next one is at least half an interval later; the row must arrive within
+   * a quarter.
+   */
+  @Test
+  void aStreamClosedInOrderReconnectsLongBeforeTheNextStatusUpdate() throws Exception {
+    Duration statusInterval = Duration.ofSeconds(60);
+    pg.createDatabase(FIN_DB);
+    pg.executeIn(
+        FIN_DB,
+        "CREATE TABLE t (id int PRIMARY KEY, v text)",
+        "ALTER DATABASE " + FIN_DB + " SET wal_sender_timeout = '10min'");
+    try (TcpProxy fin = TcpProxy.start(pg.host(), pg.port())) {
+      Map<String, String> config = SourceItSupport.connectorConfig(pg, FIN_DB, "fin");
+      config.put("database.hostname", fin.host());
+      config.put("database.port", Integer.toString(fin.port()));
+      config.put("status.update.interval.ms", Long.toString(statusInterval.toMillis()));
+      config.put("replication.retry.backoff.ms", "200");
+      config.put("replication.retry.backoff.max.ms", "500");
+      long created = System.nanoTime();
+      SourceItSupport.startConnector(connect, pg, FIN_DB, "fin", config);
+      pg.executeIn(FIN_DB, "INSERT INTO t VALUES (1, 'before')");
+      SourceItSupport.awaitRecords(connect, "fin.public.t", 1);
+
+      assertThat(Duration.ofNanos(System.nanoTime() - created))
+          .as("the cut comes in the stream's first half status interval")
+          .isLessThan(statusInterval.dividedBy(2));
+      fin.cut();
+      pg.executeIn(FIN_DB, "INSERT INTO t VALUES (2, 'after')");
+      TopicPartition topic = new TopicPartition("fin.public.t", 0);
+      Awaitility.await("the row written after the cut, within a quarter status interval")
+          .atMost(statusInterval.dividedBy(4))
+          .ignoreExceptions()
+          .until(() -> connect.kafka().endOffset(topic) >= 2);
+      List<JsonNode> values =
+          SourceItSupport.events(SourceItSupport.awaitRecords(connect, "fin.public.t", 2)).stream()
+              .map(SourceItSupport.Event::after)
+              .toList();
+      assertThat(values).extracting(v -> v.get("v").asText()).containsExactly("before", "after");
+      assertThat(failedTrace("fin")).isEmpty();
+    } finally {
+      // Before its proxy closes, or the task would retry against a closed port.
+      connect.connect().deleteConnector("fin");
+    }
   }
 
   private static boolean exists(String query) throws Exception {
