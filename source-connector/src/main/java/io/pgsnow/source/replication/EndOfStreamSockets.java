@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -103,7 +104,24 @@ public final class EndOfStreamSockets extends SocketFactory {
      */
     boolean endOfStream() {
       Watched watched = socket;
-      return watched != null && watched.endOfStream;
+      return watched != null && watched.endOfStream();
+    }
+
+    /** Reads made of the connection's socket so far; 0 when it was not made through the watch. */
+    long reads() {
+      Watched watched = socket;
+      return watched == null ? 0 : watched.reads();
+    }
+
+    /**
+     * Looks for the end of the stream on the socket itself, when the driver did not read it: see
+     * {@link LogicalStream#readPending()}. Only while the driver does not use the connection.
+     */
+    void probe() throws IOException {
+      Watched watched = socket;
+      if (watched != null) {
+        watched.probe();
+      }
     }
 
     /** Keeps the connection's socket and lets go of the entry that carried it. */
@@ -111,33 +129,102 @@ public final class EndOfStreamSockets extends SocketFactory {
     public void close() {
       Watched watched = OPENING.remove(id);
       if (watched != null) {
+        watched.opened();
         socket = watched;
       }
     }
   }
 
-  /** A socket whose input remembers reaching the end of the stream. */
-  private static final class Watched extends Socket {
+  /**
+   * A socket whose input remembers reaching the end of the stream, and counts the reads made of it
+   * so that a poll that read nothing can look for that end itself ({@link #probe}).
+   */
+  static final class Watched extends Socket {
+    private static final int PROBE_TIMEOUT_MILLIS = 1;
+
     private volatile boolean endOfStream;
+    private volatile long reads;
+    private volatile long readsAtOpen = Long.MAX_VALUE;
+    private InputStream raw;
     private InputStream input;
+    private byte[] held = new byte[0];
+    private int heldFrom;
 
     @Override
     public synchronized InputStream getInputStream() throws IOException {
       if (input == null) {
+        raw = super.getInputStream();
         input =
-            new FilterInputStream(super.getInputStream()) {
+            new FilterInputStream(raw) {
               @Override
               public int read() throws IOException {
-                return seen(super.read());
+                byte[] one = new byte[1];
+                int n = read(one, 0, 1);
+                return n < 0 ? -1 : one[0] & 0xff;
               }
 
               @Override
               public int read(byte[] b, int off, int len) throws IOException {
+                reads++;
+                if (heldFrom < held.length) {
+                  int n = Math.min(len, held.length - heldFrom);
+                  System.arraycopy(held, heldFrom, b, off, n);
+                  heldFrom += n;
+                  return n;
+                }
                 return seen(super.read(b, off, len));
+              }
+
+              @Override
+              public int available() throws IOException {
+                return held.length - heldFrom + super.available();
               }
             };
       }
       return input;
+    }
+
+    boolean endOfStream() {
+      return endOfStream;
+    }
+
+    /** The connection is open (TLS handshake included): its reads from now on are the stream's. */
+    void opened() {
+      readsAtOpen = reads;
+    }
+
+    /** Reads made of the socket's input so far, through whatever wraps it (TLS included). */
+    long reads() {
+      return reads;
+    }
+
+    /**
+     * Reads what the socket holds, waiting at most a millisecond, keeping it for the next reads,
+     * and notes the end of the stream if it is there. Only while nothing else reads the socket, and
+     * only once the open connection was read through {@link #getInputStream()}, whose reads return
+     * what is kept: a TLS layer reading the socket some other way would never see it.
+     */
+    void probe() throws IOException {
+      if (endOfStream || reads <= readsAtOpen) {
+        return;
+      }
+      int timeout = getSoTimeout();
+      setSoTimeout(PROBE_TIMEOUT_MILLIS);
+      try {
+        byte[] buffer = new byte[4096];
+        int n = seen(raw.read(buffer));
+        if (n > 0) {
+          byte[] more = new byte[held.length - heldFrom + n];
+          System.arraycopy(held, heldFrom, more, 0, held.length - heldFrom);
+          System.arraycopy(buffer, 0, more, held.length - heldFrom, n);
+          held = more;
+          heldFrom = 0;
+        }
+      } catch (SocketTimeoutException e) {
+        // Nothing there yet: the connection is open.
+      } finally {
+        setSoTimeout(timeout);
+      }
     }
 
     private int seen(int read) {

@@ -1,5 +1,6 @@
 package io.pgsnow.source.replication;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -111,7 +112,15 @@ public final class LogicalStream implements AutoCloseable {
   public Received readPending() throws SQLException {
     lock.lock();
     try {
+      long reads = socket.reads();
       ByteBuffer buffer = stream.readPending();
+      if (buffer == null && socket.reads() == reads) {
+        // The driver polled without reading the socket: its buffer holds a message it leaves
+        // there, the CommandComplete a walsender sends as it ends the stream (a fast shutdown),
+        // which the driver ignores until a CopyDone that never comes. The end of the stream that
+        // follows is then only seen by reading the socket here.
+        probe();
+      }
       if (buffer == null && socket.endOfStream()) {
         throw new PSQLException(
             "The server closed the replication connection", PSQLState.CONNECTION_FAILURE);
@@ -119,6 +128,14 @@ public final class LogicalStream implements AutoCloseable {
       return new Received(buffer, stream.getLastReceiveLSN().asLong());
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void probe() throws PSQLException {
+    try {
+      socket.probe();
+    } catch (IOException e) {
+      throw new PSQLException("The replication connection failed", PSQLState.CONNECTION_FAILURE, e);
     }
   }
 
