@@ -30,6 +30,7 @@ class PostgresRestartIT {
   private static final String DB = "restart_it";
   private static final String SETUP_DB = "restart_setup_it";
   private static final String FIN_DB = "restart_fin_it";
+  private static final String FAST_DB = "restart_fast_it";
   private static LocalPostgres pg;
   private static TcpProxy proxy;
   private static ConnectCluster connect;
@@ -184,6 +185,57 @@ class PostgresRestartIT {
     } finally {
       // Before its proxy closes, or the task would retry against a closed port.
       connect.connect().deleteConnector("fin");
+    }
+  }
+
+  /**
+   * A fast shutdown ends the stream with a CommandComplete, which pgjdbc leaves unread while it
+   * waits for a CopyDone, then closes the connection: the task notices at its next poll, not at its
+   * next status update. As above, with a status interval of a minute and the stop in the stream's
+   * first half interval, the row written once the server is back must arrive within a quarter of
+   * the interval from the stop.
+   */
+  @Test
+  void aFastShutdownIsNoticedLongBeforeTheNextStatusUpdate() throws Exception {
+    Duration statusInterval = Duration.ofSeconds(60);
+    pg.createDatabase(FAST_DB);
+    pg.executeIn(
+        FAST_DB,
+        "CREATE TABLE t (id int PRIMARY KEY, v text)",
+        "ALTER DATABASE " + FAST_DB + " SET wal_sender_timeout = '10min'");
+    Map<String, String> config = SourceItSupport.connectorConfig(pg, FAST_DB, "fast");
+    config.put("status.update.interval.ms", Long.toString(statusInterval.toMillis()));
+    config.put("replication.retry.backoff.ms", "200");
+    config.put("replication.retry.backoff.max.ms", "500");
+    config.put("replication.retry.max.attempts", "200");
+    long created = System.nanoTime();
+    SourceItSupport.startConnector(connect, pg, FAST_DB, "fast", config);
+    try {
+      pg.executeIn(FAST_DB, "INSERT INTO t VALUES (1, 'before')");
+      SourceItSupport.awaitRecords(connect, "fast.public.t", 1);
+
+      long stopped = System.nanoTime();
+      assertThat(Duration.ofNanos(stopped - created))
+          .as("the stop comes in the stream's first half status interval")
+          .isLessThan(statusInterval.dividedBy(2));
+      pg.stop(LocalPostgres.Shutdown.FAST);
+      pg.start();
+      pg.executeIn(FAST_DB, "INSERT INTO t VALUES (2, 'after')");
+      TopicPartition topic = new TopicPartition("fast.public.t", 0);
+      Duration left =
+          statusInterval.dividedBy(4).minus(Duration.ofNanos(System.nanoTime() - stopped));
+      Awaitility.await("the row written after the restart, within a quarter status interval")
+          .atMost(left)
+          .ignoreExceptions()
+          .until(() -> connect.kafka().endOffset(topic) >= 2);
+      List<JsonNode> values =
+          SourceItSupport.events(SourceItSupport.awaitRecords(connect, "fast.public.t", 2)).stream()
+              .map(SourceItSupport.Event::after)
+              .toList();
+      assertThat(values).extracting(v -> v.get("v").asText()).containsExactly("before", "after");
+      assertThat(failedTrace("fast")).isEmpty();
+    } finally {
+      connect.connect().deleteConnector("fast");
     }
   }
 
