@@ -171,17 +171,7 @@ class PostgresRestartIT {
           .isLessThan(statusInterval.dividedBy(2));
       fin.cut();
       pg.executeIn(FIN_DB, "INSERT INTO t VALUES (2, 'after')");
-      TopicPartition topic = new TopicPartition("fin.public.t", 0);
-      Awaitility.await("the row written after the cut, within a quarter status interval")
-          .atMost(statusInterval.dividedBy(4))
-          .ignoreExceptions()
-          .until(() -> connect.kafka().endOffset(topic) >= 2);
-      List<JsonNode> values =
-          SourceItSupport.events(SourceItSupport.awaitRecords(connect, "fin.public.t", 2)).stream()
-              .map(SourceItSupport.Event::after)
-              .toList();
-      assertThat(values).extracting(v -> v.get("v").asText()).containsExactly("before", "after");
-      assertThat(failedTrace("fin")).isEmpty();
+      awaitTheRowAfter("fin", "the cut", statusInterval.dividedBy(4));
     } finally {
       // Before its proxy closes, or the task would retry against a closed port.
       connect.connect().deleteConnector("fin");
@@ -221,22 +211,31 @@ class PostgresRestartIT {
       pg.stop(LocalPostgres.Shutdown.FAST);
       pg.start();
       pg.executeIn(FAST_DB, "INSERT INTO t VALUES (2, 'after')");
-      TopicPartition topic = new TopicPartition("fast.public.t", 0);
-      Duration left =
-          statusInterval.dividedBy(4).minus(Duration.ofNanos(System.nanoTime() - stopped));
-      Awaitility.await("the row written after the restart, within a quarter status interval")
-          .atMost(left)
-          .ignoreExceptions()
-          .until(() -> connect.kafka().endOffset(topic) >= 2);
-      List<JsonNode> values =
-          SourceItSupport.events(SourceItSupport.awaitRecords(connect, "fast.public.t", 2)).stream()
-              .map(SourceItSupport.Event::after)
-              .toList();
-      assertThat(values).extracting(v -> v.get("v").asText()).containsExactly("before", "after");
-      assertThat(failedTrace("fast")).isEmpty();
+      awaitTheRowAfter(
+          "fast",
+          "the restart",
+          statusInterval.dividedBy(4).minus(Duration.ofNanos(System.nanoTime() - stopped)));
     } finally {
       connect.connect().deleteConnector("fast");
     }
+  }
+
+  /**
+   * The row written after {@code what} arrives in the connector's topic within {@code within},
+   * after the one before it, and the task did not fail.
+   */
+  private static void awaitTheRowAfter(String connector, String what, Duration within) {
+    TopicPartition topic = new TopicPartition(connector + ".public.t", 0);
+    Awaitility.await("the row written after " + what + ", within " + within)
+        .atMost(within)
+        .ignoreExceptions()
+        .until(() -> connect.kafka().endOffset(topic) >= 2);
+    List<JsonNode> values =
+        SourceItSupport.events(SourceItSupport.awaitRecords(connect, topic.topic(), 2)).stream()
+            .map(SourceItSupport.Event::after)
+            .toList();
+    assertThat(values).extracting(v -> v.get("v").asText()).containsExactly("before", "after");
+    assertThat(failedTrace(connector)).isEmpty();
   }
 
   private static boolean exists(String query) throws Exception {
