@@ -2,17 +2,25 @@ package io.pgsnow.packaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -45,7 +53,8 @@ final class DeliveryAudit {
 
   Mark mark(long nextBlobId) throws Exception {
     Map<String, Map<Integer, Long>> offsets = new HashMap<>();
-    for (String topic : List.of(FaultPipeline.LEDGER_TOPIC, FaultPipeline.BLOB_TOPIC)) {
+    for (String topic :
+        List.of(FaultPipeline.LEDGER_TOPIC, FaultPipeline.BLOB_TOPIC, FaultPipeline.ALO_TOPIC)) {
       offsets.put(topic, endOffsets(topic));
     }
     return new Mark(auditSeq(), nextBlobId, offsets);
@@ -83,6 +92,32 @@ final class DeliveryAudit {
     return changes;
   }
 
+  /** PostgreSQL's clock now. */
+  Instant postgresClock() throws SQLException {
+    try (Connection c = pipeline.pg.connect(FaultPipeline.DATABASE);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
+      rs.next();
+      return rs.getTimestamp(1).toInstant();
+    }
+  }
+
+  /** The ledger changes written at or after {@code since}, by PostgreSQL's clock. */
+  Set<String> ledgerChangesSince(Instant since) throws SQLException {
+    Set<String> changes = new HashSet<>();
+    try (Connection c = pipeline.pg.connect(FaultPipeline.DATABASE);
+        PreparedStatement s =
+            c.prepareStatement("SELECT id, op, version FROM ledger_changes WHERE at >= ?")) {
+      s.setTimestamp(1, Timestamp.from(since));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          changes.add(rs.getLong(1) + ":" + rs.getString(2) + ":" + rs.getInt(3));
+        }
+      }
+    }
+    return changes;
+  }
+
   /** The blob ids written after the mark, up to (not including) {@code nextBlobId}. */
   static Map<String, Integer> writtenBlobs(Mark from, long nextBlobId) {
     Map<String, Integer> ids = new HashMap<>();
@@ -95,6 +130,71 @@ final class DeliveryAudit {
   /** The changes in the topic's committed records after the mark. */
   Map<String, Integer> inKafka(String topic, Mark from) throws Exception {
     Map<String, Integer> found = new HashMap<>();
+    readKafka(topic, from, (identity, value) -> found.merge(identity, 1, Integer::sum));
+    return found;
+  }
+
+  /**
+   * The changes in the topic after the mark whose copies are not the same event, each with the
+   * fields that differ. A replay is the same event but for the envelope's {@link #PROCESSING_TIME}
+   * fields, the time the connector processed it, which a replay processes again, and the first
+   * element of {@code source.sequence} (the end of the transaction before), which a task restarted
+   * from an offset does not know for its first transaction: null there.
+   */
+  Map<String, Set<String>> differingCopies(String topic, Mark from) throws Exception {
+    Map<String, JsonNode> first = new HashMap<>();
+    Map<String, Set<String>> differing = new TreeMap<>();
+    readKafka(
+        topic,
+        from,
+        (identity, value) -> {
+          JsonNode event = parse(value);
+          JsonNode earlier = first.putIfAbsent(identity, event);
+          if (earlier != null) {
+            Set<String> fields = differences("", earlier, event);
+            if (!fields.isEmpty()) {
+              differing.computeIfAbsent(identity, k -> new TreeSet<>()).addAll(fields);
+            }
+          }
+        });
+    return differing;
+  }
+
+  /** The envelope's fields that say when the connector processed the event. */
+  static final Set<String> PROCESSING_TIME = Set.of("ts_ms", "ts_us", "ts_ns");
+
+  /** The replay's sequence is the first's with the previous transaction's end unknown (null). */
+  private static boolean restartedSequence(JsonNode first, JsonNode replay) {
+    JsonNode a = parse(first.asText());
+    JsonNode b = parse(replay.asText());
+    return a.size() == 2 && b.size() == 2 && b.get(0).isNull() && a.get(1).equals(b.get(1));
+  }
+
+  private static Set<String> differences(String prefix, JsonNode a, JsonNode b) {
+    Set<String> fields = new TreeSet<>();
+    Set<String> names = new TreeSet<>();
+    a.fieldNames().forEachRemaining(names::add);
+    b.fieldNames().forEachRemaining(names::add);
+    for (String name : names) {
+      if (prefix.isEmpty() && PROCESSING_TIME.contains(name)) {
+        continue;
+      }
+      JsonNode x = a.path(name);
+      JsonNode y = b.path(name);
+      if ("source.".equals(prefix) && "sequence".equals(name) && restartedSequence(x, y)) {
+        continue;
+      }
+      if (x.isObject() && y.isObject()) {
+        fields.addAll(differences(prefix + name + ".", x, y));
+      } else if (!x.equals(y)) {
+        fields.add(prefix + name + " (" + x + " / " + y + ")");
+      }
+    }
+    return fields;
+  }
+
+  private void readKafka(String topic, Mark from, BiConsumer<String, String> change)
+      throws Exception {
     Map<Integer, Long> end = endOffsets(topic);
     try (KafkaConsumer<byte[], byte[]> consumer = committedConsumer()) {
       List<TopicPartition> partitions = new ArrayList<>();
@@ -110,12 +210,12 @@ final class DeliveryAudit {
         }
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           if (r.value() != null) {
-            found.merge(identity(JSON.readTree(r.value())), 1, Integer::sum);
+            change.accept(
+                identity(JSON.readTree(r.value())), new String(r.value(), StandardCharsets.UTF_8));
           }
         }
       }
     }
-    return found;
   }
 
   /** The changes in the warehouse table whose Kafka offsets are after the mark. */

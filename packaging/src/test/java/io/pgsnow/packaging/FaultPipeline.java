@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * publication an administrator created, and two sinks reading committed records only: one for the
  * ledger (3 tasks, 4 partitions, the current-state model) and one for 2 KB blobs with the default
  * buffers.
+ *
+ * <p>Beside it, for the at-least-once comparison, a fourth worker in a Connect cluster of its own
+ * without exactly-once source support runs a second source (its own slot and a publication of the
+ * ledger only) and a sink reading every record (no {@code read_committed}) into another table.
  */
 final class FaultPipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FaultPipeline.class);
@@ -54,6 +58,20 @@ final class FaultPipeline implements AutoCloseable {
   static final int PARTITIONS = 4;
   static final int LEDGER_SINK_TASKS = 3;
   static final String WORKER_HEAP = "512m";
+
+  /** The at-least-once pipeline: its own worker, source, topic, sink and table. */
+  static final String ALO_SOURCE = "fs-alo-source";
+
+  static final String ALO_SINK = "fs-alo-sink";
+  static final String ALO_TOPIC = "fsa.public.ledger";
+  static final String ALO_TABLE = "LEDGER_ALO";
+
+  /**
+   * How often the at-least-once worker commits source offsets: a source task killed with SIGKILL
+   * writes again what it wrote since the last commit, at most this long.
+   */
+  static final Duration ALO_OFFSET_FLUSH = Duration.ofSeconds(5);
+
   private static final String USER = "PGSNOW";
 
   /** The secrets of the run, which no log, topic or REST answer may hold. */
@@ -74,6 +92,8 @@ final class FaultPipeline implements AutoCloseable {
   private final List<Path> logs = new CopyOnWriteArrayList<>();
   private final List<String> restAnswers = new CopyOnWriteArrayList<>();
   private final List<CompletableFuture<Void>> restarting = new ArrayList<>();
+  private ConnectWorkerProcess.Builder aloBuilder;
+  private volatile ConnectWorkerProcess aloWorker;
   private int restarts;
 
   private final boolean quickStart;
@@ -95,6 +115,7 @@ final class FaultPipeline implements AutoCloseable {
     pg.executeIn(
         DATABASE,
         "CREATE PUBLICATION fs_pub FOR TABLE ledger, blob",
+        "CREATE PUBLICATION fs_alo_pub FOR TABLE ledger",
         "CREATE ROLE " + ROLE + " WITH LOGIN REPLICATION PASSWORD '" + rolePassword + "'",
         "GRANT SELECT ON ledger, blob TO " + ROLE);
     proxy = TcpProxy.start(pg.host(), pg.port());
@@ -107,6 +128,7 @@ final class FaultPipeline implements AutoCloseable {
     kafka.start();
     kafka.createTopic(LEDGER_TOPIC, PARTITIONS);
     kafka.createTopic(BLOB_TOPIC, PARTITIONS);
+    kafka.createTopic(ALO_TOPIC, PARTITIONS);
 
     emulatorBuilder =
         SnowflakeEmulator.builder()
@@ -138,17 +160,53 @@ final class FaultPipeline implements AutoCloseable {
       builders.add(builder);
       starting.add(CompletableFuture.supplyAsync(builder::start));
     }
+    aloBuilder = atLeastOnceWorkerBuilder();
+    CompletableFuture<ConnectWorkerProcess> alo = CompletableFuture.supplyAsync(aloBuilder::start);
     for (CompletableFuture<ConnectWorkerProcess> f : starting) {
       workers.add(f.get());
     }
+    aloWorker = alo.get();
     ConnectWorkerProcess any = workers.get(0);
     put(any, SOURCE, sourceConfig());
     put(any, LEDGER_SINK, ledgerSinkConfig(LEDGER_SINK_TASKS));
     put(any, BLOB_SINK, blobSinkConfig());
+    put(aloWorker, ALO_SOURCE, atLeastOnceSourceConfig());
+    put(aloWorker, ALO_SINK, atLeastOnceSinkConfig());
     for (String name : List.of(SOURCE, LEDGER_SINK, BLOB_SINK)) {
       awaitRunning(name);
     }
+    awaitAtLeastOnceRunning();
     pg.awaitSlotActive(DATABASE, "fs_slot");
+    pg.awaitSlotActive(DATABASE, "fs_alo_slot");
+  }
+
+  /**
+   * The at-least-once cluster's one worker: no exactly-once source support, offsets committed every
+   * {@link #ALO_OFFSET_FLUSH}, its own group and topics; a task of a worker that died is started
+   * again as soon as the worker is back, with no scheduled delay.
+   */
+  private ConnectWorkerProcess.Builder atLeastOnceWorkerBuilder() throws Exception {
+    Path dir = workDir("alo-worker");
+    logs.add(dir.resolve("worker.log"));
+    ConnectWorkerProcess.Builder builder =
+        PluginArchives.exactlyOnceWorker(kafka.bootstrapServers(), "fault-suite-alo")
+            .property("exactly.once.source.support", "disabled")
+            .property("offset.flush.interval.ms", Long.toString(ALO_OFFSET_FLUSH.toMillis()))
+            .property("scheduled.rebalance.max.delay.ms", "0")
+            .property("session.timeout.ms", "6000")
+            .property("heartbeat.interval.ms", "2000")
+            // The sink's consumers of the killed worker leave their group after 6 s, not 45 s.
+            .property("consumer.session.timeout.ms", "6000")
+            .property("consumer.heartbeat.interval.ms", "2000");
+    for (String topic : List.of("config", "offset", "status")) {
+      builder.property(topic + ".storage.topic", "fault-suite-alo-" + topic + "s");
+    }
+    // One partition each, not 25 and 5: less for the broker to load when it restarts.
+    builder.property("offset.storage.partitions", "1").property("status.storage.partitions", "1");
+    if (quickStart) {
+      builder.jvmOption("-XX:TieredStopAtLevel=1").jvmOption("-XX:+UseSerialGC");
+    }
+    return builder.heap(WORKER_HEAP).workDirectory(dir);
   }
 
   private ConnectWorkerProcess.Builder workerBuilder(int index) throws Exception {
@@ -190,6 +248,25 @@ final class FaultPipeline implements AutoCloseable {
     c.put("replication.retry.backoff.max.ms", "2000");
     c.put("replication.retry.max.attempts", "60");
     converters(c);
+    return c;
+  }
+
+  /** The source without exactly-once, capturing the ledger into its own topic through its slot. */
+  private Map<String, String> atLeastOnceSourceConfig() {
+    Map<String, String> c = sourceConfig();
+    c.remove("exactly.once.support");
+    c.put("topic.prefix", "fsa");
+    c.put("table.include.list", "public.ledger");
+    c.put("slot.name", "fs_alo_slot");
+    c.put("publication.name", "fs_alo_pub");
+    return c;
+  }
+
+  /** The sink of the at-least-once topic, reading every record (Kafka's default isolation). */
+  private Map<String, String> atLeastOnceSinkConfig() {
+    Map<String, String> c = sinkConfig(ALO_TOPIC, ALO_TABLE, 2);
+    c.remove("consumer.override.isolation.level");
+    c.put("buffer.flush.time", "1");
     return c;
   }
 
@@ -300,15 +377,21 @@ final class FaultPipeline implements AutoCloseable {
    * RUNNING, and each worker running some of them (the rebalance after a worker came back is over).
    */
   void awaitSettled() throws Exception {
+    awaitRestarted("the Connect cluster settled", this::settled);
+  }
+
+  /** Waits for the workers being restarted, then until {@code condition} holds. */
+  private void awaitRestarted(String condition, java.util.concurrent.Callable<Boolean> until)
+      throws Exception {
     for (CompletableFuture<Void> f : restarting) {
       f.get(5, java.util.concurrent.TimeUnit.MINUTES);
     }
     restarting.clear();
-    Awaitility.await("the Connect cluster settled")
+    Awaitility.await(condition)
         .atMost(Duration.ofMinutes(3))
         .pollInterval(Duration.ofMillis(500))
         .ignoreExceptionsMatching(e -> !(e instanceof AssertionError))
-        .until(this::settled);
+        .until(until);
   }
 
   private boolean settled() throws Exception {
@@ -361,6 +444,37 @@ final class FaultPipeline implements AutoCloseable {
     restAnswers.add(worker.put("/connectors/" + name + "/config", JSON.writeValueAsString(config)));
   }
 
+  /** SIGKILL of the at-least-once worker, started again in the background. */
+  void killAndRestartAtLeastOnceWorker() throws Exception {
+    LOG.info("Killing the at-least-once worker (SIGKILL)");
+    aloWorker.kill();
+    Path dir = workDir("alo-worker-restart-" + ++restarts);
+    logs.add(dir.resolve("worker.log"));
+    ConnectWorkerProcess.Builder builder = aloBuilder.workDirectory(dir);
+    restarting.add(CompletableFuture.runAsync(() -> aloWorker = builder.start()));
+  }
+
+  /** Stops the at-least-once worker for good: the other scenarios are the exactly-once ones'. */
+  void closeAtLeastOnceWorker() {
+    aloWorker.close();
+  }
+
+  /** Waits until the at-least-once worker is up with its source and sink running. */
+  void awaitAtLeastOnceRunning() throws Exception {
+    awaitRestarted(
+        "the at-least-once connectors running",
+        () ->
+            running(atLeastOnceStatus(ALO_SOURCE), ALO_SOURCE)
+                && running(atLeastOnceStatus(ALO_SINK), ALO_SINK));
+  }
+
+  /** A connector's status on the at-least-once worker, the answer kept for the secret scan. */
+  JsonNode atLeastOnceStatus(String connector) throws Exception {
+    String answer = aloWorker.get("/connectors/" + connector + "/status");
+    restAnswers.add(answer);
+    return JSON.readTree(answer);
+  }
+
   void reconfigureLedgerSink(int tasks) throws Exception {
     ConnectWorkerProcess worker =
         workers.stream().filter(ConnectWorkerProcess::isAlive).findFirst().orElseThrow();
@@ -388,18 +502,27 @@ final class FaultPipeline implements AutoCloseable {
         .until(
             () -> {
               assertNoneFailed();
-              JsonNode status = status(name);
-              if (!"RUNNING".equals(status.at("/connector/state").asText())
-                  || status.path("tasks").isEmpty()) {
-                return false;
-              }
-              for (JsonNode task : status.path("tasks")) {
-                if (!"RUNNING".equals(task.path("state").asText())) {
-                  return false;
-                }
-              }
-              return true;
+              return running(status(name), name);
             });
+  }
+
+  /** Whether the connector and its tasks (at least one) run; fails when a task failed. */
+  private static boolean running(JsonNode status, String name) {
+    for (JsonNode task : status.path("tasks")) {
+      if ("FAILED".equals(task.path("state").asText())) {
+        throw new AssertionError(name + " failed: " + task.path("trace").asText());
+      }
+    }
+    if (!"RUNNING".equals(status.at("/connector/state").asText())
+        || status.path("tasks").isEmpty()) {
+      return false;
+    }
+    for (JsonNode task : status.path("tasks")) {
+      if (!"RUNNING".equals(task.path("state").asText())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // ---- the warehouse
@@ -457,6 +580,9 @@ final class FaultPipeline implements AutoCloseable {
     restarting.forEach(f -> f.cancel(false));
     synchronized (workers) {
       workers.forEach(ConnectWorkerProcess::close);
+    }
+    if (aloWorker != null) {
+      aloWorker.close();
     }
     if (emulator != null) {
       emulator.close();

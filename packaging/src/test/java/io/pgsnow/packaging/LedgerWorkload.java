@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * to 10 changes, one large transaction per run, and 2 KB rows on {@code blob}. Every change of
  * {@code ledger} is also written by a trigger, in the same transaction, to {@code ledger_changes}
  * as (id, op, version), so the changes PostgreSQL committed are known exactly even when a commit's
- * outcome was lost with its connection (a server crash): the audit table is the oracle.
+ * outcome was lost with its connection (a server crash): the audit table is the oracle. It also
+ * keeps when each change was written, by PostgreSQL's clock.
  *
  * <p>Writing is paced by a scheduler (a batch per tick), so a fault lands while changes stream; a
  * tick whose connection failed reconnects and goes on at the next tick.
@@ -38,7 +39,8 @@ final class LedgerWorkload implements AutoCloseable {
               + " amount bigint NOT NULL, note text)",
           "ALTER TABLE ledger REPLICA IDENTITY FULL",
           "CREATE TABLE ledger_changes (seq bigserial PRIMARY KEY, id bigint NOT NULL,"
-              + " op char(1) NOT NULL, version int NOT NULL)",
+              + " op char(1) NOT NULL, version int NOT NULL,"
+              + " at timestamptz NOT NULL DEFAULT clock_timestamp())",
           """
           CREATE FUNCTION ledger_audit() RETURNS trigger LANGUAGE plpgsql AS $$
           BEGIN

@@ -12,9 +12,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * written, delivered, lost and duplicated and the recovery time; RELIABILITY.md records them. At
  * the end no log, topic or REST answer of the run may hold a secret.
  *
+ * <p>One scenario runs without the exactly-once settings, on a second source and sink in a worker
+ * of their own: the worker running both is killed with SIGKILL, and the duplicates must be the ones
+ * the README documents for at-least-once delivery (replays by the source of what it wrote since its
+ * last offset commit, the same events; none added by the sink), with nothing lost.
+ *
  * <p>Short form by default (small workloads, one pipeline for all scenarios, about 4 minutes);
  * {@code -Dpgsnow.soak=true} (bin/test --soak) writes 100,000 changes per scenario and 1,000,000
  * blobs of 2 KB.
@@ -52,6 +59,13 @@ class PipelineFaultSuiteIT {
   private static final int BLOBS = SOAK ? 1_000_000 : 10_000;
   private static final int BLOBS_PER_TICK = SOAK ? 2_000 : 200;
   private static final int BLOB_BYTES = 2048;
+
+  /**
+   * How long a change may take from its write to the source's queue, added to the offset-commit
+   * interval when bounding which changes an at-least-once restart may repeat.
+   */
+  private static final Duration STREAMING_ALLOWANCE = Duration.ofSeconds(5);
+
   private static final Duration DELIVERY = SOAK ? Duration.ofMinutes(60) : Duration.ofMinutes(2);
 
   private static FaultPipeline pipeline;
@@ -89,6 +103,7 @@ class PipelineFaultSuiteIT {
     ledger("baseline (no fault)", writing -> {});
     ledger("SIGKILL of the source's worker", writing -> killAndRestart(sourceWorker()));
     ledger("SIGKILL of a sink worker", writing -> killAndRestart(sinkOnlyWorker()));
+    atLeastOnceWorkerKilled();
     ledger("rebalance while files load", this::rebalanceWhileLoading);
     ledger("worker restarted (SIGTERM)", this::restartAWorker);
     ledger("PostgreSQL restart, fast", writing -> restartPostgres(Shutdown.FAST, writing));
@@ -121,20 +136,10 @@ class PipelineFaultSuiteIT {
 
   private void ledger(String name, Fault fault) throws Exception {
     pipeline.awaitSettled();
-    LOG.info("Scenario: {}", name);
-    DeliveryAudit.Mark mark = audit.mark(0);
-    CompletableFuture<Void> writing = workload.write(CHANGES, PER_TICK, LARGE_TRANSACTION);
-    Awaitility.await(name + ": a quarter of the changes written")
-        .atMost(Duration.ofMinutes(2))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> writing.isDone() || audit.auditSeq() >= mark.auditSeq() + CHANGES / 4);
-    long faultAt = System.nanoTime();
-    fault.inject(writing);
-    long healedAt = System.nanoTime();
-    writing.get(SOAK ? 60 : 5, TimeUnit.MINUTES);
-    long ready = Math.max(healedAt, System.nanoTime());
+    Run run = run(name, fault);
+    DeliveryAudit.Mark mark = run.mark();
     long expected = audit.auditCount();
-    Duration recovery = awaitLoaded("LEDGER", expected, ready);
+    Duration recovery = awaitLoaded("LEDGER", expected, run.ready());
     Map<String, Integer> committed = audit.committedLedgerChanges(mark);
     DeliveryAudit.Comparison kafka =
         DeliveryAudit.compare(committed, audit.inKafka(FaultPipeline.LEDGER_TOPIC, mark));
@@ -147,8 +152,31 @@ class PipelineFaultSuiteIT {
         kafka,
         warehouse,
         model.isEmpty() ? "equal" : model.size() + " rows differ: " + first(model),
-        Duration.ofNanos(healedAt - faultAt),
+        run.faultLasted(),
         recovery);
+  }
+
+  /**
+   * A scenario's writing, {@code fault} injected once a quarter of it is written.
+   *
+   * @param ready when the fault was over and everything written
+   */
+  private record Run(DeliveryAudit.Mark mark, Duration faultLasted, long ready) {}
+
+  private Run run(String name, Fault fault) throws Exception {
+    LOG.info("Scenario: {}", name);
+    DeliveryAudit.Mark mark = audit.mark(0);
+    CompletableFuture<Void> writing = workload.write(CHANGES, PER_TICK, LARGE_TRANSACTION);
+    Awaitility.await(name + ": a quarter of the changes written")
+        .atMost(Duration.ofMinutes(2))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> writing.isDone() || audit.auditSeq() >= mark.auditSeq() + CHANGES / 4);
+    long faultAt = System.nanoTime();
+    fault.inject(writing);
+    long healedAt = System.nanoTime();
+    writing.get(SOAK ? 60 : 5, TimeUnit.MINUTES);
+    return new Run(
+        mark, Duration.ofNanos(healedAt - faultAt), Math.max(healedAt, System.nanoTime()));
   }
 
   private static String first(Map<Long, String> differences) {
@@ -172,6 +200,106 @@ class PipelineFaultSuiteIT {
       return Duration.ofNanos(-1);
     }
     return Duration.ofNanos(System.nanoTime() - ready);
+  }
+
+  /**
+   * The at-least-once pipeline (no exactly-once source support, a sink reading every record)
+   * through a SIGKILL of its worker, which runs its source and its sink. As the README documents,
+   * nothing may be lost; a change may be repeated only by the source's restart from its last
+   * committed offset: the same event but for when the connector processed it (the envelope's ts_ms,
+   * ts_us, ts_ns), of a change written at most one offset-commit interval before the kill (plus
+   * {@link #STREAMING_ALLOWANCE} for the time a change takes from its write to the source's queue);
+   * the sink loads each Kafka record once, so the warehouse holds exactly Kafka's copies. The
+   * at-least-once worker stops afterwards.
+   */
+  private void atLeastOnceWorkerKilled() throws Exception {
+    String name = "at-least-once: SIGKILL of the worker (source and sink)";
+    pipeline.awaitSettled();
+    pipeline.awaitAtLeastOnceRunning();
+    List<Instant> killedAt = new ArrayList<>();
+    Run run =
+        run(
+            name,
+            writing -> {
+              killedAt.add(audit.postgresClock());
+              pipeline.killAndRestartAtLeastOnceWorker();
+            });
+    DeliveryAudit.Mark mark = run.mark();
+    Map<String, Integer> committed = audit.committedLedgerChanges(mark);
+    Duration recovery;
+    try {
+      Awaitility.await(FaultPipeline.ALO_TABLE + " holds every change")
+          .atMost(DELIVERY)
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptionsMatching(e -> !(e instanceof AssertionError))
+          .until(() -> warehouseAtLeastOnce(committed, mark).lost() == 0);
+      recovery = Duration.ofNanos(System.nanoTime() - run.ready());
+    } catch (ConditionTimeoutException e) {
+      LOG.error("Not everything arrived: {}", e.getMessage());
+      recovery = Duration.ofNanos(-1);
+    }
+    pipeline.awaitAtLeastOnceRunning();
+    Map<String, Integer> inKafka = audit.inKafka(FaultPipeline.ALO_TOPIC, mark);
+    DeliveryAudit.Comparison kafka = DeliveryAudit.compare(committed, inKafka);
+    DeliveryAudit.Comparison warehouse = warehouseAtLeastOnce(committed, mark);
+    Duration window = FaultPipeline.ALO_OFFSET_FLUSH.plus(STREAMING_ALLOWANCE);
+    List<String> violations =
+        atLeastOnceViolations(committed, inKafka, kafka, warehouse, killedAt.get(0), window, mark);
+    TABLE.addAtLeastOnce(name, kafka, warehouse, window, violations, run.faultLasted(), recovery);
+    pipeline.closeAtLeastOnceWorker();
+  }
+
+  /**
+   * Where the at-least-once scenario's duplicates are not the documented ones: more than one
+   * replay, a replay of a change written over {@code window} before the kill, a replay that is
+   * another event, or a warehouse that holds other copies than Kafka.
+   */
+  private List<String> atLeastOnceViolations(
+      Map<String, Integer> committed,
+      Map<String, Integer> inKafka,
+      DeliveryAudit.Comparison kafka,
+      DeliveryAudit.Comparison warehouse,
+      Instant killedAt,
+      Duration window,
+      DeliveryAudit.Mark mark)
+      throws Exception {
+    Set<String> replayable = audit.ledgerChangesSince(killedAt.minus(window));
+    List<String> violations = new ArrayList<>();
+    inKafka.forEach(
+        (change, copies) -> {
+          if (copies > 2) {
+            violations.add(copies + " copies of " + change + " after one crash");
+          }
+          // A change written before the mark and found after it is a replay too.
+          boolean repeated = copies > 1 || !committed.containsKey(change);
+          if (repeated && !replayable.contains(change)) {
+            violations.add(change + " repeated, written over " + window + " before the kill");
+          }
+        });
+    audit
+        .differingCopies(FaultPipeline.ALO_TOPIC, mark)
+        .forEach(
+            (change, fields) ->
+                violations.add(change + " repeated with a different event: " + fields));
+    if (warehouse.found() != kafka.found() || warehouse.duplicated() != kafka.duplicated()) {
+      violations.add(
+          "the warehouse holds "
+              + warehouse.found()
+              + " rows ("
+              + warehouse.duplicated()
+              + " repeated) for Kafka's "
+              + kafka.found()
+              + " ("
+              + kafka.duplicated()
+              + " repeated)");
+    }
+    return violations;
+  }
+
+  private DeliveryAudit.Comparison warehouseAtLeastOnce(
+      Map<String, Integer> committed, DeliveryAudit.Mark mark) throws Exception {
+    return DeliveryAudit.compare(
+        committed, audit.inWarehouse(FaultPipeline.ALO_TABLE, FaultPipeline.ALO_TOPIC, mark));
   }
 
   // ---- faults

@@ -215,6 +215,7 @@ final class StageCommands {
   QueryResult copy(SessionState s, CopyInto raw) throws SQLException {
     CopyInto copy = qualified(raw, s.database(), s.schema());
     requireStage(copy.source());
+    CopyLoader.checkTargets(s.connection(), copy);
     String historyKey = LoadMetadata.key(copy.table());
     Set<String> done = new LoadMetadata(warehouse).loadedPaths(copy.table(), Instant.now());
     List<List<String>> rows = new ArrayList<>();

@@ -34,6 +34,9 @@ public final class CopyLoader {
 
   private static final String SCRATCH = "emulator_copy_rows";
 
+  /** Snowflake's code for a JSON load that would fill several columns or a non-VARIANT one. */
+  static final String ONE_SEMI_STRUCTURED_COLUMN = "002019";
+
   private CopyLoader() {}
 
   /**
@@ -98,7 +101,35 @@ public final class CopyLoader {
     return columns;
   }
 
+  /**
+   * Checks at compile time, before any file is read, that a COPY without a transformation or
+   * MATCH_BY_COLUMN_NAME targets exactly one VARIANT, OBJECT or ARRAY column: a JSON document is
+   * one value, and Snowflake refuses (002019) to spread it over the table's columns by position.
+   */
+  public static void checkTargets(Connection conn, CopyInto copy) throws SQLException {
+    targets(copy, columnsOf(conn, copy.table()));
+  }
+
   private static List<TableColumn> targets(CopyInto copy, List<TableColumn> tableColumns) {
+    List<TableColumn> targets = listedTargets(copy, tableColumns);
+    if (copy.projections().isEmpty()
+        && !copy.matchesByName()
+        && (tableColumns.size() != 1 && copy.columns().isEmpty()
+            || targets.size() != 1
+            || !"JSON".equals(targets.get(0).duckType()))) {
+      throw new SnowflakeSqlException(
+          ONE_SEMI_STRUCTURED_COLUMN,
+          "0A000",
+          "SQL compilation error:\n"
+              + copy.fileFormatType()
+              + " file format can produce one and only one column of type variant, object, or"
+              + " array. Load data into separate columns using the MATCH_BY_COLUMN_NAME copy"
+              + " option or copy with transformation.");
+    }
+    return targets;
+  }
+
+  private static List<TableColumn> listedTargets(CopyInto copy, List<TableColumn> tableColumns) {
     if (copy.columns().isEmpty()) {
       int n =
           copy.projections().map(List::size).orElse(copy.matchesByName() ? tableColumns.size() : 1);

@@ -1,5 +1,6 @@
 package io.pgsnow.source.replication;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -10,6 +11,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
 import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.PSQLState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +27,18 @@ public final class LogicalStream implements AutoCloseable {
   private final Connection connection;
   private final PGReplicationStream stream;
   private final int protocolVersion;
+  private final EndOfStreamSockets.Watch socket;
   private final ReentrantLock lock = new ReentrantLock();
 
-  private LogicalStream(Connection connection, PGReplicationStream stream, int protocolVersion) {
+  private LogicalStream(
+      Connection connection,
+      PGReplicationStream stream,
+      int protocolVersion,
+      EndOfStreamSockets.Watch socket) {
     this.connection = connection;
     this.stream = stream;
     this.protocolVersion = protocolVersion;
+    this.socket = socket;
   }
 
   /** The options of a stream to open. */
@@ -44,7 +53,13 @@ public final class LogicalStream implements AutoCloseable {
   /** Opens the stream with the highest pgoutput protocol version the server speaks. */
   public static LogicalStream open(PgConnections connections, Options options) throws SQLException {
     int protocol = options.serverVersionNum() >= 140000 ? 2 : 1;
-    Connection connection = connections.replication();
+    EndOfStreamSockets.Watch socket = new EndOfStreamSockets.Watch();
+    Connection connection;
+    try {
+      connection = connections.replication(socket);
+    } finally {
+      socket.close();
+    }
     try {
       ChainedLogicalStreamBuilder builder =
           connection
@@ -77,7 +92,7 @@ public final class LogicalStream implements AutoCloseable {
           options.slotName(),
           protocol,
           LogSequenceNumber.valueOf(options.startLsn()));
-      return new LogicalStream(connection, stream, protocol);
+      return new LogicalStream(connection, stream, protocol, socket);
     } catch (SQLException | RuntimeException e) {
       connection.close();
       throw e;
@@ -88,14 +103,39 @@ public final class LogicalStream implements AutoCloseable {
     return protocolVersion;
   }
 
-  /** The next message's payload, or null when none is waiting. */
+  /**
+   * The next message's payload, or null when none is waiting.
+   *
+   * @throws SQLException also when the server closed the connection (SQLState 08006): the driver's
+   *     poll alone answers "nothing waiting" forever then
+   */
   public Received readPending() throws SQLException {
     lock.lock();
     try {
+      long reads = socket.reads();
       ByteBuffer buffer = stream.readPending();
+      if (buffer == null && socket.reads() == reads) {
+        // The driver polled without reading the socket: its buffer holds a message it leaves
+        // there, the CommandComplete a walsender sends as it ends the stream (a fast shutdown),
+        // which the driver ignores until a CopyDone that never comes. The end of the stream that
+        // follows is then only seen by reading the socket here.
+        probe();
+      }
+      if (buffer == null && socket.endOfStream()) {
+        throw new PSQLException(
+            "The server closed the replication connection", PSQLState.CONNECTION_FAILURE);
+      }
       return new Received(buffer, stream.getLastReceiveLSN().asLong());
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void probe() throws PSQLException {
+    try {
+      socket.probe();
+    } catch (IOException e) {
+      throw new PSQLException("The replication connection failed", PSQLState.CONNECTION_FAILURE, e);
     }
   }
 

@@ -108,11 +108,22 @@ public final class PgConnections {
   }
 
   public Connection replication() throws SQLException {
+    return DriverManager.getConnection(url(), replicationProperties());
+  }
+
+  /** A replication connection whose socket {@code watch} sees closed by the server. */
+  Connection replication(EndOfStreamSockets.Watch watch) throws SQLException {
+    Properties props = replicationProperties();
+    watch.configure(props);
+    return DriverManager.getConnection(url(), props);
+  }
+
+  private Properties replicationProperties() {
     Properties props = properties();
     PGProperty.REPLICATION.set(props, "database");
     PGProperty.PREFER_QUERY_MODE.set(props, "simple");
     PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
-    return DriverManager.getConnection(url(), props);
+    return props;
   }
 
   /**
