@@ -748,6 +748,17 @@ class JdbcSqlIT {
                   "select current_database(), current_schema(), count(*) from"
                       + " SQL_DB.PUBLIC.kept"))
           .containsExactly(Arrays.asList(null, null, "0"));
+      // A database is named alone: one that is missing is told so, current database or not.
+      assertThatThrownBy(() -> exec(conn, "use database NO_SUCH_DB"))
+          .isInstanceOfSatisfying(
+              SQLException.class,
+              e -> {
+                assertThat(e.getErrorCode()).isEqualTo(2003);
+                assertThat(e.getMessage()).contains("Database 'NO_SUCH_DB' does not exist");
+              });
+      exec(conn, "use database SQL_DB");
+      assertThat(rows(conn, "select current_database(), current_schema()"))
+          .containsExactly(Arrays.asList("SQL_DB", "PUBLIC"));
     }
   }
 }

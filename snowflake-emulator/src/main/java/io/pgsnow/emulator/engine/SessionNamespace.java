@@ -38,7 +38,8 @@ final class SessionNamespace {
   SnowflakeSqlException explain(SessionState s, List<Token> tokens, SnowflakeSqlException failure) {
     if (!KINDS.contains(failure.errorCode())
         || (failure.errorCode().equals(SnowflakeSqlException.OBJECT_NOT_FOUND)
-            && !namedUnqualified(tokens, failure.getMessage()))) {
+            && (missingDatabase(failure.getMessage())
+                || !namedUnqualified(tokens, failure.getMessage())))) {
       return failure;
     }
     String db = s.database();
@@ -56,6 +57,15 @@ final class SessionNamespace {
   }
 
   private static final Pattern MISSING = Pattern.compile("'(.*)' does not exist");
+
+  /**
+   * Whether the missing object is a database: a database is named alone, never in the session's
+   * namespace, so {@code USE DATABASE NO_SUCH_DB} of a session without a current database is told
+   * that the database does not exist (002003), not that the session has none.
+   */
+  private static boolean missingDatabase(String message) {
+    return message != null && message.contains("\nDatabase '");
+  }
 
   /**
    * Whether the object a 002003 says is missing is named in the statement without a qualifier: only
