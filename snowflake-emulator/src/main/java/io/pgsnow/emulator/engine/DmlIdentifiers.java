@@ -104,8 +104,7 @@ final class DmlIdentifiers {
     ExactIdentifiers.check(conn, select.toString());
   }
 
-  private static ExactIdentifiers.Resolved target(Connection conn, List<Token> name)
-      throws SQLException {
+  static ExactIdentifiers.Resolved target(Connection conn, List<Token> name) throws SQLException {
     List<String> parts = new ArrayList<>();
     for (Token token : name) {
       if (!token.isSymbol(".")) {
@@ -140,7 +139,7 @@ final class DmlIdentifiers {
     return token.text();
   }
 
-  private static int nameEnd(List<Token> t, int from) {
+  static int nameEnd(List<Token> t, int from) {
     int i = from + 1;
     while (i + 1 < t.size() && t.get(i).isSymbol(".")) {
       i += 2;
