@@ -86,6 +86,8 @@ class AccessControlIT {
         "update loaded set a = 3 where a = 2",
         "create stage loader_stage",
         "create or replace table loaded_copy as select * from loaded");
+    // an IF NOT EXISTS of another role leaves the table to its owner
+    exec(admin, "create table if not exists rbac_db.public.loaded (a int)");
     assertThat(rows(loader, "select sum(a) from loaded")).containsExactly(List.of("4"));
     assertThat(rows(loader, "list @loader_stage")).isEmpty();
     exec(loader, "truncate table loaded_copy", "drop table loaded_copy");
@@ -119,6 +121,9 @@ class AccessControlIT {
         "select * from admin_table", "Object 'RBAC_DB.PUBLIC.ADMIN_TABLE' does not exist");
     assertNotAuthorized(
         "insert into admin_table values (1)", "Object 'RBAC_DB.PUBLIC.ADMIN_TABLE' does not exist");
+    assertNotAuthorized(
+        "create table stolen as select * from admin_table",
+        "Object 'RBAC_DB.PUBLIC.ADMIN_TABLE' does not exist");
     assertNotAuthorized("drop table admin_table", "Table 'RBAC_DB.PUBLIC.ADMIN_TABLE' does not");
     assertNotAuthorized("list @admin_stage", "Stage 'RBAC_DB.PUBLIC.ADMIN_STAGE' does not exist");
     assertNotAuthorized("create table other.t (a int)", "Schema 'RBAC_DB.OTHER' does not exist");

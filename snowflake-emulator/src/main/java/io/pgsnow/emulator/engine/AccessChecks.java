@@ -41,10 +41,13 @@ final class AccessChecks {
       access.checkDatabaseObject(s, ddl.kind(), ddl.name());
     } else if (st instanceof Statement.CreateTable ct) {
       create(s, "TABLE", ct.name(), ct.orReplace());
+      query(s, ct.asSelect().orElse(null));
     } else if (st instanceof Statement.CreateView cv) {
       create(s, "VIEW", cv.name(), cv.orReplace());
+      query(s, cv.select());
     } else if (st instanceof Statement.CreateDynamicTable dt) {
       create(s, "DYNAMIC TABLE", dt.name(), dt.orReplace());
+      query(s, dt.select());
     } else if (st instanceof Statement.CreateStage cs) {
       create(s, "STAGE", cs.name(), cs.orReplace());
     } else if (st instanceof Statement.CreatePipe cp) {
@@ -89,6 +92,13 @@ final class AccessChecks {
     }
   }
 
+  /** The tables and views a query (DuckDB SQL; none when null) reads. */
+  private void query(SessionState s, String duckSelect) throws SQLException {
+    if (duckSelect != null) {
+      reads(s, new Statement.Sql(duckSelect, Statement.SqlKind.QUERY));
+    }
+  }
+
   private void copy(SessionState s, Statement.CopyInto copy) {
     access.checkOwned(s, "TABLE", s.qualify(copy.table()));
     access.checkStage(s, s.qualify(copy.source()));
@@ -107,18 +117,44 @@ final class AccessChecks {
     };
   }
 
-  /** Records who owns what the statement created, and forgets what it dropped. */
-  void after(SessionState s, Statement st) {
+  /**
+   * The kind and qualified name of the object a CREATE statement makes, or null for other
+   * statements.
+   */
+  private static Created created(SessionState s, Statement st) {
     if (st instanceof Statement.CreateTable ct) {
-      access.owned(s, "TABLE", s.qualify(ct.name()));
+      return new Created("TABLE", s.qualify(ct.name()), ct.orReplace());
     } else if (st instanceof Statement.CreateView cv) {
-      access.owned(s, "VIEW", s.qualify(cv.name()));
+      return new Created("VIEW", s.qualify(cv.name()), cv.orReplace());
     } else if (st instanceof Statement.CreateDynamicTable dt) {
-      access.owned(s, "DYNAMIC TABLE", s.qualify(dt.name()));
+      return new Created("DYNAMIC TABLE", s.qualify(dt.name()), dt.orReplace());
     } else if (st instanceof Statement.CreateStage cs) {
-      access.owned(s, "STAGE", s.qualify(cs.name()));
+      return new Created("STAGE", s.qualify(cs.name()), cs.orReplace());
     } else if (st instanceof Statement.CreatePipe cp) {
-      access.owned(s, "PIPE", s.qualify(cp.name()));
+      return new Created("PIPE", s.qualify(cp.name()), cp.orReplace());
+    }
+    return null;
+  }
+
+  private record Created(String kind, ObjectName name, boolean orReplace) {}
+
+  /**
+   * Whether the object a CREATE statement names exists before it runs (catalog changes run one at a
+   * time, so this still holds when it runs); false for other statements.
+   */
+  boolean createsOver(SessionState s, Statement st) throws SQLException {
+    Created c = created(s, st);
+    return c != null && exists(s, c.kind(), c.name());
+  }
+
+  /**
+   * Records who owns what the statement created (not an existing object an IF NOT EXISTS kept), and
+   * forgets what it dropped.
+   */
+  void after(SessionState s, Statement st, boolean existed) {
+    Created c = created(s, st);
+    if (c != null && (!existed || c.orReplace())) {
+      access.owned(s, c.kind(), c.name());
     } else if (st instanceof Statement.DropObject drop) {
       access.dropped(drop.kind(), s.qualify(drop.name()));
     }

@@ -191,9 +191,10 @@ public final class StatementExecutor {
           "0A000",
           "Unsupported statement: " + st.getClass().getSimpleName());
     }
+    boolean existed = access.createsOver(s, st);
     access.before(s, st);
     QueryResult result = handler.run(s, st, binds);
-    access.after(s, st);
+    access.after(s, st, existed);
     return result;
   }
 
