@@ -1,7 +1,6 @@
 package io.pgsnow.emulator.engine;
 
 import io.pgsnow.emulator.sql.ObjectName;
-import io.pgsnow.emulator.sql.SqlLexer;
 import io.pgsnow.emulator.sql.Statement;
 import io.pgsnow.emulator.sql.Token;
 import io.pgsnow.emulator.sql.TokenLists;
@@ -38,12 +37,7 @@ final class SqlTables {
 
   private static void dml(Connection conn, String duckSql, List<ExactIdentifiers.Resolved> found)
       throws SQLException {
-    List<Token> all;
-    try {
-      all = SqlLexer.tokenize(duckSql);
-    } catch (RuntimeException e) {
-      return; // DuckDB reports what cannot be lexed
-    }
+    List<Token> all = DmlIdentifiers.lex(duckSql);
     List<Token> t = TokenLists.significant(all);
     int from = t.size() > 1 && t.get(0).isWord("UPDATE") ? 1 : 2;
     if (t.size() <= from) {
