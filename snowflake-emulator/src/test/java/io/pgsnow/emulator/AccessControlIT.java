@@ -3,12 +3,18 @@ package io.pgsnow.emulator;
 import static io.pgsnow.emulator.EmulatorClients.exec;
 import static io.pgsnow.emulator.EmulatorClients.rows;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.security.KeyPair;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
+import net.snowflake.ingest.SimpleIngestManager;
+import net.snowflake.ingest.connection.IngestResponseException;
+import net.snowflake.ingest.utils.StagedFileWrapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -158,6 +164,35 @@ class AccessControlIT {
         .contains("Role 'STRANGER' specified in the connect string is not granted to this user");
     try (Connection withRole = connect("loader")) {
       assertThat(rows(withRole, "select current_role()")).containsExactly(List.of("LOADER"));
+    }
+  }
+
+  /** Snowpipe's REST calls run with the user's default role: another role's pipe is not found. */
+  @Test
+  void aPipeOfAnotherRoleDoesNotExistForTheUsersRestCalls() throws Exception {
+    KeyPair keys = EmulatorClients.newKeyPair();
+    exec(
+        admin,
+        "create table rbac_db.public.admin_docs (v variant)",
+        "create pipe rbac_db.public.admin_pipe as copy into rbac_db.public.admin_docs"
+            + " from @rbac_db.public.admin_stage file_format = (type = json)",
+        "alter user "
+            + LOADER
+            + " set rsa_public_key = '"
+            + Base64.getEncoder().encodeToString(keys.getPublic().getEncoded())
+            + "'");
+    try (SimpleIngestManager ingest =
+        new SimpleIngestManager(
+            EmulatorClients.ACCOUNT,
+            LOADER,
+            "RBAC_DB.PUBLIC.ADMIN_PIPE",
+            keys.getPrivate(),
+            "http",
+            "127.0.0.1",
+            emulator.port())) {
+      assertThatThrownBy(() -> ingest.ingestFile(new StagedFileWrapper("x.json", 1L), null))
+          .isInstanceOf(IngestResponseException.class)
+          .hasMessageContaining("does not exist or not authorized");
     }
   }
 

@@ -218,6 +218,18 @@ final class AccessControl {
     }
   }
 
+  /**
+   * Whether a Snowpipe REST call of {@code user}, which runs with the user's default role, may use
+   * the pipe: a custom role must own it (its loads then run with the owner's rights).
+   */
+  synchronized boolean mayCallPipe(String user, ObjectName pipe) {
+    String role = defaultRoles.getOrDefault(user, SYSTEM_OWNER);
+    return unrestricted(role)
+        || has(role, "USAGE ON DATABASE " + pipe.database())
+            && has(role, "USAGE ON SCHEMA " + pipe.database() + "." + pipe.schema())
+            && role.equals(owners.getOrDefault(key("PIPE", pipe), SYSTEM_OWNER));
+  }
+
   /** A stage reference: a named stage, or a table's stage (the table's), or the user's own. */
   void checkStage(SessionState s, StageRef stage) {
     if (stage.kind() != StageRef.Kind.USER) {

@@ -89,6 +89,11 @@ public final class StatementExecutor {
     return access.access().loginRole(user, requestedRole);
   }
 
+  /** Whether {@code user}'s Snowpipe REST calls may use {@code pipe} (qualified). */
+  public boolean mayCallPipe(String user, io.pgsnow.emulator.sql.ObjectName pipe) {
+    return access.access().mayCallPipe(user, pipe);
+  }
+
   /**
    * Sets the session's starting database and schema if they exist and its role may use them, as a
    * login does.
