@@ -112,7 +112,8 @@ class PipelineFaultSuiteIT {
     ledger("replication connection cut", writing -> pipeline.proxy.cut());
     ledger("replication connection stalled", this::stallTheReplicationConnection);
     ledger("replication connection reset", writing -> pipeline.proxy.reset());
-    ledger("Kafka broker restart", writing -> restartTheBroker());
+    ledger("Kafka broker killed (SIGKILL), restarted", writing -> pipeline.killAndRestartBroker());
+    ledger("Kafka broker restarted (SIGTERM)", writing -> pipeline.stopAndRestartBroker());
     ledger("emulator 5xx answers", this::emulatorErrors);
     ledger("emulator timeouts", this::emulatorTimeouts);
     ledger("emulator slow answers", this::emulatorSlow);
@@ -362,11 +363,6 @@ class PipelineFaultSuiteIT {
     } finally {
       pipeline.proxy.resume();
     }
-  }
-
-  private void restartTheBroker() {
-    pipeline.kafka.stopOnlyBrokers();
-    pipeline.kafka.restartOnlyBrokers();
   }
 
   private void emulatorErrors(CompletableFuture<Void> writing) {
