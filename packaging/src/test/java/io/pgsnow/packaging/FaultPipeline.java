@@ -36,13 +36,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline as users deploy it, for the fault suite: PostgreSQL (durable settings), a TCP
- * proxy between the source connector and PostgreSQL, a Kafka broker, three Kafka Connect
- * distributed workers in their own JVMs loading the plugin archives (exactly-once source support,
- * secrets through the FileConfigProvider), the emulator keeping its data in a directory (so it can
- * restart), the source connector running as a role with only REPLICATION and SELECT on a
- * publication an administrator created, and two sinks reading committed records only: one for the
- * ledger (3 tasks, 4 partitions, the current-state model) and one for 2 KB blobs with the default
- * buffers.
+ * proxy between the source connector and PostgreSQL, a KRaft Kafka broker in its own JVM (it can be
+ * killed and restarted on its ports and log directory), three Kafka Connect distributed workers in
+ * their own JVMs loading the plugin archives (exactly-once source support, secrets through the
+ * FileConfigProvider), the emulator keeping its data in a directory (so it can restart), the source
+ * connector running as a role with only REPLICATION and SELECT on a publication an administrator
+ * created, and two sinks reading committed records only: one for the ledger (3 tasks, 4 partitions,
+ * the current-state model) and one for 2 KB blobs with the default buffers.
  *
  * <p>Beside it, for the at-least-once comparison, a fourth worker in a Connect cluster of its own
  * without exactly-once source support runs a second source (its own slot and a publication of the

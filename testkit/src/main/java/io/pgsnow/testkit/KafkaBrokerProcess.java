@@ -2,7 +2,6 @@ package io.pgsnow.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -197,16 +195,10 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
   }
 
-  /** Options of a broker to start. */
-  public static final class Builder {
-    private final String classPath;
-    private final Properties props = new Properties();
-    private final List<String> jvmOptions = new ArrayList<>();
-    private Path workDir;
-    private String heap = "512m";
-
+  /** Options of a broker to start (heap 512m unless set). */
+  public static final class Builder extends KafkaProcessBuilder<Builder> {
     private Builder(String classPath) {
-      this.classPath = classPath;
+      super(classPath, "512m");
       props.put("process.roles", "broker,controller");
       props.put("node.id", "1");
       props.put("controller.listener.names", "CONTROLLER");
@@ -219,46 +211,17 @@ public final class KafkaBrokerProcess implements AutoCloseable {
       props.put("group.initial.rebalance.delay.ms", "0");
     }
 
-    /** A server property (server.properties), e.g. {@code auto.create.topics.enable}. */
-    public Builder property(String key, String value) {
-      props.put(key, value);
-      return this;
-    }
-
-    /** The server's maximum heap ({@code -Xmx}), e.g. {@code 512m}; 512m unless set. */
-    public Builder heap(String size) {
-      if (!size.matches("\\d+[kmgKMG]?")) {
-        throw new IllegalArgumentException("Not a heap size for -Xmx: " + size);
-      }
-      this.heap = size;
-      return this;
-    }
-
-    /** Adds a JVM option after the defaults (the heap). */
-    public Builder jvmOption(String option) {
-      jvmOptions.add(option);
-      return this;
-    }
-
-    /** Where server.properties, the logs and the log directory ({@code data/}) go. */
-    public Builder workDirectory(Path dir) {
-      this.workDir = dir;
-      return this;
-    }
-
     /**
-     * Writes server.properties with two free loopback ports (clients, controller), formats the log
-     * directory and starts the server; returns once it answers as a broker.
+     * Writes server.properties with two free loopback ports (clients, controller) and the log
+     * directory {@code data/} in the working directory, formats the log directory and starts the
+     * server; returns once it answers as a broker.
      */
     public KafkaBrokerProcess start() {
       try {
-        Path dir = (workDir != null ? workDir : Files.createTempDirectory("pgsnow-kafka-"));
-        dir = dir.toAbsolutePath();
-        Files.createDirectories(dir);
+        Path dir = createWorkDirectory("pgsnow-kafka-");
         int port = freePort();
         int controllerPort = freePort();
-        Properties server = new Properties();
-        server.putAll(props);
+        Map<String, String> server = new LinkedHashMap<>(props);
         server.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         server.put(
             "listeners",
@@ -266,29 +229,13 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         server.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         server.put("log.dirs", dir.resolve("data").toString());
         Path config = dir.resolve("server.properties");
-        StringBuilder text = new StringBuilder();
-        server.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-        Files.writeString(config, text, StandardCharsets.UTF_8);
-        List<String> java = new ArrayList<>();
-        java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        java.add("-Xmx" + heap);
-        // log4j2's default configuration (console, into the log file) at INFO, not ERROR.
-        java.add("-Dlog4j2.level=INFO");
-        java.addAll(jvmOptions);
-        java.add("-cp");
-        java.add(classPath);
-        KafkaBrokerProcess broker = new KafkaBrokerProcess(List.copyOf(java), dir, config, port);
+        writeProperties(config, server);
+        KafkaBrokerProcess broker = new KafkaBrokerProcess(List.copyOf(java()), dir, config, port);
         broker.format();
         broker.launch();
         return broker;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
-      }
-    }
-
-    private static int freePort() throws IOException {
-      try (ServerSocket socket = new ServerSocket(0)) {
-        return socket.getLocalPort();
       }
     }
   }
