@@ -343,7 +343,6 @@ final class DeliveryAudit {
   }
 
   private KafkaConsumer<byte[], byte[]> committedConsumer() {
-    return pipeline.kafka.createConsumer(
-        Map.of("isolation.level", "read_committed", "enable.auto.commit", "false"));
+    return pipeline.consumer(Map.of("isolation.level", "read_committed"));
   }
 }

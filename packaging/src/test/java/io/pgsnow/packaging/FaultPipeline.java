@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgsnow.emulator.SnowflakeEmulator;
 import io.pgsnow.testkit.ConnectWorkerProcess;
 import io.pgsnow.testkit.ExampleSecrets;
+import io.pgsnow.testkit.KafkaBrokerProcess;
 import io.pgsnow.testkit.LocalPostgres;
 import io.pgsnow.testkit.TcpProxy;
 import java.nio.file.Files;
@@ -24,20 +25,24 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline as users deploy it, for the fault suite: PostgreSQL (durable settings), a TCP
- * proxy between the source connector and PostgreSQL, a Kafka broker, three Kafka Connect
- * distributed workers in their own JVMs loading the plugin archives (exactly-once source support,
- * secrets through the FileConfigProvider), the emulator keeping its data in a directory (so it can
- * restart), the source connector running as a role with only REPLICATION and SELECT on a
- * publication an administrator created, and two sinks reading committed records only: one for the
- * ledger (3 tasks, 4 partitions, the current-state model) and one for 2 KB blobs with the default
- * buffers.
+ * proxy between the source connector and PostgreSQL, a KRaft Kafka broker in its own JVM (it can be
+ * killed and restarted on its ports and log directory), three Kafka Connect distributed workers in
+ * their own JVMs loading the plugin archives (exactly-once source support, secrets through the
+ * FileConfigProvider), the emulator keeping its data in a directory (so it can restart), the source
+ * connector running as a role with only REPLICATION and SELECT on a publication an administrator
+ * created, and two sinks reading committed records only: one for the ledger (3 tasks, 4 partitions,
+ * the current-state model) and one for 2 KB blobs with the default buffers.
  *
  * <p>Beside it, for the at-least-once comparison, a fourth worker in a Connect cluster of its own
  * without exactly-once source support runs a second source (its own slot and a publication of the
@@ -83,7 +88,7 @@ final class FaultPipeline implements AutoCloseable {
 
   final LocalPostgres pg;
   final TcpProxy proxy;
-  final EmbeddedKafkaCluster kafka;
+  final KafkaBrokerProcess kafka;
   private final Path secretsFile;
   private SnowflakeEmulator emulator;
   private final SnowflakeEmulator.Builder emulatorBuilder;
@@ -120,15 +125,25 @@ final class FaultPipeline implements AutoCloseable {
         "GRANT SELECT ON ledger, blob TO " + ROLE);
     proxy = TcpProxy.start(pg.host(), pg.port());
 
-    Properties broker = new Properties();
-    broker.put("auto.create.topics.enable", "false");
-    broker.put("transaction.state.log.replication.factor", "1");
-    broker.put("transaction.state.log.min.isr", "1");
-    kafka = new EmbeddedKafkaCluster(1, broker);
-    kafka.start();
-    kafka.createTopic(LEDGER_TOPIC, PARTITIONS);
-    kafka.createTopic(BLOB_TOPIC, PARTITIONS);
-    kafka.createTopic(ALO_TOPIC, PARTITIONS);
+    KafkaBrokerProcess.Builder broker =
+        KafkaBrokerProcess.builder(PluginArchives.KAFKA_RUNTIME)
+            .property("auto.create.topics.enable", "false")
+            .property("transaction.state.log.replication.factor", "1")
+            .property("transaction.state.log.min.isr", "1")
+            .workDirectory(DIR.resolve("broker"));
+    if (quickStart) {
+      broker.jvmOption("-XX:TieredStopAtLevel=1").jvmOption("-XX:+UseSerialGC");
+    }
+    kafka = broker.start();
+    try (Admin admin = kafka.admin()) {
+      admin
+          .createTopics(
+              List.of(LEDGER_TOPIC, BLOB_TOPIC, ALO_TOPIC).stream()
+                  .map(t -> new NewTopic(t, PARTITIONS, (short) 1))
+                  .toList())
+          .all()
+          .get();
+    }
 
     emulatorBuilder =
         SnowflakeEmulator.builder()
@@ -525,6 +540,36 @@ final class FaultPipeline implements AutoCloseable {
     return true;
   }
 
+  // ---- the broker
+
+  /**
+   * A consumer of the broker reading raw bytes from the earliest offset, for partitions the caller
+   * assigns; {@code overrides} on top.
+   */
+  KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> overrides) {
+    Map<String, Object> props = kafka.clientProperties();
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.putAll(overrides);
+    return new KafkaConsumer<>(props);
+  }
+
+  /** SIGKILL of the broker, then a start on its ports and log directory (log recovery). */
+  void killAndRestartBroker() {
+    LOG.info("Killing the Kafka broker (SIGKILL)");
+    kafka.kill();
+    kafka.restart();
+  }
+
+  /** SIGTERM of the broker (a controlled shutdown), then a start on its ports and log directory. */
+  void stopAndRestartBroker() {
+    LOG.info("Stopping the Kafka broker (SIGTERM)");
+    kafka.stop();
+    kafka.restart();
+  }
+
   // ---- the warehouse
 
   SnowflakeEmulator emulator() {
@@ -561,8 +606,11 @@ final class FaultPipeline implements AutoCloseable {
 
   // ---- what the secret scan reads
 
-  List<Path> workerLogs() {
-    return logs;
+  /** The logs of every worker and of every start of the broker. */
+  List<Path> logs() {
+    List<Path> all = new ArrayList<>(logs);
+    all.addAll(kafka.logs());
+    return all;
   }
 
   List<String> restAnswers() {
@@ -587,7 +635,7 @@ final class FaultPipeline implements AutoCloseable {
     if (emulator != null) {
       emulator.close();
     }
-    kafka.stop();
+    kafka.close();
     proxy.close();
     pg.close();
   }

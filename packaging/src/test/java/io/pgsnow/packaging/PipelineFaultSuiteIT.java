@@ -33,13 +33,14 @@ import org.slf4j.LoggerFactory;
  * emulator; see {@link FaultPipeline}) through one fault at a time while a generator writes
  * inserts, updates, deletes and a large transaction: workers killed with SIGKILL (the source's, a
  * sink's), a rebalance while files load, a worker restarted, PostgreSQL restarted (fast and
- * immediate), the replication connection cut, stalled and reset by a TCP proxy, the broker
- * restarted, the emulator answering 5xx, timing out, answering slowly, expiring sessions, failing
- * loads and restarting, and 2 KB records under a 512 MB worker heap with default buffers. After
- * each, PostgreSQL's committed changes, the change events in Kafka, the warehouse's raw rows and
- * its current-state model must agree: 0 lost, 0 duplicated. A table per scenario gives the changes
- * written, delivered, lost and duplicated and the recovery time; RELIABILITY.md records them. At
- * the end no log, topic or REST answer of the run may hold a secret.
+ * immediate), the replication connection cut, stalled and reset by a TCP proxy, the broker killed
+ * with SIGKILL and restarted, and restarted with SIGTERM, the emulator answering 5xx, timing out,
+ * answering slowly, expiring sessions, failing loads and restarting, and 2 KB records under a 512
+ * MB worker heap with default buffers. After each, PostgreSQL's committed changes, the change
+ * events in Kafka, the warehouse's raw rows and its current-state model must agree: 0 lost, 0
+ * duplicated. A table per scenario gives the changes written, delivered, lost and duplicated and
+ * the recovery time; RELIABILITY.md records them. At the end no log, topic or REST answer of the
+ * run may hold a secret.
  *
  * <p>One scenario runs without the exactly-once settings, on a second source and sink in a worker
  * of their own: the worker running both is killed with SIGKILL, and the duplicates must be the ones
@@ -112,7 +113,8 @@ class PipelineFaultSuiteIT {
     ledger("replication connection cut", writing -> pipeline.proxy.cut());
     ledger("replication connection stalled", this::stallTheReplicationConnection);
     ledger("replication connection reset", writing -> pipeline.proxy.reset());
-    ledger("Kafka broker restart", writing -> restartTheBroker());
+    ledger("Kafka broker killed (SIGKILL), restarted", writing -> pipeline.killAndRestartBroker());
+    ledger("Kafka broker restarted (SIGTERM)", writing -> pipeline.stopAndRestartBroker());
     ledger("emulator 5xx answers", this::emulatorErrors);
     ledger("emulator timeouts", this::emulatorTimeouts);
     ledger("emulator slow answers", this::emulatorSlow);
@@ -362,11 +364,6 @@ class PipelineFaultSuiteIT {
     } finally {
       pipeline.proxy.resume();
     }
-  }
-
-  private void restartTheBroker() {
-    pipeline.kafka.stopOnlyBrokers();
-    pipeline.kafka.restartOnlyBrokers();
   }
 
   private void emulatorErrors(CompletableFuture<Void> writing) {

@@ -23,6 +23,11 @@ final class PluginArchives {
   static final List<String> NAMES =
       List.of("pgsnow-postgres-source", "pgsnow-snowflake-sink", "pgsnow-transforms");
 
+  /**
+   * The jars of Kafka 4.3.1 (broker and Connect) copied from Maven Central by {@code runtimes/}.
+   */
+  static final Path KAFKA_RUNTIME = Path.of("runtimes", "kafka-4.3.1", "target", "lib");
+
   private static Path unzipped;
 
   private PluginArchives() {}
@@ -50,7 +55,7 @@ final class PluginArchives {
    * after 5 s, not 5 minutes.
    */
   static ConnectWorkerProcess.Builder exactlyOnceWorker(String bootstrapServers, String group) {
-    return ConnectWorkerProcess.builder(Path.of("runtimes", "kafka-4.3.1", "target", "lib"))
+    return ConnectWorkerProcess.builder(KAFKA_RUNTIME)
         .bootstrapServers(bootstrapServers)
         .pluginPath(pluginPath().toAbsolutePath())
         .property("plugin.discovery", "service_load")

@@ -46,7 +46,7 @@ final class SecretScan {
   Findings scan() throws Exception {
     List<String> places = new ArrayList<>();
     List<String> scanned = new ArrayList<>();
-    for (Path log : pipeline.workerLogs()) {
+    for (Path log : pipeline.logs()) {
       if (Files.exists(log)) {
         check(log.toString(), Files.readString(log, StandardCharsets.ISO_8859_1), places);
         scanned.add(log.toString());
@@ -64,7 +64,7 @@ final class SecretScan {
       check("REST answer " + i, answers.get(i), places);
     }
     scanned.add(answers.size() + " REST answers");
-    try (Admin admin = pipeline.kafka.createAdminClient()) {
+    try (Admin admin = pipeline.kafka.admin()) {
       Set<String> topics =
           admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
       for (String topic : topics) {
@@ -76,8 +76,7 @@ final class SecretScan {
 
   private long scanTopic(String topic, List<String> places) {
     long records = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        pipeline.kafka.createConsumer(Map.of("enable.auto.commit", "false"))) {
+    try (KafkaConsumer<byte[], byte[]> consumer = pipeline.consumer(Map.of())) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic).stream()
               .map(p -> new TopicPartition(topic, p.partition()))

@@ -84,7 +84,19 @@ class UnsupportedFormsIT {
         "select * from t changes(information => default) at(offset => -60)",
         "show tables limit 1",
         "show tables starts with 'A'",
-        "drop schema public restrict"
+        "drop schema public restrict",
+        "revoke usage on database forms_db from role sysadmin",
+        "drop role sysadmin",
+        "alter role sysadmin rename to other",
+        "create or replace role r9",
+        "use secondary roles all",
+        "grant all on schema public to role sysadmin",
+        "grant select on table t to role sysadmin",
+        "grant ownership on table t to role sysadmin",
+        "grant usage on future schemas in database forms_db to role sysadmin",
+        "grant usage on database forms_db to role sysadmin with grant option",
+        "grant usage on database forms_db to share s1",
+        "grant role sysadmin to role accountadmin"
       })
   void failsWithTheUnsupportedFeatureError(String sql) throws SQLException {
     SQLException e = failure(sql);
@@ -129,9 +141,7 @@ class UnsupportedFormsIT {
             "alter warehouse wh1 set warehouse_size = 'XSMALL'",
             "drop warehouse wh1",
             "create role r1",
-            "grant usage on database forms_db to role r1",
-            "revoke usage on database forms_db from role r1",
-            "drop role r1",
+            "grant usage on warehouse wh1 to role r1",
             "begin",
             "commit",
             "create dynamic table dt2 target_lag = '1 minute' warehouse = any_wh as select 1 as a",
@@ -146,9 +156,8 @@ class UnsupportedFormsIT {
             "copy into pt from @st2 file_format = (type = json, compression = gzip)",
             "create user u2 password = 'p2' default_role = r1 login_name = 'u2'",
             "alter user u2 set display_name = 'U 2'",
-            "use role r1",
+            "use role sysadmin",
             "use warehouse wh1",
-            "use secondary roles all",
             "start transaction",
             "rollback",
             "alter dynamic table dt2 suspend",

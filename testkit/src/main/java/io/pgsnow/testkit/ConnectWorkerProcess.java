@@ -2,7 +2,6 @@ package io.pgsnow.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,10 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -136,15 +132,9 @@ public final class ConnectWorkerProcess implements AutoCloseable {
   }
 
   /** Options of a worker to start. */
-  public static final class Builder {
-    private final String classPath;
-    private final Map<String, String> props = new LinkedHashMap<>();
-    private final List<String> jvmOptions = new ArrayList<>();
-    private Path workDir;
-    private String heap = "1g";
-
+  public static final class Builder extends KafkaProcessBuilder<Builder> {
     private Builder(String classPath) {
-      this.classPath = classPath;
+      super(classPath, "1g");
       props.put("group.id", "pgsnow-worker");
       props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
       props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
@@ -156,38 +146,11 @@ public final class ConnectWorkerProcess implements AutoCloseable {
     }
 
     public Builder bootstrapServers(String servers) {
-      props.put("bootstrap.servers", servers);
-      return this;
+      return property("bootstrap.servers", servers);
     }
 
     public Builder pluginPath(Path dir) {
-      props.put("plugin.path", dir.toAbsolutePath().toString());
-      return this;
-    }
-
-    public Builder property(String key, String value) {
-      props.put(key, value);
-      return this;
-    }
-
-    /** The worker's maximum heap ({@code -Xmx}), e.g. {@code 512m}; 1g unless set. */
-    public Builder heap(String size) {
-      if (!size.matches("\\d+[kmgKMG]?")) {
-        throw new IllegalArgumentException("Not a heap size for -Xmx: " + size);
-      }
-      this.heap = size;
-      return this;
-    }
-
-    /** Adds a JVM option after the defaults (the heap), e.g. {@code -Xlog:gc:file=gc.log}. */
-    public Builder jvmOption(String option) {
-      jvmOptions.add(option);
-      return this;
-    }
-
-    public Builder workDirectory(Path dir) {
-      this.workDir = dir;
-      return this;
+      return property("plugin.path", dir.toAbsolutePath().toString());
     }
 
     public ConnectWorkerProcess start() {
@@ -198,21 +161,11 @@ public final class ConnectWorkerProcess implements AutoCloseable {
         } else {
           port = Integer.parseInt(props.get("listeners").replaceAll(".*:", ""));
         }
-        Path dir = workDir != null ? workDir : Files.createTempDirectory("pgsnow-connect-");
-        Files.createDirectories(dir);
+        Path dir = createWorkDirectory("pgsnow-connect-");
         Path config = dir.resolve("worker.properties");
-        StringBuilder text = new StringBuilder();
-        props.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-        Files.writeString(config, text, StandardCharsets.UTF_8);
+        writeProperties(config, props);
         Path log = dir.resolve("worker.log");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx" + heap);
-        // log4j2's default configuration (console, into worker.log) at INFO, not ERROR.
-        command.add("-Dlog4j2.level=INFO");
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classPath);
+        List<String> command = java();
         command.add("org.apache.kafka.connect.cli.ConnectDistributed");
         command.add(config.toString());
         Process process =
@@ -242,12 +195,6 @@ public final class ConnectWorkerProcess implements AutoCloseable {
         return worker;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
-      }
-    }
-
-    private static int freePort() throws IOException {
-      try (ServerSocket socket = new ServerSocket(0)) {
-        return socket.getLocalPort();
       }
     }
   }

@@ -25,6 +25,9 @@ public final class ObjectProvisioner {
 
   private static final Logger LOG = LoggerFactory.getLogger(ObjectProvisioner.class);
 
+  /** Snowflake's "SQL access control error: Insufficient privileges to operate on …". */
+  private static final int INSUFFICIENT_PRIVILEGES = 3001;
+
   private final Session session;
   private final Set<String> ready = ConcurrentHashMap.newKeySet();
 
@@ -45,7 +48,9 @@ public final class ObjectProvisioner {
     }
     boolean done = false;
     try {
-      session.execute(
+      create(
+          "TABLE",
+          table,
           schematized
               ? DdlBuilder.createTypedTable(table, List.of())
               : DdlBuilder.createTable(table));
@@ -113,11 +118,41 @@ public final class ObjectProvisioner {
       if (ready.contains(key)) {
         return;
       }
-      session.execute(DdlBuilder.createStage(stage));
+      create("STAGE", stage, DdlBuilder.createStage(stage));
       session.query("DESC STAGE " + stage.sql());
       ready.add(key);
     }
     LOG.info("Stage {} is ready", stage.sql());
+  }
+
+  /**
+   * Runs a {@code CREATE <kind> IF NOT EXISTS}. Snowflake answers 003001 "Insufficient privileges
+   * to operate on schema" when the role has USAGE on the schema but not the CREATE privilege of the
+   * kind (without USAGE the schema "does not exist or not authorized"), so the failure names the
+   * missing grant.
+   */
+  private void create(String kind, Identifier object, String ddl) throws SQLException {
+    try {
+      session.execute(ddl);
+    } catch (SQLException e) {
+      if (e.getErrorCode() != INSUFFICIENT_PRIVILEGES) {
+        throw e;
+      }
+      throw new SQLException(
+          "Cannot create "
+              + kind.toLowerCase(Locale.ROOT)
+              + " "
+              + object.sql()
+              + ": the connector's role lacks the privilege CREATE "
+              + kind
+              + " on the schema (snowflake.schema.name); grant it with GRANT CREATE "
+              + kind
+              + " ON SCHEMA <database>.<schema> TO ROLE <role>. Snowflake said: "
+              + e.getMessage(),
+          e.getSQLState(),
+          e.getErrorCode(),
+          e);
+    }
   }
 
   private Object lockOf(String key) {
@@ -130,7 +165,9 @@ public final class ObjectProvisioner {
       if (ready.contains(key)) {
         return;
       }
-      session.execute(
+      create(
+          "PIPE",
+          pipe,
           schematized
               ? DdlBuilder.createSchematizedPipe(pipe, table, stage)
               : DdlBuilder.createPipe(pipe, table, stage));

@@ -150,7 +150,6 @@ final class CatalogCommands {
         }
         use(s, db, name.name());
       }
-      case "ROLE" -> s.setRole(name.name());
       default -> s.setWarehouse(name.name());
     }
     return QueryResult.status(OK);

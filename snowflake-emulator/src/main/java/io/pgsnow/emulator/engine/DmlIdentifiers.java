@@ -21,12 +21,7 @@ final class DmlIdentifiers {
 
   /** Checks DuckDB DML text; shapes it does not know pass unchecked. */
   static void check(Connection conn, String duckSql) throws SQLException {
-    List<Token> all;
-    try {
-      all = SqlLexer.tokenize(duckSql);
-    } catch (RuntimeException e) {
-      return; // DuckDB reports what cannot be lexed
-    }
+    List<Token> all = lex(duckSql);
     List<Token> t = TokenLists.significant(all);
     if (t.size() < 3) {
       return;
@@ -37,6 +32,15 @@ final class DmlIdentifiers {
       delete(conn, t);
     } else if (t.get(0).isWord("UPDATE")) {
       update(conn, t);
+    }
+  }
+
+  /** The tokens of DuckDB text; none when it cannot be lexed (DuckDB reports that). */
+  static List<Token> lex(String duckSql) {
+    try {
+      return SqlLexer.tokenize(duckSql);
+    } catch (RuntimeException e) {
+      return List.of();
     }
   }
 
@@ -104,8 +108,7 @@ final class DmlIdentifiers {
     ExactIdentifiers.check(conn, select.toString());
   }
 
-  private static ExactIdentifiers.Resolved target(Connection conn, List<Token> name)
-      throws SQLException {
+  static ExactIdentifiers.Resolved target(Connection conn, List<Token> name) throws SQLException {
     List<String> parts = new ArrayList<>();
     for (Token token : name) {
       if (!token.isSymbol(".")) {
@@ -140,7 +143,7 @@ final class DmlIdentifiers {
     return token.text();
   }
 
-  private static int nameEnd(List<Token> t, int from) {
+  static int nameEnd(List<Token> t, int from) {
     int i = from + 1;
     while (i + 1 < t.size() && t.get(i).isSymbol(".")) {
       i += 2;

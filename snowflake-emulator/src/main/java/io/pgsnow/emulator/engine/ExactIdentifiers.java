@@ -153,6 +153,27 @@ final class ExactIdentifiers {
             + "'");
   }
 
+  /** The tables and views a query reads (its CTEs left out), as the catalog spells them. */
+  static List<Resolved> tablesRead(Connection conn, String duckSelect) throws SQLException {
+    JsonNode tree = parseTree(conn, duckSelect);
+    if (tree == null || tree.path("error").asBoolean(true)) {
+      return List.of();
+    }
+    References refs = new References();
+    collect(tree, refs);
+    List<Resolved> read = new ArrayList<>();
+    for (TableRef ref : refs.tables) {
+      if (ref.schema().isEmpty() && refs.defined.contains(ref.table())) {
+        continue; // a CTE
+      }
+      Resolved table = resolve(conn, ref);
+      if (table != null) {
+        read.add(table);
+      }
+    }
+    return read;
+  }
+
   private static JsonNode parseTree(Connection conn, String sql) throws SQLException {
     try (PreparedStatement ps = conn.prepareStatement("SELECT json_serialize_sql(?)")) {
       ps.setString(1, sql);

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
@@ -39,6 +40,7 @@ public final class StatementExecutor {
   private final LoadMetadata loadMetadata;
   private final PipeStatus pipeStatus;
   private final SessionNamespace namespace;
+  private final AccessChecks access;
 
   /**
    * Statements that change the catalog. Snowflake runs each atomically: two sessions that send
@@ -56,7 +58,10 @@ public final class StatementExecutor {
           Statement.CreateStage.class,
           Statement.CreatePipe.class,
           Statement.Truncate.class,
-          Statement.UserDdl.class);
+          Statement.UserDdl.class,
+          Statement.CreateRole.class,
+          Statement.GrantRole.class,
+          Statement.GrantPrivileges.class);
 
   private final Object catalogChange = new Object();
 
@@ -72,18 +77,39 @@ public final class StatementExecutor {
     this.stageCommands = new StageCommands(warehouse, stages);
     this.loadMetadata = new LoadMetadata(warehouse);
     this.namespace = new SessionNamespace(warehouse);
+    this.access = new AccessChecks(new AccessControl(), warehouse, users);
     registerHandlers();
   }
 
-  /** Sets the session's starting database and schema if they exist, as a login does. */
+  /**
+   * The role a session of {@code user} starts with: the connection's {@code role} (empty when the
+   * user may not use it), else the user's default role, else SYSADMIN.
+   */
+  public Optional<String> loginRole(String user, String requestedRole) {
+    return access.access().loginRole(user, requestedRole);
+  }
+
+  /** Whether {@code user}'s Snowpipe REST calls may use {@code pipe} (qualified). */
+  public boolean mayCallPipe(String user, io.pgsnow.emulator.sql.ObjectName pipe) {
+    return access.access().mayCallPipe(user, pipe);
+  }
+
+  /**
+   * Sets the session's starting database and schema if they exist and its role may use them, as a
+   * login does.
+   */
   public void useInitial(SessionState s, String database, String schema) {
     try {
       if (database != null && !database.isBlank()) {
-        catalog.use(
-            s, new Statement.Use("DATABASE", io.pgsnow.emulator.sql.ObjectName.parse(database)));
+        Statement.Use db =
+            new Statement.Use("DATABASE", io.pgsnow.emulator.sql.ObjectName.parse(database));
+        access.before(s, db);
+        catalog.use(s, db);
         if (schema != null && !schema.isBlank()) {
-          catalog.use(
-              s, new Statement.Use("SCHEMA", io.pgsnow.emulator.sql.ObjectName.parse(schema)));
+          Statement.Use sch =
+              new Statement.Use("SCHEMA", io.pgsnow.emulator.sql.ObjectName.parse(schema));
+          access.before(s, sch);
+          catalog.use(s, sch);
         }
       }
     } catch (SQLException | SnowflakeSqlException e) {
@@ -134,7 +160,10 @@ public final class StatementExecutor {
   private void registerHandlers() {
     on(Sql.class, this::runSql);
     on(Statement.DatabaseObjectDdl.class, (s, st, b) -> catalog.databaseObject(s, st));
-    on(Statement.Use.class, (s, st, b) -> catalog.use(s, st));
+    on(Statement.Use.class, this::use);
+    on(Statement.CreateRole.class, (s, st, b) -> access.createRole(s, st));
+    on(Statement.GrantRole.class, (s, st, b) -> access.grantRole(s, st));
+    on(Statement.GrantPrivileges.class, (s, st, b) -> access.grantPrivileges(s, st));
     on(Statement.CreateTable.class, (s, st, b) -> catalog.createTable(s, st));
     on(Statement.AddColumns.class, (s, st, b) -> catalog.addColumns(s, st));
     on(Statement.CreateView.class, (s, st, b) -> catalog.createView(s, st));
@@ -145,7 +174,7 @@ public final class StatementExecutor {
     on(Statement.DropObject.class, this::drop);
     on(Statement.Show.class, (s, st, b) -> show.show(s, st));
     on(Statement.Describe.class, (s, st, b) -> describe(s, st));
-    on(Statement.UserDdl.class, (s, st, b) -> catalog.user(st));
+    on(Statement.UserDdl.class, this::user);
     on(Statement.Accepted.class, (s, st, b) -> QueryResult.status(st.message()));
     on(Statement.CreateStage.class, (s, st, b) -> stageCommands.createStage(s, st));
     on(Statement.CreatePipe.class, (s, st, b) -> stageCommands.createPipe(s, st));
@@ -167,7 +196,26 @@ public final class StatementExecutor {
           "0A000",
           "Unsupported statement: " + st.getClass().getSimpleName());
     }
-    return handler.run(s, st, binds);
+    boolean existed = access.createsOver(s, st);
+    access.before(s, st);
+    QueryResult result = handler.run(s, st, binds);
+    access.after(s, st, existed);
+    return result;
+  }
+
+  private QueryResult use(SessionState s, Statement.Use use, List<BindValue> binds)
+      throws SQLException {
+    if (use.kind().equals("ROLE")) {
+      access.access().useRole(s, use.name().name());
+      return QueryResult.status("Statement executed successfully.");
+    }
+    return catalog.use(s, use);
+  }
+
+  private QueryResult user(SessionState s, Statement.UserDdl ddl, List<BindValue> binds) {
+    // the role first: a missing one fails the statement before it changes the user
+    ddl.defaultRole().ifPresent(r -> access.access().setDefaultRole(s, ddl.user().name(), r));
+    return catalog.user(ddl);
   }
 
   private QueryResult drop(SessionState s, Statement.DropObject drop, List<BindValue> binds)

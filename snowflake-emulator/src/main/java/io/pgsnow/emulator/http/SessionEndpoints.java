@@ -45,6 +45,17 @@ final class SessionEndpoints {
       ex.fail(e.code(), e.getMessage(), failure);
       return;
     }
+    Optional<String> role = context.executor().loginRole(user, query.get("roleName"));
+    if (role.isEmpty()) {
+      ex.fail(
+          "390189",
+          "Role '"
+              + query.get("roleName").toUpperCase(Locale.ROOT)
+              + "' specified in the connect string is not granted to this user. Contact your local"
+              + " system administrator, or attempt to login with another role, e.g. PUBLIC.",
+          null);
+      return;
+    }
     String account = data.path("ACCOUNT_NAME").asText("EMULATOR").toUpperCase(Locale.ROOT);
     SessionState state;
     try {
@@ -56,9 +67,7 @@ final class SessionEndpoints {
     Optional.ofNullable(query.get("warehouse"))
         .filter(w -> !w.isBlank())
         .ifPresent(w -> state.setWarehouse(w.toUpperCase(Locale.ROOT)));
-    Optional.ofNullable(query.get("roleName"))
-        .filter(r -> !r.isBlank())
-        .ifPresent(r -> state.setRole(r.toUpperCase(Locale.ROOT)));
+    state.setRole(role.get());
     context.executor().useInitial(state, query.get("databaseName"), query.get("schemaName"));
     SessionRegistry.Entry<SessionState> entry = context.sessions().open(user, state);
     LOG.info("Session {} opened for {}", entry.id(), user);

@@ -32,8 +32,9 @@ final class SnowpipeEndpoint {
   }
 
   void handle(JsonExchange ex) throws IOException {
+    String user;
     try {
-      context.jwtVerifier().verify(ex.bearerToken());
+      user = context.jwtVerifier().verify(ex.bearerToken());
     } catch (AuthenticationException e) {
       ex.send(401, JsonExchange.envelope(false, e.code(), e.getMessage(), null));
       return;
@@ -43,7 +44,8 @@ final class SnowpipeEndpoint {
     String pipeName = slash < 0 ? rest : rest.substring(0, slash);
     String action = slash < 0 ? "" : rest.substring(slash + 1);
     Optional<ObjectName> pipe = context.snowpipe().pipe(pipeName);
-    if (pipe.isEmpty()) {
+    // a pipe the caller's default role may not use does not exist for it, as in Snowflake
+    if (pipe.isEmpty() || !context.executor().mayCallPipe(user, pipe.get())) {
       ex.send(
           404,
           JsonExchange.envelope(

@@ -12,6 +12,7 @@ public class SnowflakeSqlException extends RuntimeException {
   public static final String NO_CURRENT_DATABASE = "090105";
   public static final String NO_CURRENT_SCHEMA = "090106";
   public static final String UNSUPPORTED = "002040";
+  public static final String ACCESS_DENIED = "003001";
   public static final String DATA_ERROR = "100038";
   public static final String GENERIC = "000603";
   public static final String CANCELED = "000604";
@@ -24,6 +25,18 @@ public class SnowflakeSqlException extends RuntimeException {
     super(message);
     this.errorCode = errorCode;
     this.sqlState = sqlState;
+  }
+
+  /** Snowflake's 003001: the current role lacks a privilege on an object it can see. */
+  public static SnowflakeSqlException accessDenied(String kind, String name) {
+    return new SnowflakeSqlException(
+        ACCESS_DENIED,
+        "42501",
+        "SQL access control error:\nInsufficient privileges to operate on "
+            + kind
+            + " '"
+            + name
+            + "'");
   }
 
   public static SnowflakeSqlException notFound(String kind, String name) {

@@ -109,11 +109,28 @@ public sealed interface Statement {
   record Get(StageRef stage, String localDirectory, Optional<String> pattern)
       implements Statement {}
 
-  /** CREATE USER / ALTER USER ... SET PASSWORD / RSA_PUBLIC_KEY. */
-  record UserDdl(ObjectName user, Optional<String> password, Optional<String> rsaPublicKey)
+  /** CREATE USER / ALTER USER ... SET PASSWORD / RSA_PUBLIC_KEY / DEFAULT_ROLE. */
+  record UserDdl(
+      ObjectName user,
+      Optional<String> password,
+      Optional<String> rsaPublicKey,
+      Optional<String> defaultRole)
       implements Statement {}
 
-  /** A statement accepted without effect (GRANT, roles, warehouses, ALTER SESSION). */
+  /** CREATE ROLE [IF NOT EXISTS]. */
+  record CreateRole(String role, boolean ifNotExists) implements Statement {}
+
+  /** GRANT ROLE r TO USER u. */
+  record GrantRole(String role, String user) implements Statement {}
+
+  /**
+   * GRANT privileges ON DATABASE / SCHEMA / WAREHOUSE name TO ROLE r; {@code privileges} such as
+   * {@code USAGE} or {@code CREATE TABLE}.
+   */
+  record GrantPrivileges(List<String> privileges, String onKind, ObjectName on, String role)
+      implements Statement {}
+
+  /** A statement accepted without effect (warehouses, ALTER SESSION, transactions). */
   record Accepted(String message) implements Statement {}
 
   /** DuckDB SQL to run as is; {@code kind} decides the result shape. */

@@ -59,7 +59,8 @@ public final class StatementParser {
       case "DESC", "DESCRIBE" -> describe();
       case "LIST", "LS", "REMOVE", "RM", "PUT", "GET", "COPY" ->
           FileCommandParser.parse(sql, tokens);
-      case "GRANT", "REVOKE" -> new Accepted("Statement executed successfully.");
+      case "GRANT" -> AccessStatements.grant(cursor);
+      case "REVOKE" -> throw Unsupported.feature("REVOKE");
       case "BEGIN", "COMMIT", "ROLLBACK", "START" ->
           new Accepted("Statement executed successfully.");
       case "SELECT", "WITH", "VALUES", "(" -> passthrough(SqlKind.QUERY);
@@ -110,11 +111,17 @@ public final class StatementParser {
       }
       case "PIPE" -> FileCommandParser.createPipe(sql, tokens, orReplace);
       case "USER" -> userDdl(cursor.objectName());
-      case "WAREHOUSE", "ROLE" ->
-          new Accepted(
-              kind.charAt(0)
-                  + kind.substring(1).toLowerCase(Locale.ROOT)
-                  + " successfully created.");
+      case "ROLE" -> {
+        if (orReplace) {
+          throw Unsupported.feature("CREATE OR REPLACE ROLE");
+        }
+        String role = nameAfterIf("NOT", "EXISTS").name();
+        if (!cursor.atEnd() && !cursor.peek().isSymbol(";")) {
+          throw Unsupported.feature("CREATE ROLE " + cursor.peek().upper());
+        }
+        yield new Statement.CreateRole(role, lastIf);
+      }
+      case "WAREHOUSE" -> new Accepted("Warehouse successfully created.");
       default -> throw Unsupported.feature("CREATE " + kind);
     };
   }
@@ -313,7 +320,7 @@ public final class StatementParser {
     return switch (kind) {
       case "DATABASE", "SCHEMA" -> new DatabaseObjectDdl(kind, false, name, false, lastIf);
       case "TABLE", "VIEW", "STAGE", "PIPE", "DYNAMIC TABLE" -> new DropObject(kind, name, lastIf);
-      case "WAREHOUSE", "ROLE" -> new Accepted("Statement executed successfully.");
+      case "WAREHOUSE" -> new Accepted("Statement executed successfully.");
       default -> throw Unsupported.feature("DROP " + kind);
     };
   }
@@ -326,7 +333,7 @@ public final class StatementParser {
       kind = next;
       cursor.next();
     } else if (next.equals("SECONDARY")) {
-      return new Accepted("Statement executed successfully.");
+      throw Unsupported.feature("USE SECONDARY ROLES");
     }
     return new Use(kind, cursor.objectName());
   }
@@ -338,7 +345,7 @@ public final class StatementParser {
       case "TABLE" -> alterTable();
       case "USER" -> alterUser();
       case "DYNAMIC" -> alterDynamicTable();
-      case "SESSION", "WAREHOUSE", "ROLE" -> new Accepted("Statement executed successfully.");
+      case "SESSION", "WAREHOUSE" -> new Accepted("Statement executed successfully.");
       default -> throw Unsupported.feature("ALTER " + kind);
     };
   }
@@ -376,6 +383,7 @@ public final class StatementParser {
   private Statement userDdl(ObjectName user) {
     Optional<String> password = Optional.empty();
     Optional<String> key = Optional.empty();
+    Optional<String> defaultRole = Optional.empty();
     while (!cursor.atEnd()) {
       Token option = cursor.next();
       if (option.kind() != Token.Kind.WORD || !cursor.acceptSymbol("=")) {
@@ -385,12 +393,13 @@ public final class StatementParser {
       switch (option.upper()) {
         case "PASSWORD" -> password = Optional.of(value);
         case "RSA_PUBLIC_KEY" -> key = Optional.of(value);
+        case "DEFAULT_ROLE" -> defaultRole = Optional.of(ObjectName.normalizePart(value));
         default -> {
           // other user properties are accepted and ignored
         }
       }
     }
-    return new UserDdl(user, password, key);
+    return new UserDdl(user, password, key, defaultRole);
   }
 
   private Statement show() {

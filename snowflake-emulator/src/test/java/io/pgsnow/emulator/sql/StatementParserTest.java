@@ -114,7 +114,13 @@ class StatementParserTest {
     assertThat(parse("describe t")).isEqualTo(new Statement.Describe("TABLE", ObjectName.of("T")));
     assertThat(parse("use kafka_db"))
         .isEqualTo(new Statement.Use("DATABASE", ObjectName.of("KAFKA_DB")));
-    assertThat(parse("grant all on schema s to role r")).isInstanceOf(Statement.Accepted.class);
+    assertThat(parse("grant usage, create table on schema s to role r"))
+        .isEqualTo(
+            new Statement.GrantPrivileges(
+                List.of("USAGE", "CREATE TABLE"), "SCHEMA", ObjectName.of("S"), "R"));
+    assertThat(parse("grant role r to user u")).isEqualTo(new Statement.GrantRole("R", "U"));
+    assertThatThrownBy(() -> parse("grant all on schema s to role r"))
+        .hasMessageContaining("Unsupported feature 'GRANT ALL ON SCHEMA'");
     assertThat(parse("alter session set timezone = 'UTC'")).isInstanceOf(Statement.Accepted.class);
   }
 
@@ -122,7 +128,15 @@ class StatementParserTest {
   void alterUserSetsKey() {
     assertThat(parse("ALTER USER douglas SET RSA_PUBLIC_KEY = 'MIIB'"))
         .isEqualTo(
-            new Statement.UserDdl(ObjectName.of("DOUGLAS"), Optional.empty(), Optional.of("MIIB")));
+            new Statement.UserDdl(
+                ObjectName.of("DOUGLAS"), Optional.empty(), Optional.of("MIIB"), Optional.empty()));
+    assertThat(parse("ALTER USER douglas SET DEFAULT_ROLE = loader"))
+        .isEqualTo(
+            new Statement.UserDdl(
+                ObjectName.of("DOUGLAS"),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of("LOADER")));
   }
 
   @Test
